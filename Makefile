@@ -1,0 +1,48 @@
+# teamkit — set-up, serve, test. Every target creates what it needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-sqlite test-postgres lint format typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+## run: set up, migrate, seed the demo team and serve the portal with the scheduler
+run: $(VENV)/.installed
+	$(BIN)/teamkit db upgrade
+	$(BIN)/teamkit demo
+	$(BIN)/teamkit serve --host 127.0.0.1 --port 5000
+
+## test: set up and run the whole suite, on SQLite and then on PostgreSQL
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -q -p no:cacheprovider --db=sqlite
+	$(BIN)/pytest -q -p no:cacheprovider --db=postgresql -m "not browser"
+
+test-sqlite: $(VENV)/.installed-test
+	$(BIN)/pytest -q --db=sqlite
+
+test-postgres: $(VENV)/.installed-test
+	$(BIN)/pytest -q --db=postgresql
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check teamkit tests migrations
+	$(BIN)/ruff format --check teamkit tests migrations
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format teamkit tests migrations
+	$(BIN)/ruff check --fix teamkit tests migrations
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

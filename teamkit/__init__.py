@@ -1,0 +1,106 @@
+"""teamkit: shared goals, psychological-safety pulses and blameless retros for a team."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from teamkit import config as settings
+from teamkit import db
+from teamkit.paths import resource_dir
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the teamkit web app; `config` overrides TEAMKIT_* settings by name."""
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    configure(app, config or {})
+    db.init_app(app, settings.database_url(app.config["TEAMKIT"]))
+    register_extensions(app)
+    register_guards(app)
+    register_portal(app)
+    register_api(app)
+    register_shell(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict[str, Any]) -> None:
+    """Load the TEAMKIT_* settings and the Flask settings that follow from them."""
+    values = settings.load_settings(overrides)
+    app.config["TEAMKIT"] = values
+    app.config.update(
+        SECRET_KEY=settings.secret_key(values),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=str(values["BASE_URL"]).startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        RATELIMIT_STORAGE_URI=values["RATELIMIT_STORAGE_URL"],
+        RATELIMIT_HEADERS_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=bool(overrides.get("TESTING", False)),
+        PREFERRED_URL_SCHEME="https" if values["BASE_URL"].startswith("https://") else "http",
+    )
+    if "WTF_CSRF_ENABLED" in overrides:
+        app.config["WTF_CSRF_ENABLED"] = overrides["WTF_CSRF_ENABLED"]
+    logging.getLogger("teamkit").setLevel(values["LOG_LEVEL"])
+
+
+def register_extensions(app: Flask) -> None:
+    """Initialise CSRF protection, log-in sessions and the log-in rate limit."""
+    from teamkit.extensions import csrf, limiter, login_manager
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    limiter.init_app(app)
+
+
+def register_guards(app: Flask) -> None:
+    """Know who is asking, then keep every team's pages to its members."""
+    from teamkit.auth import guard as auth_guard
+    from teamkit.teams import guard as team_guard
+
+    auth_guard.init_app(app)
+    team_guard.init_app(app)
+
+
+def register_portal(app: Flask) -> None:
+    """Register the portal's pages, one blueprint per capability."""
+    from teamkit.auth.views import bp as auth_views
+    from teamkit.teams.views import bp as teams_views
+
+    app.register_blueprint(auth_views)
+    app.register_blueprint(teams_views)
+
+
+def register_api(app: Flask) -> None:
+    """Mount the JSON API and its OpenAPI document."""
+    from teamkit.api import setup
+    from teamkit.auth.api import blp as auth_api
+    from teamkit.teams.api import blp as teams_api
+
+    setup.init_app(app, [auth_api, teams_api])
+
+
+def register_shell(app: Flask) -> None:
+    """Add security headers, the request log, error pages and the health check."""
+    from teamkit import web
+
+    web.register_security_headers(app)
+    web.register_request_log(app)
+    web.register_error_pages(app)
+    web.register_health(app)
+    web.register_template_helpers(app)

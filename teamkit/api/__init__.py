@@ -1,0 +1,1 @@
+"""The JSON API base: OpenAPI document, problem+json errors, pagination."""

@@ -1,0 +1,66 @@
+"""Mount the API: flask-smorest derives the OpenAPI 3.1 document from the request schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from teamkit.api.problems import problem
+from teamkit.extensions import csrf
+
+API_PATH = "/api/"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+api = Api()
+
+
+def is_api_request() -> bool:
+    """Tell whether this request is for the JSON API (answered in problem+json)."""
+    return request.path.startswith(API_PATH)
+
+
+def init_app(app: Flask, blueprints: list[Any]) -> None:
+    """Configure the OpenAPI document and register the API blueprints."""
+    app.config.update(
+        API_TITLE="teamkit API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "Teams, goals, pulses and retros of teamkit. Authenticate with "
+                "a personal API token: `Authorization: Bearer <token>`. Errors are RFC 9457 "
+                "`application/problem+json`."
+            },
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    api.init_app(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+        # Tokens, not cookies, authenticate the API: there is no CSRF to guard against.
+        csrf.exempt(blueprint)
+
+    @app.before_request
+    def _require_json_body() -> Any:
+        if not is_api_request() or request.method not in BODY_METHODS:
+            return None
+        if not request.get_data(cache=True):
+            return None
+        if not request.is_json:
+            return problem(415)
+        return None
+
+
+def handle_api_http_exception(error: HTTPException) -> Any:
+    """Answer an HTTP error on an API path as problem+json."""
+    from teamkit.api.problems import problem_from_http_exception
+
+    return problem_from_http_exception(error)

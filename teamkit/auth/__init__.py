@@ -1,0 +1,1 @@
+"""People, log-in and API tokens."""

@@ -1,0 +1,167 @@
+"""Sign-up, log-in and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, InvalidInput, NotFound
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+TOKEN_NAME_MAX = 80
+TOKEN_PREFIX = "tk_"
+
+_hasher = PasswordHasher()
+
+
+def normalize_email(email: str) -> str:
+    """Return `email` checked and lower-cased, or raise InvalidInput."""
+    email = (email or "").strip()
+    if len(email) > EMAIL_MAX:
+        raise InvalidInput({"email": f"Use at most {EMAIL_MAX} characters."})
+    try:
+        checked = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidInput({"email": f"This is not a valid email address: {error}"}) from None
+    return checked.normalized.lower()
+
+
+def check_name(name: str) -> str:
+    """Return a person's display name trimmed, or raise InvalidInput."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput({"name": "Enter a name."})
+    if len(name) > NAME_MAX:
+        raise InvalidInput({"name": f"Use at most {NAME_MAX} characters."})
+    return name
+
+
+def check_password(password: str) -> str:
+    """Return `password` if it is long enough, or raise InvalidInput."""
+    if len(password or "") < PASSWORD_MIN:
+        raise InvalidInput({"password": f"Use at least {PASSWORD_MIN} characters."})
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput({"password": f"Use at most {PASSWORD_MAX} characters."})
+    return password
+
+
+def find_person_by_email(session: Session, email: str) -> Person | None:
+    """Return the person with `email`, if any."""
+    return session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+
+def create_person(session: Session, email: str, name: str, password: str) -> Person:
+    """Create a person with a hashed password; a taken email raises Conflict."""
+    email = normalize_email(email)
+    person = Person(
+        email=email,
+        name=check_name(name),
+        password_hash=_hasher.hash(check_password(password)),
+        session_token=secrets.token_hex(16),
+    )
+    if find_person_by_email(session, email) is not None:
+        raise Conflict("An account with this email already exists.", field="email")
+    session.add(person)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Another request took the email between the check and the insert.
+        raise Conflict("An account with this email already exists.", field="email") from None
+    return person
+
+
+def authenticate(session: Session, email: str, password: str) -> Person | None:
+    """Return the person whose email and password match, or None."""
+    person = find_person_by_email(session, email or "")
+    if person is None:
+        # Spend the same time as a real check, so timing doesn't reveal who has an account.
+        _hasher.hash(password or "")
+        return None
+    try:
+        _hasher.verify(person.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = _hasher.hash(password)
+    return person
+
+
+def end_all_sessions(person: Person) -> None:
+    """Invalidate every portal session of `person` (log out everywhere)."""
+    person.session_token = secrets.token_hex(16)
+
+
+def load_person_for_session(session: Session, identity: str) -> Person | None:
+    """Return the person for a Flask-Login identity "id:token", if still valid."""
+    person_id, _, token = identity.partition(":")
+    if not person_id.isdigit():
+        return None
+    person = session.get(Person, int(person_id))
+    if person is None or not secrets.compare_digest(person.session_token, token):
+        return None
+    return person
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, person: Person, name: str) -> tuple[ApiToken, str]:
+    """Create an API token for `person`; return it and the plain token, shown only once."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput({"name": "Give the token a name, e.g. the script that will use it."})
+    if len(name) > TOKEN_NAME_MAX:
+        raise InvalidInput({"name": f"Use at most {TOKEN_NAME_MAX} characters."})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(person=person, name=name, token_hash=_hash_token(plain), prefix=plain[:10])
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def list_api_tokens(session: Session, person: Person) -> list[ApiToken]:
+    """Return the person's tokens, newest first, revoked ones included."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.person_id == person.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToken:
+    """Revoke one of the person's tokens; someone else's token is NotFound."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.person_id != person.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def find_person_by_api_token(session: Session, plain: str) -> Person | None:
+    """Return the owner of a valid, unrevoked token and note its use."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _hash_token(plain), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None:
+        return None
+    token.last_used_at = utcnow()
+    return token.person

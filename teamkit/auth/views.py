@@ -1,0 +1,139 @@
+"""Portal pages: sign up, log in, log out, account and API tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from teamkit.auth import services
+from teamkit.auth.forms import ApiTokenForm, ConfirmForm, LoginForm, SignupForm
+from teamkit.db import get_session
+from teamkit.errors import ServiceError
+from teamkit.extensions import limiter, login_manager
+from teamkit.forms import show_service_error
+from teamkit.teams.services import list_teams_of
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def _load_person(identity: str) -> services.Person | None:
+    return services.load_person_for_session(get_session(), identity)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _start_session(person: services.Person) -> None:
+    # A fresh session on log-in: nothing from before (fixation) survives.
+    session.clear()
+    login_user(person)
+    session.permanent = True
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("teams.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(
+                get_session(), form.email.data or "", form.name.data or "", form.password.data or ""
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            _start_session(person)
+            flash(f"Welcome to teamkit, {person.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+def _login_limit() -> str:
+    return str(current_app.config["TEAMKIT"]["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("teams.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = services.authenticate(get_session(), form.email.data or "", form.password.data or "")
+        if person is None:
+            form.form_errors.append("That email and password don't match an account.")
+        else:
+            _start_session(person)
+            flash(f"Welcome back, {person.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | tuple[str, int]:
+    db = get_session()
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _token, new_token = services.create_api_token(db, current_user, form.name.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Token created. Copy it now: it won't be shown again.", "success")
+            form = ApiTokenForm(formdata=None)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "auth/account.html",
+        form=form,
+        new_token=new_token,
+        tokens=services.list_api_tokens(db, current_user),
+        teams=list_teams_of(db, current_user),
+        confirm=ConfirmForm(),
+    ), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        token = services.revoke_api_token(get_session(), current_user, token_id)
+        flash(f"Token “{token.name}” revoked.", "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    if ConfirmForm().validate_on_submit():
+        services.end_all_sessions(current_user)
+        logout_user()
+        session.clear()
+        flash("You are logged out on every device.", "info")
+    return redirect(url_for("auth.login"))

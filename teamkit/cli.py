@@ -1,0 +1,244 @@
+"""The `teamkit` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from teamkit import create_app, migrate
+from teamkit.db import get_engine, job_session
+from teamkit.errors import ServiceError
+
+
+def _create_app() -> Flask:
+    return create_app()
+
+
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+)
+def main() -> None:
+    """teamkit: shared goals, pulse surveys and blameless retros for a team."""
+
+
+def _fail(error: ServiceError) -> None:
+    raise click.ClickException(error.detail)
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=current_app.config["TEAMKIT"]["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--no-scheduler", is_flag=True, help="Serve only; run `teamkit scheduler` apart.")
+@with_appcontext
+def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
+    """Migrate the database, then serve the portal and API (with the scheduler)."""
+    from waitress import serve as waitress_serve
+
+    from teamkit.scheduler import build_scheduler
+
+    _setup_logging()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    migrate.upgrade(get_engine())
+    scheduler = None
+    if not no_scheduler:
+        scheduler = build_scheduler(app)
+        scheduler.start()
+        click.echo("scheduler started")
+    click.echo(f"teamkit is serving at http://{host}:{port}/")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="teamkit")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@main.command()
+@with_appcontext
+def scheduler() -> None:
+    """Run the scheduler alone (any number of them may share one PostgreSQL)."""
+    from teamkit.scheduler import build_scheduler
+
+    _setup_logging()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo("scheduler started; Ctrl-C stops it")
+    try:
+        build_scheduler(app, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+@main.group()
+def db() -> None:
+    """Migrate the database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate up to REVISION (default: the newest)."""
+    migrate.upgrade(get_engine(), revision)
+    click.echo(f"database at {migrate.current_revision(get_engine())}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate down to REVISION ("-1" for one step, "base" to empty the database)."""
+    migrate.downgrade(get_engine(), revision)
+    click.echo(f"database at {migrate.current_revision(get_engine()) or 'base'}")
+
+
+@db.command("revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Write a new migration from what the models add (for developers; review it by hand)."""
+    migrate.make_revision(get_engine(), message)
+
+
+@db.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the revision the database is at."""
+    click.echo(migrate.current_revision(get_engine()) or "base (not migrated)")
+
+
+@main.group()
+def user() -> None:
+    """Manage people."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Name shown to teammates.")
+@click.option("--password", help="Asked for when not given.")
+@with_appcontext
+def user_create(email: str, name: str, password: str | None) -> None:
+    """Create a person who can log in."""
+    from teamkit.auth.services import create_person
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with job_session(current_app) as session:
+            person = create_person(session, email, name, password or "")
+            click.echo(f"created {person.email}")
+    except ServiceError as error:
+        _fail(error)
+
+
+@main.group()
+def team() -> None:
+    """Manage teams."""
+
+
+@team.command("create")
+@click.argument("name")
+@click.option("--slug", required=True, help="URL name: lower-case letters, digits, hyphens.")
+@click.option("--owner", "owner_email", required=True, help="Email of the first owner.")
+@with_appcontext
+def team_create(name: str, slug: str, owner_email: str) -> None:
+    """Create a team with an owner."""
+    from teamkit.auth.services import find_person_by_email
+    from teamkit.teams.services import create_team
+
+    try:
+        with job_session(current_app) as session:
+            owner = find_person_by_email(session, owner_email)
+            if owner is None:
+                raise click.ClickException(f"No person with email {owner_email}.")
+            created = create_team(session, name, slug, owner)
+            click.echo(f"created team {created.slug}")
+    except ServiceError as error:
+        _fail(error)
+
+
+@team.command("add-member")
+@click.argument("slug")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["member", "facilitator", "owner"]),
+    default="member",
+    show_default=True,
+)
+@with_appcontext
+def team_add_member(slug: str, email: str, role: str) -> None:
+    """Add a person to a team."""
+    from teamkit.auth.services import find_person_by_email
+    from teamkit.teams.services import add_member, find_team, parse_role
+
+    try:
+        with job_session(current_app) as session:
+            person = find_person_by_email(session, email)
+            if person is None:
+                raise click.ClickException(f"No person with email {email}.")
+            add_member(session, find_team(session, slug), person, parse_role(role))
+            click.echo(f"{email} is now {role} of {slug}")
+    except ServiceError as error:
+        _fail(error)
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@with_appcontext
+def token_create(email: str, name: str) -> None:
+    """Create an API token and print it, alone, on stdout."""
+    from teamkit.auth.services import create_api_token, find_person_by_email
+
+    try:
+        with job_session(current_app) as session:
+            person = find_person_by_email(session, email)
+            if person is None:
+                raise click.ClickException(f"No person with email {email}.")
+            _token, plain = create_api_token(session, person, name)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(plain)
+
+
+@main.command()
+@with_appcontext
+def demo() -> None:
+    """Create the demo team and people (once) and print how to log in."""
+    from teamkit.demo import DEMO_PASSWORD, seed_demo
+
+    migrate.upgrade(get_engine())
+    with job_session(current_app) as session:
+        result = seed_demo(session)
+        emails = [person.email for person in result.people]
+        slug = result.team.slug
+    state = "created" if result.created else "already there"
+    click.echo(f"demo team “{slug}” {state}.")
+    click.echo(f"Log in at {current_app.config['TEAMKIT']['BASE_URL']}/login as one of:")
+    for email in emails:
+        click.echo(f"  {email}  password: {DEMO_PASSWORD}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Every TEAMKIT_* setting, in one place.
+
+A setting is read from the environment variable of the same name; `create_app(config)`
+may override any of them by key (without the prefix), which is what the tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "TEAMKIT_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One TEAMKIT_* setting: its default, how to parse it, and what it does."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Any = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+#: The settings table; the README's table is generated from the same text.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy URL of the database. Default: SQLite file `instance/teamkit.sqlite3`. "
+        "For PostgreSQL: `postgresql+psycopg://user:password@host:5432/dbname`.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Key that signs sessions, CSRF tokens and invite links. Default: generated once and "
+        "kept in `instance/secret_key`. Give every web worker the same value.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite file and the generated secret key. Default: `./instance`.",
+    ),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:5000",
+        "Public address of the portal, used in invite links and digests. An `https://` "
+        "address also marks the session cookie Secure.",
+    ),
+    Setting("LOG_LEVEL", "INFO", "Level of the application and request log."),
+    Setting(
+        "INVITE_TTL_HOURS",
+        168,
+        "Hours an invite link stays valid (it can be used once).",
+        int,
+    ),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        "10 per minute",
+        "Log-in attempts allowed per client address (Flask-Limiter notation).",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URL",
+        "memory://",
+        "Where log-in attempt counts live. With several web workers use a shared store, "
+        "e.g. `redis://host:6379`.",
+    ),
+    Setting(
+        "API_PAGE_SIZE",
+        50,
+        "Default number of items per page in API lists (a client may ask for up to 200).",
+        int,
+    ),
+    Setting(
+        "SCHEDULER_TICK_SECONDS",
+        60,
+        "How often the scheduler looks for due work.",
+        int,
+    ),
+    Setting(
+        "GOAL_STALE_DAYS",
+        14,
+        "Days without a check-in after which a goal is shown as stale.",
+        int,
+    ),
+    Setting(
+        "GOALS_PER_DIGEST",
+        3,
+        "Default number of goals a digest features; each team can change its own.",
+        int,
+    ),
+)
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings from the environment, then `overrides`, parsed."""
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides[setting.name]
+            continue
+        raw = os.environ.get(PREFIX + setting.name)
+        if raw is None or raw == "":
+            values[setting.name] = setting.default
+        else:
+            values[setting.name] = setting.parse(raw)
+    values["INSTANCE_PATH"] = str(Path(values["INSTANCE_PATH"] or "instance").resolve())
+    return values
+
+
+def database_url(settings: dict[str, Any]) -> str:
+    """Return the configured database URL, or the default SQLite file."""
+    if settings.get("DATABASE_URL"):
+        return str(settings["DATABASE_URL"])
+    return f"sqlite:///{Path(settings['INSTANCE_PATH']) / 'teamkit.sqlite3'}"
+
+
+def secret_key(settings: dict[str, Any]) -> str:
+    """Return the configured secret key, or one generated and kept in the instance folder."""
+    if settings.get("SECRET_KEY"):
+        return str(settings["SECRET_KEY"])
+    path = Path(settings["INSTANCE_PATH"]) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Two processes may start together: only one creates the file, both read it.
+        try:
+            with path.open("x") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
+
+
+def is_truthy(value: str | None) -> bool:
+    """Tell whether an environment value means yes."""
+    return value is not None and _bool(value)

@@ -1,0 +1,6 @@
+"""Import every model, so Base.metadata knows the whole schema (for Alembic and tests)."""
+
+from teamkit.auth.models import ApiToken, Person
+from teamkit.teams.models import Invite, Membership, Team
+
+__all__ = ["ApiToken", "Invite", "Membership", "Person", "Team"]

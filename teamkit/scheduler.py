@@ -1,0 +1,74 @@
+"""The APScheduler wiring: every periodic job, listed in one place.
+
+APScheduler 3 can't share a job store between processes, so its jobs are only ticks
+("find what is due and claim it"); what is due, and who has claimed it, lives in tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from teamkit.db import job_session
+
+log = logging.getLogger("teamkit.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A periodic tick: its id, what it runs, and how often (seconds)."""
+
+    id: str
+    run: Callable[[Flask], None]
+    every_seconds: Callable[[Flask], int]
+
+
+def heartbeat(app: Flask) -> None:
+    """Log that the scheduler is alive and can reach the database."""
+    with job_session(app) as session:
+        session.connection()
+    log.info("scheduler tick")
+
+
+def _tick_seconds(app: Flask) -> int:
+    return int(app.config["TEAMKIT"]["SCHEDULER_TICK_SECONDS"])
+
+
+#: Every periodic job of teamkit.
+JOBS: tuple[Job, ...] = (Job("heartbeat", heartbeat, _tick_seconds),)
+
+
+def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
+    """Return a scheduler with every job of JOBS added (not started)."""
+    scheduler: BaseScheduler = (
+        BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
+    )
+    for job in JOBS:
+        scheduler.add_job(
+            _in_app_context(app, job.run),
+            "interval",
+            seconds=job.every_seconds(app),
+            id=job.id,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+    return scheduler
+
+
+def _in_app_context(app: Flask, run: Callable[[Flask], None]) -> Callable[[], None]:
+    def tick() -> None:
+        with app.app_context():
+            try:
+                run(app)
+            except Exception:
+                log.exception("job %s failed", getattr(run, "__name__", run))
+
+    tick.__name__ = tick.__qualname__ = getattr(run, "__name__", "tick")
+    return tick

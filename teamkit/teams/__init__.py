@@ -1,0 +1,1 @@
+"""Teams, memberships, roles, invites and the isolation guard."""

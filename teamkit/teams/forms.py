@@ -1,0 +1,28 @@
+"""Team, member and invite forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
+
+ROLE_CHOICES = [(role.value, role.value.capitalize()) for role in Role]
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired(), Length(max=TEAM_NAME_MAX)])
+    slug = StringField(
+        "URL name",
+        validators=[DataRequired(), Length(max=SLUG_MAX)],
+        description="Lower-case letters, digits and hyphens: /t/<url-name>/",
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+
+
+class InviteForm(FlaskForm):
+    role = SelectField(
+        "Join as", choices=ROLE_CHOICES[::-1], default="member", validators=[DataRequired()]
+    )

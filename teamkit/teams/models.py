@@ -1,0 +1,107 @@
+"""Teams, who belongs to them, and invites to join."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamkit.auth.models import Person
+from teamkit.db import Base, UTCDateTime, utcnow
+
+TEAM_NAME_MAX = 80
+SLUG_MAX = 40
+
+
+class Role(enum.StrEnum):
+    """What a member may do in a team."""
+
+    OWNER = "owner"
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+
+
+def role_column() -> Enum:
+    """Return the column type of a role: a checked string, the same on every database."""
+    return Enum(
+        Role,
+        name="role",
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda roles: [role.value for role in roles],
+        validate_strings=True,
+    )
+
+
+class Team(Base):
+    """A team: the unit everything else belongs to."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TEAM_NAME_MAX))
+    #: URL name, unique: /t/<slug>/.
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    #: How many goals a digest features (the resurfacing selector's K).
+    goals_per_digest: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="team", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Team {self.slug}>"
+
+
+class Membership(Base):
+    """A person's place in a team, with a role."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("team_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(role_column())
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship()
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role is Role.OWNER
+
+    @property
+    def can_facilitate(self) -> bool:
+        """Tell whether this member may run the team's goals, pulses and retros."""
+        return self.role in (Role.OWNER, Role.FACILITATOR)
+
+
+class Invite(Base):
+    """A signed, expiring, single-use link to join a team."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    #: Random part of the signed token; the signature ties it to this server's key.
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Role the invited person gets.
+    role: Mapped[Role] = mapped_column(role_column())
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set when someone joined with it; an invite works once.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    team: Mapped[Team] = relationship()

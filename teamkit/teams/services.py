@@ -1,0 +1,268 @@
+"""Create teams, manage members and roles, invite and join."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.auth.models import Person
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
+from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MIN = 2
+#: Slugs that would read as portal pages rather than teams.
+RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", "signup"})
+INVITE_SALT = "teamkit.invite"
+
+
+def check_team_name(name: str) -> str:
+    """Return a team name trimmed, or raise InvalidInput."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput({"name": "Enter the team's name."})
+    if len(name) > TEAM_NAME_MAX:
+        raise InvalidInput({"name": f"Use at most {TEAM_NAME_MAX} characters."})
+    return name
+
+
+def check_slug(slug: str) -> str:
+    """Return a URL slug if it is well-formed and free of reserved words, or raise InvalidInput."""
+    slug = (slug or "").strip()
+    if not SLUG_MIN <= len(slug) <= SLUG_MAX:
+        raise InvalidInput({"slug": f"Use {SLUG_MIN} to {SLUG_MAX} characters."})
+    if not SLUG_RE.match(slug):
+        raise InvalidInput(
+            {"slug": "Use lower-case letters, digits and single hyphens, e.g. platform-team."}
+        )
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput({"slug": f"“{slug}” is reserved; choose another."})
+    return slug
+
+
+def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
+    """Create a team with `owner` as its first owner; a taken slug raises Conflict."""
+    errors: dict[str, str] = {}
+    for check, value in ((check_team_name, name), (check_slug, slug)):
+        try:
+            check(value)
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    name, slug = check_team_name(name), check_slug(slug)
+    taken = Conflict("This slug is taken; choose another.", field="slug")
+    if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
+        raise taken
+    team = Team(name=name, slug=slug)
+    team.memberships.append(Membership(person=owner, role=Role.OWNER))
+    session.add(team)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise taken from None
+    return team
+
+
+@dataclass(frozen=True)
+class TeamOfPerson:
+    """A team as one of its members sees it in a list."""
+
+    team: Team
+    role: Role
+
+
+def list_teams_of(session: Session, person: Person) -> list[TeamOfPerson]:
+    """Return the teams `person` belongs to, by name."""
+    rows = session.execute(
+        select(Team, Membership.role)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.person_id == person.id)
+        .order_by(func.lower(Team.name), Team.id)
+    )
+    return [TeamOfPerson(team, role) for team, role in rows]
+
+
+def find_membership(session: Session, slug: str, person: Person | None) -> Membership | None:
+    """Return `person`'s membership of the team with `slug`, or None (the isolation check)."""
+    if person is None:
+        return None
+    return session.scalar(
+        select(Membership)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.slug == slug, Membership.person_id == person.id)
+        .options(joinedload(Membership.team))
+    )
+
+
+def find_team(session: Session, slug: str) -> Team:
+    """Return the team with `slug` or raise NotFound."""
+    team = session.scalar(select(Team).where(Team.slug == slug))
+    if team is None:
+        raise NotFound(f"No team “{slug}”.")
+    return team
+
+
+def list_members(session: Session, team: Team) -> list[Membership]:
+    """Return the team's memberships, owners first, then by name."""
+    order = {Role.OWNER: 0, Role.FACILITATOR: 1, Role.MEMBER: 2}
+    members = list(
+        session.scalars(
+            select(Membership)
+            .where(Membership.team_id == team.id)
+            .options(joinedload(Membership.person))
+        )
+    )
+    return sorted(members, key=lambda m: (order[m.role], m.person.name.lower(), m.id))
+
+
+def parse_role(value: str) -> Role:
+    """Return the role named `value`, or raise InvalidInput."""
+    try:
+        return Role(value)
+    except ValueError:
+        names = ", ".join(role.value for role in Role)
+        raise InvalidInput({"role": f"Choose one of: {names}."}) from None
+
+
+def add_member(session: Session, team: Team, person: Person, role: Role) -> Membership:
+    """Make `person` a member of `team` with `role`; an existing member raises Conflict."""
+    existing = session.scalar(
+        select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
+    )
+    if existing is not None:
+        raise Conflict(f"{person.email} is already a member of {team.name}.")
+    membership = Membership(team=team, person=person, role=role)
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def _member_of(session: Session, team: Team, membership_id: int) -> Membership:
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.team_id != team.id:
+        raise NotFound("No such member in this team.")
+    return membership
+
+
+def _count_owners(session: Session, team: Team) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.team_id == team.id, Membership.role == Role.OWNER)
+    ) or 0
+
+
+def _require_owner(actor: Membership) -> None:
+    if not actor.is_owner:
+        raise Forbidden("Only an owner of the team can do this.")
+
+
+def _keep_an_owner(session: Session, membership: Membership, what: str) -> None:
+    if membership.is_owner and _count_owners(session, membership.team) <= 1:
+        raise Conflict(f"A team always keeps an owner: make someone else owner before {what}.")
+
+
+def change_role(session: Session, actor: Membership, membership_id: int, role: Role) -> Membership:
+    """Change a member's role (owners only); the last owner can't step down."""
+    _require_owner(actor)
+    membership = _member_of(session, actor.team, membership_id)
+    if membership.role is role:
+        return membership
+    if role is not Role.OWNER:
+        _keep_an_owner(session, membership, "changing this role")
+    membership.role = role
+    session.flush()
+    return membership
+
+
+def remove_member(session: Session, actor: Membership, membership_id: int) -> Person:
+    """Remove a member from the team (owners only); return who was removed."""
+    _require_owner(actor)
+    membership = _member_of(session, actor.team, membership_id)
+    _keep_an_owner(session, membership, "removing them")
+    person = membership.person
+    session.delete(membership)
+    session.flush()
+    return person
+
+
+def leave_team(session: Session, membership: Membership) -> None:
+    """Leave a team; its last owner must hand over first."""
+    _keep_an_owner(session, membership, "leaving")
+    session.delete(membership)
+    session.flush()
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=INVITE_SALT)
+
+
+def create_invite(
+    session: Session,
+    actor: Membership,
+    role: Role,
+    *,
+    secret_key: str,
+    ttl: timedelta,
+) -> tuple[Invite, str]:
+    """Create an invite link's token; owners invite any role, facilitators invite members."""
+    if not actor.can_facilitate:
+        raise Forbidden("Only owners and facilitators can invite people.")
+    if role is not Role.MEMBER and not actor.is_owner:
+        raise Forbidden("Only an owner can invite someone as owner or facilitator.")
+    invite = Invite(
+        team=actor.team,
+        nonce=secrets.token_urlsafe(24),
+        role=role,
+        created_by_id=actor.person_id,
+        expires_at=utcnow() + ttl,
+    )
+    session.add(invite)
+    session.flush()
+    return invite, _serializer(secret_key).dumps(invite.nonce)
+
+
+def find_invite(session: Session, token: str, *, secret_key: str) -> Invite:
+    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
+    try:
+        nonce = _serializer(secret_key).loads(token)
+    except BadSignature:
+        raise NotFound("This invite link is not valid. Ask for a new one.") from None
+    invite = session.scalar(
+        select(Invite).where(Invite.nonce == nonce).options(joinedload(Invite.team))
+    )
+    if invite is None:
+        raise NotFound("This invite link is not valid. Ask for a new one.")
+    if invite.used_at is not None:
+        raise Gone("This invite link has been used already. Ask for a new one.")
+    if invite.expires_at <= utcnow():
+        raise Gone("This invite link has expired. Ask for a new one.")
+    return invite
+
+
+def accept_invite(session: Session, token: str, person: Person, *, secret_key: str) -> Membership:
+    """Join the invite's team; the invite is spent even if two people race for it."""
+    invite = find_invite(session, token, secret_key=secret_key)
+    already = find_membership(session, invite.team.slug, person)
+    if already is not None:
+        raise Conflict(f"You are already a member of {invite.team.name}.")
+    now: datetime = utcnow()
+    spent = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by_id=person.id)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise Gone("This invite link has been used already. Ask for a new one.")
+    return add_member(session, invite.team, person, invite.role)

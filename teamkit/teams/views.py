@@ -1,0 +1,182 @@
+"""Portal pages: my teams, a team's home and members, invites."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from teamkit.auth.forms import ConfirmForm
+from teamkit.db import get_session
+from teamkit.errors import ServiceError
+from teamkit.forms import show_service_error
+from teamkit.teams import services
+from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
+from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.home import home_sections
+from teamkit.urls import external_url
+
+bp = Blueprint("teams", __name__)
+
+LAST_TEAM_KEY = "last_team"
+
+
+@bp.get("/")
+def index() -> str | Response:
+    if not current_user.is_authenticated:
+        return render_template("teams/landing.html")
+    last = session.get(LAST_TEAM_KEY)
+    teams = services.list_teams_of(get_session(), current_user)
+    for item in teams:
+        if item.team.slug == last:
+            return redirect(url_for("teams.home", slug=last))
+    if len(teams) == 1:
+        return redirect(url_for("teams.home", slug=teams[0].team.slug))
+    return redirect(url_for("teams.list_teams"))
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+@login_required
+def list_teams() -> str | Response | tuple[str, int]:
+    db = get_session()
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = services.create_team(db, form.name.data or "", form.slug.data or "", current_user)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Team “{team.name}” created. Invite your teammates from Members.", "success")
+            return redirect(url_for("teams.home", slug=team.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "teams/list.html", form=form, teams=services.list_teams_of(db, current_user)
+    ), status
+
+
+@bp.get("/t/<slug>/")
+def home(slug: str) -> str:
+    db = get_session()
+    membership = current_membership()
+    session[LAST_TEAM_KEY] = slug
+    sections = [(s.template, s.context(db, membership)) for s in home_sections()]
+    return render_template("teams/home.html", team=current_team(), sections=sections)
+
+
+def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
+    db = get_session()
+    membership = current_membership()
+    context = {
+        "team": current_team(),
+        "me": membership,
+        "members": services.list_members(db, current_team()),
+        "invite_form": forms.get("invite_form") or InviteForm(formdata=None),
+        "role_form": RoleForm(formdata=None),
+        "confirm": ConfirmForm(formdata=None),
+        "invite_url": forms.get("invite_url"),
+        "invite_expires_at": forms.get("invite_expires_at"),
+    }
+    return render_template("teams/members.html", **context), status
+
+
+@bp.get("/t/<slug>/members")
+def members(slug: str) -> tuple[str, int]:
+    return _members_page()
+
+
+@bp.post("/t/<slug>/invites")
+def create_invite(slug: str) -> tuple[str, int]:
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invite, token = services.create_invite(
+                get_session(),
+                current_membership(),
+                services.parse_role(form.role.data or ""),
+                secret_key=current_app.secret_key or "",
+                ttl=timedelta(hours=current_app.config["TEAMKIT"]["INVITE_TTL_HOURS"]),
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+            return _members_page(error.status, invite_form=form)
+        return _members_page(
+            invite_url=external_url("teams.invite", token=token),
+            invite_expires_at=invite.expires_at,
+        )
+    return _members_page(422, invite_form=form)
+
+
+@bp.post("/t/<slug>/members/<int:membership_id>/role")
+def change_role(slug: str, membership_id: int) -> Response:
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.change_role(
+                get_session(),
+                current_membership(),
+                membership_id,
+                services.parse_role(form.role.data or ""),
+            )
+        except ServiceError as error:
+            flash(error.detail, "error")
+            return redirect(url_for("teams.members", slug=slug), 303)
+        flash(f"{changed.person.name} is now {changed.role.value}.", "success")
+    return redirect(url_for("teams.members", slug=slug), 303)
+
+
+@bp.post("/t/<slug>/members/<int:membership_id>/remove")
+def remove_member(slug: str, membership_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        try:
+            person = services.remove_member(get_session(), current_membership(), membership_id)
+        except ServiceError as error:
+            flash(error.detail, "error")
+            return redirect(url_for("teams.members", slug=slug), 303)
+        flash(f"{person.name} is no longer a member.", "info")
+    return redirect(url_for("teams.members", slug=slug), 303)
+
+
+@bp.post("/t/<slug>/leave")
+def leave(slug: str) -> Response:
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.leave_team(get_session(), current_membership())
+        except ServiceError as error:
+            flash(error.detail, "error")
+            return redirect(url_for("teams.members", slug=slug), 303)
+        session.pop(LAST_TEAM_KEY, None)
+        flash(f"You left {current_team().name}.", "info")
+        return redirect(url_for("teams.list_teams"), 303)
+    return redirect(url_for("teams.members", slug=slug), 303)
+
+
+@bp.route("/invites/<token>", methods=["GET", "POST"])
+def invite(token: str) -> str | Response | tuple[str, int]:
+    db = get_session()
+    key = current_app.secret_key or ""
+    try:
+        found = services.find_invite(db, token, secret_key=key)
+    except ServiceError as error:
+        return render_template("teams/invite.html", error=error, invite=None), error.status
+    if not current_user.is_authenticated:
+        return render_template("teams/invite.html", invite=found, error=None, next=request.path)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            membership = services.accept_invite(db, token, current_user, secret_key=key)
+        except ServiceError as error:
+            return render_template("teams/invite.html", error=error, invite=None), error.status
+        flash(f"Welcome to {membership.team.name}!", "success")
+        return redirect(url_for("teams.home", slug=membership.team.slug), 303)
+    return render_template("teams/invite.html", invite=found, error=None, form=form)

@@ -1,0 +1,118 @@
+"""The portal shell: security headers, request log, error pages, health check."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from teamkit.api.problems import problem, problem_from_http_exception
+from teamkit.api.setup import is_api_request
+from teamkit.db import get_engine, get_session
+from teamkit.errors import ServiceError
+
+log = logging.getLogger("teamkit.request")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send the security headers with every response."""
+
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_request_log(app: Flask) -> None:
+    """Log one line per request: method, path, status, duration."""
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response: Any) -> Any:
+        started = g.get("request_started")
+        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+        log.info(
+            "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"),
+            response.status_code, elapsed,
+        )
+        return response
+
+
+def register_error_pages(app: Flask) -> None:
+    """Answer errors as friendly pages in the portal and as problem+json in the API."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if is_api_request():
+            return problem_from_http_exception(error)
+        if error.code == 500 and isinstance(error, InternalServerError):
+            app.logger.error("unhandled error", exc_info=error.original_exception)
+        status = error.code or 500
+        template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+        return render_template(template, error=error, status=status), status
+
+    @app.errorhandler(ServiceError)
+    def _service_error(error: ServiceError) -> Any:
+        if is_api_request():
+            errors = [{"field": k, "message": v} for k, v in error.errors.items()]
+            return problem(error.status, error.detail, title=error.title, errors=errors)
+        template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
+        return render_template(template, error=error, status=error.status), error.status
+
+
+def register_health(app: Flask) -> None:
+    """Serve /healthz: 200 when the database answers, 503 when it doesn't."""
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        try:
+            with get_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+            app.logger.warning("health check failed: %s", error)
+            return jsonify(status="unavailable", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give every template the person's teams, for the navigation's team switcher."""
+    from teamkit.teams.home import nav_links
+    from teamkit.teams.services import list_teams_of
+
+    @app.context_processor
+    def _navigation() -> dict[str, Any]:
+        context = {"current_team": g.get("team"), "team_nav_links": nav_links(), "my_teams": []}
+        if not request.path.startswith("/api/") and current_user.is_authenticated:
+            context["my_teams"] = list_teams_of(get_session(), current_user)
+        return context

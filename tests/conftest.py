@@ -1,0 +1,307 @@
+"""Fixtures: a real database (SQLite file or PostgreSQL), the app, clients and factories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session
+
+import teamkit.models  # noqa: F401 - every table on Base.metadata
+from teamkit import create_app, migrate
+from teamkit.auth.models import Person
+from teamkit.auth.services import create_api_token, create_person
+from teamkit.db import Base, get_engine, job_session
+from teamkit.teams.models import Role, Team
+from teamkit.teams.services import add_member, create_team
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "correct horse battery"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="Database the suite runs on (PostgreSQL: TEAMKIT_TEST_POSTGRES_URL).",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"teamkit database: {config.getoption('--db')}"
+
+
+def postgres_url() -> str:
+    return os.environ.get("TEAMKIT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+def postgres_or_skip() -> str:
+    """Return the PostgreSQL URL if it answers; skip (or fail under CI) if not."""
+    url = postgres_url()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"PostgreSQL at {url} does not answer under CI: {error}", pytrace=False)
+        pytest.skip(f"PostgreSQL at {url} does not answer: {error}")
+    finally:
+        engine.dispose()
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_kind(pytestconfig: pytest.Config) -> str:
+    return str(pytestconfig.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of a migrated, empty test database."""
+    if database_kind == "postgresql":
+        url = postgres_or_skip()
+        reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'teamkit.sqlite3'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def empty_tables(engine: Engine) -> None:
+    """Delete every row, keeping the migrated schema."""
+    tables = [t for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Any) -> dict[str, Any]:
+    """Return the settings the test app starts with; a test may change them first."""
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "BASE_URL": "http://teamkit.test",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "TESTING": True,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    yield app
+    engine = get_engine(app)
+    empty_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session for service tests; the test commits when it needs to."""
+    maker = app.extensions["teamkit.sessionmaker"]
+    with app.app_context():
+        db = maker()
+        try:
+            yield db
+        finally:
+            db.rollback()
+            db.close()
+
+
+# ---------------------------------------------------------------- factories
+
+
+@dataclass
+class Factory:
+    """Make committed people, teams and tokens for tests."""
+
+    app: Flask
+    counter: int = 0
+    tokens: dict[int, str] = field(default_factory=dict)
+
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def person(self, name: str | None = None, email: str | None = None) -> Person:
+        n = self._next()
+        with self.app.app_context(), job_session(self.app) as db:
+            person = create_person(
+                db, email or f"person{n}@example.com", name or f"Person {n}", PASSWORD
+            )
+        return person
+
+    def team(self, owner: Person | None = None, slug: str | None = None, name: str | None = None) -> Team:
+        n = self._next()
+        owner = owner or self.person()
+        with self.app.app_context(), job_session(self.app) as db:
+            team = create_team(db, name or f"Team {n}", slug or f"team-{n}", db.merge(owner))
+        return team
+
+    def member(self, team: Team, person: Person | None = None, role: Role = Role.MEMBER) -> Person:
+        person = person or self.person()
+        with self.app.app_context(), job_session(self.app) as db:
+            add_member(db, db.merge(team), db.merge(person), role)
+        return person
+
+    def token(self, person: Person) -> str:
+        if person.id not in self.tokens:
+            with self.app.app_context(), job_session(self.app) as db:
+                _token, plain = create_api_token(db, db.merge(person), "tests")
+            self.tokens[person.id] = plain
+        return self.tokens[person.id]
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory(app)
+
+
+# ---------------------------------------------------------------- portal and API helpers
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@dataclass
+class Portal:
+    """Drive the portal like a browser: log in, post forms with their CSRF token."""
+
+    client: FlaskClient
+
+    def csrf_token(self, page: str = "/login") -> str:
+        html = self.client.get(page).get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        if match is None:
+            html = self.client.get("/account").get_data(as_text=True)
+            match = CSRF_RE.search(html)
+        assert match, "no CSRF token found on the page"
+        return match.group(1)
+
+    def login(self, person: Person, password: str = PASSWORD) -> Any:
+        token = self.csrf_token("/login")
+        return self.client.post(
+            "/login", data={"email": person.email, "password": password, "csrf_token": token}
+        )
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        token = self.csrf_token("/account")
+        return self.client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def portal(client: FlaskClient) -> Portal:
+    return Portal(client)
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[Person], Portal]:
+    def login(person: Person) -> Portal:
+        portal = Portal(client)
+        response = portal.login(person)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return portal
+
+    return login
+
+
+@dataclass
+class Api:
+    """Call the JSON API with a bearer token."""
+
+    client: FlaskClient
+    token: str | None = None
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        token = token or self.token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self._headers(token), **kwargs)
+
+    def post(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
+        return self.client.post(path, json=json, headers=self._headers(token), **kwargs)
+
+    def patch(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
+        return self.client.patch(path, json=json, headers=self._headers(token), **kwargs)
+
+    def delete(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        return self.client.delete(path, headers=self._headers(token), **kwargs)
+
+
+@pytest.fixture
+def api_as(client: FlaskClient, make: Factory) -> Callable[[Person], Api]:
+    def for_person(person: Person) -> Api:
+        return Api(client, make.token(person))
+
+    return for_person
+
+
+# ---------------------------------------------------------------- query counting
+
+
+@dataclass
+class QueryCount:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Return a context manager that counts the SQL statements run inside it."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCount]:
+        found = QueryCount()
+        engine = get_engine(app)
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+                found.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield found
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
