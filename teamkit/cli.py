@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 
@@ -78,10 +79,8 @@ def scheduler() -> None:
     _setup_logging()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo("scheduler started; Ctrl-C stops it")
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         build_scheduler(app, blocking=True).start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 @main.group()

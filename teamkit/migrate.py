@@ -14,9 +14,7 @@ def alembic_config(engine: Engine) -> Config:
     """Return an Alembic config that migrates through `engine`."""
     cfg = Config()
     cfg.set_main_option("script_location", str(resource_dir("migrations")))
-    cfg.set_main_option(
-        "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
-    )
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     cfg.attributes["engine"] = engine
     return cfg
 

@@ -63,8 +63,11 @@ def register_request_log(app: Flask) -> None:
         started = g.get("request_started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info(
-            "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"),
-            response.status_code, elapsed,
+            "%s %s %s %.1fms",
+            request.method,
+            request.full_path.rstrip("?"),
+            response.status_code,
+            elapsed,
         )
         return response
 
@@ -87,7 +90,9 @@ def register_error_pages(app: Flask) -> None:
         if is_api_request():
             errors = [{"field": k, "message": v} for k, v in error.errors.items()]
             return problem(error.status, error.detail, title=error.title, errors=errors)
-        template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
+        template = (
+            f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
+        )
         return render_template(template, error=error, status=error.status), error.status
 
 
@@ -99,7 +104,7 @@ def register_health(app: Flask) -> None:
         try:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        except Exception as error:
             app.logger.warning("health check failed: %s", error)
             return jsonify(status="unavailable", database="unreachable"), 503
         return jsonify(status="ok", database="ok")

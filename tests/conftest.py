@@ -168,7 +168,9 @@ class Factory:
             )
         return person
 
-    def team(self, owner: Person | None = None, slug: str | None = None, name: str | None = None) -> Team:
+    def team(
+        self, owner: Person | None = None, slug: str | None = None, name: str | None = None
+    ) -> Team:
         n = self._next()
         owner = owner or self.person()
         with self.app.app_context(), job_session(self.app) as db:

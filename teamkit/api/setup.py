@@ -36,9 +36,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
                 "a personal API token: `Authorization: Bearer <token>`. Errors are RFC 9457 "
                 "`application/problem+json`."
             },
-            "components": {
-                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
     )

@@ -11,7 +11,8 @@ from teamkit.auth.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX
 class SignupForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX)])
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=EMAIL_MAX)]
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=EMAIL_MAX)],
     )
     password = PasswordField(
         "Password",

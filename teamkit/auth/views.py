@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -72,7 +81,9 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("teams.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = services.authenticate(get_session(), form.email.data or "", form.password.data or "")
+        person = services.authenticate(
+            get_session(), form.email.data or "", form.password.data or ""
+        )
         if person is None:
             form.form_errors.append("That email and password don't match an account.")
         else:

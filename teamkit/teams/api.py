@@ -15,8 +15,8 @@ from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
 from teamkit.teams import services
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.urls import external_url
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
+from teamkit.urls import external_url
 
 blp = Blueprint("teams_api", __name__, description="Teams, members and invites.")
 

@@ -65,9 +65,7 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(role_column())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -95,9 +93,7 @@ class Invite(Base):
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     #: Role the invited person gets.
     role: Mapped[Role] = mapped_column(role_column())
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set when someone joined with it; an invite works once.

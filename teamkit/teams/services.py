@@ -155,11 +155,14 @@ def _member_of(session: Session, team: Team, membership_id: int) -> Membership:
 
 
 def _count_owners(session: Session, team: Team) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.team_id == team.id, Membership.role == Role.OWNER)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.team_id == team.id, Membership.role == Role.OWNER)
+        )
+        or 0
+    )
 
 
 def _require_owner(actor: Membership) -> None:
@@ -203,7 +206,7 @@ def leave_team(session: Session, membership: Membership) -> None:
     session.flush()
 
 
-def _serializer(secret_key: str) -> URLSafeSerializer:
+def _serializer(secret_key: str | bytes) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=INVITE_SALT)
 
 
@@ -212,7 +215,7 @@ def create_invite(
     actor: Membership,
     role: Role,
     *,
-    secret_key: str,
+    secret_key: str | bytes,
     ttl: timedelta,
 ) -> tuple[Invite, str]:
     """Create an invite link's token; owners invite any role, facilitators invite members."""
@@ -232,7 +235,7 @@ def create_invite(
     return invite, _serializer(secret_key).dumps(invite.nonce)
 
 
-def find_invite(session: Session, token: str, *, secret_key: str) -> Invite:
+def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
     """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
     try:
         nonce = _serializer(secret_key).loads(token)
@@ -250,7 +253,9 @@ def find_invite(session: Session, token: str, *, secret_key: str) -> Invite:
     return invite
 
 
-def accept_invite(session: Session, token: str, person: Person, *, secret_key: str) -> Membership:
+def accept_invite(
+    session: Session, token: str, person: Person, *, secret_key: str | bytes
+) -> Membership:
     """Join the invite's team; the invite is spent even if two people race for it."""
     invite = find_invite(session, token, secret_key=secret_key)
     already = find_membership(session, invite.team.slug, person)

@@ -53,7 +53,9 @@ def list_teams() -> str | Response | tuple[str, int]:
     form = TeamForm()
     if form.validate_on_submit():
         try:
-            team = services.create_team(db, form.name.data or "", form.slug.data or "", current_user)
+            team = services.create_team(
+                db, form.name.data or "", form.slug.data or "", current_user
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:
