@@ -1,12 +1,12 @@
 """Team, member and invite forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
 
-ROLE_CHOICES = [(role.value, role.value.capitalize()) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
 
 
 class TeamForm(FlaskForm):
