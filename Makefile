@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres lint format typecheck bench clean
+.PHONY: run test test-sqlite test-postgres lint format screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+## screenshots: regenerate the README's screenshots from the demo team
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/make_screenshots.py

@@ -9,14 +9,27 @@ from teamkit.auth.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX
 
 
 class SignupForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX)])
+    name = StringField(
+        "Your name",
+        validators=[
+            DataRequired("Enter your name."),
+            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
+        ],
+    )
     email = EmailField(
         "Email",
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=EMAIL_MAX)],
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use at least {PASSWORD_MIN} characters (at most {PASSWORD_MAX}).",
+            ),
+        ],
         description=f"At least {PASSWORD_MIN} characters.",
     )
 

@@ -1,0 +1,65 @@
+"""A person's first steps in a real browser: sign up, make a team, invite, join."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def sign_up(page, name: str, email: str, password: str = "a long password") -> None:
+    page.goto("/signup")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+
+
+def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser, live_server):
+    sign_up(page, "Ada Lovelace", "ada@example.com")
+    page.get_by_label("Team name").fill("Platform")
+    page.get_by_label("URL name").fill("platform")
+    page.get_by_role("button", name="Create team").click()
+    assert page.get_by_role("heading", name="Platform", level=1).is_visible()
+
+    page.get_by_role("navigation").get_by_role("link", name="Members").click()
+    page.get_by_label("Join as").select_option("member")
+    page.get_by_role("button", name="Create invite link").click()
+    invite_url = page.locator("#invite-url").inner_text()
+    assert re.search(r"/invites/", invite_url)
+
+    other = browser.new_context(base_url=live_server).new_page()
+    other.goto(invite_url)
+    assert other.get_by_text("You are invited to join").is_visible()
+    other.get_by_role("link", name="Create an account").click()
+    sign_up(other, "Grace Hopper", "grace@example.com")
+    other.goto(invite_url)
+    other.get_by_role("button", name="Join Platform").click()
+    assert other.get_by_text("Welcome to Platform!").is_visible()
+
+    page.reload()
+    row = page.get_by_role("row").filter(has_text="Grace Hopper")
+    assert row.get_by_text("grace@example.com").is_visible()
+
+
+def test_form_error_is_shown_beside_its_field_and_announced(page):
+    sign_up(page, "Ada", "ada@example.com", password="short")
+    password = page.get_by_label("Password")
+    error_id = password.get_attribute("aria-describedby")
+    assert error_id and "password-error" in error_id
+    assert password.get_attribute("aria-invalid") == "true"
+    assert "at least 8 characters" in page.locator("#password-error").inner_text()
+
+
+def test_team_switcher_lists_every_team_of_the_person(page):
+    sign_up(page, "Ada", "ada@example.com")
+    for name, slug in (("Platform", "platform"), ("Mobile", "mobile")):
+        page.goto("/teams")
+        page.get_by_label("Team name").fill(name)
+        page.get_by_label("URL name").fill(slug)
+        page.get_by_role("button", name="Create team").click()
+    page.locator(".switcher summary").click()
+    page.get_by_role("link", name="Platform").click()
+    assert page.url.endswith("/t/platform/")
