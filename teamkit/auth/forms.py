@@ -18,7 +18,11 @@ class SignupForm(FlaskForm):
     )
     email = EmailField(
         "Email",
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=EMAIL_MAX)],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("This is not a valid email address.", check_deliverability=False),
+            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+        ],
     )
     password = PasswordField(
         "Password",
@@ -35,14 +39,29 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=PASSWORD_MAX, message=f"Use at most {PASSWORD_MAX} characters."),
+        ],
+    )
 
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=[DataRequired(), Length(max=TOKEN_NAME_MAX)],
+        validators=[
+            DataRequired("Give the token a name."),
+            Length(max=TOKEN_NAME_MAX, message=f"Use at most {TOKEN_NAME_MAX} characters."),
+        ],
         description="What will use it, e.g. “release script”.",
     )
 

@@ -10,10 +10,19 @@ ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Ro
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired(), Length(max=TEAM_NAME_MAX)])
+    name = StringField(
+        "Team name",
+        validators=[
+            DataRequired("Enter the team's name."),
+            Length(max=TEAM_NAME_MAX, message=f"Use at most {TEAM_NAME_MAX} characters."),
+        ],
+    )
     slug = StringField(
         "URL name",
-        validators=[DataRequired(), Length(max=SLUG_MAX)],
+        validators=[
+            DataRequired("Choose a URL name, e.g. platform-team."),
+            Length(max=SLUG_MAX, message=f"Use at most {SLUG_MAX} characters."),
+        ],
         description="Lower-case letters, digits and hyphens: /t/<url-name>/",
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser
     page.get_by_label("Team name").fill("Platform")
     page.get_by_label("URL name").fill("platform")
     page.get_by_role("button", name="Create team").click()
-    assert page.get_by_role("heading", name="Platform", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Platform", level=1)).to_be_visible()
 
     page.get_by_role("navigation").get_by_role("link", name="Members").click()
     page.get_by_label("Join as").select_option("member")
@@ -32,16 +33,16 @@ def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser
 
     other = browser.new_context(base_url=live_server).new_page()
     other.goto(invite_url)
-    assert other.get_by_text("You are invited to join").is_visible()
+    expect(other.get_by_text("You are invited to join")).to_be_visible()
     other.get_by_role("link", name="Create an account").click()
     sign_up(other, "Grace Hopper", "grace@example.com")
     other.goto(invite_url)
     other.get_by_role("button", name="Join Platform").click()
-    assert other.get_by_text("Welcome to Platform!").is_visible()
+    expect(other.get_by_text("Welcome to Platform!")).to_be_visible()
 
     page.reload()
     row = page.get_by_role("row").filter(has_text="Grace Hopper")
-    assert row.get_by_text("grace@example.com").is_visible()
+    expect(row.get_by_text("grace@example.com")).to_be_visible()
 
 
 def test_form_error_is_shown_beside_its_field_and_announced(page):
