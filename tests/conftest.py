@@ -144,15 +144,18 @@ def runner(app: Flask) -> Any:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """A session for service tests; the test commits when it needs to."""
-    maker = app.extensions["teamkit.sessionmaker"]
-    with app.app_context():
-        db = maker()
-        try:
-            yield db
-        finally:
-            db.rollback()
-            db.close()
+    """A session for service tests; the test commits when it needs to.
+
+    It opens no app context: one held for the whole test would be shared by the test
+    client's requests, and `g` (the request's session, team, CSRF token) would leak
+    from one request into the next.
+    """
+    db: Session = app.extensions["teamkit.sessionmaker"]()
+    try:
+        yield db
+    finally:
+        db.rollback()
+        db.close()
 
 
 # ---------------------------------------------------------------- factories
