@@ -79,20 +79,23 @@ def register_guards(app: Flask) -> None:
 
 def register_portal(app: Flask) -> None:
     """Register the portal's pages, one blueprint per capability."""
+    from teamkit import goals
     from teamkit.auth.views import bp as auth_views
     from teamkit.teams.views import bp as teams_views
 
     app.register_blueprint(auth_views)
     app.register_blueprint(teams_views)
+    goals.register(app)
 
 
 def register_api(app: Flask) -> None:
     """Mount the JSON API and its OpenAPI document."""
     from teamkit.api import setup
     from teamkit.auth.api import blp as auth_api
+    from teamkit.goals.api import blp as goals_api
     from teamkit.teams.api import blp as teams_api
 
-    setup.init_app(app, [auth_api, teams_api])
+    setup.init_app(app, [auth_api, teams_api, goals_api])
 
 
 def register_shell(app: Flask) -> None:

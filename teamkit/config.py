@@ -91,6 +91,12 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "GOAL_NEAR_TARGET_DAYS",
+        14,
+        "Days before its target date from which a goal is resurfaced sooner.",
+        int,
+    ),
+    Setting(
         "GOALS_PER_DIGEST",
         3,
         "Default number of goals a digest features; each team can change its own.",

@@ -52,4 +52,6 @@ def seed_demo(session: Session) -> DemoResult:
 
 def _capability_seeds() -> list:  # type: ignore[type-arg]
     """Return each capability's demo seeder, called with (session, team, people)."""
-    return []
+    from teamkit.goals.demo import seed_goals
+
+    return [seed_goals]

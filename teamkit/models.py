@@ -1,6 +1,16 @@
 """Import every model, so Base.metadata knows the whole schema (for Alembic and tests)."""
 
 from teamkit.auth.models import ApiToken, Person
+from teamkit.goals.models import CheckIn, Goal, Reinforcement
 from teamkit.teams.models import Invite, Membership, Team
 
-__all__ = ["ApiToken", "Invite", "Membership", "Person", "Team"]
+__all__ = [
+    "ApiToken",
+    "CheckIn",
+    "Goal",
+    "Invite",
+    "Membership",
+    "Person",
+    "Reinforcement",
+    "Team",
+]

@@ -1,0 +1,107 @@
+"""Which goals a digest features: the resurfacing selector (spaced repetition).
+
+A digest has K slots (the team's `goals_per_digest`). Pinned goals, the team's north star,
+take their slots first, but never all of them while other goals are active: at least one
+slot rotates. The rotating slots go to the goals the team was reminded of least recently.
+
+A stale check-in or a near target date raises a goal among those equally due (never shown,
+or last shown in the same digest); it never lets a goal overtake one shown longer ago. That
+is what keeps the promise digests make: with u active unpinned goals and s rotating slots,
+each goal is featured at least once in any ceil(u/s) digests in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from teamkit.db import utcnow
+from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
+from teamkit.goals.services import goal_setting
+from teamkit.teams.models import Team
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An active goal with what decides when it is due again."""
+
+    goal: Goal
+    last_reinforced_at: datetime | None
+    last_check_in_at: datetime | None
+
+    def urgency(self, now: datetime, stale_days: int, near_days: int) -> int:
+        """Return 0 to 2: one for a stale check-in, one for a target date near or past."""
+        seen = self.last_check_in_at or self.goal.created_at
+        stale = seen <= now - timedelta(days=stale_days)
+        target: date | None = self.goal.target_date
+        near = target is not None and (target - now.date()).days <= near_days
+        return int(stale) + int(near)
+
+
+def _candidates(session: Session, team: Team) -> list[Candidate]:
+    """Return the team's active goals in use, with their last reinforcement and check-in."""
+    team_goals = select(Goal.id).where(Goal.team_id == team.id)
+    reminded = (
+        select(Reinforcement.goal_id, func.max(Reinforcement.reinforced_at).label("last_at"))
+        .where(Reinforcement.goal_id.in_(team_goals))
+        .group_by(Reinforcement.goal_id)
+        .subquery()
+    )
+    checked = (
+        select(CheckIn.goal_id, func.max(CheckIn.created_at).label("last_at"))
+        .where(CheckIn.goal_id.in_(team_goals))
+        .group_by(CheckIn.goal_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Goal, reminded.c.last_at, checked.c.last_at)
+        .outerjoin(reminded, reminded.c.goal_id == Goal.id)
+        .outerjoin(checked, checked.c.goal_id == Goal.id)
+        .where(
+            Goal.team_id == team.id,
+            Goal.status == GoalStatus.ACTIVE,
+            Goal.archived_at.is_(None),
+        )
+    )
+    return [Candidate(goal, reinforced, checked_in) for goal, reinforced, checked_in in rows]
+
+
+def select_goals_to_resurface(
+    session: Session,
+    team: Team,
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+    stale_days: int | None = None,
+    near_days: int | None = None,
+) -> list[Goal]:
+    """Return the goals a digest should feature now: pinned ones first, then the most due.
+
+    Deterministic: the same goals, reinforcements, check-ins and `now` give the same answer.
+    """
+    now = now or utcnow()
+    slots = limit if limit is not None else team.goals_per_digest
+    stale = stale_days if stale_days is not None else goal_setting("GOAL_STALE_DAYS")
+    near = near_days if near_days is not None else goal_setting("GOAL_NEAR_TARGET_DAYS")
+    if slots < 1:
+        return []
+
+    def due_first(candidate: Candidate) -> tuple[bool, datetime, int, int, int]:
+        last = candidate.last_reinforced_at
+        return (
+            last is not None,
+            last or now,
+            -candidate.urgency(now, stale, near),
+            candidate.goal.position,
+            candidate.goal.id,
+        )
+
+    candidates = sorted(_candidates(session, team), key=due_first)
+    pinned = [c.goal for c in candidates if c.goal.is_pinned]
+    rotating = [c.goal for c in candidates if not c.goal.is_pinned]
+    pinned_slots = min(len(pinned), slots - 1 if rotating else slots)
+    featured_pinned = sorted(pinned[:pinned_slots], key=lambda g: (g.position, g.id))
+    return featured_pinned + rotating[: slots - pinned_slots]

@@ -1,0 +1,488 @@
+"""Set goals, check in on them, record when the team was reminded of them.
+
+Every function takes a session and plain values, may flush, and never commits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.config import SETTINGS
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from teamkit.goals.models import (
+    CONFIDENCE_MAX,
+    CONFIDENCE_MIN,
+    NOTE_MAX,
+    SLOGAN_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
+    WHY_MAX,
+    Channel,
+    CheckIn,
+    Goal,
+    GoalStatus,
+    Reinforcement,
+)
+from teamkit.teams.models import Membership, Team
+
+#: Largest magnitude a measure value may have: well inside a double, and readable.
+NUMBER_MAX = 1e12
+GOALS_PER_DIGEST_MIN = 1
+GOALS_PER_DIGEST_MAX = 10
+
+#: Goal fields `update_goal` accepts.
+EDITABLE = frozenset(
+    {"title", "why", "slogan", "is_pinned", "target_date", "measure", "owner_id", "status"}
+)
+
+
+def goal_setting(name: str) -> int:
+    """Return a TEAMKIT_* goal setting: the app's value inside an app, the default outside one."""
+    if has_app_context():
+        return int(current_app.config["TEAMKIT"][name])
+    return int(next(setting.default for setting in SETTINGS if setting.name == name))
+
+
+# ---------------------------------------------------------------- checks
+
+
+def require_facilitator(actor: Membership) -> None:
+    """Raise Forbidden unless `actor` may create and edit the team's goals."""
+    if not actor.can_facilitate:
+        raise Forbidden("Only owners and facilitators can create and edit goals.")
+
+
+def _text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput({field: required})
+    if len(text) > maximum:
+        raise InvalidInput({field: f"Use at most {maximum} characters (this has {len(text)})."})
+    return text
+
+
+def to_number(value: float | int | str | None, field: str) -> float | None:
+    """Return `value` as a finite float (None when blank), or raise InvalidInput naming `field`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."})
+    try:
+        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."}) from None
+    if not math.isfinite(number):
+        raise InvalidInput({field: "Enter a finite number, not infinity or NaN."})
+    if abs(number) > NUMBER_MAX:
+        raise InvalidInput({field: f"Enter a number between -{NUMBER_MAX:g} and {NUMBER_MAX:g}."})
+    return number
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How progress on a goal is counted: from `start` to `target`, in `unit`."""
+
+    start: float | int | str | None
+    target: float | int | str | None
+    unit: str | None = None
+
+
+def _check_measure(measure: Measure | None) -> dict[str, Any]:
+    """Return the goal columns of a measure (all None for no measure), or raise InvalidInput."""
+    if measure is None:
+        return {"measure_unit": None, "measure_start": None, "measure_target": None}
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name in ("start", "target"):
+        try:
+            values[name] = to_number(getattr(measure, name), f"measure.{name}")
+        except InvalidInput as error:
+            errors.update(error.errors)
+        else:
+            if values[name] is None:
+                errors[f"measure.{name}"] = f"Enter the {name} value of the measure."
+    try:
+        unit = _text(measure.unit, "measure.unit", UNIT_MAX)
+    except InvalidInput as error:
+        errors.update(error.errors)
+        unit = ""
+    if not errors and values["start"] == values["target"]:
+        errors["measure.target"] = "The target must differ from the start value."
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "measure_unit": unit or None,
+        "measure_start": values["start"],
+        "measure_target": values["target"],
+    }
+
+
+def _check_owner(session: Session, team: Team, owner_id: int | None) -> int | None:
+    if owner_id is None:
+        return None
+    found = session.scalar(
+        select(Membership.id).where(Membership.id == owner_id, Membership.team_id == team.id)
+    )
+    if found is None:
+        raise InvalidInput({"owner_id": "Choose a member of this team as owner."})
+    return owner_id
+
+
+def parse_status(value: str | GoalStatus) -> GoalStatus:
+    """Return the goal status named `value`, or raise InvalidInput."""
+    try:
+        return GoalStatus(value)
+    except ValueError:
+        names = ", ".join(status.value for status in GoalStatus)
+        raise InvalidInput({"status": f"Choose one of: {names}."}) from None
+
+
+def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the goal columns for `values` (any subset of EDITABLE); raise every error at once."""
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
+    checks: dict[str, Any] = {
+        "title": lambda v: {
+            "title": _text(v, "title", TITLE_MAX, required="Enter what the team wants to reach.")
+        },
+        "why": lambda v: {
+            "why": _text(
+                v, "why", WHY_MAX, required="Say why this goal matters: the belief behind it."
+            )
+        },
+        "slogan": lambda v: {"slogan": _text(v, "slogan", SLOGAN_MAX) or None},
+        "is_pinned": lambda v: {"is_pinned": bool(v)},
+        "target_date": lambda v: {"target_date": v},
+        "measure": lambda v: _check_measure(v),
+        "owner_id": lambda v: {"owner_id": _check_owner(session, team, v)},
+        "status": lambda v: {"status": parse_status(v)},
+    }
+    columns: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "target_date" and value is not None and not isinstance(value, date):
+            errors[name] = "Enter a date as YYYY-MM-DD."
+            continue
+        try:
+            columns.update(checks[name](value))
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return columns
+
+
+# ---------------------------------------------------------------- goals
+
+
+def create_goal(
+    session: Session,
+    actor: Membership,
+    *,
+    title: str,
+    why: str,
+    slogan: str | None = None,
+    is_pinned: bool = False,
+    target_date: date | None = None,
+    measure: Measure | None = None,
+    owner_id: int | None = None,
+) -> Goal:
+    """Create an active goal at the end of the team's order (owners and facilitators)."""
+    require_facilitator(actor)
+    team = actor.team
+    columns = _check_fields(
+        session,
+        team,
+        {
+            "title": title,
+            "why": why,
+            "slogan": slogan,
+            "is_pinned": is_pinned,
+            "target_date": target_date,
+            "measure": measure,
+            "owner_id": owner_id,
+        },
+    )
+    last = session.scalar(select(func.max(Goal.position)).where(Goal.team_id == team.id))
+    now = utcnow()
+    goal = Goal(
+        team=team,
+        status=GoalStatus.ACTIVE,
+        position=(last or 0) + 1,
+        created_by_id=actor.person_id,
+        created_at=now,
+        updated_at=now,
+        **columns,
+    )
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def update_goal(
+    session: Session, actor: Membership, goal: Goal, changes: Mapping[str, Any]
+) -> Goal:
+    """Change some of a goal's fields (owners and facilitators); `measure=None` removes it."""
+    require_facilitator(actor)
+    columns = _check_fields(session, actor.team, changes)
+    for name, value in columns.items():
+        setattr(goal, name, value)
+    goal.updated_at = utcnow()
+    session.flush()
+    return goal
+
+
+def goals_statement(
+    team: Team, *, archived: bool = False, status: GoalStatus | None = None
+) -> Select[Any]:
+    """Return the query of a team's goals in display order: pinned first, then manual order."""
+    statement = (
+        select(Goal)
+        .where(
+            Goal.team_id == team.id,
+            Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None),
+        )
+        .options(joinedload(Goal.owner).joinedload(Membership.person))
+        .order_by(Goal.is_pinned.desc(), Goal.position, Goal.id)
+    )
+    if status is not None:
+        statement = statement.where(Goal.status == status)
+    return statement
+
+
+def list_goals(
+    session: Session, team: Team, *, archived: bool = False, status: GoalStatus | None = None
+) -> list[Goal]:
+    """Return the team's goals in use (or archived ones), in display order."""
+    return list(session.scalars(goals_statement(team, archived=archived, status=status)))
+
+
+def get_goal(session: Session, team: Team, goal_id: int) -> Goal:
+    """Return the team's goal `goal_id`; another team's goal is NotFound, like a missing one."""
+    goal = session.scalar(
+        select(Goal)
+        .where(Goal.id == goal_id, Goal.team_id == team.id)
+        .options(joinedload(Goal.owner).joinedload(Membership.person))
+    )
+    if goal is None:
+        raise NotFound("No such goal in this team.")
+    return goal
+
+
+def archive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
+    """Hide a goal from the home page and digests, keeping it and its history."""
+    require_facilitator(actor)
+    if goal.archived_at is None:
+        goal.archived_at = goal.updated_at = utcnow()
+        session.flush()
+    return goal
+
+
+def unarchive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
+    """Bring an archived goal back."""
+    require_facilitator(actor)
+    if goal.archived_at is not None:
+        goal.archived_at = None
+        goal.updated_at = utcnow()
+        session.flush()
+    return goal
+
+
+def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -> Goal:
+    """Move a goal one place "up" or "down" among the team's goals in use of the same pinning."""
+    require_facilitator(actor)
+    if direction not in ("up", "down"):
+        raise InvalidInput({"direction": "Move a goal up or down."})
+    if goal.is_archived:
+        raise Conflict("Unarchive this goal before moving it.")
+    group = list(
+        session.scalars(
+            select(Goal)
+            .where(
+                Goal.team_id == goal.team_id,
+                Goal.archived_at.is_(None),
+                Goal.is_pinned == goal.is_pinned,
+            )
+            .order_by(Goal.position, Goal.id)
+        )
+    )
+    index = group.index(goal)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(group):
+        group[index], group[other] = group[other], group[index]
+        # Renumber the group: equal positions (two goals created at once) get apart too.
+        base = min(item.position for item in group)
+        for offset, item in enumerate(group):
+            if item.position != base + offset:
+                item.position = base + offset
+        session.flush()
+    return goal
+
+
+def require_owner_to_delete(actor: Membership) -> None:
+    """Raise Forbidden unless `actor` may delete goals for good."""
+    if not actor.is_owner:
+        raise Forbidden("Only an owner can delete a goal for good; archive it instead.")
+
+
+def delete_goal(session: Session, actor: Membership, goal: Goal) -> None:
+    """Delete a goal with its check-ins and reinforcements, for good (owners only)."""
+    require_owner_to_delete(actor)
+    session.delete(goal)
+    session.flush()
+
+
+def set_goals_per_digest(session: Session, actor: Membership, value: int | str | None) -> Team:
+    """Set how many goals the team's digests feature (owners and facilitators)."""
+    require_facilitator(actor)
+    message = f"Choose a whole number from {GOALS_PER_DIGEST_MIN} to {GOALS_PER_DIGEST_MAX}."
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput({"goals_per_digest": message}) from None
+    if not GOALS_PER_DIGEST_MIN <= number <= GOALS_PER_DIGEST_MAX:
+        raise InvalidInput({"goals_per_digest": message})
+    actor.team.goals_per_digest = number
+    session.flush()
+    return actor.team
+
+
+# ---------------------------------------------------------------- check-ins
+
+
+def record_check_in(
+    session: Session,
+    actor: Membership,
+    goal: Goal,
+    *,
+    confidence: int | str | None,
+    value: float | int | str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CheckIn:
+    """Record a member's progress on a goal: new value (if measured), note, confidence 1-5."""
+    if goal.team_id != actor.team_id:
+        raise NotFound("No such goal in this team.")
+    if goal.is_archived:
+        raise Conflict("This goal is archived; unarchive it to check in.")
+    errors: dict[str, str] = {}
+    number = None
+    try:
+        number = to_number(value, "value")
+        if number is not None and not goal.is_measured:
+            errors["value"] = "This goal has no measure; leave the value empty."
+    except InvalidInput as error:
+        errors.update(error.errors)
+    try:
+        text = _text(note, "note", NOTE_MAX)
+    except InvalidInput as error:
+        errors.update(error.errors)
+    level = _confidence(confidence)
+    if level is None:
+        errors["confidence"] = (
+            f"Choose how confident you are, from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}."
+        )
+    if errors:
+        raise InvalidInput(errors)
+    assert level is not None
+    check_in = CheckIn(
+        goal=goal,
+        person_id=actor.person_id,
+        value=number,
+        note=text,
+        confidence=level,
+        created_at=at or utcnow(),
+    )
+    session.add(check_in)
+    session.flush()
+    return check_in
+
+
+def _confidence(value: int | str | None) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        return None
+    if str(level) != str(value).strip() and not isinstance(value, int):
+        return None
+    return level if CONFIDENCE_MIN <= level <= CONFIDENCE_MAX else None
+
+
+def check_ins_statement(goal: Goal) -> Select[Any]:
+    """Return the query of a goal's check-ins, newest first."""
+    return (
+        select(CheckIn)
+        .where(CheckIn.goal_id == goal.id)
+        .options(joinedload(CheckIn.person))
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+    )
+
+
+def recent_check_ins(session: Session, goal: Goal, limit: int) -> list[CheckIn]:
+    """Return a goal's `limit` latest check-ins, oldest first (the order of a chart)."""
+    return list(session.scalars(check_ins_statement(goal).limit(limit)))[::-1]
+
+
+# ---------------------------------------------------------------- reinforcements
+
+
+def parse_channel(value: str | Channel) -> Channel:
+    """Return the reinforcement channel named `value`, or raise InvalidInput."""
+    try:
+        return Channel(value)
+    except ValueError:
+        names = ", ".join(channel.value for channel in Channel)
+        raise InvalidInput({"channel": f"Choose one of: {names}."}) from None
+
+
+def record_reinforcement(
+    session: Session,
+    goal: Goal,
+    channel: str | Channel,
+    at: datetime | None = None,
+    *,
+    by_person_id: int | None = None,
+) -> Reinforcement:
+    """Record that the team was shown `goal` through `channel` (a digest, or a review)."""
+    reinforcement = Reinforcement(
+        goal=goal,
+        channel=parse_channel(channel),
+        reinforced_at=at or utcnow(),
+        recorded_by_id=by_person_id,
+    )
+    session.add(reinforcement)
+    session.flush()
+    return reinforcement
+
+
+def mark_reviewed(
+    session: Session, actor: Membership, goal: Goal, at: datetime | None = None
+) -> Reinforcement:
+    """Record that the team reviewed `goal` together (owners and facilitators)."""
+    if not actor.can_facilitate:
+        raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
+    if goal.team_id != actor.team_id:
+        raise NotFound("No such goal in this team.")
+    return record_reinforcement(session, goal, Channel.REVIEW, at, by_person_id=actor.person_id)
+
+
+def reinforcements_statement(goal: Goal) -> Select[Any]:
+    """Return the query of a goal's reinforcements, newest first."""
+    return (
+        select(Reinforcement)
+        .where(Reinforcement.goal_id == goal.id)
+        .options(joinedload(Reinforcement.recorded_by))
+        .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
+    )

@@ -1,0 +1,282 @@
+"""Portal pages: the team's goals, a goal with its check-ins and chart, goal settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from teamkit.auth.forms import ConfirmForm
+from teamkit.db import get_session, utcnow
+from teamkit.errors import ServiceError
+from teamkit.forms import show_service_error
+from teamkit.goals import services
+from teamkit.goals.chart import format_number, progress_chart
+from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
+from teamkit.goals.models import Goal, GoalStatus
+from teamkit.goals.summaries import summarize
+from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.models import Membership
+from teamkit.teams.services import list_members
+
+bp = Blueprint("goals", __name__)
+
+#: Check-ins a goal page lists and charts (the latest ones).
+HISTORY_LIMIT = 100
+#: Reinforcements a goal page lists (the latest ones).
+REMINDERS_SHOWN = 5
+
+
+@bp.app_template_filter("number")
+def _number_filter(value: float | None, unit: str | None = None) -> str:
+    return format_number(value, unit)
+
+
+@bp.app_template_filter("days_ago")
+def _days_ago_filter(moment: datetime) -> str:
+    days = (utcnow() - moment).days
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _stale_days() -> int:
+    return int(current_app.config["TEAMKIT"]["GOAL_STALE_DAYS"])
+
+
+def home_context(session: Session, membership: Membership) -> dict[str, Any]:
+    """Fill the goals section of the team home page: north star first, slogans up front."""
+    goals = services.list_goals(session, membership.team, status=GoalStatus.ACTIVE)
+    return {
+        "team": membership.team,
+        "me": membership,
+        "summaries": summarize(session, goals, stale_days=_stale_days()),
+        "stale_days": _stale_days(),
+    }
+
+
+@bp.get("/t/<slug>/goals")
+def index(slug: str) -> str:
+    db = get_session()
+    team = current_team()
+    goals = services.list_goals(db, team)
+    return render_template(
+        "goals/index.html",
+        team=team,
+        me=current_membership(),
+        summaries=summarize(db, goals, stale_days=_stale_days()),
+        archived=services.list_goals(db, team, archived=True),
+        stale_days=_stale_days(),
+        confirm=ConfirmForm(formdata=None),
+    )
+
+
+def _with_owner_choices(form: GoalForm, session: Session) -> GoalForm:
+    members = list_members(session, current_team())
+    form.owner_id.choices = [SelectChoice("", "No owner")] + [
+        SelectChoice(str(m.id), m.person.name) for m in members
+    ]
+    return form
+
+
+def _goal_values(form: GoalForm) -> dict[str, Any]:
+    measure = None
+    raw = (form.measure_unit.data, form.measure_start.data, form.measure_target.data)
+    if any((value or "").strip() for value in raw):
+        measure = services.Measure(unit=raw[0], start=raw[1], target=raw[2])
+    return {
+        "title": form.title.data or "",
+        "why": form.why.data or "",
+        "slogan": form.slogan.data,
+        "is_pinned": bool(form.is_pinned.data),
+        "target_date": form.target_date.data,
+        "measure": measure,
+        "owner_id": int(form.owner_id.data) if form.owner_id.data else None,
+    }
+
+
+def _goal_data(goal: Goal) -> dict[str, Any]:
+    def plain(value: float | None) -> str:
+        return "" if value is None else format_number(value).replace(",", "")
+
+    return {
+        "title": goal.title,
+        "why": goal.why,
+        "slogan": goal.slogan or "",
+        "is_pinned": goal.is_pinned,
+        "owner_id": str(goal.owner_id or ""),
+        "target_date": goal.target_date,
+        "status": goal.status.value,
+        "measure_unit": goal.measure_unit or "",
+        "measure_start": plain(goal.measure_start),
+        "measure_target": plain(goal.measure_target),
+    }
+
+
+@bp.route("/t/<slug>/goals/new", methods=["GET", "POST"])
+def new(slug: str) -> str | Response | tuple[str, int]:
+    db = get_session()
+    me = current_membership()
+    services.require_facilitator(me)
+    form = _with_owner_choices(GoalForm(), db)
+    if form.validate_on_submit():
+        try:
+            goal = services.create_goal(db, me, **_goal_values(form))
+        except ServiceError as error:
+            show_goal_error(form, error)
+        else:
+            flash(f"Goal “{goal.title}” set. Repeat it until it sticks.", "success")
+            return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("goals/form.html", team=current_team(), form=form, goal=None), status
+
+
+@bp.route("/t/<slug>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
+    db = get_session()
+    me = current_membership()
+    services.require_facilitator(me)
+    goal = services.get_goal(db, current_team(), goal_id)
+    form = _with_owner_choices(GoalForm(data=_goal_data(goal)), db)
+    if form.validate_on_submit():
+        try:
+            changes = {**_goal_values(form), "status": form.status.data or ""}
+            services.update_goal(db, me, goal, changes)
+        except ServiceError as error:
+            show_goal_error(form, error)
+        else:
+            flash("Goal saved.", "success")
+            return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("goals/form.html", team=current_team(), form=form, goal=goal), status
+
+
+def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None) -> Any:
+    db = get_session()
+    goal = services.get_goal(db, current_team(), goal_id)
+    check_ins = services.recent_check_ins(db, goal, HISTORY_LIMIT)
+    reminders = list(db.scalars(services.reinforcements_statement(goal).limit(REMINDERS_SHOWN)))
+    return render_template(
+        "goals/goal.html",
+        team=current_team(),
+        me=current_membership(),
+        summary=summarize(db, [goal], stale_days=_stale_days())[0],
+        check_ins=check_ins,
+        chart=progress_chart(goal, check_ins),
+        reminders=reminders,
+        form=form or CheckInForm(formdata=None),
+        confirm=ConfirmForm(formdata=None),
+        stale_days=_stale_days(),
+    ), status
+
+
+@bp.get("/t/<slug>/goals/<int:goal_id>")
+def show(slug: str, goal_id: int) -> Any:
+    return _goal_page(goal_id)
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/check-ins")
+def check_in(slug: str, goal_id: int) -> Any:
+    db = get_session()
+    goal = services.get_goal(db, current_team(), goal_id)
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        return _goal_page(goal_id, 422, form)
+    try:
+        services.record_check_in(
+            db,
+            current_membership(),
+            goal,
+            value=form.value.data,
+            note=form.note.data,
+            confidence=form.confidence.data,
+        )
+    except ServiceError as error:
+        show_service_error(form, error)
+        return _goal_page(goal_id, error.status, form)
+    flash("Check-in recorded. Thank you!", "success")
+    return redirect(url_for("goals.show", slug=slug, goal_id=goal_id), 303)
+
+
+def _confirmed_action(goal_id: int, action: Any, message: str, to: str = "goals.show") -> Response:
+    """Run `action(session, membership, goal)` for a confirmed button, then go back."""
+    if ConfirmForm().validate_on_submit():
+        db = get_session()
+        goal = services.get_goal(db, current_team(), goal_id)
+        action(db, current_membership(), goal)
+        flash(message.format(title=goal.title), "success")
+    slug = current_team().slug
+    target = (
+        url_for(to, slug=slug, goal_id=goal_id) if to == "goals.show" else url_for(to, slug=slug)
+    )
+    return redirect(target, 303)
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/reviewed")
+def reviewed(slug: str, goal_id: int) -> Response:
+    return _confirmed_action(goal_id, services.mark_reviewed, "Noted: the team reviewed “{title}”.")
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/archive")
+def archive(slug: str, goal_id: int) -> Response:
+    return _confirmed_action(
+        goal_id, services.archive_goal, "“{title}” archived; unarchive it any time.", "goals.index"
+    )
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/unarchive")
+def unarchive(slug: str, goal_id: int) -> Response:
+    return _confirmed_action(goal_id, services.unarchive_goal, "“{title}” is back.")
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/move-up")
+def move_up(slug: str, goal_id: int) -> Response:
+    def up(db: Session, me: Membership, goal: Goal) -> None:
+        services.move_goal(db, me, goal, "up")
+
+    return _confirmed_action(goal_id, up, "Moved “{title}” up.", "goals.index")
+
+
+@bp.post("/t/<slug>/goals/<int:goal_id>/move-down")
+def move_down(slug: str, goal_id: int) -> Response:
+    def down(db: Session, me: Membership, goal: Goal) -> None:
+        services.move_goal(db, me, goal, "down")
+
+    return _confirmed_action(goal_id, down, "Moved “{title}” down.", "goals.index")
+
+
+@bp.route("/t/<slug>/goals/<int:goal_id>/delete", methods=["GET", "POST"])
+def delete(slug: str, goal_id: int) -> str | Response:
+    db = get_session()
+    me = current_membership()
+    services.require_owner_to_delete(me)
+    goal = services.get_goal(db, current_team(), goal_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = goal.title
+        services.delete_goal(db, me, goal)
+        flash(f"“{title}” and its history are deleted.", "info")
+        return redirect(url_for("goals.index", slug=slug), 303)
+    summary = summarize(db, [goal], stale_days=_stale_days())[0]
+    return render_template("goals/delete.html", team=current_team(), summary=summary, form=form)
+
+
+@bp.route("/t/<slug>/goals/settings", methods=["GET", "POST"])
+def settings(slug: str) -> str | Response | tuple[str, int]:
+    me = current_membership()
+    services.require_facilitator(me)
+    form = GoalSettingsForm(data={"goals_per_digest": current_team().goals_per_digest})
+    if form.validate_on_submit():
+        try:
+            services.set_goals_per_digest(get_session(), me, form.goals_per_digest.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Goal settings saved.", "success")
+            return redirect(url_for("goals.index", slug=slug), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("goals/settings.html", team=current_team(), form=form), status
