@@ -1,0 +1,397 @@
+"""Teams, memberships, invites, roles, and switching between teams, through the portal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from conftest import PASSWORD, Portal
+from flask import Flask
+from flask.testing import FlaskClient
+from pages import field_error, flashes, heading
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from teamkit.auth.models import Person
+from teamkit.db import job_session, utcnow
+from teamkit.teams import services
+from teamkit.teams.models import Membership, Role, Team
+
+INVITE_LINK = re.compile(r'<code class="token" id="invite-url">([^<]+)</code>')
+
+
+@pytest.fixture
+def owner(make: Any) -> Person:
+    return make.person(name="Olive Owner")
+
+
+@pytest.fixture
+def team(make: Any, owner: Person) -> Team:
+    return make.team(owner, slug="core", name="Core team")
+
+
+@pytest.fixture
+def invite_token(app: Flask, team: Team, owner: Person) -> Callable[..., str]:
+    """Return a function that makes an invite to `team`, from its owner, and returns its token."""
+
+    def make_invite(role: Role = Role.MEMBER) -> str:
+        with job_session(app) as db:
+            actor = services.find_membership(db, team.slug, db.merge(owner))
+            assert actor is not None
+            _invite, token = services.create_invite(
+                db, actor, role, secret_key=app.secret_key or "", ttl=timedelta(hours=168)
+            )
+        return token
+
+    return make_invite
+
+
+def role_of(session: Session, team: Team, person: Person) -> Role | None:
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.team_id == team.id, Membership.person_id == person.id
+        )
+    )
+
+
+def membership_id(session: Session, team: Team, person: Person) -> int:
+    found = session.scalar(
+        select(Membership.id).where(
+            Membership.team_id == team.id, Membership.person_id == person.id
+        )
+    )
+    assert found is not None
+    return found
+
+
+def teams(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Team)) or 0
+
+
+# ---------------------------------------------------------------- creating a team
+
+
+def test_creating_a_team_makes_its_creator_the_owner(
+    owner: Person, login_as: Any, session: Session
+) -> None:
+    response = login_as(owner).post("/teams", {"name": "Platform", "slug": "platform"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/t/platform/"
+    team = session.scalar(select(Team).where(Team.slug == "platform"))
+    assert team is not None
+    assert role_of(session, team, owner) is Role.OWNER
+
+
+def test_a_taken_slug_is_shown_beside_the_field_and_nothing_is_written(
+    team: Team, make: Any, login_as: Any, session: Session
+) -> None:
+    response = login_as(make.person()).post("/teams", {"name": "Another", "slug": "core"})
+    assert response.status_code == 422
+    assert "taken" in (field_error(response.get_data(as_text=True), "slug") or "")
+    assert teams(session) == 1
+
+
+@pytest.mark.parametrize("slug", ["Core Team", "x", "new", "a--b", "s" * 41, "-core"])
+def test_a_malformed_slug_is_shown_beside_the_field(
+    owner: Person, login_as: Any, session: Session, slug: str
+) -> None:
+    response = login_as(owner).post("/teams", {"name": "Core", "slug": slug})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "slug")
+    assert teams(session) == 0
+
+
+def test_an_overlong_team_name_is_shown_beside_the_field(
+    owner: Person, login_as: Any, session: Session
+) -> None:
+    response = login_as(owner).post("/teams", {"name": "n" * 81, "slug": "core"})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "name")
+    assert teams(session) == 0
+
+
+def test_a_team_page_greets_its_member_by_team_name(
+    team: Team, owner: Person, login_as: Any, client: FlaskClient
+) -> None:
+    login_as(owner)
+    assert "Core team" in client.get("/t/core/").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- invites
+
+
+def test_owner_creates_an_invite_link_on_the_members_page(
+    team: Team, owner: Person, login_as: Any
+) -> None:
+    response = login_as(owner).post("/t/core/invites", {"role": "member"})
+    assert response.status_code == 200
+    link = INVITE_LINK.search(response.get_data(as_text=True))
+    assert link is not None
+    assert link.group(1).startswith("http://teamkit.test/invites/")
+
+
+def test_invite_link_from_the_portal_lets_someone_join(
+    team: Team, owner: Person, make: Any, portal_of: Callable[[Person], Portal], session: Session
+) -> None:
+    page = portal_of(owner).post("/t/core/invites", {"role": "facilitator"})
+    link = INVITE_LINK.search(page.get_data(as_text=True))
+    assert link is not None
+    newcomer = make.person()
+    response = portal_of(newcomer).post(link.group(1).removeprefix("http://teamkit.test"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/t/core/"
+    assert role_of(session, team, newcomer) is Role.FACILITATOR
+
+
+def test_invite_page_asks_a_visitor_to_log_in_and_brings_them_back(
+    invite_token: Callable[..., str], make: Any, portal: Portal, client: FlaskClient
+) -> None:
+    token = invite_token()
+    page = client.get(f"/invites/{token}").text
+    assert "Join Core team" in page
+    log_in = re.search(r'href="(/login\?next=[^"]+)">Log in to join', page)
+    assert log_in is not None
+    newcomer = make.person()
+    response = client.post(
+        log_in.group(1),
+        data={"email": newcomer.email, "password": PASSWORD, "csrf_token": portal.csrf_token()},
+    )
+    assert response.headers["Location"] == f"/invites/{token}"
+
+
+def test_invited_person_joins_in_the_invited_role(
+    team: Team, invite_token: Callable[..., str], make: Any, login_as: Any, session: Session
+) -> None:
+    newcomer = make.person()
+    response = login_as(newcomer).post(f"/invites/{invite_token(Role.FACILITATOR)}")
+    assert response.status_code == 303
+    assert role_of(session, team, newcomer) is Role.FACILITATOR
+
+
+def test_a_used_invite_answers_410_and_adds_no_one(
+    team: Team,
+    invite_token: Callable[..., str],
+    make: Any,
+    portal_of: Callable[[Person], Portal],
+    session: Session,
+) -> None:
+    token = invite_token()
+    portal_of(make.person()).post(f"/invites/{token}")
+    latecomer = make.person()
+    response = portal_of(latecomer).post(f"/invites/{token}")
+    assert response.status_code == 410
+    assert "used already" in response.get_data(as_text=True)
+    assert role_of(session, team, latecomer) is None
+
+
+def test_an_expired_invite_answers_410(
+    team: Team, invite_token: Callable[..., str], make: Any, login_as: Any, session: Session
+) -> None:
+    token = invite_token()
+    newcomer = make.person()
+    portal = login_as(newcomer)
+    with time_machine.travel(utcnow() + timedelta(hours=169)):
+        response = portal.post(f"/invites/{token}")
+    assert response.status_code == 410
+    assert "expired" in response.get_data(as_text=True)
+    assert role_of(session, team, newcomer) is None
+
+
+def test_an_invite_is_still_good_just_before_it_expires(
+    team: Team, invite_token: Callable[..., str], make: Any, login_as: Any, session: Session
+) -> None:
+    token = invite_token()
+    newcomer = make.person()
+    portal = login_as(newcomer)
+    with time_machine.travel(utcnow() + timedelta(hours=167)):
+        response = portal.post(f"/invites/{token}")
+    assert response.status_code == 303
+    assert role_of(session, team, newcomer) is Role.MEMBER
+
+
+def test_an_invite_with_a_bad_signature_answers_404(
+    team: Team, invite_token: Callable[..., str], make: Any, login_as: Any
+) -> None:
+    token = invite_token()
+    forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    response = login_as(make.person()).client.get(f"/invites/{forged}")
+    assert response.status_code == 404
+    assert "not valid" in response.get_data(as_text=True)
+
+
+def test_an_invite_signed_with_another_key_answers_404(
+    team: Team, make: Any, login_as: Any
+) -> None:
+    from itsdangerous import URLSafeSerializer
+
+    forged = URLSafeSerializer("not-our-key", salt=services.INVITE_SALT).dumps("nonce")
+    assert login_as(make.person()).client.get(f"/invites/{forged}").status_code == 404
+
+
+def test_a_member_cannot_spend_an_invite_to_their_own_team(
+    team: Team, owner: Person, invite_token: Callable[..., str], login_as: Any
+) -> None:
+    response = login_as(owner).post(f"/invites/{invite_token()}")
+    assert response.status_code == 409
+    assert "already a member" in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- roles, removing, leaving
+
+
+def test_owner_changes_a_members_role(
+    team: Team, owner: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    mia = make.member(team, make.person(name="Mia"))
+    portal = login_as(owner)
+    response = portal.post(
+        f"/t/core/members/{membership_id(session, team, mia)}/role", {"role": "facilitator"}
+    )
+    assert response.status_code == 303
+    assert role_of(session, team, mia) is Role.FACILITATOR
+    assert "Mia is now facilitator." in flashes(portal.client.get("/t/core/members").text)
+
+
+def test_the_last_owner_cannot_step_down(
+    team: Team, owner: Person, login_as: Any, session: Session
+) -> None:
+    portal = login_as(owner)
+    portal.post(f"/t/core/members/{membership_id(session, team, owner)}/role", {"role": "member"})
+    messages = flashes(portal.client.get("/t/core/members").text)
+    assert any("always keeps an owner" in message for message in messages)
+    assert role_of(session, team, owner) is Role.OWNER
+
+
+def test_an_owner_can_step_down_once_there_is_another_owner(
+    team: Team, owner: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    make.member(team, role=Role.OWNER)
+    login_as(owner).post(
+        f"/t/core/members/{membership_id(session, team, owner)}/role", {"role": "member"}
+    )
+    assert role_of(session, team, owner) is Role.MEMBER
+
+
+def test_an_unknown_role_is_refused(
+    team: Team, owner: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    mia = make.member(team)
+    login_as(owner).post(
+        f"/t/core/members/{membership_id(session, team, mia)}/role", {"role": "admin"}
+    )
+    assert role_of(session, team, mia) is Role.MEMBER
+
+
+def test_owner_removes_a_member_who_then_gets_404(
+    team: Team,
+    owner: Person,
+    make: Any,
+    portal_of: Callable[[Person], Portal],
+    session: Session,
+) -> None:
+    mia = make.member(team, make.person(name="Mia"))
+    mias_browser = portal_of(mia)
+    response = portal_of(owner).post(f"/t/core/members/{membership_id(session, team, mia)}/remove")
+    assert response.status_code == 303
+    assert role_of(session, team, mia) is None
+    assert mias_browser.client.get("/t/core/").status_code == 404
+
+
+def test_the_last_owner_cannot_be_removed(
+    team: Team, owner: Person, login_as: Any, session: Session
+) -> None:
+    portal = login_as(owner)
+    portal.post(f"/t/core/members/{membership_id(session, team, owner)}/remove")
+    assert role_of(session, team, owner) is Role.OWNER
+
+
+def test_an_owner_cannot_remove_someone_from_another_team(
+    team: Team, owner: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    other = make.team(slug="other")
+    stranger = make.member(other)
+    portal = login_as(owner)
+    response = portal.post(f"/t/core/members/{membership_id(session, other, stranger)}/remove")
+    assert response.status_code == 303
+    assert role_of(session, other, stranger) is Role.MEMBER
+
+
+def test_a_member_leaves_and_then_gets_404(
+    team: Team, make: Any, login_as: Any, session: Session
+) -> None:
+    mia = make.member(team)
+    portal = login_as(mia)
+    response = portal.post("/t/core/leave")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/teams"
+    assert role_of(session, team, mia) is None
+    assert portal.client.get("/t/core/").status_code == 404
+
+
+def test_the_last_owner_cannot_leave(
+    team: Team, owner: Person, login_as: Any, session: Session
+) -> None:
+    portal = login_as(owner)
+    portal.post("/t/core/leave")
+    messages = flashes(portal.client.get("/t/core/members").text)
+    assert any("always keeps an owner" in message for message in messages)
+    assert role_of(session, team, owner) is Role.OWNER
+
+
+# ---------------------------------------------------------------- several teams
+
+
+@pytest.fixture
+def two_teams(make: Any, owner: Person, team: Team) -> Team:
+    """Make `owner` a member of a second team, "Beta"."""
+    beta = make.team(slug="beta", name="Beta")
+    make.member(beta, owner)
+    return beta
+
+
+@pytest.mark.usefixtures("two_teams")
+def test_a_person_in_two_teams_sees_both_listed_with_their_roles(
+    owner: Person, login_as: Any
+) -> None:
+    page = login_as(owner).client.get("/teams").text
+    listed = re.findall(r'<a href="/t/([^/]+)/">.*?<span class="badge">(\w+)</span>', page, re.S)
+    assert listed == [("beta", "member"), ("core", "owner")]
+
+
+@pytest.mark.usefixtures("two_teams")
+def test_the_team_switcher_links_every_team_of_the_person(owner: Person, login_as: Any) -> None:
+    page = login_as(owner).client.get("/t/core/").text
+    switcher = page.split('<details class="switcher">', 1)[1].split("</details>", 1)[0]
+    assert 'href="/t/core/"' in switcher
+    assert 'href="/t/beta/"' in switcher
+    assert 'aria-current="true">Core team' in switcher
+
+
+@pytest.mark.usefixtures("two_teams")
+def test_the_home_address_opens_the_team_visited_last(owner: Person, login_as: Any) -> None:
+    portal = login_as(owner)
+    portal.client.get("/t/beta/")
+    assert portal.client.get("/").headers["Location"] == "/t/beta/"
+    portal.client.get("/t/core/")
+    assert portal.client.get("/").headers["Location"] == "/t/core/"
+
+
+@pytest.mark.usefixtures("two_teams")
+def test_a_person_in_two_teams_without_a_last_visit_picks_from_the_list(
+    owner: Person, login_as: Any
+) -> None:
+    assert login_as(owner).client.get("/").headers["Location"] == "/teams"
+
+
+def test_a_person_in_one_team_goes_straight_to_it(team: Team, owner: Person, login_as: Any) -> None:
+    assert login_as(owner).client.get("/").headers["Location"] == "/t/core/"
+
+
+def test_a_visitor_sees_the_landing_page(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert heading(response.text)
