@@ -161,6 +161,15 @@ def session(app: Flask) -> Iterator[Session]:
 # ---------------------------------------------------------------- factories
 
 
+def _fresh(db: Session, instance: Any) -> Any:
+    """Load `instance` again in `db`.
+
+    Not `merge`: it would copy the detached object's stale collections back, and a team's
+    memberships cascade delete-orphan, so members added since would be deleted.
+    """
+    return db.get(type(instance), instance.id)
+
+
 @dataclass
 class Factory:
     """Make committed people, teams and tokens for tests."""
@@ -187,19 +196,19 @@ class Factory:
         n = self._next()
         owner = owner or self.person()
         with self.app.app_context(), job_session(self.app) as db:
-            team = create_team(db, name or f"Team {n}", slug or f"team-{n}", db.merge(owner))
+            team = create_team(db, name or f"Team {n}", slug or f"team-{n}", _fresh(db, owner))
         return team
 
     def member(self, team: Team, person: Person | None = None, role: Role = Role.MEMBER) -> Person:
         person = person or self.person()
         with self.app.app_context(), job_session(self.app) as db:
-            add_member(db, db.merge(team), db.merge(person), role)
+            add_member(db, _fresh(db, team), _fresh(db, person), role)
         return person
 
     def token(self, person: Person) -> str:
         if person.id not in self.tokens:
             with self.app.app_context(), job_session(self.app) as db:
-                _token, plain = create_api_token(db, db.merge(person), "tests")
+                _token, plain = create_api_token(db, _fresh(db, person), "tests")
             self.tokens[person.id] = plain
         return self.tokens[person.id]
 

@@ -1,0 +1,169 @@
+"""The role matrix: what an owner, a facilitator and a member may do, in the portal and the API.
+
+Each case runs in a team with a founding owner, the person acting (in the role under test)
+and a target member; the founder keeps the team owned whatever the actor does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import Api, Portal
+from pages import flashes
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from teamkit.auth.models import Person
+from teamkit.teams.models import Membership, Role, Team
+
+OWNER, FACILITATOR, MEMBER = Role.OWNER, Role.FACILITATOR, Role.MEMBER
+
+#: action -> the roles allowed to do it.
+PORTAL_MATRIX: dict[str, set[Role]] = {
+    "invite a member": {OWNER, FACILITATOR},
+    "invite a facilitator": {OWNER},
+    "invite an owner": {OWNER},
+    "change a role": {OWNER},
+    "remove a member": {OWNER},
+    "leave": {OWNER, FACILITATOR, MEMBER},
+    "view members": {OWNER, FACILITATOR, MEMBER},
+}
+API_MATRIX: dict[str, set[Role]] = {
+    "invite a member": {OWNER, FACILITATOR},
+    "invite a facilitator": {OWNER},
+    "invite an owner": {OWNER},
+    "view members": {OWNER, FACILITATOR, MEMBER},
+    "view the team": {OWNER, FACILITATOR, MEMBER},
+}
+
+
+def cases(matrix: dict[str, set[Role]]) -> list[Any]:
+    return [
+        pytest.param(role, action, role in allowed, id=f"{role.value}-{action.replace(' ', '-')}")
+        for action, allowed in matrix.items()
+        for role in Role
+    ]
+
+
+@dataclass
+class Crew:
+    """A team with its founder, the actor and a target member."""
+
+    team: Team
+    actor: Person
+    target: Person
+    session: Session
+
+    def role_of(self, person: Person) -> Role | None:
+        return self.session.scalar(
+            select(Membership.role).where(
+                Membership.team_id == self.team.id, Membership.person_id == person.id
+            )
+        )
+
+    def membership_id(self, person: Person) -> int:
+        found = self.session.scalar(
+            select(Membership.id).where(
+                Membership.team_id == self.team.id, Membership.person_id == person.id
+            )
+        )
+        assert found is not None
+        return found
+
+
+@pytest.fixture
+def crew(make: Any, session: Session, request: pytest.FixtureRequest) -> Crew:
+    team = make.team(make.person(name="Founder"), slug="core", name="Core team")
+    actor = make.member(team, make.person(name="Actor"), role=request.param)
+    target = make.member(team, make.person(name="Target"), role=MEMBER)
+    return Crew(team, actor, target, session)
+
+
+def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
+    """Do `action` in the portal; return whether it took effect."""
+    if action.startswith("invite"):
+        role = action.rsplit(" ", 1)[1]
+        response = portal.post("/t/core/invites", {"role": role})
+        return response.status_code == 200 and 'id="invite-url"' in response.text
+    if action == "change a role":
+        portal.post(
+            f"/t/core/members/{crew.membership_id(crew.target)}/role", {"role": "facilitator"}
+        )
+        return crew.role_of(crew.target) is FACILITATOR
+    if action == "remove a member":
+        portal.post(f"/t/core/members/{crew.membership_id(crew.target)}/remove")
+        return crew.role_of(crew.target) is None
+    if action == "leave":
+        portal.post("/t/core/leave")
+        return crew.role_of(crew.actor) is None
+    if action == "view members":
+        response = portal.client.get("/t/core/members")
+        return response.status_code == 200 and "Target" in response.text
+    raise AssertionError(f"unknown action {action}")
+
+
+def api_action(action: str, api: Api) -> int:
+    """Do `action` through the API; return the status code."""
+    if action.startswith("invite"):
+        role = action.rsplit(" ", 1)[1]
+        return int(api.post("/api/v1/teams/core/invites", json={"role": role}).status_code)
+    if action == "view members":
+        return int(api.get("/api/v1/teams/core/members").status_code)
+    if action == "view the team":
+        return int(api.get("/api/v1/teams/core").status_code)
+    raise AssertionError(f"unknown action {action}")
+
+
+@pytest.mark.parametrize(("crew", "action", "allowed"), cases(PORTAL_MATRIX), indirect=["crew"])
+def test_portal_lets_each_role_do_what_the_matrix_allows(
+    crew: Crew, action: str, allowed: bool, portal_of: Callable[[Person], Portal]
+) -> None:
+    assert portal_action(action, portal_of(crew.actor), crew) is allowed
+
+
+@pytest.mark.parametrize(("crew", "action", "allowed"), cases(API_MATRIX), indirect=["crew"])
+def test_api_lets_each_role_do_what_the_matrix_allows(
+    crew: Crew, action: str, allowed: bool, api_as: Callable[[Person], Api]
+) -> None:
+    status = api_action(action, api_as(crew.actor))
+    assert status in ((200, 201) if allowed else (403,))
+
+
+@pytest.mark.parametrize("crew", [FACILITATOR, MEMBER], indirect=True)
+def test_a_forbidden_api_call_says_why_in_a_problem(
+    crew: Crew, api_as: Callable[[Person], Api]
+) -> None:
+    response = api_as(crew.actor).post("/api/v1/teams/core/invites", json={"role": "owner"})
+    assert response.status_code == 403
+    assert response.content_type == "application/problem+json"
+    assert "owner" in response.json["detail"].lower()
+
+
+@pytest.mark.parametrize("crew", [FACILITATOR, MEMBER], indirect=True)
+def test_a_forbidden_portal_action_says_why(
+    crew: Crew, portal_of: Callable[[Person], Portal]
+) -> None:
+    portal = portal_of(crew.actor)
+    portal.post(f"/t/core/members/{crew.membership_id(crew.target)}/remove")
+    page = portal.client.get("/t/core/members").text
+    assert "Only an owner of the team can do this." in flashes(page)
+
+
+@pytest.mark.parametrize(
+    ("crew", "sees_invite", "sees_owner_controls"),
+    [(OWNER, True, True), (FACILITATOR, True, False), (MEMBER, False, False)],
+    indirect=["crew"],
+)
+def test_members_page_shows_only_the_controls_the_role_allows(
+    crew: Crew,
+    sees_invite: bool,
+    sees_owner_controls: bool,
+    portal_of: Callable[[Person], Portal],
+) -> None:
+    page = portal_of(crew.actor).client.get("/t/core/members").text
+    assert ("Create invite link" in page) is sees_invite
+    assert ("/remove" in page) is sees_owner_controls
+    assert ("/role" in page) is sees_owner_controls
