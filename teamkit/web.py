@@ -83,7 +83,9 @@ def register_error_pages(app: Flask) -> None:
             app.logger.error("unhandled error", exc_info=error.original_exception)
         status = error.code or 500
         template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-        return render_template(template, error=error, status=status), status
+        # Keep what the error says in headers (Allow on a 405, …), but not its type.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template(template, error=error, status=status), status, headers
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> Any:

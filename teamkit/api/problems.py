@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, json
+from marshmallow.exceptions import SCHEMA
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_TYPE = "application/problem+json"
+INVALID_JSON = "The body is not valid JSON."
 
 #: Friendlier words than the HTTP reason phrase, where the phrase says too little.
 DETAILS = {
@@ -54,6 +56,8 @@ def _flatten(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
+            # marshmallow files errors about the whole body (not an object, …) under "_schema".
+            key = "body" if key == SCHEMA else key
             name = f"{prefix}.{key}" if prefix else str(key)
             found.extend(_flatten(value, name))
     elif isinstance(messages, list | tuple):
@@ -69,9 +73,13 @@ def problem_from_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    headers: dict[str, str] = {}
+    # Keep what the error says in headers (Allow on a 405, …), but not its HTML type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="teamkit"'
+    if status == 400 and isinstance(getattr(error, "exc", None), ValueError):
+        # webargs could not decode the body (JSON or UTF-8 error): no field to name.
+        return problem(status, INVALID_JSON, headers=headers)
     if messages:
         # webargs groups messages by location (json, query, …); the field names matter.
         errors: list[dict[str, str]] = []
@@ -83,7 +91,7 @@ def problem_from_http_exception(error: HTTPException) -> Response:
     if status not in DETAILS or (error.description and not _is_default_description(error)):
         detail = error.description or detail
     if status == 400 and data.get("message") is None and "JSON" in (error.description or ""):
-        detail = "The body is not valid JSON."
+        detail = INVALID_JSON
     return problem(status, detail, headers=headers)
 
 
