@@ -8,7 +8,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
 from teamkit import create_app, migrate
 from teamkit.db import get_engine, job_session
@@ -19,16 +19,17 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(
-    cls=FlaskGroup,
-    create_app=_create_app,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-    set_debug_flag=False,
-)
-def main() -> None:
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """teamkit: shared goals, pulse surveys and blameless retros for a team."""
+    # A plain group, not FlaskGroup: that one would also list every installed Flask plugin
+    # command (Flask-Limiter's breaks without its extra) and options teamkit ignores.
+    # Commands still find the app through ScriptInfo; a test runner passes its own.
+    if ctx.obj is None:
+        ctx.obj = ScriptInfo(
+            create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False
+        )
 
 
 def _fail(error: ServiceError) -> None:
