@@ -1,0 +1,75 @@
+"""Invariant 5: migrations make the schema, both ways, and it equals the models.
+
+These tests migrate the suite's own database, so each leaves it at head and empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect
+
+from teamkit import migrate
+from teamkit.db import Base
+
+VERSION_TABLE = "alembic_version"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the suite's database, put back at head whatever the test did."""
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        migrate.upgrade(engine)
+        engine.dispose()
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def head(engine: Engine) -> str:
+    heads = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_heads()
+    assert len(heads) == 1, heads
+    return heads[0]
+
+
+def test_migrations_have_a_single_head(engine: Engine) -> None:
+    heads = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_heads()
+    assert len(heads) == 1, f"several heads, merge them: {heads}"
+
+
+def test_downgrading_to_base_leaves_no_table_but_alembics(engine: Engine) -> None:
+    migrate.downgrade(engine, "base")
+    assert tables(engine) == {VERSION_TABLE}
+    assert migrate.current_revision(engine) is None
+
+
+def test_upgrading_from_base_makes_every_model_table(engine: Engine) -> None:
+    migrate.downgrade(engine, "base")
+    migrate.upgrade(engine)
+    assert tables(engine) == set(Base.metadata.tables) | {VERSION_TABLE}
+    assert migrate.current_revision(engine) == head(engine)
+
+
+def test_every_migration_steps_down_and_up_again(engine: Engine) -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config(engine))
+    revisions = [revision.revision for revision in script.walk_revisions()]
+    for _ in revisions:
+        migrate.downgrade(engine, "-1")
+    assert migrate.current_revision(engine) is None
+    for revision in reversed(revisions):
+        migrate.upgrade(engine, "+1")
+        assert migrate.current_revision(engine) == revision
+
+
+def test_autogenerate_finds_no_difference_between_models_and_migrations(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
