@@ -1,0 +1,254 @@
+"""Portal: the goals on the team home page, the goal pages and their forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from teamkit.db import job_session, utcnow
+from teamkit.goals import services
+from teamkit.goals.models import CheckIn, Goal, Reinforcement
+from teamkit.goals.services import Measure
+
+HOME = "/t/crew/"
+GOALS = "/t/crew/goals"
+GOOD_GOAL = {"title": "Ship daily", "why": "Small changes are safe.", "owner_id": ""}
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def _error_beside(html, field):
+    """Return the error text shown beside a form field, or None."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
+    return match.group(1).strip() if match else None
+
+
+def test_home_page_leads_with_the_north_star_and_slogans(crew, login_as, client, add_goal):
+    add_goal("Second goal", slogan="Small steps, every day")
+    add_goal("Our north star", slogan="Nobody waits", is_pinned=True)
+    login_as(crew.member)
+    html = _text(client.get(HOME))
+    assert html.index("Our north star") < html.index("Second goal")
+    assert '<p class="slogan">“Nobody waits”</p>' in html
+    assert "North star" in html
+
+
+def test_home_page_shows_progress_and_the_date_of_the_last_check_in(
+    crew, login_as, client, add_goal
+):
+    at = utcnow() - timedelta(days=3)
+    add_goal(measure=Measure(start=0, target=200, unit="customers"), check_ins=[(50, 4, at)])
+    login_as(crew.member)
+    html = _text(client.get(HOME))
+    assert "50 of 200 customers" in html and "25% of the way" in html
+    assert f'Last check-in <time datetime="{at.isoformat()}">{at:%Y-%m-%d}</time>' in html
+    assert "3 days ago" in html
+
+
+def test_goal_without_check_in_for_14_days_is_visibly_stale(crew, login_as, client, add_goal):
+    add_goal("Quiet goal", check_ins=[(None, 3, utcnow() - timedelta(days=15))])
+    add_goal("Busy goal", check_ins=[(None, 3, utcnow() - timedelta(days=1))])
+    login_as(crew.member)
+    html = _text(client.get(HOME))
+    assert html.count("Stale: no check-in for 14 days or more") == 1
+    stale_cards = re.findall(r'<article class="goal-card is-stale".*?</article>', html, re.S)
+    assert len(stale_cards) == 1 and "Quiet goal" in stale_cards[0]
+
+
+def test_home_page_invites_a_facilitator_to_set_the_first_goal(crew, login_as, client):
+    login_as(crew.facilitator)
+    assert "Set the team's first goal" in _text(client.get(HOME))
+
+
+def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client, add_goal, app):
+    start = utcnow() - timedelta(days=20)
+    goal_id = add_goal(
+        measure=Measure(start=0, target=10, unit="%"),
+        slogan="Nobody waits",
+        check_ins=[
+            (2, 2, start),
+            (5, 3, start + timedelta(days=7)),
+            (None, 4, start + timedelta(days=14)),
+        ],
+    )
+    with app.app_context(), job_session(app) as session:
+        services.record_reinforcement(session, session.get(Goal, goal_id), "email")
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    assert "People who feel heard stay." in html
+    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
+    assert "<circle" in html and "<rect" in html  # values and start: different shapes
+    assert "target 10%" in html and "now 5%" in html  # labels in text, not colour
+    assert html.count("<tr>") == 4  # the data table: a header and three check-ins
+    assert "The team was reminded 1 time" in html and "by email" in html
+
+
+def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, rows):
+    goal_id = add_goal(measure=Measure(start=0, target=10))
+    portal = login_as(crew.member)
+    response = portal.post(
+        f"{GOALS}/{goal_id}/check-ins", {"value": "7", "confidence": "4", "note": "Close"}
+    )
+    assert response.status_code == 303
+    assert rows(CheckIn) == 1
+    assert "Check-in recorded" in _text(client.get(response.location))
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"value": "7", "confidence": "6"}, "confidence", "Not a valid choice"),
+        ({"value": "7"}, "confidence", "Choose how confident you are"),
+        ({"value": "lots", "confidence": "3"}, "value", "Enter a number"),
+        ({"value": "inf", "confidence": "3"}, "value", "finite number"),
+    ],
+)
+def test_bad_check_in_shows_the_error_beside_the_field_with_422(
+    crew, login_as, add_goal, rows, data, field, message
+):
+    goal_id = add_goal(measure=Measure(start=0, target=10))
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", data)
+    assert response.status_code == 422
+    assert message in (_error_beside(_text(response), field) or "")
+    assert rows(CheckIn) == 0
+
+
+def test_facilitator_sets_a_goal_through_the_form(crew, login_as, client, rows):
+    portal = login_as(crew.facilitator)
+    assert client.get(f"{GOALS}/new").status_code == 200
+    response = portal.post(
+        f"{GOALS}/new",
+        {
+            **GOOD_GOAL,
+            "slogan": "Small steps",
+            "measure_unit": "deploys",
+            "measure_start": "3",
+            "measure_target": "10",
+            "target_date": "2027-01-31",
+            "is_pinned": "y",
+        },
+    )
+    assert response.status_code == 303
+    html = _text(client.get(response.location))
+    assert "“Small steps”" in html and "3 of 10 deploys" in html
+    assert rows(Goal) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"why": ""}, "why", "Say why this goal matters"),
+        ({"slogan": "x" * 81}, "slogan", "80"),
+        ({"measure_start": "abc", "measure_target": "10"}, "measure_start", "Enter a number"),
+        ({"measure_start": "0", "measure_target": "nan"}, "measure_target", "finite"),
+        ({"measure_start": "0"}, "measure_target", "Enter the target"),
+        ({"target_date": "someday"}, "target_date", "date"),
+    ],
+)
+def test_bad_goal_form_shows_the_error_beside_the_field_with_422_and_writes_nothing(
+    crew, login_as, rows, data, field, message
+):
+    response = login_as(crew.owner).post(f"{GOALS}/new", {**GOOD_GOAL, **data})
+    assert response.status_code == 422
+    assert message in (_error_beside(_text(response), field) or ""), _text(response)
+    assert rows(Goal) == 0
+
+
+def test_member_may_not_open_the_new_goal_form_or_edit(crew, login_as, client, add_goal):
+    goal_id = add_goal()
+    portal = login_as(crew.member)
+    assert client.get(f"{GOALS}/new").status_code == 403
+    assert client.get(f"{GOALS}/{goal_id}/edit").status_code == 403
+    assert (
+        portal.post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "active"}).status_code == 403
+    )
+
+
+def test_facilitator_edits_a_goal(crew, login_as, client, add_goal):
+    goal_id = add_goal(slogan="Old line")
+    portal = login_as(crew.facilitator)
+    assert "Old line" in _text(client.get(f"{GOALS}/{goal_id}/edit"))
+    response = portal.post(
+        f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "slogan": "New line", "status": "achieved"}
+    )
+    assert response.status_code == 303
+    html = _text(client.get(response.location))
+    assert "New line" in html and "Achieved" in html
+
+
+def test_facilitator_marks_we_reviewed_this_together(crew, login_as, client, add_goal, rows):
+    goal_id = add_goal()
+    portal = login_as(crew.facilitator)
+    assert "We reviewed this together" in _text(client.get(f"{GOALS}/{goal_id}"))
+    response = portal.post(f"{GOALS}/{goal_id}/reviewed")
+    assert response.status_code == 303
+    assert rows(Reinforcement) == 1
+    assert "reviewed together" in _text(client.get(f"{GOALS}/{goal_id}"))
+
+
+def test_member_cannot_mark_a_review(crew, login_as, client, add_goal, rows):
+    goal_id = add_goal()
+    portal = login_as(crew.member)
+    assert "We reviewed this together" not in _text(client.get(f"{GOALS}/{goal_id}"))
+    assert portal.post(f"{GOALS}/{goal_id}/reviewed").status_code == 403
+    assert rows(Reinforcement) == 0
+
+
+def test_archived_goal_leaves_the_home_page_and_can_come_back(crew, login_as, client, add_goal):
+    goal_id = add_goal("Old habit")
+    portal = login_as(crew.facilitator)
+    assert portal.post(f"{GOALS}/{goal_id}/archive").status_code == 303
+    assert "Old habit</a>" not in _text(client.get(HOME))
+    assert "Archived goals" in _text(client.get(GOALS))
+    portal.post(f"{GOALS}/{goal_id}/unarchive")
+    assert "Old habit</a>" in _text(client.get(HOME))
+
+
+def test_move_down_changes_the_order_of_goals(crew, login_as, client, add_goal):
+    first = add_goal("First")
+    add_goal("Second")
+    portal = login_as(crew.facilitator)
+    portal.post(f"{GOALS}/{first}/move-down")
+    html = _text(client.get(GOALS))
+    assert html.index(">Second<") < html.index(">First<")
+
+
+def test_owner_deletes_a_goal_after_confirming(crew, login_as, client, add_goal, rows):
+    goal_id = add_goal("Doomed", check_ins=[(None, 3, None)])
+    portal = login_as(crew.owner)
+    page = _text(client.get(f"{GOALS}/{goal_id}/delete"))
+    assert "Delete “Doomed” for good?" in page and "1 check-in" in page
+    assert rows(Goal) == 1  # looking at the confirmation deletes nothing
+    assert portal.post(f"{GOALS}/{goal_id}/delete").status_code == 303
+    assert (rows(Goal), rows(CheckIn)) == (0, 0)
+
+
+def test_facilitator_cannot_delete_a_goal_for_good(crew, login_as, client, add_goal, rows):
+    goal_id = add_goal()
+    portal = login_as(crew.facilitator)
+    assert client.get(f"{GOALS}/{goal_id}/delete").status_code == 403
+    assert portal.post(f"{GOALS}/{goal_id}/delete").status_code == 403
+    assert rows(Goal) == 1
+
+
+def test_goals_per_digest_setting_is_checked_and_saved(crew, login_as, client):
+    portal = login_as(crew.facilitator)
+    bad = portal.post(f"{GOALS}/settings", {"goals_per_digest": "0"})
+    assert bad.status_code == 422
+    assert "between 1 and 10" in (_error_beside(_text(bad), "goals_per_digest") or "")
+    assert portal.post(f"{GOALS}/settings", {"goals_per_digest": "5"}).status_code == 303
+    assert "Digests feature 5 goals at a time" in _text(client.get(GOALS))
+
+
+def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, add_goal):
+    other = make.team(make.person(), slug="other")
+    other_owner = other.memberships[0].person
+    goal_id = add_goal("Theirs", team=other, by=other_owner)
+    portal = login_as(crew.owner)
+    assert client.get(f"{GOALS}/{goal_id}").status_code == 404
+    assert client.get(f"/t/other/goals/{goal_id}").status_code == 404
+    assert portal.post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "3"}).status_code == 404
