@@ -42,7 +42,7 @@ def csp(response: Any) -> dict[str, str]:
 # ---------------------------------------------------------------- security headers
 
 
-@pytest.mark.parametrize("path", PAGES_FOR_A_VISITOR + ["/healthz", "/api/openapi.json"])
+@pytest.mark.parametrize("path", [*PAGES_FOR_A_VISITOR, "/healthz", "/api/openapi.json"])
 def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
