@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher, profiles
+from clients import PASSWORD, Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, event, text
@@ -26,7 +26,6 @@ from teamkit.teams.models import Role, Team
 from teamkit.teams.services import add_member, create_team
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PASSWORD = "correct horse battery"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -220,36 +219,6 @@ def make(app: Flask) -> Factory:
 
 # ---------------------------------------------------------------- portal and API helpers
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-@dataclass
-class Portal:
-    """Drive the portal like a browser: log in, post forms with their CSRF token."""
-
-    client: FlaskClient
-
-    def csrf_token(self, page: str = "/login") -> str:
-        html = self.client.get(page).get_data(as_text=True)
-        match = CSRF_RE.search(html)
-        if match is None:
-            html = self.client.get("/account").get_data(as_text=True)
-            match = CSRF_RE.search(html)
-        assert match, "no CSRF token found on the page"
-        return match.group(1)
-
-    def login(self, person: Person, password: str = PASSWORD) -> Any:
-        token = self.csrf_token("/login")
-        return self.client.post(
-            "/login", data={"email": person.email, "password": password, "csrf_token": token}
-        )
-
-    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        # /login has a form for a visitor; for a logged-in person it redirects and
-        # csrf_token falls back to /account.
-        token = self.csrf_token("/login")
-        return self.client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
-
 
 @pytest.fixture
 def portal(client: FlaskClient) -> Portal:
@@ -278,30 +247,6 @@ def portal_of(app: Flask) -> Callable[[Person], Portal]:
         return portal
 
     return login
-
-
-@dataclass
-class Api:
-    """Call the JSON API with a bearer token."""
-
-    client: FlaskClient
-    token: str | None = None
-
-    def _headers(self, token: str | None) -> dict[str, str]:
-        token = token or self.token
-        return {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
-        return self.client.get(path, headers=self._headers(token), **kwargs)
-
-    def post(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
-        return self.client.post(path, json=json, headers=self._headers(token), **kwargs)
-
-    def patch(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
-        return self.client.patch(path, json=json, headers=self._headers(token), **kwargs)
-
-    def delete(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
-        return self.client.delete(path, headers=self._headers(token), **kwargs)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from conftest import Api, Portal
+from clients import Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select

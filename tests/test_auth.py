@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, Portal
+from clients import PASSWORD, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import field_error, field_is_described_by_its_error, form_errors

@@ -10,7 +10,7 @@ import click
 import pytest
 from apscheduler.schedulers.blocking import BlockingScheduler
 from click.testing import Result
-from conftest import PASSWORD, Api, Portal
+from clients import PASSWORD, Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select

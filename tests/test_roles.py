@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import Api, Portal
+from clients import Api, Portal
 from pages import flashes
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from conftest import PASSWORD, Portal
+from clients import PASSWORD, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import field_error, flashes, heading

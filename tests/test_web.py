@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Portal
+from clients import Portal
 from flask import Flask, abort
 from flask.testing import FlaskClient
 from pages import heading
