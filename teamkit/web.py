@@ -46,7 +46,8 @@ def register_security_headers(app: Flask) -> None:
     def _headers(response: Any) -> Any:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # Whoever is asking (session or API token) gets answers about them: keep them uncached.
+        if g.get("person") is not None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

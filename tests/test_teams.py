@@ -163,6 +163,20 @@ def test_invite_page_asks_a_visitor_to_log_in_and_brings_them_back(
     assert response.headers["Location"] == f"/invites/{token}"
 
 
+def test_a_visitor_can_sign_up_from_an_invite_and_come_back_to_it(
+    invite_token: Callable[..., str], portal: Portal, client: FlaskClient
+) -> None:
+    token = invite_token()
+    page = client.get(f"/invites/{token}").text
+    sign_up = re.search(r'href="(/signup\?next=[^"]+)">Create an account', page)
+    assert sign_up is not None
+    response = portal.post(
+        sign_up.group(1), {"name": "Nell", "email": "nell@example.com", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == f"/invites/{token}"
+    assert "Join Core team" in client.get(f"/invites/{token}").text
+
+
 def test_invited_person_joins_in_the_invited_role(
     team: Team, invite_token: Callable[..., str], make: Any, login_as: Any, session: Session
 ) -> None:

@@ -91,6 +91,12 @@ def test_pages_for_a_logged_in_person_are_not_cached(owner_portal: Portal, path:
     assert owner_portal.client.get(path).headers["Cache-Control"] == "no-store"
 
 
+def test_api_answers_for_a_token_are_not_cached(make: Any, client: FlaskClient) -> None:
+    token = make.token(make.person())
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 # ---------------------------------------------------------------- accessible forms
 
 
