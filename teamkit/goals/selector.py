@@ -4,10 +4,12 @@ A digest has K slots (the team's `goals_per_digest`). Pinned goals, the team's n
 take their slots first, but never all of them while other goals are active: at least one
 slot rotates. The rotating slots go to the goals the team was reminded of least recently.
 
-A stale check-in or a near target date raises a goal among those equally due (never shown,
-or last shown in the same digest); it never lets a goal overtake one shown longer ago. That
-is what keeps the promise digests make: with u active unpinned goals and s rotating slots,
-each goal is featured at least once in any ceil(u/s) digests in a row.
+A stale check-in or a near target date raises a goal among those never shown yet; it never
+lets a goal overtake one shown longer ago. Goals last shown at the same instant are taken in
+the order their reminders were recorded. That is what keeps the promise digests make: with u
+active unpinned goals and s rotating slots, each goal is featured at least once in any
+ceil(u/s) digests in a row (when u is a multiple of s, that promise allows only a fixed
+rotation, so no boost could be stronger without breaking it).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Candidate:
 
     goal: Goal
     last_reinforced_at: datetime | None
+    #: Id of the goal's latest recorded reminder: the order of reminders at the same instant.
+    last_reinforcement_id: int | None
     last_check_in_at: datetime | None
 
     def urgency(self, now: datetime, stale_days: int, near_days: int) -> int:
@@ -45,7 +49,11 @@ def _candidates(session: Session, team: Team) -> list[Candidate]:
     """Return the team's active goals in use, with their last reinforcement and check-in."""
     team_goals = select(Goal.id).where(Goal.team_id == team.id)
     reminded = (
-        select(Reinforcement.goal_id, func.max(Reinforcement.reinforced_at).label("last_at"))
+        select(
+            Reinforcement.goal_id,
+            func.max(Reinforcement.reinforced_at).label("last_at"),
+            func.max(Reinforcement.id).label("last_id"),
+        )
         .where(Reinforcement.goal_id.in_(team_goals))
         .group_by(Reinforcement.goal_id)
         .subquery()
@@ -57,7 +65,7 @@ def _candidates(session: Session, team: Team) -> list[Candidate]:
         .subquery()
     )
     rows = session.execute(
-        select(Goal, reminded.c.last_at, checked.c.last_at)
+        select(Goal, reminded.c.last_at, reminded.c.last_id, checked.c.last_at)
         .outerjoin(reminded, reminded.c.goal_id == Goal.id)
         .outerjoin(checked, checked.c.goal_id == Goal.id)
         .where(
@@ -66,7 +74,7 @@ def _candidates(session: Session, team: Team) -> list[Candidate]:
             Goal.archived_at.is_(None),
         )
     )
-    return [Candidate(goal, reinforced, checked_in) for goal, reinforced, checked_in in rows]
+    return [Candidate(*row) for row in rows]
 
 
 def select_goals_to_resurface(
@@ -89,15 +97,13 @@ def select_goals_to_resurface(
     if slots < 1:
         return []
 
-    def due_first(candidate: Candidate) -> tuple[bool, datetime, int, int, int]:
+    def due_first(candidate: Candidate) -> tuple[bool, datetime, int, int, int, int]:
         last = candidate.last_reinforced_at
-        return (
-            last is not None,
-            last or now,
-            -candidate.urgency(now, stale, near),
-            candidate.goal.position,
-            candidate.goal.id,
-        )
+        if last is None:
+            urgency = candidate.urgency(now, stale, near)
+            return (False, now, 0, -urgency, candidate.goal.position, candidate.goal.id)
+        last_id = candidate.last_reinforcement_id or 0
+        return (True, last, last_id, 0, candidate.goal.position, candidate.goal.id)
 
     candidates = sorted(_candidates(session, team), key=due_first)
     pinned = [c.goal for c in candidates if c.goal.is_pinned]

@@ -74,9 +74,20 @@ def test_least_recently_reinforced_goal_comes_first(session, crew, as_member):
     assert _titles(_select(session, team, limit=1)) == ["never"]
 
 
-def test_stale_check_in_or_near_target_date_raises_a_goal_among_equally_due(
+def test_goals_last_shown_at_the_same_instant_come_in_the_order_they_were_shown(
     session, crew, as_member
 ):
+    owner = as_member(crew.owner)
+    reviewed = _goal(session, owner, "reviewed just now")
+    urgent = _goal(session, owner, "urgent", target_date=NOW.date())
+    services.record_reinforcement(session, reviewed, "review", at=NOW)
+    team = session.merge(crew.team)
+    assert _titles(_select(session, team, limit=1)) == ["urgent"]
+    services.record_reinforcement(session, urgent, "email", at=NOW)
+    assert _titles(_select(session, team, NOW + WEEK, limit=1)) == ["reviewed just now"]
+
+
+def test_stale_check_in_or_near_target_date_raises_a_goal_never_shown_yet(session, crew, as_member):
     owner = as_member(crew.owner)
     calm = _goal(session, owner, "calm")
     services.record_check_in(session, owner, calm, confidence=4, at=NOW - timedelta(days=1))
