@@ -316,3 +316,16 @@ def list_reinforcements(args: dict[str, Any], slug: str, goal_id: int) -> dict[s
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
     return paginate(db, services.reinforcements_statement(goal), args)
+
+
+@blp.post("/teams/<slug>/goals/<int:goal_id>/reinforcements")
+@blp.response(201, ReinforcementSchema)
+def mark_reviewed(slug: str, goal_id: int) -> Any:
+    """Record that the team reviewed the goal together (owners and facilitators).
+
+    Digests record their own reinforcements ("email", "slack"); through the API a
+    facilitator records a review in a meeting, as the portal's button does.
+    """
+    db = get_session()
+    goal = services.get_goal(db, current_team(), goal_id)
+    return services.mark_reviewed(db, current_membership(), goal)

@@ -219,3 +219,21 @@ def test_goal_endpoints_are_in_the_openapi_document(client):
     assert set(paths["/api/v1/teams/{slug}/goals/{goal_id}"]) >= {"get", "patch"}
     assert set(paths["/api/v1/teams/{slug}/goals/{goal_id}/checkins"]) >= {"get", "post"}
     assert "get" in paths["/api/v1/teams/{slug}/goals/{goal_id}/reinforcements"]
+
+
+def test_facilitator_marks_a_goal_reviewed_together_through_the_api(crew, api_as, add_goal):
+    goal_id = add_goal()
+    response = api_as(crew.facilitator).post(f"{GOALS}/{goal_id}/reinforcements")
+    assert response.status_code == 201
+    assert response.json["channel"] == "review"
+    assert response.json["recorded_by"]["name"]
+    goal = api_as(crew.member).get(f"{GOALS}/{goal_id}").json
+    assert goal["reinforcement_count"] == 1
+
+
+def test_member_cannot_mark_a_goal_reviewed_and_nothing_is_recorded(crew, api_as, add_goal):
+    goal_id = add_goal()
+    response = api_as(crew.member).post(f"{GOALS}/{goal_id}/reinforcements")
+    assert response.status_code == 403
+    assert response.content_type == PROBLEM
+    assert api_as(crew.member).get(f"{GOALS}/{goal_id}").json["reinforcement_count"] == 0
