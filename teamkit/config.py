@@ -96,12 +96,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Days before its target date from which a goal is resurfaced sooner.",
         int,
     ),
-    Setting(
-        "GOALS_PER_DIGEST",
-        3,
-        "Default number of goals a digest features; each team can change its own.",
-        int,
-    ),
 )
 
 
