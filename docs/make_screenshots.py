@@ -5,6 +5,7 @@ Run with `make screenshots`; writes docs/screenshots/*.png.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tempfile
@@ -42,9 +43,10 @@ def main() -> int:
         page.get_by_role("button", name="Log in").click()
         page.goto("/t/demo/")
         page.screenshot(path=OUT / "home.png", full_page=True)
-        goal_link = page.locator("a[href*='/goals/']").first
-        if goal_link.count():
-            goal_link.click()
+        hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.href)")
+        goal_pages = [href for href in hrefs if re.search(r"/goals/\d+/?$", href)]
+        if goal_pages:
+            page.goto(goal_pages[0])
             page.screenshot(path=OUT / "goal.png", full_page=True)
         page.goto("/t/demo/members")
         page.screenshot(path=OUT / "members.png", full_page=True)
