@@ -102,6 +102,7 @@ def register_shell(app: Flask) -> None:
     """Add security headers, the request log, error pages and the health check."""
     from teamkit import web
 
+    web.register_proxy_fix(app)
     web.register_security_headers(app)
     web.register_request_log(app)
     web.register_error_pages(app)

@@ -56,6 +56,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOG_LEVEL", "INFO", "Level of the application and request log."),
     Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Number of reverse proxies in front of teamkit whose X-Forwarded-For/-Proto/-Host "
+        "headers to trust (for the client address the log-in limit counts, and https links).",
+        int,
+    ),
+    Setting(
         "INVITE_TTL_HOURS",
         168,
         "Hours an invite link stays valid (it can be used once).",

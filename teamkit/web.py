@@ -8,8 +8,10 @@ from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from teamkit.api.problems import problem, problem_from_http_exception
 from teamkit.api.setup import is_api_request
@@ -17,6 +19,9 @@ from teamkit.db import get_engine, get_session
 from teamkit.errors import ServiceError
 
 log = logging.getLogger("teamkit.request")
+
+#: Error statuses with a page of their own; the others share errors/generic.html.
+PAGES = frozenset({403, 404, 429, 500})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -52,6 +57,15 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from TEAMKIT_TRUSTED_PROXIES reverse proxies (client address, https)."""
+    hops = int(app.config["TEAMKIT"]["TRUSTED_PROXIES"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
+
+
 def register_request_log(app: Flask) -> None:
     """Log one line per request: method, path, status, duration."""
 
@@ -83,7 +97,9 @@ def register_error_pages(app: Flask) -> None:
         if error.code == 500 and isinstance(error, InternalServerError):
             app.logger.error("unhandled error", exc_info=error.original_exception)
         status = error.code or 500
-        template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+        template = f"errors/{status}.html" if status in PAGES else "errors/generic.html"
+        if isinstance(error, CSRFError):
+            template = "errors/csrf.html"
         # Keep what the error says in headers (Allow on a 405, …), but not its type.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return render_template(template, error=error, status=status), status, headers

@@ -252,6 +252,13 @@ def pages(api: Api, path: str) -> list[dict[str, Any]]:
     return found
 
 
+def test_the_next_page_link_is_under_the_public_base_url(make: Any, ada: Person, api: Api) -> None:
+    for letter in "ab":
+        make.team(ada, slug=f"team-{letter}")
+    following = api.get("/api/v1/teams?limit=1").json["next"]
+    assert following.startswith("http://teamkit.test/api/v1/teams?")
+
+
 def test_a_list_walked_page_by_page_yields_every_item_once(
     make: Any, ada: Person, api: Api
 ) -> None:

@@ -274,7 +274,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(
 ) -> None:
     response = client.post("/signup", data=SIGNUP)
     assert response.status_code == 400
-    assert "CSRF" in response.get_data(as_text=True)
+    assert "This form has expired" in response.get_data(as_text=True)
     assert people(session) == 0
 
 
@@ -313,7 +313,42 @@ def test_the_fourth_log_in_attempt_within_a_minute_is_refused(
     assert [client.post("/login", data=wrong).status_code for _ in range(3)] == [422] * 3
     response = client.post("/login", data={**wrong, "password": PASSWORD})
     assert response.status_code == 429
+    assert "Wait a minute, then try again." in response.get_data(as_text=True)
     assert not is_logged_in(client)
+
+
+@pytest.mark.usefixtures("login_limit_of_three")
+def test_forwarded_client_addresses_are_ignored_unless_a_proxy_is_trusted(
+    make: Any, portal: Portal, client: FlaskClient
+) -> None:
+    ada = make.person()
+    token = portal.csrf_token("/login")
+    wrong = {"email": ada.email, "password": "wrong password", "csrf_token": token}
+    statuses = [
+        client.post("/login", data=wrong, headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
+        for n in range(4)
+    ]
+    assert statuses == [422, 422, 422, 429]
+
+
+@pytest.fixture
+def one_trusted_proxy(app_config: dict[str, Any]) -> None:
+    """Run behind one reverse proxy (set before the app is created)."""
+    app_config["TRUSTED_PROXIES"] = 1
+
+
+@pytest.mark.usefixtures("login_limit_of_three", "one_trusted_proxy")
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    make: Any, portal: Portal, client: FlaskClient
+) -> None:
+    ada = make.person()
+    token = portal.csrf_token("/login")
+    wrong = {"email": ada.email, "password": "wrong password", "csrf_token": token}
+    statuses = [
+        client.post("/login", data=wrong, headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
+        for n in range(4)
+    ]
+    assert statuses == [422] * 4
 
 
 @pytest.mark.usefixtures("login_limit_of_three")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from teamkit.errors import InvalidInput
+from teamkit.urls import external_url
 
 MAX_LIMIT = 200
 
@@ -60,5 +61,5 @@ def paginate(session: Session, statement: Select[Any], args: dict[str, Any]) -> 
     next_url = None
     if next_cursor is not None and request.endpoint:
         query = {**request.args.to_dict(), "cursor": next_cursor, "limit": limit}
-        next_url = url_for(request.endpoint, **(request.view_args or {}), **query, _external=True)
+        next_url = external_url(request.endpoint, **(request.view_args or {}), **query)
     return {"items": rows[:limit], "next_cursor": next_cursor, "next": next_url}
