@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     Double,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import Person
-from teamkit.db import Base, UTCDateTime, utcnow
+from teamkit.db import Base, UTCDateTime, checked_enum, utcnow
 from teamkit.teams.models import Membership, Team
 
 TITLE_MAX = 120
@@ -48,19 +47,6 @@ class Channel(enum.StrEnum):
     SLACK = "slack"
     #: A facilitator marked "we reviewed this together".
     REVIEW = "review"
-
-
-def _checked_string(kind: type[enum.StrEnum], name: str) -> Enum:
-    """Return a column type storing `kind` as a checked string, the same on every database."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Goal(Base):
@@ -92,7 +78,7 @@ class Goal(Base):
     target_date: Mapped[date | None] = mapped_column(Date)
     #: Active, achieved or dropped; only active goals are resurfaced.
     status: Mapped[GoalStatus] = mapped_column(
-        _checked_string(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
+        checked_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
     )
     #: The team's north star: always on the home page first and in every digest.
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -161,7 +147,7 @@ class Reinforcement(Base):
     #: The goal shown.
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     #: Email or Slack digest, or a review together.
-    channel: Mapped[Channel] = mapped_column(_checked_string(Channel, "reinforcement_channel"))
+    channel: Mapped[Channel] = mapped_column(checked_enum(Channel, "reinforcement_channel"))
     #: When the team saw it.
     reinforced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The facilitator who marked a review; None for digests.

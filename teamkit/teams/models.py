@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import Person
-from teamkit.db import Base, UTCDateTime, utcnow
+from teamkit.db import Base, UTCDateTime, checked_enum, utcnow
 
 TEAM_NAME_MAX = 80
 SLUG_MAX = 40
@@ -21,19 +21,6 @@ class Role(enum.StrEnum):
     OWNER = "owner"
     FACILITATOR = "facilitator"
     MEMBER = "member"
-
-
-def role_column() -> Enum:
-    """Return the column type of a role: a checked string, the same on every database."""
-    return Enum(
-        Role,
-        name="role",
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda roles: [role.value for role in roles],
-        validate_strings=True,
-    )
 
 
 class Team(Base):
@@ -66,7 +53,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(role_column())
+    role: Mapped[Role] = mapped_column(checked_enum(Role, "role"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     team: Mapped[Team] = relationship(back_populates="memberships")
@@ -92,7 +79,7 @@ class Invite(Base):
     #: Random part of the signed token; the signature ties it to this server's key.
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     #: Role the invited person gets.
-    role: Mapped[Role] = mapped_column(role_column())
+    role: Mapped[Role] = mapped_column(checked_enum(Role, "role"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
