@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
-from teamkit.goals import services
+from teamkit.goals import checkins, reinforcements, services
 from teamkit.goals.models import (
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
@@ -288,7 +288,7 @@ def list_check_ins(args: dict[str, Any], slug: str, goal_id: int) -> dict[str, A
     """List a goal's check-ins, newest first."""
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    return paginate(db, services.check_ins_statement(goal), args)
+    return paginate(db, checkins.check_ins_statement(goal), args)
 
 
 @blp.post("/teams/<slug>/goals/<int:goal_id>/checkins")
@@ -298,7 +298,7 @@ def create_check_in(data: dict[str, Any], slug: str, goal_id: int) -> Any:
     """Check in on a goal (any member): new value if measured, a note, confidence 1 to 5."""
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    return services.record_check_in(
+    return checkins.record_check_in(
         db,
         current_membership(),
         goal,
@@ -315,7 +315,7 @@ def list_reinforcements(args: dict[str, Any], slug: str, goal_id: int) -> dict[s
     """List the times the team was shown a goal (digests, reviews), newest first."""
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    return paginate(db, services.reinforcements_statement(goal), args)
+    return paginate(db, reinforcements.reinforcements_statement(goal), args)
 
 
 @blp.post("/teams/<slug>/goals/<int:goal_id>/reinforcements")
@@ -328,4 +328,4 @@ def mark_reviewed(slug: str, goal_id: int) -> Any:
     """
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    return services.mark_reviewed(db, current_membership(), goal)
+    return reinforcements.mark_reviewed(db, current_membership(), goal)

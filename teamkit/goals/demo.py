@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.goals import services
+from teamkit.goals.checkins import record_check_in
 from teamkit.goals.models import Channel
+from teamkit.goals.reinforcements import record_reinforcement
 from teamkit.teams.models import Team
 
 
@@ -98,7 +100,7 @@ def seed_goals(session: Session, team: Team, people: list[Person]) -> None:
         goal.created_at = goal.updated_at = first
         for week, (value, confidence) in enumerate(demo.history, start=1):
             author = members[people[(index + week) % len(people)].id]
-            services.record_check_in(
+            record_check_in(
                 session,
                 author,
                 goal,
@@ -108,7 +110,7 @@ def seed_goals(session: Session, team: Team, people: list[Person]) -> None:
                 at=first + timedelta(days=7 * week),
             )
         for week in range(0, len(demo.history), 2):
-            services.record_reinforcement(
+            record_reinforcement(
                 session, goal, Channel.EMAIL, at=first + timedelta(days=7 * week + 1)
             )
     session.flush()

@@ -1,4 +1,4 @@
-"""Set goals, check in on them, record when the team was reminded of them.
+"""Set goals, order, archive and delete them; check the values they are given.
 
 Every function takes a session and plain values, may flush, and never commits.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -19,18 +19,12 @@ from teamkit.config import SETTINGS
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from teamkit.goals.models import (
-    CONFIDENCE_MAX,
-    CONFIDENCE_MIN,
-    NOTE_MAX,
     SLOGAN_MAX,
     TITLE_MAX,
     UNIT_MAX,
     WHY_MAX,
-    Channel,
-    CheckIn,
     Goal,
     GoalStatus,
-    Reinforcement,
 )
 from teamkit.teams.models import Membership, Team
 
@@ -61,7 +55,8 @@ def require_facilitator(actor: Membership) -> None:
         raise Forbidden("Only owners and facilitators can create and edit goals.")
 
 
-def _text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
+def clean_text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
+    """Return `value` stripped, or raise InvalidInput naming `field` (too long, or required)."""
     text = (value or "").strip()
     if required and not text:
         raise InvalidInput({field: required})
@@ -111,7 +106,7 @@ def _check_measure(measure: Measure | None) -> dict[str, Any]:
             if values[name] is None:
                 errors[f"measure.{name}"] = f"Enter the {name} value of the measure."
     try:
-        unit = _text(measure.unit, "measure.unit", UNIT_MAX)
+        unit = clean_text(measure.unit, "measure.unit", UNIT_MAX)
     except InvalidInput as error:
         errors.update(error.errors)
         unit = ""
@@ -153,14 +148,16 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
         raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
     checks: dict[str, Any] = {
         "title": lambda v: {
-            "title": _text(v, "title", TITLE_MAX, required="Enter what the team wants to reach.")
+            "title": clean_text(
+                v, "title", TITLE_MAX, required="Enter what the team wants to reach."
+            )
         },
         "why": lambda v: {
-            "why": _text(
+            "why": clean_text(
                 v, "why", WHY_MAX, required="Say why this goal matters: the belief behind it."
             )
         },
-        "slogan": lambda v: {"slogan": _text(v, "slogan", SLOGAN_MAX) or None},
+        "slogan": lambda v: {"slogan": clean_text(v, "slogan", SLOGAN_MAX) or None},
         "is_pinned": lambda v: {"is_pinned": bool(v)},
         "target_date": lambda v: {"target_date": v},
         "measure": lambda v: _check_measure(v),
@@ -355,134 +352,3 @@ def set_goals_per_digest(session: Session, actor: Membership, value: int | str |
     actor.team.goals_per_digest = number
     session.flush()
     return actor.team
-
-
-# ---------------------------------------------------------------- check-ins
-
-
-def record_check_in(
-    session: Session,
-    actor: Membership,
-    goal: Goal,
-    *,
-    confidence: int | str | None,
-    value: float | int | str | None = None,
-    note: str | None = None,
-    at: datetime | None = None,
-) -> CheckIn:
-    """Record a member's progress on a goal: new value (if measured), note, confidence 1-5."""
-    if goal.team_id != actor.team_id:
-        raise NotFound("No such goal in this team.")
-    if goal.is_archived:
-        raise Conflict("This goal is archived; unarchive it to check in.")
-    errors: dict[str, str] = {}
-    number = None
-    try:
-        number = to_number(value, "value")
-        if number is not None and not goal.is_measured:
-            errors["value"] = "This goal has no measure; leave the value empty."
-    except InvalidInput as error:
-        errors.update(error.errors)
-    try:
-        text = _text(note, "note", NOTE_MAX)
-    except InvalidInput as error:
-        errors.update(error.errors)
-    level = _confidence(confidence)
-    if level is None:
-        errors["confidence"] = (
-            f"Choose how confident you are, from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}."
-        )
-    if errors:
-        raise InvalidInput(errors)
-    assert level is not None
-    check_in = CheckIn(
-        goal=goal,
-        person_id=actor.person_id,
-        value=number,
-        note=text,
-        confidence=level,
-        created_at=at or utcnow(),
-    )
-    session.add(check_in)
-    session.flush()
-    return check_in
-
-
-def _confidence(value: int | str | None) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        level = int(value)
-    except (TypeError, ValueError):
-        return None
-    if str(level) != str(value).strip() and not isinstance(value, int):
-        return None
-    return level if CONFIDENCE_MIN <= level <= CONFIDENCE_MAX else None
-
-
-def check_ins_statement(goal: Goal) -> Select[Any]:
-    """Return the query of a goal's check-ins, newest first."""
-    return (
-        select(CheckIn)
-        .where(CheckIn.goal_id == goal.id)
-        .options(joinedload(CheckIn.person))
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-    )
-
-
-def recent_check_ins(session: Session, goal: Goal, limit: int) -> list[CheckIn]:
-    """Return a goal's `limit` latest check-ins, oldest first (the order of a chart)."""
-    return list(session.scalars(check_ins_statement(goal).limit(limit)))[::-1]
-
-
-# ---------------------------------------------------------------- reinforcements
-
-
-def parse_channel(value: str | Channel) -> Channel:
-    """Return the reinforcement channel named `value`, or raise InvalidInput."""
-    try:
-        return Channel(value)
-    except ValueError:
-        names = ", ".join(channel.value for channel in Channel)
-        raise InvalidInput({"channel": f"Choose one of: {names}."}) from None
-
-
-def record_reinforcement(
-    session: Session,
-    goal: Goal,
-    channel: str | Channel,
-    at: datetime | None = None,
-    *,
-    by_person_id: int | None = None,
-) -> Reinforcement:
-    """Record that the team was shown `goal` through `channel` (a digest, or a review)."""
-    reinforcement = Reinforcement(
-        goal=goal,
-        channel=parse_channel(channel),
-        reinforced_at=at or utcnow(),
-        recorded_by_id=by_person_id,
-    )
-    session.add(reinforcement)
-    session.flush()
-    return reinforcement
-
-
-def mark_reviewed(
-    session: Session, actor: Membership, goal: Goal, at: datetime | None = None
-) -> Reinforcement:
-    """Record that the team reviewed `goal` together (owners and facilitators)."""
-    if not actor.can_facilitate:
-        raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
-    if goal.team_id != actor.team_id:
-        raise NotFound("No such goal in this team.")
-    return record_reinforcement(session, goal, Channel.REVIEW, at, by_person_id=actor.person_id)
-
-
-def reinforcements_statement(goal: Goal) -> Select[Any]:
-    """Return the query of a goal's reinforcements, newest first."""
-    return (
-        select(Reinforcement)
-        .where(Reinforcement.goal_id == goal.id)
-        .options(joinedload(Reinforcement.recorded_by))
-        .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
-    )

@@ -14,7 +14,7 @@ from teamkit.auth.forms import ConfirmForm
 from teamkit.db import get_session, utcnow
 from teamkit.errors import ServiceError
 from teamkit.forms import show_service_error
-from teamkit.goals import services
+from teamkit.goals import checkins, reinforcements, services
 from teamkit.goals.chart import format_number, progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
@@ -158,8 +158,10 @@ def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
 def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None) -> Any:
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    check_ins = services.recent_check_ins(db, goal, HISTORY_LIMIT)
-    reminders = list(db.scalars(services.reinforcements_statement(goal).limit(REMINDERS_SHOWN)))
+    check_ins = checkins.recent_check_ins(db, goal, HISTORY_LIMIT)
+    reminders = list(
+        db.scalars(reinforcements.reinforcements_statement(goal).limit(REMINDERS_SHOWN))
+    )
     return render_template(
         "goals/goal.html",
         team=current_team(),
@@ -187,7 +189,7 @@ def check_in(slug: str, goal_id: int) -> Any:
     if not form.validate_on_submit():
         return _goal_page(goal_id, 422, form)
     try:
-        services.record_check_in(
+        checkins.record_check_in(
             db,
             current_membership(),
             goal,
@@ -218,7 +220,9 @@ def _confirmed_action(goal_id: int, action: Any, message: str, to: str = "goals.
 
 @bp.post("/t/<slug>/goals/<int:goal_id>/reviewed")
 def reviewed(slug: str, goal_id: int) -> Response:
-    return _confirmed_action(goal_id, services.mark_reviewed, "Noted: the team reviewed “{title}”.")
+    return _confirmed_action(
+        goal_id, reinforcements.mark_reviewed, "Noted: the team reviewed “{title}”."
+    )
 
 
 @bp.post("/t/<slug>/goals/<int:goal_id>/archive")

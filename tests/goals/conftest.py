@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from teamkit.auth.models import Person
 from teamkit.db import job_session
 from teamkit.goals import services
+from teamkit.goals.checkins import record_check_in
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.services import add_member
 
@@ -90,9 +91,7 @@ def add_goal(app: Flask, crew: Crew) -> Callable[..., int]:
             actor = membership(session, team or crew.team, by or crew.owner)
             goal = services.create_goal(session, actor, title=title, **fields)
             for value, confidence, at in check_ins:
-                services.record_check_in(
-                    session, actor, goal, value=value, confidence=confidence, at=at
-                )
+                record_check_in(session, actor, goal, value=value, confidence=confidence, at=at)
             return goal.id
 
     return create

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from teamkit.db import job_session
-from teamkit.goals import services
 from teamkit.goals.models import CheckIn, Goal
+from teamkit.goals.reinforcements import record_reinforcement
 from teamkit.goals.services import Measure
 
 PROBLEM = "application/problem+json"
@@ -204,8 +204,8 @@ def test_reinforcements_say_when_and_through_which_channel(crew, api_as, add_goa
     goal_id = add_goal()
     with app.app_context(), job_session(app) as session:
         goal = session.get(Goal, goal_id)
-        services.record_reinforcement(session, goal, "email")
-        services.record_reinforcement(session, goal, "slack")
+        record_reinforcement(session, goal, "email")
+        record_reinforcement(session, goal, "slack")
     listed = api_as(crew.member).get(f"{GOALS}/{goal_id}/reinforcements").json["items"]
     assert sorted(r["channel"] for r in listed) == ["email", "slack"]
     assert all(r["reinforced_at"] for r in listed)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from teamkit.db import job_session, utcnow
-from teamkit.goals import services
 from teamkit.goals.models import CheckIn, Goal, Reinforcement
+from teamkit.goals.reinforcements import record_reinforcement
 from teamkit.goals.services import Measure
 
 HOME = "/t/crew/"
@@ -76,7 +76,7 @@ def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client,
         ],
     )
     with app.app_context(), job_session(app) as session:
-        services.record_reinforcement(session, session.get(Goal, goal_id), "email")
+        record_reinforcement(session, session.get(Goal, goal_id), "email")
     login_as(crew.member)
     html = _text(client.get(f"{GOALS}/{goal_id}"))
     assert "People who feel heard stay." in html

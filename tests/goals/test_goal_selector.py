@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from teamkit.goals import services
+from teamkit.goals.checkins import record_check_in
+from teamkit.goals.reinforcements import mark_reviewed, record_reinforcement
 from teamkit.goals.selector import select_goals_to_resurface
 from teamkit.teams.models import Membership, Role, Team
 
@@ -43,7 +45,7 @@ def test_pinned_goals_are_always_featured_and_the_rest_rotate(session, crew, as_
     first = _select(session, crew.team)
     assert _titles(first) == ["North star", "a", "b"]
     for goal in first:
-        services.record_reinforcement(session, goal, "email", at=NOW)
+        record_reinforcement(session, goal, "email", at=NOW)
     assert _titles(_select(session, crew.team, NOW + WEEK)) == ["North star", "c", "d"]
 
 
@@ -67,8 +69,8 @@ def test_pinned_goals_fill_every_slot_when_no_other_goal_is_active(session, crew
 def test_least_recently_reinforced_goal_comes_first(session, crew, as_member):
     owner = as_member(crew.owner)
     recent, old, _never = (_goal(session, owner, t) for t in ("recent", "old", "never"))
-    services.record_reinforcement(session, recent, "email", at=NOW - timedelta(days=1))
-    services.record_reinforcement(session, old, "slack", at=NOW - timedelta(days=20))
+    record_reinforcement(session, recent, "email", at=NOW - timedelta(days=1))
+    record_reinforcement(session, old, "slack", at=NOW - timedelta(days=20))
     team = session.merge(crew.team)
     assert _titles(_select(session, team, limit=3)) == ["never", "old", "recent"]
     assert _titles(_select(session, team, limit=1)) == ["never"]
@@ -80,21 +82,21 @@ def test_goals_last_shown_at_the_same_instant_come_in_the_order_they_were_shown(
     owner = as_member(crew.owner)
     reviewed = _goal(session, owner, "reviewed just now")
     urgent = _goal(session, owner, "urgent", target_date=NOW.date())
-    services.record_reinforcement(session, reviewed, "review", at=NOW)
+    record_reinforcement(session, reviewed, "review", at=NOW)
     team = session.merge(crew.team)
     assert _titles(_select(session, team, limit=1)) == ["urgent"]
-    services.record_reinforcement(session, urgent, "email", at=NOW)
+    record_reinforcement(session, urgent, "email", at=NOW)
     assert _titles(_select(session, team, NOW + WEEK, limit=1)) == ["reviewed just now"]
 
 
 def test_stale_check_in_or_near_target_date_raises_a_goal_never_shown_yet(session, crew, as_member):
     owner = as_member(crew.owner)
     calm = _goal(session, owner, "calm")
-    services.record_check_in(session, owner, calm, confidence=4, at=NOW - timedelta(days=1))
+    record_check_in(session, owner, calm, confidence=4, at=NOW - timedelta(days=1))
     stale = _goal(session, owner, "stale")
     stale.created_at = NOW - timedelta(days=40)
     near = _goal(session, owner, "near", target_date=date(2026, 6, 5))
-    services.record_check_in(session, owner, near, confidence=4, at=NOW - timedelta(days=1))
+    record_check_in(session, owner, near, confidence=4, at=NOW - timedelta(days=1))
     assert _titles(_select(session, session.merge(crew.team), limit=2)) == ["stale", "near"]
 
 
@@ -102,7 +104,7 @@ def test_a_review_counts_as_a_reminder(session, crew, as_member):
     owner = as_member(crew.owner)
     reviewed = _goal(session, owner, "reviewed")
     _goal(session, owner, "other")
-    services.mark_reviewed(session, as_member(crew.facilitator), reviewed, at=NOW)
+    mark_reviewed(session, as_member(crew.facilitator), reviewed, at=NOW)
     assert _titles(_select(session, session.merge(crew.team), limit=1)) == ["other"]
 
 
@@ -179,10 +181,10 @@ def test_every_active_goal_is_featured_within_ceil_u_over_s_digests(
         goal.created_at = NOW - timedelta(days=90)
         if shape["shown_days_ago"] is not None:
             at = NOW - timedelta(days=shape["shown_days_ago"], minutes=index)
-            services.record_reinforcement(session, goal, "email", at=at)
+            record_reinforcement(session, goal, "email", at=at)
         if shape["checked_in_days_ago"] is not None:
             at = NOW - timedelta(days=shape["checked_in_days_ago"])
-            services.record_check_in(session, actor, goal, confidence=3, at=at)
+            record_check_in(session, actor, goal, confidence=3, at=at)
         return goal
 
     rotating = {add(i, shape).id for i, shape in enumerate(unpinned)}
@@ -213,7 +215,7 @@ def test_every_active_goal_is_featured_within_ceil_u_over_s_digests(
         assert sum(goal.is_pinned for goal in featured) == pinned_slots
         featured_rounds.append(set(ids) & rotating)
         for goal in featured:
-            services.record_reinforcement(session, goal, "email", at=now)
+            record_reinforcement(session, goal, "email", at=now)
         now += timedelta(hours=hours)
 
     for start in range(len(featured_rounds) - window + 1):

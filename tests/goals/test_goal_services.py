@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from teamkit.goals import services
+from teamkit.goals.checkins import record_check_in
 from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
+from teamkit.goals.reinforcements import mark_reviewed, record_reinforcement
 from teamkit.goals.services import Measure
 from teamkit.goals.summaries import summarize
 
@@ -88,7 +90,7 @@ def test_member_can_check_in_but_not_create_goal(session, crew, as_member):
     member = as_member(crew.member)
     with pytest.raises(Forbidden):
         _goal(session, member)
-    check_in = services.record_check_in(session, member, goal, confidence=4, note="Good week")
+    check_in = record_check_in(session, member, goal, confidence=4, note="Good week")
     assert (check_in.confidence, check_in.note, check_in.person_id) == (
         4,
         "Good week",
@@ -103,7 +105,7 @@ def test_member_cannot_edit_archive_or_reorder_goals(session, crew, as_member):
         lambda: services.update_goal(session, member, goal, {"title": "Mine now"}),
         lambda: services.archive_goal(session, member, goal),
         lambda: services.move_goal(session, member, goal, "up"),
-        lambda: services.mark_reviewed(session, member, goal),
+        lambda: mark_reviewed(session, member, goal),
         lambda: services.set_goals_per_digest(session, member, 5),
     ):
         with pytest.raises(Forbidden):
@@ -112,9 +114,7 @@ def test_member_cannot_edit_archive_or_reorder_goals(session, crew, as_member):
 
 def test_measured_check_in_records_the_new_value(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner), measure=Measure(start=0, target=10, unit="x"))
-    check_in = services.record_check_in(
-        session, as_member(crew.member), goal, value="7,5", confidence="3"
-    )
+    check_in = record_check_in(session, as_member(crew.member), goal, value="7,5", confidence="3")
     assert (check_in.value, check_in.confidence) == (7.5, 3)
 
 
@@ -122,7 +122,7 @@ def test_measured_check_in_records_the_new_value(session, crew, as_member):
 def test_confidence_must_be_1_to_5(session, crew, as_member, confidence):
     goal = _goal(session, as_member(crew.owner))
     with pytest.raises(InvalidInput) as raised:
-        services.record_check_in(session, as_member(crew.member), goal, confidence=confidence)
+        record_check_in(session, as_member(crew.member), goal, confidence=confidence)
     assert "confidence" in raised.value.errors
     assert _count(session, CheckIn) == 0
 
@@ -131,14 +131,14 @@ def test_confidence_must_be_1_to_5(session, crew, as_member, confidence):
 def test_check_in_value_must_be_a_finite_number(session, crew, as_member, value):
     goal = _goal(session, as_member(crew.owner), measure=Measure(start=0, target=10))
     with pytest.raises(InvalidInput) as raised:
-        services.record_check_in(session, as_member(crew.member), goal, value=value, confidence=3)
+        record_check_in(session, as_member(crew.member), goal, value=value, confidence=3)
     assert "value" in raised.value.errors
 
 
 def test_unmeasured_goal_takes_no_value(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner))
     with pytest.raises(InvalidInput) as raised:
-        services.record_check_in(session, as_member(crew.member), goal, value=3, confidence=3)
+        record_check_in(session, as_member(crew.member), goal, value=3, confidence=3)
     assert "value" in raised.value.errors
 
 
@@ -146,9 +146,9 @@ def test_archived_goal_takes_no_check_in_until_unarchived(session, crew, as_memb
     owner = as_member(crew.owner)
     goal = services.archive_goal(session, owner, _goal(session, owner))
     with pytest.raises(Conflict):
-        services.record_check_in(session, owner, goal, confidence=3)
+        record_check_in(session, owner, goal, confidence=3)
     services.unarchive_goal(session, owner, goal)
-    assert services.record_check_in(session, owner, goal, confidence=3).id
+    assert record_check_in(session, owner, goal, confidence=3).id
 
 
 def test_another_teams_goal_is_not_found(session, crew, make, as_member):
@@ -158,14 +158,14 @@ def test_another_teams_goal_is_not_found(session, crew, make, as_member):
     with pytest.raises(NotFound):
         services.get_goal(session, crew.team, goal.id)
     with pytest.raises(NotFound):
-        services.record_check_in(session, as_member(crew.owner), goal, confidence=3)
+        record_check_in(session, as_member(crew.owner), goal, confidence=3)
 
 
 def test_summary_gives_latest_value_count_last_check_in_and_progress(session, crew, as_member):
     owner = as_member(crew.owner)
     goal = _goal(session, owner, measure=Measure(start=10, target=30))
     for days, value, confidence in ((9, 12, 2), (5, 20, 3), (1, None, 4)):
-        services.record_check_in(
+        record_check_in(
             session, owner, goal, value=value, confidence=confidence, at=NOW - timedelta(days=days)
         )
     [summary] = summarize(session, [goal], now=NOW, stale_days=14)
@@ -188,7 +188,7 @@ def test_goal_without_check_in_for_14_days_is_stale(session, crew, as_member):
     owner = as_member(crew.owner)
     goal = _goal(session, owner)
     goal.created_at = NOW - timedelta(days=30)
-    services.record_check_in(session, owner, goal, confidence=3, at=NOW - timedelta(days=14))
+    record_check_in(session, owner, goal, confidence=3, at=NOW - timedelta(days=14))
     [summary] = summarize(session, [goal], now=NOW, stale_days=14)
     assert summary.is_stale
     [fresh] = summarize(session, [goal], now=NOW - timedelta(days=1), stale_days=14)
@@ -205,9 +205,9 @@ def test_achieved_goal_is_never_stale(session, crew, as_member):
 
 def test_reinforcements_are_counted_with_their_channel_and_time(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner))
-    services.record_reinforcement(session, goal, "email", at=NOW - timedelta(days=7))
-    services.record_reinforcement(session, goal, Channel.SLACK, at=NOW - timedelta(days=7))
-    review = services.mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
+    record_reinforcement(session, goal, "email", at=NOW - timedelta(days=7))
+    record_reinforcement(session, goal, Channel.SLACK, at=NOW - timedelta(days=7))
+    review = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
     assert (review.channel, review.recorded_by_id) == (Channel.REVIEW, crew.facilitator.id)
     stats = summarize(session, [goal], now=NOW)[0].stats
     assert (stats.reinforcement_count, stats.last_reinforced_at) == (3, NOW)
@@ -216,7 +216,7 @@ def test_reinforcements_are_counted_with_their_channel_and_time(session, crew, a
 def test_unknown_reinforcement_channel_is_rejected(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner))
     with pytest.raises(InvalidInput) as raised:
-        services.record_reinforcement(session, goal, "carrier pigeon")
+        record_reinforcement(session, goal, "carrier pigeon")
     assert "channel" in raised.value.errors
     assert _count(session, Reinforcement) == 0
 
@@ -274,8 +274,8 @@ def test_archived_goals_are_listed_apart(session, crew, as_member):
 def test_only_an_owner_deletes_a_goal_for_good_with_its_history(session, crew, as_member):
     owner = as_member(crew.owner)
     goal = _goal(session, owner)
-    services.record_check_in(session, owner, goal, confidence=3)
-    services.record_reinforcement(session, goal, "email")
+    record_check_in(session, owner, goal, confidence=3)
+    record_reinforcement(session, goal, "email")
     with pytest.raises(Forbidden):
         services.delete_goal(session, as_member(crew.facilitator), goal)
     services.delete_goal(session, owner, goal)

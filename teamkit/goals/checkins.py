@@ -1,0 +1,93 @@
+"""Check in on a goal: a member's word on its progress.
+
+Every function takes a session and plain values, may flush, and never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, NOTE_MAX, CheckIn, Goal
+from teamkit.goals.services import clean_text, to_number
+from teamkit.teams.models import Membership
+
+
+def record_check_in(
+    session: Session,
+    actor: Membership,
+    goal: Goal,
+    *,
+    confidence: int | str | None,
+    value: float | int | str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CheckIn:
+    """Record a member's progress on a goal: new value (if measured), note, confidence 1-5."""
+    if goal.team_id != actor.team_id:
+        raise NotFound("No such goal in this team.")
+    if goal.is_archived:
+        raise Conflict("This goal is archived; unarchive it to check in.")
+    errors: dict[str, str] = {}
+    number = None
+    try:
+        number = to_number(value, "value")
+        if number is not None and not goal.is_measured:
+            errors["value"] = "This goal has no measure; leave the value empty."
+    except InvalidInput as error:
+        errors.update(error.errors)
+    try:
+        text = clean_text(note, "note", NOTE_MAX)
+    except InvalidInput as error:
+        errors.update(error.errors)
+    level = _confidence(confidence)
+    if level is None:
+        errors["confidence"] = (
+            f"Choose how confident you are, from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}."
+        )
+    if errors:
+        raise InvalidInput(errors)
+    assert level is not None
+    check_in = CheckIn(
+        goal=goal,
+        person_id=actor.person_id,
+        value=number,
+        note=text,
+        confidence=level,
+        created_at=at or utcnow(),
+    )
+    session.add(check_in)
+    session.flush()
+    return check_in
+
+
+def _confidence(value: int | str | None) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        return None
+    if str(level) != str(value).strip() and not isinstance(value, int):
+        return None
+    return level if CONFIDENCE_MIN <= level <= CONFIDENCE_MAX else None
+
+
+def check_ins_statement(goal: Goal) -> Select[Any]:
+    """Return the query of a goal's check-ins, newest first."""
+    return (
+        select(CheckIn)
+        .where(CheckIn.goal_id == goal.id)
+        .options(joinedload(CheckIn.person))
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+    )
+
+
+def recent_check_ins(session: Session, goal: Goal, limit: int) -> list[CheckIn]:
+    """Return a goal's `limit` latest check-ins, oldest first (the order of a chart)."""
+    return list(session.scalars(check_ins_statement(goal).limit(limit)))[::-1]

@@ -1,0 +1,67 @@
+"""Record when the team was shown a goal: in a digest, or in a review together.
+
+Every function takes a session and plain values, may flush, and never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.db import utcnow
+from teamkit.errors import Forbidden, InvalidInput, NotFound
+from teamkit.goals.models import Channel, Goal, Reinforcement
+from teamkit.teams.models import Membership
+
+
+def parse_channel(value: str | Channel) -> Channel:
+    """Return the reinforcement channel named `value`, or raise InvalidInput."""
+    try:
+        return Channel(value)
+    except ValueError:
+        names = ", ".join(channel.value for channel in Channel)
+        raise InvalidInput({"channel": f"Choose one of: {names}."}) from None
+
+
+def record_reinforcement(
+    session: Session,
+    goal: Goal,
+    channel: str | Channel,
+    at: datetime | None = None,
+    *,
+    by_person_id: int | None = None,
+) -> Reinforcement:
+    """Record that the team was shown `goal` through `channel` (a digest, or a review)."""
+    reinforcement = Reinforcement(
+        goal=goal,
+        channel=parse_channel(channel),
+        reinforced_at=at or utcnow(),
+        recorded_by_id=by_person_id,
+    )
+    session.add(reinforcement)
+    session.flush()
+    return reinforcement
+
+
+def mark_reviewed(
+    session: Session, actor: Membership, goal: Goal, at: datetime | None = None
+) -> Reinforcement:
+    """Record that the team reviewed `goal` together (owners and facilitators)."""
+    if not actor.can_facilitate:
+        raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
+    if goal.team_id != actor.team_id:
+        raise NotFound("No such goal in this team.")
+    return record_reinforcement(session, goal, Channel.REVIEW, at, by_person_id=actor.person_id)
+
+
+def reinforcements_statement(goal: Goal) -> Select[Any]:
+    """Return the query of a goal's reinforcements, newest first."""
+    return (
+        select(Reinforcement)
+        .where(Reinforcement.goal_id == goal.id)
+        .options(joinedload(Reinforcement.recorded_by))
+        .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
+    )
