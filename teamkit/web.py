@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
+from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -133,6 +134,11 @@ def register_template_helpers(app: Flask) -> None:
     """Give every template the person's teams, for the navigation's team switcher."""
     from teamkit.teams.home import nav_links
     from teamkit.teams.services import list_teams_of
+
+    @app.template_global()
+    def csrf_field() -> Markup:
+        """Return the hidden CSRF input; unlike hidden_tag(), it has no id to repeat."""
+        return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
 
     @app.context_processor
     def _navigation() -> dict[str, Any]:

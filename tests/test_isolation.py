@@ -14,6 +14,23 @@ from urlmap import Call, calls, team_rules
 from teamkit.teams.models import Role
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: URL prefixes under which everything belongs to one team.
+TEAM_PREFIXES = ("/t/", "/api/v1/teams/")
+
+
+@pytest.fixture
+def views_reached(app: Flask) -> list[str]:
+    """Record every team view that runs: a 404 from the guard must come before the view."""
+    reached: list[str] = []
+    for rule in team_rules(app):
+        view = app.view_functions[rule.endpoint]
+
+        def recording(*args: Any, _view: Any = view, _name: str = rule.endpoint, **kwargs: Any):
+            reached.append(_name)
+            return _view(*args, **kwargs)
+
+        app.view_functions[rule.endpoint] = recording
+    return reached
 
 
 @pytest.fixture
@@ -43,6 +60,15 @@ def api_request(api: Any, call: Call) -> Any:
     return api.client.open(call.url, method=call.method, json=body, headers=headers)
 
 
+def test_every_url_under_a_team_prefix_names_the_team_so_the_guard_sees_it(app: Flask) -> None:
+    unguarded = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(TEAM_PREFIXES) and "slug" not in rule.arguments
+    ]
+    assert unguarded == []
+
+
 def test_walker_finds_the_team_pages_and_api_endpoints(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in team_rules(app)}
     assert {"teams.home", "teams.members", "teams.create_invite"} <= endpoints
@@ -54,24 +80,26 @@ def test_walker_finds_the_team_pages_and_api_endpoints(app: Flask) -> None:
 
 @pytest.mark.parametrize("slug", ["core", "no-such-team"])
 def test_non_member_gets_404_on_every_team_page(
-    app: Flask, team: Any, outsider: Any, login_as: Any, slug: str
+    app: Flask, team: Any, outsider: Any, login_as: Any, slug: str, views_reached: list[str]
 ) -> None:
     portal = login_as(outsider)
     page_calls = [call for call in calls(team_rules(app), slug) if not call.is_api]
     assert page_calls
     answers = {str(call): portal_request(portal, call).status_code for call in page_calls}
     assert {call: status for call, status in answers.items() if status != 404} == {}
+    assert views_reached == []
 
 
 @pytest.mark.parametrize("slug", ["core", "no-such-team"])
 def test_non_member_token_gets_404_on_every_team_api_endpoint(
-    app: Flask, team: Any, outsider: Any, api_as: Any, slug: str
+    app: Flask, team: Any, outsider: Any, api_as: Any, slug: str, views_reached: list[str]
 ) -> None:
     api = api_as(outsider)
     api_calls = [call for call in calls(team_rules(app), slug) if call.is_api]
     assert api_calls
     answers = {str(call): api_request(api, call).status_code for call in api_calls}
     assert {call: status for call, status in answers.items() if status != 404} == {}
+    assert views_reached == []
 
 
 def test_non_member_404_on_a_team_url_looks_like_a_missing_page(
@@ -128,3 +156,12 @@ def test_member_reaches_the_team_pages_the_walker_builds(
     assert reads
     answers = {str(call): portal_request(portal, call).status_code for call in reads}
     assert {call: status for call, status in answers.items() if status == 404} == {}
+
+
+def test_the_view_recorder_sees_a_members_request(
+    team: Any, make: Any, login_as: Any, views_reached: list[str]
+) -> None:
+    owner = make.person(name="Second owner")
+    make.member(team, owner, role=Role.OWNER)
+    login_as(owner).client.get("/t/core/members")
+    assert views_reached == ["teams.members"]
