@@ -259,6 +259,18 @@ def test_the_next_page_link_is_under_the_public_base_url(make: Any, ada: Person,
     assert following.startswith("http://teamkit.test/api/v1/teams?")
 
 
+def test_a_query_argument_named_like_a_url_part_is_ignored(
+    make: Any, ada: Person, api: Api
+) -> None:
+    team = make.team(ada, slug="core")
+    make.member(team)
+    response = api.get("/api/v1/teams/core/members?limit=1&slug=elsewhere&colour=red")
+    assert response.status_code == 200
+    following = response.json["next"]
+    assert "slug=" not in following and "colour" not in following
+    assert api.get(following.replace("http://teamkit.test", "")).status_code == 200
+
+
 def test_a_list_walked_page_by_page_yields_every_item_once(
     make: Any, ada: Person, api: Api
 ) -> None:

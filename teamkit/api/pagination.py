@@ -60,6 +60,8 @@ def paginate(session: Session, statement: Select[Any], args: dict[str, Any]) -> 
     next_cursor = _encode(offset + limit) if has_more else None
     next_url = None
     if next_cursor is not None and request.endpoint:
-        query = {**request.args.to_dict(), "cursor": next_cursor, "limit": limit}
+        # Only the arguments the endpoint understood: never a URL part, nothing unknown.
+        query = {name: value for name, value in args.items() if value is not None}
+        query.update(cursor=next_cursor, limit=limit)
         next_url = external_url(request.endpoint, **(request.view_args or {}), **query)
     return {"items": rows[:limit], "next_cursor": next_cursor, "next": next_url}
