@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
-from teamkit.goals import checkins, reinforcements, services
+from teamkit.goals import checkins, goal_timing, reinforcements, services
 from teamkit.goals.models import (
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
@@ -170,10 +169,6 @@ class ReinforcementPageSchema(PageSchema):
     items = fields.List(fields.Nested(ReinforcementSchema), required=True)
 
 
-def _stale_days() -> int:
-    return int(current_app.config["TEAMKIT"]["GOAL_STALE_DAYS"])
-
-
 def _goal_out(summary: GoalSummary) -> dict[str, Any]:
     goal, stats = summary.goal, summary.stats
     measure = None
@@ -211,7 +206,7 @@ def _goal_out(summary: GoalSummary) -> dict[str, Any]:
 
 
 def _one_goal_out(goal: Goal) -> dict[str, Any]:
-    return _goal_out(summarize(get_session(), [goal], stale_days=_stale_days())[0])
+    return _goal_out(summarize(get_session(), [goal], stale_days=goal_timing().stale_days)[0])
 
 
 def _measure(data: dict[str, Any] | None) -> services.Measure | None:
@@ -229,7 +224,8 @@ def list_goals(args: dict[str, Any], slug: str) -> dict[str, Any]:
     statement = services.goals_statement(current_team(), archived=args["archived"], status=status)
     db = get_session()
     page = paginate(db, statement, args)
-    page["items"] = [_goal_out(s) for s in summarize(db, page["items"], stale_days=_stale_days())]
+    summaries = summarize(db, page["items"], stale_days=goal_timing().stale_days)
+    page["items"] = [_goal_out(summary) for summary in summaries]
     return page
 
 

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
-from teamkit.goals.services import goal_setting
 from teamkit.teams.models import Team
 
 
@@ -82,25 +81,25 @@ def select_goals_to_resurface(
     team: Team,
     now: datetime | None = None,
     *,
+    stale_days: int,
+    near_days: int,
     limit: int | None = None,
-    stale_days: int | None = None,
-    near_days: int | None = None,
 ) -> list[Goal]:
     """Return the goals a digest should feature now: pinned ones first, then the most due.
 
+    A goal without a check-in for `stale_days`, or `near_days` or fewer from its target
+    date, is raised among those never shown yet (callers pass the TEAMKIT_GOAL_* settings).
     Deterministic: the same goals, reinforcements, check-ins and `now` give the same answer.
     """
     now = now or utcnow()
     slots = limit if limit is not None else team.goals_per_digest
-    stale = stale_days if stale_days is not None else goal_setting("GOAL_STALE_DAYS")
-    near = near_days if near_days is not None else goal_setting("GOAL_NEAR_TARGET_DAYS")
     if slots < 1:
         return []
 
     def due_first(candidate: Candidate) -> tuple[bool, datetime, int, int, int, int]:
         last = candidate.last_reinforced_at
         if last is None:
-            urgency = candidate.urgency(now, stale, near)
+            urgency = candidate.urgency(now, stale_days, near_days)
             return (False, now, 0, -urgency, candidate.goal.position, candidate.goal.id)
         last_id = candidate.last_reinforcement_id or 0
         return (True, last, last_id, 0, candidate.goal.position, candidate.goal.id)

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from teamkit.config import SETTINGS
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from teamkit.goals.models import (
@@ -37,13 +35,6 @@ GOALS_PER_DIGEST_MAX = 10
 EDITABLE = frozenset(
     {"title", "why", "slogan", "is_pinned", "target_date", "measure", "owner_id", "status"}
 )
-
-
-def goal_setting(name: str) -> int:
-    """Return a TEAMKIT_* goal setting: the app's value inside an app, the default outside one."""
-    if has_app_context():
-        return int(current_app.config["TEAMKIT"][name])
-    return int(next(setting.default for setting in SETTINGS if setting.name == name))
 
 
 # ---------------------------------------------------------------- checks

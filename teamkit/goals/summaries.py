@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
-from teamkit.goals.services import goal_setting
 
 
 @dataclass(frozen=True)
@@ -153,17 +152,19 @@ def summarize(
     session: Session,
     goals: Sequence[Goal],
     *,
+    stale_days: int,
     now: datetime | None = None,
-    stale_days: int | None = None,
 ) -> list[GoalSummary]:
-    """Return `goals`, in the same order, with their aggregates (one query)."""
+    """Return `goals`, in the same order, with their aggregates (one query).
+
+    A goal is stale after `stale_days` without a check-in (callers pass TEAMKIT_GOAL_STALE_DAYS).
+    """
     now = now or utcnow()
-    days = stale_days if stale_days is not None else goal_setting("GOAL_STALE_DAYS")
     stats = goal_stats(session, [goal.id for goal in goals])
     summaries = []
     for goal in goals:
         found = stats.get(goal.id, GoalStats())
         summaries.append(
-            GoalSummary(goal, found, is_stale(goal, found.last_check_in_at, now, days))
+            GoalSummary(goal, found, is_stale(goal, found.last_check_in_at, now, stale_days))
         )
     return summaries

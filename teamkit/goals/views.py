@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -14,7 +14,7 @@ from teamkit.auth.forms import ConfirmForm
 from teamkit.db import get_session, utcnow
 from teamkit.errors import ServiceError
 from teamkit.forms import show_service_error
-from teamkit.goals import checkins, reinforcements, services
+from teamkit.goals import checkins, goal_timing, reinforcements, services
 from teamkit.goals.chart import format_number, progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
@@ -44,18 +44,15 @@ def _days_ago_filter(moment: datetime) -> str:
     return "yesterday" if days == 1 else f"{days} days ago"
 
 
-def _stale_days() -> int:
-    return int(current_app.config["TEAMKIT"]["GOAL_STALE_DAYS"])
-
-
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:
     """Fill the goals section of the team home page: north star first, slogans up front."""
     goals = services.list_goals(session, membership.team, status=GoalStatus.ACTIVE)
+    stale_days = goal_timing().stale_days
     return {
         "team": membership.team,
         "me": membership,
-        "summaries": summarize(session, goals, stale_days=_stale_days()),
-        "stale_days": _stale_days(),
+        "summaries": summarize(session, goals, stale_days=stale_days),
+        "stale_days": stale_days,
     }
 
 
@@ -64,13 +61,14 @@ def index(slug: str) -> str:
     db = get_session()
     team = current_team()
     goals = services.list_goals(db, team)
+    stale_days = goal_timing().stale_days
     return render_template(
         "goals/index.html",
         team=team,
         me=current_membership(),
-        summaries=summarize(db, goals, stale_days=_stale_days()),
+        summaries=summarize(db, goals, stale_days=stale_days),
         archived=services.list_goals(db, team, archived=True),
-        stale_days=_stale_days(),
+        stale_days=stale_days,
         confirm=ConfirmForm(formdata=None),
     )
 
@@ -162,17 +160,18 @@ def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None)
     reminders = list(
         db.scalars(reinforcements.reinforcements_statement(goal).limit(REMINDERS_SHOWN))
     )
+    stale_days = goal_timing().stale_days
     return render_template(
         "goals/goal.html",
         team=current_team(),
         me=current_membership(),
-        summary=summarize(db, [goal], stale_days=_stale_days())[0],
+        summary=summarize(db, [goal], stale_days=stale_days)[0],
         check_ins=check_ins,
         chart=progress_chart(goal, check_ins),
         reminders=reminders,
         form=form or CheckInForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
-        stale_days=_stale_days(),
+        stale_days=stale_days,
     ), status
 
 
@@ -265,7 +264,7 @@ def delete(slug: str, goal_id: int) -> str | Response:
         services.delete_goal(db, me, goal)
         flash(f"“{title}” and its history are deleted.", "info")
         return redirect(url_for("goals.index", slug=slug), 303)
-    summary = summarize(db, [goal], stale_days=_stale_days())[0]
+    summary = summarize(db, [goal], stale_days=goal_timing().stale_days)[0]
     return render_template("goals/delete.html", team=current_team(), summary=summary, form=form)
 
 

@@ -180,7 +180,7 @@ def test_summary_gives_latest_value_count_last_check_in_and_progress(session, cr
 
 def test_measured_goal_without_check_ins_stands_at_its_start(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner), measure=Measure(start=10, target=30))
-    [summary] = summarize(session, [goal])
+    [summary] = summarize(session, [goal], stale_days=14)
     assert (summary.current_value, summary.percent, summary.stats.check_in_count) == (10, 0, 0)
 
 
@@ -209,7 +209,7 @@ def test_reinforcements_are_counted_with_their_channel_and_time(session, crew, a
     record_reinforcement(session, goal, Channel.SLACK, at=NOW - timedelta(days=7))
     review = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
     assert (review.channel, review.recorded_by_id) == (Channel.REVIEW, crew.facilitator.id)
-    stats = summarize(session, [goal], now=NOW)[0].stats
+    stats = summarize(session, [goal], now=NOW, stale_days=14)[0].stats
     assert (stats.reinforcement_count, stats.last_reinforced_at) == (3, NOW)
 
 
