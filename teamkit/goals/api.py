@@ -261,19 +261,13 @@ def get_goal(slug: str, goal_id: int) -> dict[str, Any]:
 def update_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]:
     """Change a goal (owners and facilitators): any of its fields, its status, archiving."""
     db = get_session()
-    me = current_membership()
     goal = services.get_goal(db, current_team(), goal_id)
     changes = dict(data)
-    archived = changes.pop("archived", None)
     if "pinned" in changes:
         changes["is_pinned"] = changes.pop("pinned")
     if "measure" in changes:
         changes["measure"] = _measure(changes["measure"])
-    services.update_goal(db, me, goal, changes)
-    if archived is True:
-        services.archive_goal(db, me, goal)
-    elif archived is False:
-        services.unarchive_goal(db, me, goal)
+    services.update_goal(db, current_membership(), goal, changes)
     return _one_goal_out(goal)
 
 

@@ -33,7 +33,17 @@ GOALS_PER_DIGEST_MAX = 10
 
 #: Goal fields `update_goal` accepts.
 EDITABLE = frozenset(
-    {"title", "why", "slogan", "is_pinned", "target_date", "measure", "owner_id", "status"}
+    {
+        "title",
+        "why",
+        "slogan",
+        "is_pinned",
+        "target_date",
+        "measure",
+        "owner_id",
+        "status",
+        "archived",
+    }
 )
 
 
@@ -132,6 +142,12 @@ def parse_status(value: str | GoalStatus) -> GoalStatus:
         raise InvalidInput({"status": f"Choose one of: {names}."}) from None
 
 
+def _check_archived(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput({"archived": "Say true to archive the goal, false to bring it back."})
+    return value
+
+
 def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
     """Return the goal columns for `values` (any subset of EDITABLE); raise every error at once."""
     unknown = set(values) - EDITABLE
@@ -154,6 +170,7 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
         "measure": lambda v: _check_measure(v),
         "owner_id": lambda v: {"owner_id": _check_owner(session, team, v)},
         "status": lambda v: {"status": parse_status(v)},
+        "archived": lambda v: {"archived": _check_archived(v)},
     }
     columns: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -220,12 +237,20 @@ def create_goal(
 def update_goal(
     session: Session, actor: Membership, goal: Goal, changes: Mapping[str, Any]
 ) -> Goal:
-    """Change some of a goal's fields (owners and facilitators); `measure=None` removes it."""
+    """Change some of a goal's fields (owners and facilitators).
+
+    `measure=None` removes the measure; `archived=True` archives the goal (hidden, kept)
+    and `archived=False` brings it back.
+    """
     require_facilitator(actor)
     columns = _check_fields(session, actor.team, changes)
+    archived = columns.pop("archived", None)
     for name, value in columns.items():
         setattr(goal, name, value)
-    goal.updated_at = utcnow()
+    now = utcnow()
+    if archived is not None and archived != goal.is_archived:
+        goal.archived_at = now if archived else None
+    goal.updated_at = now
     session.flush()
     return goal
 

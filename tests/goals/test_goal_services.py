@@ -271,6 +271,33 @@ def test_archived_goals_are_listed_apart(session, crew, as_member):
     assert services.list_goals(session, crew.team, archived=True) == [archived]
 
 
+def test_editing_a_goal_archives_it_and_brings_it_back(session, crew, as_member):
+    owner = as_member(crew.owner)
+    goal = _goal(session, owner)
+    services.update_goal(session, owner, goal, {"title": "Renamed", "archived": True})
+    assert goal.is_archived and goal.title == "Renamed"
+    assert services.list_goals(session, crew.team) == []
+    services.update_goal(session, owner, goal, {"archived": False})
+    assert services.list_goals(session, crew.team) == [goal]
+
+
+def test_editing_an_archived_goal_keeps_when_it_was_archived(session, crew, as_member):
+    owner = as_member(crew.owner)
+    goal = services.archive_goal(session, owner, _goal(session, owner))
+    archived_at = goal.archived_at
+    services.update_goal(session, owner, goal, {"why": "Still true.", "archived": True})
+    assert goal.archived_at == archived_at
+
+
+def test_archived_must_be_true_or_false(session, crew, as_member):
+    owner = as_member(crew.owner)
+    goal = _goal(session, owner)
+    with pytest.raises(InvalidInput) as raised:
+        services.update_goal(session, owner, goal, {"archived": "no"})
+    assert "archived" in raised.value.errors
+    assert not goal.is_archived
+
+
 def test_only_an_owner_deletes_a_goal_for_good_with_its_history(session, crew, as_member):
     owner = as_member(crew.owner)
     goal = _goal(session, owner)
