@@ -40,6 +40,16 @@ def format_number(value: float | None, unit: str | None = None) -> str:
     return text
 
 
+def exact_number(value: float | None) -> str:
+    """Return a number as the shortest text that reads back as exactly it ("" for None).
+
+    For a form's field: no rounding, no thousands separators, so saving it unchanged keeps it.
+    """
+    if value is None:
+        return ""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 class _Scale:
     def __init__(self, low: float, high: float, start: float, end: float) -> None:
         if high == low:

@@ -15,7 +15,7 @@ from teamkit.db import get_session, utcnow
 from teamkit.errors import ServiceError
 from teamkit.forms import show_service_error
 from teamkit.goals import checkins, goal_timing, reinforcements, services
-from teamkit.goals.chart import format_number, progress_chart
+from teamkit.goals.chart import exact_number, format_number, progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.summaries import summarize
@@ -98,9 +98,6 @@ def _goal_values(form: GoalForm) -> dict[str, Any]:
 
 
 def _goal_data(goal: Goal) -> dict[str, Any]:
-    def plain(value: float | None) -> str:
-        return "" if value is None else format_number(value).replace(",", "")
-
     return {
         "title": goal.title,
         "why": goal.why,
@@ -110,8 +107,8 @@ def _goal_data(goal: Goal) -> dict[str, Any]:
         "target_date": goal.target_date,
         "status": goal.status.value,
         "measure_unit": goal.measure_unit or "",
-        "measure_start": plain(goal.measure_start),
-        "measure_target": plain(goal.measure_target),
+        "measure_start": exact_number(goal.measure_start),
+        "measure_target": exact_number(goal.measure_target),
     }
 
 

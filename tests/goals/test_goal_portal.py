@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 
@@ -25,6 +26,57 @@ def _error_beside(html, field):
     """Return the error text shown beside a form field, or None."""
     match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
     return match.group(1).strip() if match else None
+
+
+class _FormValues(HTMLParser):
+    """Collect what a browser would submit from each POST form of a page, as it was filled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self._form: dict[str, str] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post":
+            self._form = {}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self._form[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._form[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._form[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form[self._textarea] += data
+
+
+def _form_values(html, field):
+    """Return the fields of the page's form that has `field`, as a browser would submit them."""
+    reader = _FormValues()
+    reader.feed(html)
+    [form] = [form for form in reader.forms if field in form]
+    # Like a browser, drop the newline that follows a <textarea> tag.
+    return {name: value.removeprefix("\r\n").removeprefix("\n") for name, value in form.items()}
 
 
 def test_home_page_leads_with_the_north_star_and_slogans(crew, login_as, client, add_goal):
@@ -178,6 +230,20 @@ def test_facilitator_edits_a_goal(crew, login_as, client, add_goal):
     assert response.status_code == 303
     html = _text(client.get(response.location))
     assert "New line" in html and "Achieved" in html
+
+
+@pytest.mark.parametrize(("start", "target"), [(0.125, 0.375), (1234.567, 2000), (0.001, 0.002)])
+def test_editing_only_the_title_keeps_the_measure_exactly(
+    crew, login_as, client, add_goal, app, start, target
+):
+    goal_id = add_goal(measure=Measure(start=start, target=target, unit="s"))
+    portal = login_as(crew.facilitator)
+    form = _form_values(_text(client.get(f"{GOALS}/{goal_id}/edit")), "measure_start")
+    response = portal.post(f"{GOALS}/{goal_id}/edit", {**form, "title": "Renamed"})
+    assert response.status_code == 303, _error_beside(_text(response), "measure_target")
+    with app.app_context(), job_session(app) as session:
+        goal = session.get(Goal, goal_id)
+        assert (goal.title, goal.measure_start, goal.measure_target) == ("Renamed", start, target)
 
 
 def test_facilitator_marks_we_reviewed_this_together(crew, login_as, client, add_goal, rows):
