@@ -28,6 +28,7 @@ from teamkit.teams.models import Membership, Team
 
 #: Largest magnitude a measure value may have: well inside a double, and readable.
 NUMBER_MAX = 1e12
+SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 1234.5."
 GOALS_PER_DIGEST_MIN = 1
 GOALS_PER_DIGEST_MAX = 10
 
@@ -72,8 +73,13 @@ def to_number(value: float | int | str | None, field: str) -> float | None:
         return None
     if isinstance(value, bool):
         raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."})
+    if isinstance(value, str):
+        value = value.strip()
+        # "1,000" is a thousand to some and one to others: refuse to guess.
+        if any(char in ",_'" or char.isspace() for char in value):
+            raise InvalidInput({field: SEPARATOR_MESSAGE})
     try:
-        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+        number = float(value)
     except (TypeError, ValueError):
         raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."}) from None
     if not math.isfinite(number):

@@ -169,6 +169,30 @@ def test_bad_check_in_shows_the_error_beside_the_field_with_422(
     assert rows(CheckIn) == 0
 
 
+@pytest.mark.parametrize("value", ["1,000", "2,5"])
+def test_check_in_value_with_a_comma_is_refused_not_guessed(crew, login_as, add_goal, rows, value):
+    goal_id = add_goal(measure=Measure(start=0, target=5000))
+    response = login_as(crew.member).post(
+        f"{GOALS}/{goal_id}/check-ins", {"value": value, "confidence": "3"}
+    )
+    assert response.status_code == 422
+    assert "Use a dot for decimals and no thousands separators" in (
+        _error_beside(_text(response), "value") or ""
+    )
+    assert rows(CheckIn) == 0
+
+
+def test_goal_measure_with_a_comma_is_refused_not_guessed(crew, login_as, rows):
+    response = login_as(crew.owner).post(
+        f"{GOALS}/new", {**GOOD_GOAL, "measure_start": "1,000", "measure_target": "5000"}
+    )
+    assert response.status_code == 422
+    assert "Use a dot for decimals and no thousands separators" in (
+        _error_beside(_text(response), "measure_start") or ""
+    )
+    assert rows(Goal) == 0
+
+
 def test_facilitator_sets_a_goal_through_the_form(crew, login_as, client, rows):
     portal = login_as(crew.facilitator)
     assert client.get(f"{GOALS}/new").status_code == 200

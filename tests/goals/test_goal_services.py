@@ -60,6 +60,8 @@ def test_new_goals_go_after_the_existing_ones(session, crew, as_member):
         ({"title": ""}, "title"),
         ({"slogan": "x" * 81}, "slogan"),
         ({"measure": Measure(start="abc", target=10)}, "measure.start"),
+        ({"measure": Measure(start=0, target="1,000")}, "measure.target"),
+        ({"measure": Measure(start="1_000", target=5000)}, "measure.start"),
         ({"measure": Measure(start=0, target="inf")}, "measure.target"),
         ({"measure": Measure(start=float("nan"), target=10)}, "measure.start"),
         ({"measure": Measure(start=0, target=None)}, "measure.target"),
@@ -114,7 +116,7 @@ def test_member_cannot_edit_archive_or_reorder_goals(session, crew, as_member):
 
 def test_measured_check_in_records_the_new_value(session, crew, as_member):
     goal = _goal(session, as_member(crew.owner), measure=Measure(start=0, target=10, unit="x"))
-    check_in = record_check_in(session, as_member(crew.member), goal, value="7,5", confidence="3")
+    check_in = record_check_in(session, as_member(crew.member), goal, value="7.5", confidence="3")
     assert (check_in.value, check_in.confidence) == (7.5, 3)
 
 
