@@ -62,7 +62,13 @@ class GoalCreateSchema(Schema):
     slogan = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=SLOGAN_MAX)
     )
-    pinned = fields.Boolean(load_default=False, metadata={"description": "The team's north star."})
+    pinned = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The team's north star: listed first and featured first in "
+            "digests, which leave at least one slot for the other goals."
+        },
+    )
     target_date = fields.Date(load_default=None, allow_none=True)
     measure = fields.Nested(MeasureInSchema, load_default=None, allow_none=True)
     owner_id = fields.Integer(

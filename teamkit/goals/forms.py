@@ -34,6 +34,11 @@ CONFIDENCE_CHOICES = [
     SelectChoice("4", "4 · likely"),
     SelectChoice("5", "5 · sure"),
 ]
+#: What pinning promises in digests: the selector keeps at least one slot rotating.
+PINNED_IN_DIGESTS = (
+    "North-star goals are featured first, leaving at least one slot for the other goals; "
+    "with as many north stars as slots or more, they take turns."
+)
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in GoalStatus]
 
 
@@ -51,7 +56,10 @@ class GoalForm(FlaskForm):
         validators=[Optional(), Length(max=SLOGAN_MAX)],
         description=f"A short, catchy line to repeat, at most {SLOGAN_MAX} characters.",
     )
-    is_pinned = BooleanField("North star: pin it first on the home page and in every digest")
+    is_pinned = BooleanField(
+        "North star: first on the home page, featured first in digests",
+        description=PINNED_IN_DIGESTS,
+    )
     owner_id = SelectField("Owner", choices=[], validate_choice=True)
     target_date = DateField("Target date", validators=[Optional()])
     status = SelectField("Status", choices=STATUS_CHOICES, default=GoalStatus.ACTIVE.value)
@@ -85,7 +93,7 @@ class GoalSettingsForm(FlaskForm):
             InputRequired(),
             NumberRange(min=GOALS_PER_DIGEST_MIN, max=GOALS_PER_DIGEST_MAX),
         ],
-        description="North-star goals always appear; at least one other goal rotates in.",
+        description=PINNED_IN_DIGESTS,
     )
 
 

@@ -80,7 +80,9 @@ class Goal(Base):
     status: Mapped[GoalStatus] = mapped_column(
         checked_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
     )
-    #: The team's north star: always on the home page first and in every digest.
+    #: The team's north star: first on the home page and featured first in digests, which
+    #: leave at least one slot for the other goals (so with as many north stars as slots or
+    #: more, they take turns).
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Manual order within the team (lower first).
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -334,6 +334,13 @@ def test_goals_per_digest_setting_is_checked_and_saved(crew, login_as, client):
     assert "Digests feature 5 goals at a time" in _text(client.get(GOALS))
 
 
+def test_goal_settings_say_north_stars_leave_a_slot_for_the_other_goals(crew, login_as, client):
+    login_as(crew.facilitator)
+    html = _text(client.get(f"{GOALS}/settings"))
+    assert "North-star goals are featured first, leaving at least one slot" in html
+    assert "they take turns" in html and "always" not in html
+
+
 def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, add_goal):
     other = make.team(make.person(), slug="other")
     other_owner = other.memberships[0].person

@@ -35,7 +35,7 @@ def _select(session, team, now=NOW, **options):
     return select_goals_to_resurface(session, team, now, **options)
 
 
-def test_pinned_goals_are_always_featured_and_the_rest_rotate(session, crew, as_member):
+def test_pinned_goals_are_featured_first_and_the_rest_rotate(session, crew, as_member):
     owner = as_member(crew.owner)
     _goal(session, owner, "North star", is_pinned=True)
     for title in "abcd":
@@ -57,6 +57,26 @@ def test_pinned_goals_never_take_every_slot(session, crew, as_member):
     featured = _select(session, session.merge(crew.team), limit=3)
     assert len(featured) == 3
     assert "rotating" in _titles(featured)
+
+
+def test_pinned_goals_take_turns_when_there_are_as_many_as_slots(session, crew, as_member):
+    owner = as_member(crew.owner)
+    for title in ("star 1", "star 2"):
+        _goal(session, owner, title, is_pinned=True)
+    _goal(session, owner, "rotating")
+    team = session.merge(crew.team)
+    first = _select(session, team, limit=2)
+    assert _titles(first) == ["star 1", "rotating"]
+    for goal in first:
+        record_reinforcement(session, goal, "email", at=NOW)
+    assert _titles(_select(session, team, NOW + WEEK, limit=2)) == ["star 2", "rotating"]
+
+
+def test_with_one_slot_no_pinned_goal_is_featured_while_others_are_active(session, crew, as_member):
+    owner = as_member(crew.owner)
+    _goal(session, owner, "star", is_pinned=True)
+    _goal(session, owner, "rotating")
+    assert _titles(_select(session, session.merge(crew.team), limit=1)) == ["rotating"]
 
 
 def test_pinned_goals_fill_every_slot_when_no_other_goal_is_active(session, crew, as_member):
