@@ -137,14 +137,6 @@ def test_achieved_dropped_and_archived_goals_are_never_featured(session, crew, a
     assert _select(session, session.merge(crew.team), limit=5) == [active]
 
 
-def test_the_same_inputs_give_the_same_selection(session, crew, as_member):
-    owner = as_member(crew.owner)
-    for title in "abcdef":
-        _goal(session, owner, title)
-    team = session.merge(crew.team)
-    assert _select(session, team) == _select(session, team)
-
-
 # ---------------------------------------------------------------- the property
 
 _teams = itertools.count(1)
@@ -157,6 +149,52 @@ def _new_team(session, owner_membership: Membership) -> tuple[Team, Membership]:
     session.add_all([team, actor])
     session.flush()
     return team, actor
+
+
+#: Goals as (title, position, pinned, days to target, reminders and check-ins as days ago).
+SAME_GOALS = [
+    ("star A", 1, True, None, [9], []),
+    ("star B", 2, True, None, [2], [3]),
+    ("fresh", 3, False, None, [], [1]),
+    ("stale", 4, False, None, [], [40, 20]),
+    ("near", 5, False, 5, [], []),
+    ("also fresh", 6, False, None, [], [2]),
+    ("shown long ago", 7, False, None, [30, 12], [4, 1]),
+    ("shown longer ago", 8, False, None, [15], []),
+]
+
+
+def _team_with_same_goals(session, owner_membership, *, reverse):
+    """Make a team with SAME_GOALS, inserting goals, reminders and check-ins in either order."""
+    team, actor = _new_team(session, owner_membership)
+    step = -1 if reverse else 1
+    goals = {}
+    for title, position, is_pinned, target_in_days, _, _ in SAME_GOALS[::step]:
+        target = (NOW + timedelta(days=target_in_days)).date() if target_in_days else None
+        goals[title] = _goal(session, actor, title, is_pinned=is_pinned, target_date=target)
+        goals[title].position = position  # the team's order, whatever the order of creation
+    events = [
+        (goals[title], kind, days)
+        for title, _, _, _, reminders, check_ins in SAME_GOALS
+        for kind, days_ago in (("reminder", reminders), ("check-in", check_ins))
+        for days in days_ago
+    ]
+    for goal, kind, days in events[::step]:
+        if kind == "reminder":
+            record_reinforcement(session, goal, "email", at=NOW - timedelta(days=days))
+        else:
+            record_check_in(session, actor, goal, confidence=3, at=NOW - timedelta(days=days))
+    return team
+
+
+def test_the_same_goals_reminders_and_check_ins_give_the_same_selection(session, crew, as_member):
+    """Ids and insertion order differ between the teams; positions and times don't."""
+    owner = as_member(crew.owner)
+    forward = _team_with_same_goals(session, owner, reverse=False)
+    backward = _team_with_same_goals(session, owner, reverse=True)
+    for slots in range(1, len(SAME_GOALS) + 1):
+        selected = _titles(_select(session, forward, limit=slots))
+        assert _titles(_select(session, backward, limit=slots)) == selected, f"{slots} slots"
 
 
 goal_shape = st.fixed_dictionaries(
