@@ -46,7 +46,11 @@ def test_demo_home_page_shows_slogans_a_chart_and_a_stale_goal(app, client, port
     home = client.get("/t/demo/").get_data(as_text=True)
     assert "“Nobody waits for an answer”" in home
     assert "Stale: no check-in" in home
-    goal_page = client.get("/t/demo/goals/1").get_data(as_text=True)
+    with app.app_context(), job_session(app) as session:
+        goal_id = session.scalars(
+            select(Goal.id).where(Goal.slogan == "Nobody waits for an answer")
+        ).one()
+    goal_page = client.get(f"/t/demo/goals/{goal_id}").get_data(as_text=True)
     assert "<svg" in goal_page and "target 95%" in goal_page
 
 
