@@ -155,14 +155,14 @@ def _member_of(session: Session, team: Team, membership_id: int) -> Membership:
 
 
 def _count_owners(session: Session, team: Team) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.team_id == team.id, Membership.role == Role.OWNER)
-        )
-        or 0
+    # Lock the owners' rows: two owners demoting each other at once must not both see a
+    # second owner and leave the team with none (PostgreSQL; SQLite serialises writes).
+    owners = session.scalars(
+        select(Membership.id)
+        .where(Membership.team_id == team.id, Membership.role == Role.OWNER)
+        .with_for_update()
     )
+    return len(owners.all())
 
 
 def _require_owner(actor: Membership) -> None:
