@@ -115,6 +115,24 @@ def test_using_a_token_records_when_it_was_last_used(
     assert utcnow() - used < timedelta(minutes=1)
 
 
+def test_a_token_used_again_within_a_minute_is_not_written_again(
+    api: Api, ada: Person, session: Session
+) -> None:
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        api.get("/api/v1/me")
+        first = session.scalar(select(ApiToken.last_used_at))
+        traveller.shift(timedelta(seconds=30))
+        api.get("/api/v1/me")
+        session.expire_all()
+        assert session.scalar(select(ApiToken.last_used_at)) == first
+        traveller.shift(timedelta(seconds=31))
+        api.get("/api/v1/me")
+        session.expire_all()
+        later = session.scalar(select(ApiToken.last_used_at))
+    assert later is not None and first is not None
+    assert later - first == timedelta(seconds=61)
+
+
 def test_only_a_hash_of_the_token_is_stored(api: Api, session: Session) -> None:
     stored = session.scalar(select(ApiToken))
     assert stored is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +21,8 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 TOKEN_NAME_MAX = 80
 TOKEN_PREFIX = "tk_"
+#: How fresh a token's "last used" time is kept.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 
@@ -163,5 +166,9 @@ def find_person_by_api_token(session: Session, plain: str) -> Person | None:
     )
     if token is None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # Note the use at most once a minute: a write on every call would make each API read
+    # take the token row's lock (PostgreSQL) or the database's write lock (SQLite).
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        token.last_used_at = now
     return token.person
