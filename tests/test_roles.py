@@ -86,7 +86,7 @@ def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
     """Do `action` in the portal; return whether it took effect."""
     if action.startswith("invite"):
         role = action.rsplit(" ", 1)[1]
-        response = portal.post("/t/core/invites", {"role": role})
+        response = portal.post("/t/core/invites", {"role": role}, follow_redirects=True)
         return response.status_code == 200 and 'id="invite-url"' in response.text
     if action == "change a role":
         portal.post(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from teamkit.auth.models import Person
 from teamkit.db import job_session, utcnow
 from teamkit.teams import services
-from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.models import Invite, Membership, Role, Team
 
 INVITE_LINK = re.compile(r'<code class="token" id="invite-url">([^<]+)</code>')
 
@@ -127,17 +127,29 @@ def test_a_team_page_greets_its_member_by_team_name(
 def test_owner_creates_an_invite_link_on_the_members_page(
     team: Team, owner: Person, login_as: Any
 ) -> None:
-    response = login_as(owner).post("/t/core/invites", {"role": "member"})
-    assert response.status_code == 200
-    link = INVITE_LINK.search(response.get_data(as_text=True))
+    portal = login_as(owner)
+    response = portal.post("/t/core/invites", {"role": "member"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/t/core/members"
+    link = INVITE_LINK.search(portal.client.get("/t/core/members").get_data(as_text=True))
     assert link is not None
     assert link.group(1).startswith("http://teamkit.test/invites/")
+
+
+def test_reloading_the_members_page_neither_repeats_nor_creates_an_invite(
+    team: Team, owner: Person, login_as: Any, session: Session
+) -> None:
+    portal = login_as(owner)
+    portal.post("/t/core/invites", {"role": "member"}, follow_redirects=True)
+    again = portal.client.get("/t/core/members").get_data(as_text=True)
+    assert INVITE_LINK.search(again) is None
+    assert session.scalar(select(func.count()).select_from(Invite)) == 1
 
 
 def test_invite_link_from_the_portal_lets_someone_join(
     team: Team, owner: Person, make: Any, portal_of: Callable[[Person], Portal], session: Session
 ) -> None:
-    page = portal_of(owner).post("/t/core/invites", {"role": "facilitator"})
+    page = portal_of(owner).post("/t/core/invites", {"role": "facilitator"}, follow_redirects=True)
     link = INVITE_LINK.search(page.get_data(as_text=True))
     assert link is not None
     newcomer = make.person()

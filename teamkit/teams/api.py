@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from teamkit.db import get_session
 from teamkit.teams import services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
+from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
 
 blp = Blueprint("teams_api", __name__, description="Teams, members and invites.")
@@ -145,8 +145,8 @@ def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
         get_session(),
         current_membership(),
         services.parse_role(data["role"]),
-        secret_key=current_app.secret_key or "",
-        ttl=timedelta(hours=current_app.config["TEAMKIT"]["INVITE_TTL_HOURS"]),
+        secret_key=invite_key(),
+        ttl=invite_ttl(),
     )
     return {
         "url": external_url("teams.invite", token=token),
@@ -160,7 +160,5 @@ def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.response(201, AcceptedSchema)
 def accept_invite(token: str) -> dict[str, Any]:
     """Join a team with an invite token."""
-    membership = services.accept_invite(
-        get_session(), token, g.person, secret_key=current_app.secret_key or ""
-    )
+    membership = services.accept_invite(get_session(), token, g.person, secret_key=invite_key())
     return {"team": _team_out(membership.team, membership.role), "member": membership}

@@ -139,11 +139,17 @@ def add_member(session: Session, team: Team, person: Person, role: Role) -> Memb
     existing = session.scalar(
         select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
     )
+    already = Conflict(f"{person.email} is already a member of {team.name}.")
     if existing is not None:
-        raise Conflict(f"{person.email} is already a member of {team.name}.")
+        raise already
     membership = Membership(team=team, person=person, role=role)
     session.add(membership)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # The same person joined in a request running beside this one.
+        raise already from None
     return membership
 
 

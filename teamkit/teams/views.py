@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,11 +24,13 @@ from teamkit.teams import services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.home import home_sections
+from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
 
 bp = Blueprint("teams", __name__)
 
 LAST_TEAM_KEY = "last_team"
+NEW_INVITE_KEY = "new_invite"
 
 
 @bp.get("/")
@@ -94,11 +95,17 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
 
 @bp.get("/t/<slug>/members")
 def members(slug: str) -> tuple[str, int]:
-    return _members_page()
+    new_invite = session.pop(NEW_INVITE_KEY, None)
+    if new_invite is None:
+        return _members_page()
+    return _members_page(
+        invite_url=new_invite["url"],
+        invite_expires_at=datetime.fromisoformat(new_invite["expires_at"]),
+    )
 
 
 @bp.post("/t/<slug>/invites")
-def create_invite(slug: str) -> tuple[str, int]:
+def create_invite(slug: str) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -106,16 +113,18 @@ def create_invite(slug: str) -> tuple[str, int]:
                 get_session(),
                 current_membership(),
                 services.parse_role(form.role.data or ""),
-                secret_key=current_app.secret_key or "",
-                ttl=timedelta(hours=current_app.config["TEAMKIT"]["INVITE_TTL_HOURS"]),
+                secret_key=invite_key(),
+                ttl=invite_ttl(),
             )
         except ServiceError as error:
             show_service_error(form, error)
             return _members_page(error.status, invite_form=form)
-        return _members_page(
-            invite_url=external_url("teams.invite", token=token),
-            invite_expires_at=invite.expires_at,
-        )
+        # Shown once on the members page after the redirect, so a reload makes no second invite.
+        session[NEW_INVITE_KEY] = {
+            "url": external_url("teams.invite", token=token),
+            "expires_at": invite.expires_at.isoformat(),
+        }
+        return redirect(url_for("teams.members", slug=slug), 303)
     return _members_page(422, invite_form=form)
 
 
@@ -166,7 +175,7 @@ def leave(slug: str) -> Response:
 @bp.route("/invites/<token>", methods=["GET", "POST"])
 def invite(token: str) -> str | Response | tuple[str, int]:
     db = get_session()
-    key = current_app.secret_key or ""
+    key = invite_key()
     try:
         found = services.find_invite(db, token, secret_key=key)
     except ServiceError as error:
