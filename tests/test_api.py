@@ -253,6 +253,16 @@ def test_members_list_names_each_member_and_role(team: Team, make: Any, api: Api
     assert all(isinstance(item["id"], int) for item in items)
 
 
+def test_members_come_owners_first_then_facilitators_then_members_by_name(
+    make: Any, ada: Person, api: Api
+) -> None:
+    team = make.team(ada, slug="core")
+    for name, role in [("zoe", Role.MEMBER), ("Bea", Role.MEMBER), ("Yan", Role.FACILITATOR)]:
+        make.member(team, make.person(name=name), role=role)
+    items = api.get("/api/v1/teams/core/members").json["items"]
+    assert [item["person"]["name"] for item in items] == ["Ada", "Yan", "Bea", "zoe"]
+
+
 # ---------------------------------------------------------------- pagination
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask, request
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
 
 from teamkit.api.problems import problem
 from teamkit.extensions import csrf
@@ -55,10 +54,3 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
         if not request.is_json:
             return problem(415)
         return None
-
-
-def handle_api_http_exception(error: HTTPException) -> Any:
-    """Answer an HTTP error on an API path as problem+json."""
-    from teamkit.api.problems import problem_from_http_exception
-
-    return problem_from_http_exception(error)

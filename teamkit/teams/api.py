@@ -126,14 +126,8 @@ def get_team(slug: str) -> dict[str, Any]:
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args: dict[str, Any], slug: str) -> dict[str, Any]:
-    """List the team's members and their roles."""
-    statement = (
-        select(Membership)
-        .where(Membership.team_id == current_team().id)
-        .options(joinedload(Membership.person))
-        .order_by(Membership.id)
-    )
-    return paginate(get_session(), statement, args)
+    """List the team's members and their roles: owners, facilitators, members, by name."""
+    return paginate(get_session(), services.members_statement(current_team()), args)
 
 
 @blp.post("/teams/<slug>/invites")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
@@ -51,14 +51,15 @@ def check_slug(slug: str) -> str:
 def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
     """Create a team with `owner` as its first owner; a taken slug raises Conflict."""
     errors: dict[str, str] = {}
+    checked: list[str] = []
     for check, value in ((check_team_name, name), (check_slug, slug)):
         try:
-            check(value)
+            checked.append(check(value))
         except InvalidInput as error:
             errors.update(error.errors)
     if errors:
         raise InvalidInput(errors)
-    name, slug = check_team_name(name), check_slug(slug)
+    name, slug = checked
     taken = Conflict("This slug is taken; choose another.", field="slug")
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise taken
@@ -112,17 +113,21 @@ def find_team(session: Session, slug: str) -> Team:
     return team
 
 
+def members_statement(team: Team) -> Select[Membership]:
+    """Return the query of the team's memberships: owners, facilitators, members, by name."""
+    rank = case({Role.OWNER: 0, Role.FACILITATOR: 1}, value=Membership.role, else_=2)
+    return (
+        select(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.team_id == team.id)
+        .options(contains_eager(Membership.person))
+        .order_by(rank, func.lower(Person.name), Membership.id)
+    )
+
+
 def list_members(session: Session, team: Team) -> list[Membership]:
     """Return the team's memberships, owners first, then by name."""
-    order = {Role.OWNER: 0, Role.FACILITATOR: 1, Role.MEMBER: 2}
-    members = list(
-        session.scalars(
-            select(Membership)
-            .where(Membership.team_id == team.id)
-            .options(joinedload(Membership.person))
-        )
-    )
-    return sorted(members, key=lambda m: (order[m.role], m.person.name.lower(), m.id))
+    return list(session.scalars(members_statement(team)))
 
 
 def parse_role(value: str) -> Role:
