@@ -266,6 +266,46 @@ def test_logging_in_again_after_logging_out_everywhere_works(
     assert is_logged_in(client)
 
 
+# ---------------------------------------------------------------- password change
+
+
+def test_a_new_password_works_and_ends_the_other_sessions(
+    app: Flask, make: Any, login_as: Any, client: FlaskClient
+) -> None:
+    ada = make.person()
+    phone = app.test_client()
+    assert Portal(phone).login(ada).status_code == 302
+    laptop = login_as(ada)
+    response = laptop.post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "a brand new secret"}
+    )
+    assert response.status_code == 303
+    assert is_logged_in(client)
+    assert not is_logged_in(phone)
+    assert Portal(app.test_client()).login(ada, "a brand new secret").status_code == 302
+    assert Portal(app.test_client()).login(ada, PASSWORD).status_code == 422
+
+
+def test_a_wrong_current_password_is_shown_beside_its_field_and_changes_nothing(
+    app: Flask, make: Any, login_as: Any
+) -> None:
+    ada = make.person()
+    response = login_as(ada).post(
+        "/account/password", {"current_password": "not it", "new_password": "a brand new secret"}
+    )
+    assert response.status_code == 422
+    assert field_error(response.text, "current_password") == "This is not your current password."
+    assert Portal(app.test_client()).login(ada, PASSWORD).status_code == 302
+
+
+def test_a_short_new_password_is_shown_beside_its_field(make: Any, login_as: Any) -> None:
+    response = login_as(make.person()).post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "short"}
+    )
+    assert response.status_code == 422
+    assert "at least 8 characters" in (field_error(response.text, "new_password") or "")
+
+
 # ---------------------------------------------------------------- CSRF
 
 

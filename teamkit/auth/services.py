@@ -100,6 +100,20 @@ def authenticate(session: Session, email: str, password: str) -> Person | None:
     return person
 
 
+def change_password(session: Session, person: Person, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions end."""
+    try:
+        _hasher.verify(person.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput({"current_password": "This is not your current password."}) from None
+    try:
+        person.password_hash = _hasher.hash(check_password(new))
+    except InvalidInput as error:
+        raise InvalidInput({"new_password": error.errors["password"]}) from None
+    end_all_sessions(person)
+    session.flush()
+
+
 def end_all_sessions(person: Person) -> None:
     """Invalidate every portal session of `person` (log out everywhere)."""
     person.session_token = secrets.token_hex(16)

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
-from teamkit.auth.forms import ApiTokenForm, ConfirmForm, LoginForm, SignupForm
+from teamkit.auth.forms import ApiTokenForm, ConfirmForm, LoginForm, PasswordForm, SignupForm
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter, login_manager
@@ -105,29 +105,63 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _account_page(
+    *,
+    token_form: ApiTokenForm | None = None,
+    password_form: PasswordForm | None = None,
+    new_token: str | None = None,
+) -> tuple[str, int]:
+    db = get_session()
+    forms = [f for f in (token_form, password_form) if f is not None]
+    status = 422 if any(f.errors or f.form_errors for f in forms) else 200
+    return render_template(
+        "auth/account.html",
+        form=token_form or ApiTokenForm(formdata=None),
+        new_token=new_token,
+        tokens=services.list_api_tokens(db, current_user),
+        teams=list_teams_of(db, current_user),
+        confirm=ConfirmForm(formdata=None),
+        password_form=password_form or PasswordForm(formdata=None),
+    ), status
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account() -> str | tuple[str, int]:
-    db = get_session()
+def account() -> tuple[str, int]:
     form = ApiTokenForm()
-    new_token = None
     if form.validate_on_submit():
         try:
-            _token, new_token = services.create_api_token(db, current_user, form.name.data or "")
+            _token, new_token = services.create_api_token(
+                get_session(), current_user, form.name.data or ""
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:
             flash("Token created. Copy it now: it won't be shown again.", "success")
-            form = ApiTokenForm(formdata=None)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "auth/account.html",
-        form=form,
-        new_token=new_token,
-        tokens=services.list_api_tokens(db, current_user),
-        teams=list_teams_of(db, current_user),
-        confirm=ConfirmForm(),
-    ), status
+            return _account_page(new_token=new_token)
+    return _account_page(token_form=form if form.is_submitted() else None)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                get_session(),
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            # The session token changed: stay logged in here, with a fresh session.
+            _start_session(current_user._get_current_object())
+            flash("Password changed. Your other sessions have ended.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(password_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
