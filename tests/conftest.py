@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, profiles
 from clients import PASSWORD, Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,12 @@ from teamkit.auth.services import create_api_token, create_person
 from teamkit.db import Base, get_engine, job_session
 from teamkit.teams.models import Role, Team
 from teamkit.teams.services import add_member, create_team
+
+# Under CI, property tests run the same examples every time: a CI run repeats what passed
+# here instead of gambling on a new draw. Local runs keep exploring fresh examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    hypothesis_settings.load_profile("ci")
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
