@@ -263,6 +263,34 @@ def test_members_come_owners_first_then_facilitators_then_members_by_name(
     assert [item["person"]["name"] for item in items] == ["Ada", "Yan", "Bea", "zoe"]
 
 
+def test_the_last_owner_cannot_leave_through_the_api_and_stays(
+    team: Team, ada: Person, api: Api, session: Session
+) -> None:
+    mine = api.get("/api/v1/teams/core/members").json["items"][0]["id"]
+    response = assert_problem(api.delete(f"/api/v1/teams/core/members/{mine}"), 409)
+    assert "keeps an owner" in response["detail"]
+    assert count(session, Membership) == 1
+
+
+def test_an_unknown_role_names_the_field(team: Team, api: Api) -> None:
+    mine = api.get("/api/v1/teams/core/members").json["items"][0]["id"]
+    body = assert_problem(
+        api.patch(f"/api/v1/teams/core/members/{mine}", json={"role": "boss"}), 422
+    )
+    assert [error["field"] for error in body["errors"]] == ["role"]
+
+
+def test_a_membership_of_another_team_is_not_found_and_stays(
+    team: Team, make: Any, api: Api, session: Session
+) -> None:
+    other = make.team(make.person(), slug="other")
+    stranger = make.member(other)
+    theirs = session.scalar(select(Membership.id).where(Membership.person_id == stranger.id))
+    assert_problem(api.delete(f"/api/v1/teams/core/members/{theirs}"), 404)
+    assert_problem(api.patch(f"/api/v1/teams/core/members/{theirs}", json={"role": "owner"}), 404)
+    assert session.scalar(select(Membership.role).where(Membership.id == theirs)) is Role.MEMBER
+
+
 # ---------------------------------------------------------------- pagination
 
 

@@ -130,6 +130,31 @@ def list_members(args: dict[str, Any], slug: str) -> dict[str, Any]:
     return paginate(get_session(), services.members_statement(current_team()), args)
 
 
+class RoleChangeSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+@blp.patch("/teams/<slug>/members/<int:membership_id>")
+@blp.arguments(RoleChangeSchema)
+@blp.response(200, MemberSchema)
+def change_role(data: dict[str, Any], slug: str, membership_id: int) -> Membership:
+    """Change a member's role (owners only; a team always keeps an owner)."""
+    return services.change_role(
+        get_session(), current_membership(), membership_id, services.parse_role(data["role"])
+    )
+
+
+@blp.delete("/teams/<slug>/members/<int:membership_id>")
+@blp.response(204)
+def remove_member(slug: str, membership_id: int) -> None:
+    """Remove a member (owners only), or leave the team by removing your own membership."""
+    me = current_membership()
+    if membership_id == me.id:
+        services.leave_team(get_session(), me)
+    else:
+        services.remove_member(get_session(), me, membership_id)
+
+
 @blp.post("/teams/<slug>/invites")
 @blp.arguments(InviteCreateSchema)
 @blp.response(201, InviteSchema)
