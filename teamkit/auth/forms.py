@@ -1,11 +1,19 @@
 """Sign-up, log-in and token forms."""
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from teamkit.auth.models import EMAIL_MAX, NAME_MAX
 from teamkit.auth.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX
+
+
+def new_password_validators(missing: str) -> list[Any]:
+    """Return the checks of a password being chosen: present, long enough, not too long."""
+    too_short = f"Use at least {PASSWORD_MIN} characters (at most {PASSWORD_MAX})."
+    return [DataRequired(missing), Length(min=PASSWORD_MIN, max=PASSWORD_MAX, message=too_short)]
 
 
 class SignupForm(FlaskForm):
@@ -26,14 +34,7 @@ class SignupForm(FlaskForm):
     )
     password = PasswordField(
         "Password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use at least {PASSWORD_MIN} characters (at most {PASSWORD_MAX}).",
-            ),
-        ],
+        validators=new_password_validators("Choose a password."),
         description=f"At least {PASSWORD_MIN} characters.",
     )
 
@@ -80,13 +81,6 @@ class PasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[
-            DataRequired("Choose a new password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use at least {PASSWORD_MIN} characters (at most {PASSWORD_MAX}).",
-            ),
-        ],
+        validators=new_password_validators("Choose a new password."),
         description=f"At least {PASSWORD_MIN} characters. Your other sessions end.",
     )

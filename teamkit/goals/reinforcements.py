@@ -12,18 +12,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Forbidden, InvalidInput, NotFound
+from teamkit.errors import Forbidden, NotFound, parse_choice
 from teamkit.goals.models import Channel, Goal, Reinforcement
 from teamkit.teams.models import Membership
 
 
 def parse_channel(value: str | Channel) -> Channel:
     """Return the reinforcement channel named `value`, or raise InvalidInput."""
-    try:
-        return Channel(value)
-    except ValueError:
-        names = ", ".join(channel.value for channel in Channel)
-        raise InvalidInput({"channel": f"Choose one of: {names}."}) from None
+    return parse_choice(Channel, value, "channel")
 
 
 def record_reinforcement(

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound, parse_choice
 from teamkit.goals.models import (
     SLOGAN_MAX,
     TITLE_MAX,
@@ -141,11 +141,7 @@ def _check_owner(session: Session, team: Team, owner_id: int | None) -> int | No
 
 def parse_status(value: str | GoalStatus) -> GoalStatus:
     """Return the goal status named `value`, or raise InvalidInput."""
-    try:
-        return GoalStatus(value)
-    except ValueError:
-        names = ", ".join(status.value for status in GoalStatus)
-        raise InvalidInput({"status": f"Choose one of: {names}."}) from None
+    return parse_choice(GoalStatus, value, "status")
 
 
 def _check_archived(value: object) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
+from teamkit.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, parse_choice
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -132,11 +132,7 @@ def list_members(session: Session, team: Team) -> list[Membership]:
 
 def parse_role(value: str) -> Role:
     """Return the role named `value`, or raise InvalidInput."""
-    try:
-        return Role(value)
-    except ValueError:
-        names = ", ".join(role.value for role in Role)
-        raise InvalidInput({"role": f"Choose one of: {names}."}) from None
+    return parse_choice(Role, value, "role")
 
 
 def add_member(session: Session, team: Team, person: Person, role: Role) -> Membership:
