@@ -226,7 +226,7 @@ def token_create(email: str, name: str) -> None:
 @with_appcontext
 def demo() -> None:
     """Create the demo team and people (once) and print how to log in."""
-    from teamkit.demo import DEMO_PASSWORD, seed_demo
+    from teamkit.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
 
     migrate.upgrade(get_engine())
     with job_session(current_app) as session:
@@ -236,8 +236,10 @@ def demo() -> None:
     state = "created" if result.created else "already there"
     click.echo(f"demo team “{slug}” {state}.")
     click.echo(f"Log in at {current_app.config['TEAMKIT']['BASE_URL']}/login as one of:")
+    roles = {email: role.value for email, _name, role in DEMO_PEOPLE}
     for email in emails:
-        click.echo(f"  {email}  password: {DEMO_PASSWORD}")
+        role = f"  ({roles[email]})" if email in roles else ""
+        click.echo(f"  {email:<24} password: {DEMO_PASSWORD}{role}")
 
 
 if __name__ == "__main__":  # pragma: no cover
