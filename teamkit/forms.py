@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, Length
 
 from teamkit.errors import ServiceError
 
@@ -19,3 +22,11 @@ def show_service_error(form: FlaskForm, error: ServiceError) -> None:
     if not error.errors:
         leftover.append(error.detail)
     form.form_errors.extend(leftover)
+
+
+def required(missing: str, maximum: int) -> list[Any]:
+    """Return the checks of a required field: present (else `missing`), at most `maximum` long."""
+    return [
+        DataRequired(missing),
+        Length(max=maximum, message=f"Use at most {maximum} characters."),
+    ]

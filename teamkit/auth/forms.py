@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from teamkit.auth.models import EMAIL_MAX, NAME_MAX
 from teamkit.auth.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX
+from teamkit.forms import required
 
 
 def new_password_validators(missing: str) -> list[Any]:
@@ -19,10 +20,7 @@ def new_password_validators(missing: str) -> list[Any]:
 class SignupForm(FlaskForm):
     name = StringField(
         "Your name",
-        validators=[
-            DataRequired("Enter your name."),
-            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
-        ],
+        validators=required("Enter your name.", NAME_MAX),
     )
     email = EmailField(
         "Email",
@@ -42,27 +40,18 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
-        ],
+        validators=required("Enter your email address.", EMAIL_MAX),
     )
     password = PasswordField(
         "Password",
-        validators=[
-            DataRequired("Enter your password."),
-            Length(max=PASSWORD_MAX, message=f"Use at most {PASSWORD_MAX} characters."),
-        ],
+        validators=required("Enter your password.", PASSWORD_MAX),
     )
 
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=[
-            DataRequired("Give the token a name."),
-            Length(max=TOKEN_NAME_MAX, message=f"Use at most {TOKEN_NAME_MAX} characters."),
-        ],
+        validators=required("Give the token a name.", TOKEN_NAME_MAX),
         description="What will use it, e.g. “release script”.",
     )
 
@@ -74,10 +63,7 @@ class ConfirmForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
-        validators=[
-            DataRequired("Enter your current password."),
-            Length(max=PASSWORD_MAX, message=f"Use at most {PASSWORD_MAX} characters."),
-        ],
+        validators=required("Enter your current password.", PASSWORD_MAX),
     )
     new_password = PasswordField(
         "New password",

@@ -2,8 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from teamkit.forms import required
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
 
 ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
@@ -12,17 +13,11 @@ ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Ro
 class TeamForm(FlaskForm):
     name = StringField(
         "Team name",
-        validators=[
-            DataRequired("Enter the team's name."),
-            Length(max=TEAM_NAME_MAX, message=f"Use at most {TEAM_NAME_MAX} characters."),
-        ],
+        validators=required("Enter the team's name.", TEAM_NAME_MAX),
     )
     slug = StringField(
         "URL name",
-        validators=[
-            DataRequired("Choose a URL name, e.g. platform-team."),
-            Length(max=SLUG_MAX, message=f"Use at most {SLUG_MAX} characters."),
-        ],
+        validators=required("Choose a URL name, e.g. platform-team.", SLUG_MAX),
         description="Lower-case letters, digits and hyphens: /t/<url-name>/",
     )
 
