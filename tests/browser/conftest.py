@@ -35,17 +35,31 @@ def chromium_path() -> str:
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """Serve the test app with waitress on a free port; yield its base URL."""
+    """Serve the test app with waitress on a free port; yield its base URL.
+
+    The serving thread owns every socket: at teardown it stops polling, lets the
+    worker threads finish what they have in hand, and only then closes the
+    sockets, so no worker writes to a socket that is already closed.
+    """
+    from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     port = server.socket.getsockname()[1]  # type: ignore[union-attr]
     app.config["TEAMKIT"]["BASE_URL"] = f"http://127.0.0.1:{port}"
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=serve, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=5)
+    stop.set()
+    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
