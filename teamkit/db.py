@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +69,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: Requests with these methods only read: on SQLite they take no write lock up front.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine for `url`, with SQLite set up for a web app's concurrency."""
     if url.startswith("sqlite"):
@@ -82,6 +86,16 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # A transaction that may write takes the write lock before its first read, and
+            # waits its turn for it. Left to the driver, it would read first and take the
+            # lock only at its first write: two requests could then both pass a check (is
+            # this the last owner?) before either writes, or one would fail with "database
+            # is locked" when the other had written in between. Reads take no lock (WAL).
+            if connection.get_execution_options().get("sqlite_writes", True):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -91,6 +105,9 @@ def init_app(app: Flask, url: str) -> None:
     engine = make_engine(url)
     app.extensions["teamkit.engine"] = engine
     app.extensions["teamkit.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["teamkit.read_sessionmaker"] = sessionmaker(
+        engine.execution_options(sqlite_writes=False), expire_on_commit=False
+    )
 
     @app.after_request
     def _commit_session(response: Any) -> Any:
@@ -118,9 +135,14 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 
 def get_session() -> Session:
-    """Return this request's session, opening it on first use."""
+    """Return this request's session, opening it on first use.
+
+    A GET reads; a POST, PATCH or DELETE writes, and on SQLite takes the write lock at its
+    first statement.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["teamkit.sessionmaker"]()
+        kind = "read_sessionmaker" if request.method in READ_METHODS else "sessionmaker"
+        g.db_session = current_app.extensions[f"teamkit.{kind}"]()
     return g.db_session  # type: ignore[no-any-return]
 
 

@@ -154,9 +154,10 @@ def session(app: Flask) -> Iterator[Session]:
 
     It opens no app context: one held for the whole test would be shared by the test
     client's requests, and `g` (the request's session, team, CSRF token) would leak
-    from one request into the next.
+    from one request into the next. It begins as a read does, so on SQLite it holds no
+    write lock that would keep the client's requests waiting.
     """
-    db: Session = app.extensions["teamkit.sessionmaker"]()
+    db: Session = app.extensions["teamkit.read_sessionmaker"]()
     try:
         yield db
     finally:
