@@ -11,12 +11,16 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
 from teamkit import create_app, migrate
+from teamkit.config import SettingError
 from teamkit.db import get_engine, job_session
 from teamkit.errors import ServiceError
 
 
 def _create_app() -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group()

@@ -11,8 +11,17 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from limits import parse_many
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
 
 PREFIX = "TEAMKIT_"
+
+
+class SettingError(ValueError):
+    """A TEAMKIT_* setting holds a value teamkit can't use."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,54 @@ class Setting:
 
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if number < 0:
+        raise ValueError("expected a number of 0 or more")
+    return number
+
+
+def _positive_count(value: str) -> int:
+    number = _count(value)
+    if number == 0:
+        raise ValueError("expected a number of 1 or more")
+    return number
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("expected an address such as https://teamkit.example.com")
+    return value.strip().rstrip("/")
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return level
+
+
+def _rate_limit(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("expected limits such as `10 per minute` or `5/minute;50/day`") from None
+    return value
+
+
+def _rate_limit_storage(value: str) -> str:
+    try:
+        storage_from_string(value)
+    except ConfigurationError as error:
+        hint = " (install teamkit with its extra: pip install 'teamkit[redis]')"
+        raise ValueError(f"{error}{hint if value.startswith('redis') else ''}") from None
+    return value
 
 
 #: The settings table; the README's table is generated from the same text.
@@ -53,55 +110,58 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:5000",
         "Public address of the portal, used in invite links and digests. An `https://` "
         "address also marks the session cookie Secure.",
+        _base_url,
     ),
-    Setting("LOG_LEVEL", "INFO", "Level of the application and request log."),
+    Setting("LOG_LEVEL", "INFO", "Level of the application and request log.", _log_level),
     Setting(
         "TRUSTED_PROXIES",
         0,
         "Number of reverse proxies in front of teamkit whose X-Forwarded-For/-Proto/-Host "
         "headers to trust (for the client address the log-in limit counts, and https links).",
-        int,
+        _count,
     ),
     Setting(
         "INVITE_TTL_HOURS",
         168,
         "Hours an invite link stays valid (it can be used once).",
-        int,
+        _positive_count,
     ),
     Setting(
         "LOGIN_RATE_LIMIT",
         "10 per minute",
         "Log-in attempts allowed per client address (Flask-Limiter notation).",
+        _rate_limit,
     ),
     Setting(
         "RATELIMIT_STORAGE_URL",
         "memory://",
-        "Where log-in attempt counts live. With several web workers use a shared store, "
-        "e.g. `redis://host:6379`.",
+        "Where log-in attempt counts live. `memory://` counts per process; with several web "
+        "workers use a shared store such as `redis://host:6379` (install `teamkit[redis]`).",
+        _rate_limit_storage,
     ),
     Setting(
         "API_PAGE_SIZE",
         50,
         "Default number of items per page in API lists (a client may ask for up to 200).",
-        int,
+        _positive_count,
     ),
     Setting(
         "SCHEDULER_TICK_SECONDS",
         60,
         "How often the scheduler looks for due work.",
-        int,
+        _positive_count,
     ),
     Setting(
         "GOAL_STALE_DAYS",
         14,
         "Days without a check-in after which a goal is shown as stale.",
-        int,
+        _positive_count,
     ),
     Setting(
         "GOAL_NEAR_TARGET_DAYS",
         14,
         "Days before its target date from which a goal is resurfaced sooner.",
-        int,
+        _positive_count,
     ),
 )
 
@@ -118,7 +178,10 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         if raw is None or raw == "":
             values[setting.name] = setting.default
         else:
-            values[setting.name] = setting.parse(raw)
+            try:
+                values[setting.name] = setting.parse(raw)
+            except ValueError as error:
+                raise SettingError(f"{PREFIX}{setting.name}={raw!r}: {error}") from None
     values["INSTANCE_PATH"] = str(Path(values["INSTANCE_PATH"] or "instance").resolve())
     return values
 

@@ -15,7 +15,7 @@ def test_readme_documents_every_teamkit_setting():
 
 def test_readme_mentions_no_setting_that_does_not_exist():
     documented = set(re.findall(r"`TEAMKIT_([A-Z_]+)`", README))
-    known = {s.name for s in SETTINGS} | {"TEST_POSTGRES_URL", "TEST_CHROMIUM"}
+    known = {s.name for s in SETTINGS} | {"TEST_POSTGRES_URL", "TEST_REDIS_URL", "TEST_CHROMIUM"}
     assert documented - known == set()
 
 
