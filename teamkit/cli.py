@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -12,7 +13,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from teamkit import create_app, migrate
 from teamkit.config import SettingError
-from teamkit.db import get_engine, job_session
+from teamkit.db import backup_sqlite, get_engine, job_session
 from teamkit.errors import ServiceError
 
 
@@ -90,7 +91,7 @@ def scheduler() -> None:
 
 @main.group()
 def db() -> None:
-    """Migrate the database schema."""
+    """Migrate the database schema; back up a SQLite database."""
 
 
 @db.command("upgrade")
@@ -124,6 +125,18 @@ def db_revision(message: str) -> None:
 def db_current() -> None:
     """Print the revision the database is at."""
     click.echo(migrate.current_revision(get_engine()) or "base (not migrated)")
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def db_backup(path: Path) -> None:
+    """Copy the SQLite database to PATH, safely, while teamkit runs."""
+    try:
+        backup_sqlite(get_engine(), path)
+    except (ValueError, FileExistsError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"copied the database to {path}")
 
 
 @main.group()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -158,3 +160,23 @@ def job_session(app: Flask) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def backup_sqlite(engine: Engine, target: Path) -> None:
+    """Copy the SQLite database behind `engine` to a new file, consistently, while it runs."""
+    if engine.dialect.name != "sqlite":
+        raise ValueError(
+            "only a SQLite database can be copied this way; use pg_dump for PostgreSQL"
+        )
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; name a new file")
+    raw = engine.raw_connection()
+    try:
+        # SQLite's online backup copies a consistent snapshot, even with writers running.
+        copy = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+        finally:
+            copy.close()
+    finally:
+        raw.close()

@@ -13,7 +13,7 @@ from click.testing import Result
 from clients import PASSWORD, Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from teamkit import create_app, migrate
@@ -329,3 +329,47 @@ def test_demo_run_twice_creates_nothing_more(teamkit: Invoke, session: Session) 
     assert "already there" in result.output
     assert count(session, Team) == 1
     assert count(session, Person) == len(DEMO_PEOPLE)
+
+
+def test_db_backup_copies_the_sqlite_database_with_everything_in_it(
+    teamkit: Invoke, make: Any, tmp_path: Path, database_kind: str, app: Flask
+) -> None:
+    if database_kind != "sqlite":
+        pytest.skip("a SQLite copy; PostgreSQL is backed up with pg_dump")
+    make.team(make.person(email="ada@example.com"), slug="core")
+    target = tmp_path / "backup.sqlite3"
+    result = teamkit("db", "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"copied the database to {target}\n"
+    copy = create_engine(f"sqlite:///{target}")
+    try:
+        with copy.connect() as connection:
+            assert connection.scalar(select(Team.slug)) == "core"
+            assert connection.scalar(select(Person.email)) == "ada@example.com"
+        assert migrate.current_revision(copy) == migrate.current_revision(get_engine(app))
+    finally:
+        copy.dispose()
+
+
+def test_db_backup_never_overwrites_a_file(
+    teamkit: Invoke, tmp_path: Path, database_kind: str
+) -> None:
+    if database_kind != "sqlite":
+        pytest.skip("a SQLite copy; PostgreSQL is backed up with pg_dump")
+    target = tmp_path / "precious.sqlite3"
+    target.write_text("keep me")
+    result = teamkit("db", "backup", str(target))
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert target.read_text() == "keep me"
+
+
+def test_db_backup_on_postgresql_points_to_pg_dump(
+    teamkit: Invoke, tmp_path: Path, database_kind: str
+) -> None:
+    if database_kind != "postgresql":
+        pytest.skip("PostgreSQL refuses; SQLite is copied")
+    result = teamkit("db", "backup", str(tmp_path / "backup.sqlite3"))
+    assert result.exit_code == 1
+    assert "use pg_dump for PostgreSQL" in result.output
+    assert not (tmp_path / "backup.sqlite3").exists()
