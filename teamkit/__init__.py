@@ -11,6 +11,7 @@ from flask import Flask
 from teamkit import config as settings
 from teamkit import db
 from teamkit.paths import resource_dir
+from teamkit.urls import IdConverter
 
 __all__ = ["create_app"]
 
@@ -22,6 +23,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
+    # An id no row can have (past PostgreSQL's integer) is a 404, not a database error.
+    app.url_map.converters["int"] = IdConverter
     configure(app, config or {})
     db.init_app(app, settings.database_url(app.config["TEAMKIT"]))
     register_extensions(app)
@@ -69,10 +72,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_guards(app: Flask) -> None:
-    """Know who is asking, then keep every team's pages to its members."""
+    """Refuse text no database can store, know who is asking, then keep every team's
+    pages to its members."""
+    from teamkit import inputs
     from teamkit.auth import guard as auth_guard
     from teamkit.teams import guard as team_guard
 
+    inputs.init_app(app)
     auth_guard.init_app(app)
     team_guard.init_app(app)
 

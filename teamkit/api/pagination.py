@@ -14,6 +14,8 @@ from teamkit.errors import InvalidInput
 from teamkit.urls import external_url
 
 MAX_LIMIT = 200
+#: No list is longer than a table can count rows; a bigger offset is a forged cursor.
+MAX_OFFSET = 2**31 - 1
 
 
 class PageArgsSchema(Schema):
@@ -44,7 +46,7 @@ def _decode(cursor: str) -> int:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
         offset = int(value)
-        if kind != "o" or offset < 0:
+        if kind != "o" or not 0 <= offset <= MAX_OFFSET:
             raise ValueError(raw)
     except ValueError:
         raise InvalidInput({"cursor": "This cursor is not one we gave out."}) from None
