@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -349,3 +349,18 @@ def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, a
     assert client.get(f"{GOALS}/{goal_id}").status_code == 404
     assert client.get(f"/t/other/goals/{goal_id}").status_code == 404
     assert portal.post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "3"}).status_code == 404
+
+
+def test_goal_without_target_date_says_so_instead_of_none(crew, login_as, client, add_goal):
+    goal_id = add_goal()
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    assert "<dt>Target date</dt><dd>No target date</dd>" in html
+    assert ">None<" not in html
+
+
+def test_goal_page_shows_its_target_date(crew, login_as, client, add_goal):
+    goal_id = add_goal(target_date=date(2027, 1, 31))
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    assert '<dd><time datetime="2027-01-31">2027-01-31</time></dd>' in html
