@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -481,3 +481,42 @@ def test_openapi_document_declares_bearer_authentication(openapi: dict[str, Any]
     schemes = openapi["components"]["securitySchemes"]
     assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer"}
     assert openapi["security"] == [{"bearerAuth": []}]
+
+
+def _operations(openapi: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def _response(openapi: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    name = answer["$ref"].rsplit("/", 1)[1]
+    response: dict[str, Any] = openapi["components"]["responses"][name]
+    return response
+
+
+def test_openapi_documents_every_error_answer_as_a_problem(openapi: dict[str, Any]) -> None:
+    undocumented = []
+    for path, method, operation in _operations(openapi):
+        expected = {"401", "default"} | ({"404"} if "{" in path else set())
+        if method in {"post", "patch"}:
+            expected |= {"400", "415", "422"}
+        for status in expected:
+            answer = operation["responses"].get(status)
+            content = _response(openapi, answer)["content"] if answer else {}
+            if content.get(PROBLEM, {}).get("schema") != {"$ref": "#/components/schemas/Problem"}:
+                undocumented.append(f"{method.upper()} {path} {status}")
+    assert undocumented == []
+
+
+def test_a_real_422_answer_has_exactly_the_documented_problem_shape(
+    openapi: dict[str, Any], api: Api
+) -> None:
+    body = assert_problem(api.post("/api/v1/teams", json={"name": "", "slug": "NO SPACES"}), 422)
+    schema = openapi["components"]["schemas"]["Problem"]
+    assert set(body) <= set(schema["properties"])
+    assert set(schema["required"]) <= set(body)
+    assert isinstance(body["status"], int)
+    item = openapi["components"]["schemas"]["FieldError"]
+    assert all(set(error) == set(item["properties"]) for error in body["errors"])

@@ -8,12 +8,20 @@ from flask import Flask, request
 from flask_smorest import Api
 
 from teamkit.api.problems import problem
+from teamkit.api.spec import ProblemResponses, ProblemSchema
 from teamkit.extensions import csrf
 
 API_PATH = "/api/"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
-api = Api()
+
+class ProblemApi(Api):
+    """flask-smorest's Api, whose error schema is the problem the API answers with."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+
+api = ProblemApi()
 
 
 def is_api_request() -> bool:
@@ -31,7 +39,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {
-                "description": "Teams, goals, pulses and retros of teamkit. Authenticate with "
+                "description": "Teams and their goals in teamkit. Authenticate with "
                 "a personal API token: `Authorization: Bearer <token>`. Errors are RFC 9457 "
                 "`application/problem+json`."
             },
@@ -39,7 +47,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         # Tokens, not cookies, authenticate the API: there is no CSRF to guard against.
