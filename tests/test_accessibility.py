@@ -29,6 +29,7 @@ class PageAudit(HTMLParser):
         self.inside_label = 0
         self.autofocus = 0
         self.none_attributes: list[str] = []
+        self.invalid_groups: list[dict[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -43,6 +44,9 @@ class PageAudit(HTMLParser):
             self.inside_label += 1
             if values.get("for"):
                 self.label_for.add(values["for"] or "")
+        if tag == "fieldset" and "field-invalid" in (values.get("class") or "").split():
+            # A group of radios or checkboxes: the group carries the error.
+            self.invalid_groups.append(values)
         if tag in {"input", "select", "textarea"} and values.get("type") not in {
             "hidden",
             "submit",
@@ -68,7 +72,24 @@ class PageAudit(HTMLParser):
             for reference in (control.get("aria-describedby") or "").split():
                 if reference not in self.ids:
                     found.append(f"aria-describedby points at missing #{reference}")
+        invalid = [c for c in self.controls if c.get("aria-invalid") == "true"]
+        for control in [*invalid, *self.invalid_groups]:
+            references = (control.get("aria-describedby") or "").split()
+            if not any(reference.endswith("-error") for reference in references):
+                found.append(f"invalid field {control} not described by its error")
+            found += [f"#{ref} is missing" for ref in references if ref not in self.ids]
         return found
+
+    def invalid_controls(self) -> list[str]:
+        """Name the fields marked invalid: controls, and groups (by their error's id)."""
+        names = [str(c.get("name")) for c in self.controls if c.get("aria-invalid") == "true"]
+        for group in self.invalid_groups:
+            names += [
+                reference.removesuffix("-error")
+                for reference in (group.get("aria-describedby") or "").split()
+                if reference.endswith("-error")
+            ]
+        return names
 
 
 def audit(html: str) -> list[str]:
@@ -108,11 +129,41 @@ def test_visitor_pages_pass_the_audit(client: Any, path: str) -> None:
     assert audit(client.get(path).text) == []
 
 
-def test_a_form_shown_again_with_errors_passes_the_audit(client: Any) -> None:
-    page = client.post("/signup", data={}).text  # refused: no CSRF token
-    assert audit(page) == []
-    portal_page = client.get("/signup").text
-    assert audit(portal_page) == []
+def test_an_expired_form_page_passes_the_audit(client: Any) -> None:
+    response = client.post("/signup", data={})  # refused: no CSRF token
+    assert response.status_code == 400
+    assert audit(response.text) == []
+
+
+def _audit_rejected(response: Any) -> tuple[list[str], list[str]]:
+    assert response.status_code == 422, response.status_code
+    parser = PageAudit()
+    parser.feed(response.text)
+    return parser.problems(), parser.invalid_controls()
+
+
+def test_a_rejected_sign_up_form_names_each_invalid_field_for_assistive_technology(
+    portal: Any,
+) -> None:
+    response = portal.post("/signup", data={"email": "not an email", "name": "", "password": "x"})
+    problems, invalid = _audit_rejected(response)
+    assert problems == []
+    assert {"email", "name", "password"} <= set(invalid)
+
+
+def test_rejected_team_goal_and_check_in_forms_pass_the_audit(team_pages: Any) -> None:
+    portal, urls = team_pages
+    goal_page = next(url for url in urls if url.rstrip("/").split("/")[-1].isdigit())
+    rejected = {
+        "team": portal.post("/teams", data={"name": "", "slug": "no spaces"}),
+        "goal": portal.post("/t/core/goals/new", data={"title": "Ship", "slogan": "x" * 81}),
+        "check-in": portal.post(f"{goal_page}/check-ins", data={"value": "a lot"}),
+    }
+    results = {form: _audit_rejected(response) for form, response in rejected.items()}
+    assert {form: problems for form, (problems, _) in results.items() if problems} == {}
+    assert {form: bool(invalid) for form, (_, invalid) in results.items()} == dict.fromkeys(
+        rejected, True
+    )
 
 
 def test_every_team_page_and_personal_page_passes_the_audit(team_pages: Any) -> None:
