@@ -7,6 +7,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: run test test-sqlite test-postgres lint format screenshots clean
 
 $(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "teamkit needs $(PYTHON): apt-get install python3.11 (or set PYTHON=...)"; exit 1; }
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { echo "$(PYTHON) can't create a venv: apt-get install python3.11-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
