@@ -2,6 +2,10 @@
 
 Each series has its own marker shape and line style, the start, target and latest values
 are labelled in text, and the SVG carries a <title> and <desc>; the page adds a data table.
+
+Labels sit in margins sized from their text, never over the data, and are nudged apart
+when their values are close, so none is cut off and none covers another. The viewBox
+stays small, so the text stays legible when a phone scales the chart down.
 """
 
 from __future__ import annotations
@@ -14,14 +18,28 @@ from markupsafe import Markup, escape
 
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, CheckIn, Goal
 
-WIDTH = 640
-HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 120, 20, 40
+#: Narrowest chart, in user units; a chart with long labels grows to keep PLOT_MIN for data.
+WIDTH = 420
+HEIGHT = 240
+PLOT_MIN = 200
+#: Room above the plot (for the unit) and below it (for the dates).
+TOP, BOTTOM = 32, 38
+FONT = 14
+#: Least distance between the middles of two labels in one column.
+LINE_GAP = round(FONT * 1.3, 1)
+#: Space between a marker and its label.
+GAP = 12
+#: Space between a label and the chart's edge.
+EDGE = 4
 INK = "#1c2330"
 MUTED = "#5b6474"
 LINE = "#2d5bd7"
 GRID = "#d9dee7"
 MARKER = 5
+
+#: Width of characters in ems, generous for common sans-serif fonts, so room is never short.
+_NARROW = frozenset(" .,:;'!|/()[]-ijlrtf1")
+_WIDE = frozenset("mwMW%@")
 
 
 @dataclass(frozen=True)
@@ -30,8 +48,16 @@ class Point:
     value: float
 
 
+@dataclass(frozen=True)
+class Label:
+    """A text in one of the chart's margins, wanted at height `y` (its middle)."""
+
+    y: float
+    text: str
+
+
 def format_number(value: float | None, unit: str | None = None) -> str:
-    """Return a number as people write it: no trailing .0, the unit after it."""
+    """Return a number as people write it: no trailing .0, the unit after it ("%" attached)."""
     if value is None:
         return "-"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -48,6 +74,31 @@ def exact_number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """Return an upper estimate of how wide `text` is drawn at font size `size`."""
+    ems = sum(0.38 if c in _NARROW else 0.95 if c in _WIDE else 0.62 for c in text)
+    return round(ems * size, 1)
+
+
+def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Return the heights `wanted`, moved as little as needed to be `gap` apart in [low, high].
+
+    Their order stays: a label above another stays above it.
+    """
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [min(max(wanted[i], low), high) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed and placed[-1] > high:
+        placed[-1] = high
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(wanted)
+    for k, i in enumerate(order):
+        result[i] = round(placed[k], 1)
+    return result
 
 
 class _Scale:
@@ -82,11 +133,23 @@ def _marker(shape: str, x: float, y: float) -> str:
     return f'<path d="M{x} {y - d} L{x + d} {y + d} L{x - d} {y + d} Z" fill="{LINE}"/>'
 
 
-def _text(x: float, y: float, label: str, anchor: str = "start") -> str:
+def _text(x: float, y: float, label: str, anchor: str = "start", fill: str = INK) -> str:
+    """Return a text whose middle is at height `y`."""
+    baseline = round(y + FONT * 0.35, 1)
     return (
-        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="12" fill="{INK}">'
-        f"{escape(label)}</text>"
+        f'<text x="{x}" y="{baseline}" text-anchor="{anchor}" font-size="{FONT}" '
+        f'fill="{fill}">{escape(label)}</text>'
     )
+
+
+def _column(labels: Sequence[Label], x: float, anchor: str) -> list[str]:
+    """Return the texts of one margin's labels, nudged apart where they are close."""
+    ys = spread([label.y for label in labels], LINE_GAP, TOP, HEIGHT - BOTTOM)
+    return [_text(x, y, label.text, anchor) for y, label in zip(ys, labels, strict=True)]
+
+
+def _widest(labels: Sequence[Label]) -> float:
+    return max((text_width(label.text) for label in labels), default=0.0)
 
 
 def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
@@ -103,77 +166,95 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
 
     first_at = min(goal.created_at, points[0].at) if measured else points[0].at
     last_at = points[-1].at
-    span = max((last_at - first_at).total_seconds(), 1.0)
-
-    def x_of(at: datetime) -> float:
-        return round(LEFT + (at - first_at).total_seconds() / span * (WIDTH - LEFT - RIGHT), 1)
-
-    chart_id = f"goal-{goal.id}-chart"
-    parts: list[str] = []
     values = [p.value for p in points]
+    y_top, y_bottom = TOP, HEIGHT - BOTTOM
+    left: list[Label] = []
+    right: list[Label] = []
+    unit_title = ""
     if measured:
         assert goal.measure_start is not None and goal.measure_target is not None
         start, target, unit = goal.measure_start, goal.measure_target, goal.measure_unit
+        # "%" sits on each number; any other unit is said once, above the axis.
+        shown_unit = unit if unit == "%" else None
+        unit_title = "" if unit in (None, "", "%") else str(unit)
         low, high = min([*values, start, target]), max([*values, start, target])
+        ends = (start, target)
         pad = (high - low) * 0.08 or 1
-        y_of = _Scale(low - pad, high + pad, HEIGHT - BOTTOM, TOP)
+        y_of = _Scale(low - pad, high + pad, y_bottom, y_top)
         title = f"Progress of “{goal.title}”"
+        in_unit = f" (in {unit_title})" if unit_title else ""
         desc = (
             f"{len(points)} measured check-ins from {points[0].at:%Y-%m-%d} to "
-            f"{last_at:%Y-%m-%d}. Start {format_number(start, unit)}, latest "
-            f"{format_number(values[-1], unit)}, target {format_number(target, unit)}."
+            f"{last_at:%Y-%m-%d}. Start {format_number(start, shown_unit)}, latest "
+            f"{format_number(values[-1], shown_unit)}, target "
+            f"{format_number(target, shown_unit)}{in_unit}."
         )
-        # Target: dashed line and a diamond, labelled.
-        ty = y_of(target)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{ty}" x2="{WIDTH - RIGHT}" y2="{ty}" stroke="{INK}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-        )
-        parts.append(_marker("diamond", WIDTH - RIGHT, ty))
-        parts.append(_text(WIDTH - RIGHT + 12, ty + 4, f"target {format_number(target, unit)}"))
-        # Start: a square where the goal was set, labelled.
-        sx, sy = x_of(first_at), y_of(start)
-        parts.append(_marker("square", sx, sy))
-        parts.append(_text(sx + 10, sy - 8, f"start {format_number(start, unit)}"))
-        latest_label = f"now {format_number(values[-1], unit)}"
+        left.append(Label(y_of(start), f"start {format_number(start, shown_unit)}"))
+        # The axis is labelled by start and target; other ends only where data goes past them.
+        left.extend(Label(y_of(v), format_number(v)) for v in (low, high) if v not in ends)
+        right.append(Label(y_of(target), f"target {format_number(target, shown_unit)}"))
+        right.append(Label(y_of(values[-1]), f"now {format_number(values[-1], shown_unit)}"))
+        grid_values = [low, high]
         shape = "circle"
-        axis = [(y_of(v), format_number(v)) for v in (low, high)]
     else:
-        y_of = _Scale(CONFIDENCE_MIN - 0.3, CONFIDENCE_MAX + 0.3, HEIGHT - BOTTOM, TOP)
+        y_of = _Scale(CONFIDENCE_MIN - 0.3, CONFIDENCE_MAX + 0.3, y_bottom, y_top)
         title = f"Confidence in “{goal.title}”"
         desc = (
             f"{len(points)} check-ins from {points[0].at:%Y-%m-%d} to {last_at:%Y-%m-%d}; "
             f"confidence on a scale of {CONFIDENCE_MIN} to {CONFIDENCE_MAX}, "
             f"first {values[0]:g}, latest {values[-1]:g}."
         )
-        latest_label = f"confidence {values[-1]:g} of {CONFIDENCE_MAX}"
+        grid_values = [float(v) for v in range(CONFIDENCE_MIN, CONFIDENCE_MAX + 1)]
+        left.extend(Label(y_of(v), f"{v:g}") for v in grid_values)
+        right.append(Label(y_of(values[-1]), f"confidence {values[-1]:g} of {CONFIDENCE_MAX}"))
         shape = "triangle"
-        axis = [(y_of(v), str(v)) for v in range(CONFIDENCE_MIN, CONFIDENCE_MAX + 1)]
 
-    grid = [
-        f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{GRID}"/>'
-        + _text(LEFT - 8, y + 4, label, "end")
-        for y, label in axis
+    # Room for each margin's widest label, its gap and the marker's overhang.
+    x_left = round(EDGE + _widest(left) + GAP, 1)
+    right_room = MARKER + 2 + GAP + _widest(right) + EDGE
+    width = max(WIDTH, round(x_left + PLOT_MIN + right_room, 1))
+    x_right = round(width - right_room, 1)
+    span = max((last_at - first_at).total_seconds(), 1.0)
+
+    def x_of(at: datetime) -> float:
+        return round(x_left + (at - first_at).total_seconds() / span * (x_right - x_left), 1)
+
+    parts = [
+        f'<line x1="{x_left}" y1="{y_of(v)}" x2="{x_right}" y2="{y_of(v)}" stroke="{GRID}"/>'
+        for v in grid_values
     ]
+    parts.append(
+        f'<line x1="{x_left}" y1="{y_bottom}" x2="{x_right}" y2="{y_bottom}" stroke="{MUTED}"/>'
+    )
+    if measured:
+        # Target: a dashed line ending in a diamond; start: a square where the goal was set.
+        ty = y_of(target)
+        parts.append(
+            f'<line x1="{x_left}" y1="{ty}" x2="{x_right}" y2="{ty}" stroke="{INK}" '
+            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+        parts.append(_marker("diamond", x_right, ty))
+        parts.append(_marker("square", x_of(first_at), y_of(start)))
     coords = [(x_of(p.at), y_of(p.value)) for p in points]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x} {y}" for i, (x, y) in enumerate(coords))
     parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
     parts.extend(_marker(shape, x, y) for x, y in coords)
-    lx, ly = coords[-1]
-    parts.append(_text(lx + 10, ly - 8, latest_label))
-    dates = [
-        _text(LEFT, HEIGHT - 12, f"{first_at:%Y-%m-%d}"),
-        _text(WIDTH - RIGHT, HEIGHT - 12, f"{last_at:%Y-%m-%d}", "end"),
-    ]
+    parts.extend(_column(left, x_left - GAP, "end"))
+    parts.extend(_column(right, x_right + MARKER + 2 + GAP, "start"))
+    if unit_title:
+        parts.append(_text(EDGE, FONT * 0.7, unit_title, fill=MUTED))
+    date_y = HEIGHT - FONT
+    parts.append(_text(x_left, date_y, f"{first_at:%Y-%m-%d}"))
+    if f"{last_at:%Y-%m-%d}" != f"{first_at:%Y-%m-%d}":
+        parts.append(_text(x_right, date_y, f"{last_at:%Y-%m-%d}", "end"))
+
+    chart_id = f"goal-{goal.id}-chart"
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="system-ui, sans-serif">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
-        + "".join(grid)
-        + f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
-        f'y2="{HEIGHT - BOTTOM}" stroke="{MUTED}"/>' + "".join(parts) + "".join(dates) + "</svg>"
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
     )
     # Safe: built from numbers and escaped text only.
     return Markup(svg)
