@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres lint format screenshots clean
+.PHONY: run test test-sqlite test-postgres lint format bench screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "teamkit needs $(PYTHON): apt-get install python3.11 (or set PYTHON=...)"; exit 1; }
@@ -38,13 +38,17 @@ test-postgres: $(VENV)/.installed-test
 	$(BIN)/pytest -q --db=postgresql
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check teamkit tests migrations
-	$(BIN)/ruff format --check teamkit tests migrations
+	$(BIN)/ruff check teamkit tests migrations bench
+	$(BIN)/ruff format --check teamkit tests migrations bench
 	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format teamkit tests migrations
-	$(BIN)/ruff check --fix teamkit tests migrations
+	$(BIN)/ruff format teamkit tests migrations bench
+	$(BIN)/ruff check --fix teamkit tests migrations bench
+
+## bench: time the busiest pages and API lists next to a bare Flask page
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
