@@ -50,18 +50,53 @@ class GoalSummary:
         return self.goal.measure_start
 
     @property
-    def progress(self) -> float | None:
-        """Return how far the measure has come from start to target, 0 to 1."""
+    def is_decreasing(self) -> bool:
+        """Tell whether the goal aims to bring its measure down (target below start)."""
+        goal = self.goal
+        if goal.measure_start is None or goal.measure_target is None:
+            return False
+        return goal.measure_target < goal.measure_start
+
+    @property
+    def distance(self) -> float | None:
+        """Return how far the measure has come from start (0) to target (1), not capped.
+
+        Below 0 when it went the wrong way, above 1 when it went past the target.
+        """
         goal, current = self.goal, self.current_value
         if current is None or goal.measure_start is None or goal.measure_target is None:
             return None
-        span = goal.measure_target - goal.measure_start
-        return min(1.0, max(0.0, (current - goal.measure_start) / span))
+        return (current - goal.measure_start) / (goal.measure_target - goal.measure_start)
+
+    @property
+    def progress(self) -> float | None:
+        """Return how far the measure has come from start to target, 0 to 1."""
+        distance = self.distance
+        return None if distance is None else min(1.0, max(0.0, distance))
 
     @property
     def percent(self) -> int | None:
-        progress = self.progress
-        return None if progress is None else round(progress * 100)
+        """Return the progress in whole percent; 100 only once the target is reached."""
+        distance = self.distance
+        if distance is None:
+            return None
+        if distance >= 1:
+            return 100
+        return min(99, max(0, round(distance * 100)))
+
+    @property
+    def progress_text(self) -> str:
+        """Return where the measure stands, in words: "target passed", "40% of the way"…"""
+        distance = self.distance
+        if distance is None:
+            return ""
+        if distance > 1:
+            return "target passed"
+        if distance == 1:
+            return "target reached"
+        if distance < 0:
+            return "behind the start"
+        return f"{self.percent}% of the way"
 
 
 def goal_stats(session: Session, goal_ids: Sequence[int]) -> dict[int, GoalStats]:

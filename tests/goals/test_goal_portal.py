@@ -364,3 +364,54 @@ def test_goal_page_shows_its_target_date(crew, login_as, client, add_goal):
     login_as(crew.member)
     html = _text(client.get(f"{GOALS}/{goal_id}"))
     assert '<dd><time datetime="2027-01-31">2027-01-31</time></dd>' in html
+
+
+def _progress(html):
+    """Return the progress of the (first) goal in words, as the page shows it."""
+    match = re.search(r'<span id="goal-\d+-progress">(.*?)</span>', html, re.S)
+    return " ".join(match.group(1).split()) if match else None
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "words"),
+    [
+        (Measure(start=0, target=200, unit="customers"), 50, "50 of 200 customers (start 0)"),
+        (
+            Measure(start=800, target=200, unit="milliseconds"),
+            500,
+            "500 now, down from 800 to 200 milliseconds · 50% of the way",
+        ),
+        (
+            Measure(start=800, target=200, unit="milliseconds"),
+            100,
+            "100 now, down from 800 to 200 milliseconds · target passed",
+        ),
+        (
+            Measure(start=0, target=10, unit="deploys"),
+            10,
+            "10 of 10 deploys (start 0) · target reached",
+        ),
+        (Measure(start=0, target=1000), 996, "996 of 1,000 (start 0) · 99% of the way"),
+        (
+            Measure(start=5, target=0, unit="incidents"),
+            7,
+            "7 now, down from 5 to 0 incidents · behind the start",
+        ),
+    ],
+)
+def test_progress_reads_right_whichever_way_the_goal_goes(
+    crew, login_as, client, add_goal, measure, value, words
+):
+    goal_id = add_goal(measure=measure, check_ins=[(value, 3, None)])
+    login_as(crew.member)
+    assert words in (_progress(_text(client.get(f"{GOALS}/{goal_id}"))) or "")
+
+
+def test_check_in_values_are_numbers_under_a_header_that_names_the_unit(
+    crew, login_as, client, add_goal
+):
+    goal_id = add_goal(measure=Measure(start=0, target=12, unit="retros"), check_ins=[(1, 3, None)])
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    assert '<th scope="col">Value (retros)</th>' in html and "<td>1</td>" in html
+    assert "1 retros" not in html
