@@ -73,17 +73,15 @@ class GoalForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
+    """A check-in; `record_check_in` checks every field at once, so all errors show together."""
+
     value = StringField("New value", description="Where the measure stands now.")
     confidence = RadioField(
         "How confident are you that we reach it?",
         choices=CONFIDENCE_CHOICES,
-        validators=[InputRequired(message="Choose how confident you are, from 1 to 5.")],
+        validate_choice=False,
     )
-    note = TextAreaField(
-        "Note",
-        validators=[Optional(), Length(max=NOTE_MAX)],
-        description="What happened, what helps, what's in the way.",
-    )
+    note = TextAreaField("Note", description="What happened, what helps, what's in the way.")
 
 
 class GoalSettingsForm(FlaskForm):

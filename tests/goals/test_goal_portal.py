@@ -153,7 +153,7 @@ def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, r
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"value": "7", "confidence": "6"}, "confidence", "Not a valid choice"),
+        ({"value": "7", "confidence": "6"}, "confidence", "Choose how confident you are"),
         ({"value": "7"}, "confidence", "Choose how confident you are"),
         ({"value": "lots", "confidence": "3"}, "value", "Enter a number"),
         ({"value": "inf", "confidence": "3"}, "value", "finite number"),
@@ -166,6 +166,19 @@ def test_bad_check_in_shows_the_error_beside_the_field_with_422(
     response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", data)
     assert response.status_code == 422
     assert message in (_error_beside(_text(response), field) or "")
+    assert rows(CheckIn) == 0
+
+
+def test_every_check_in_error_shows_at_once(crew, login_as, add_goal, rows):
+    goal_id = add_goal(measure=Measure(start=0, target=10))
+    response = login_as(crew.member).post(
+        f"{GOALS}/{goal_id}/check-ins", {"value": "1,5", "note": "x" * 2001}
+    )
+    assert response.status_code == 422
+    html = _text(response)
+    assert "Use a dot for decimals" in (_error_beside(html, "value") or "")
+    assert "Choose how confident you are" in (_error_beside(html, "confidence") or "")
+    assert "Use at most 2000 characters" in (_error_beside(html, "note") or "")
     assert rows(CheckIn) == 0
 
 
