@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,19 +15,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Optional
 
-from teamkit.errors import ServiceError
-from teamkit.forms import show_service_error
+from teamkit.errors import InvalidInput, ServiceError
+from teamkit.forms import required, show_service_error
+from teamkit.goals import services
 from teamkit.goals.models import (
-    NOTE_MAX,
     SLOGAN_MAX,
     TITLE_MAX,
     UNIT_MAX,
     WHY_MAX,
     GoalStatus,
 )
-from teamkit.goals.services import GOALS_PER_DIGEST_MAX, GOALS_PER_DIGEST_MIN
 
 CONFIDENCE_CHOICES = [
     SelectChoice("1", "1 · not at all"),
@@ -40,36 +41,81 @@ PINNED_IN_DIGESTS = (
     "with as many north stars as slots or more, they take turns."
 )
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in GoalStatus]
+STATUS_MESSAGE = f"Choose one of: {', '.join(status.value for status in GoalStatus)}."
+
+
+def optional(maximum: int) -> list[Any]:
+    """Return the checks of an optional text field: at most `maximum` long, worded as `required`."""
+    *_, length = required("", maximum)
+    return [Optional(), length]
+
+
+#: Service error names -> form field names, where they differ.
+FIELD_NAMES = {
+    "measure.unit": "measure_unit",
+    "measure.start": "measure_start",
+    "measure.target": "measure_target",
+}
 
 
 class GoalForm(FlaskForm):
     title = StringField(
-        "Goal", validators=[DataRequired(), Length(max=TITLE_MAX)], description="What to reach."
+        "Goal", validators=required(services.TITLE_MISSING, TITLE_MAX), description="What to reach."
     )
     why = TextAreaField(
         "Why it matters",
-        validators=[DataRequired(message="Say why this goal matters."), Length(max=WHY_MAX)],
+        validators=required(services.WHY_MISSING, WHY_MAX),
         description="The belief or value behind the goal: what moves the team.",
     )
     slogan = StringField(
         "Slogan",
-        validators=[Optional(), Length(max=SLOGAN_MAX)],
+        validators=optional(SLOGAN_MAX),
         description=f"A short, catchy line to repeat, at most {SLOGAN_MAX} characters.",
     )
     is_pinned = BooleanField(
         "North star: first on the home page, featured first in digests",
         description=PINNED_IN_DIGESTS,
     )
-    owner_id = SelectField("Owner", choices=[], validate_choice=True)
-    target_date = DateField("Target date", validators=[Optional()])
-    status = SelectField("Status", choices=STATUS_CHOICES, default=GoalStatus.ACTIVE.value)
+    owner_id = SelectField(
+        "Owner", choices=[], validate_choice=True, invalid_choice_message=services.OWNER_MESSAGE
+    )
+    target_date = DateField(
+        "Target date", validators=[Optional()], invalid_value_message=services.DATE_MESSAGE
+    )
+    status = SelectField(
+        "Status",
+        choices=STATUS_CHOICES,
+        default=GoalStatus.ACTIVE.value,
+        invalid_choice_message=STATUS_MESSAGE,
+    )
     measure_unit = StringField(
         "Unit",
-        validators=[Optional(), Length(max=UNIT_MAX)],
+        validators=optional(UNIT_MAX),
         description="Optional measure, e.g. %, customers, ms.",
     )
     measure_start = StringField("Start value", description="Where the team starts.")
     measure_target = StringField("Target value", description="The value that means done.")
+
+    @property
+    def measure(self) -> services.Measure | None:
+        """Return the measure filled in, or None when all its fields are empty."""
+        raw = (self.measure_unit.data, self.measure_start.data, self.measure_target.data)
+        if not any((value or "").strip() for value in raw):
+            return None
+        return services.Measure(unit=raw[0], start=raw[1], target=raw[2])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check every field, the measure too, so all the errors show in one round."""
+        valid = super().validate(extra_validators)
+        try:
+            services.check_measure(self.measure)
+        except InvalidInput as error:
+            for name, message in error.errors.items():
+                field = getattr(self, FIELD_NAMES.get(name, name))
+                if not field.errors:
+                    field.errors = [message]
+            valid = False
+        return valid
 
 
 class CheckInForm(FlaskForm):
@@ -85,22 +131,13 @@ class CheckInForm(FlaskForm):
 
 
 class GoalSettingsForm(FlaskForm):
+    """Goal settings; `set_goals_per_digest` checks the range, with the same words."""
+
     goals_per_digest = IntegerField(
         "Goals per digest",
-        validators=[
-            InputRequired(),
-            NumberRange(min=GOALS_PER_DIGEST_MIN, max=GOALS_PER_DIGEST_MAX),
-        ],
+        invalid_value_message=services.GOALS_PER_DIGEST_MESSAGE,
         description=PINNED_IN_DIGESTS,
     )
-
-
-#: Service error names -> form field names, where they differ.
-FIELD_NAMES = {
-    "measure.unit": "measure_unit",
-    "measure.start": "measure_start",
-    "measure.target": "measure_target",
-}
 
 
 def show_goal_error(form: FlaskForm, error: ServiceError) -> None:

@@ -31,6 +31,14 @@ NUMBER_MAX = 1e12
 SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 1234.5."
 GOALS_PER_DIGEST_MIN = 1
 GOALS_PER_DIGEST_MAX = 10
+GOALS_PER_DIGEST_MESSAGE = (
+    f"Choose a whole number from {GOALS_PER_DIGEST_MIN} to {GOALS_PER_DIGEST_MAX}."
+)
+#: What the portal and the API say when a goal field is missing or wrong.
+TITLE_MISSING = "Enter what the team wants to reach."
+WHY_MISSING = "Say why this goal matters: the belief behind it."
+DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
+OWNER_MESSAGE = "Choose a member of this team as owner."
 
 #: Goal fields `update_goal` accepts.
 EDITABLE = frozenset(
@@ -98,7 +106,7 @@ class Measure:
     unit: str | None = None
 
 
-def _check_measure(measure: Measure | None) -> dict[str, Any]:
+def check_measure(measure: Measure | None) -> dict[str, Any]:
     """Return the goal columns of a measure (all None for no measure), or raise InvalidInput."""
     if measure is None:
         return {"measure_unit": None, "measure_start": None, "measure_target": None}
@@ -135,7 +143,7 @@ def _check_owner(session: Session, team: Team, owner_id: int | None) -> int | No
         select(Membership.id).where(Membership.id == owner_id, Membership.team_id == team.id)
     )
     if found is None:
-        raise InvalidInput({"owner_id": "Choose a member of this team as owner."})
+        raise InvalidInput({"owner_id": OWNER_MESSAGE})
     return owner_id
 
 
@@ -156,20 +164,12 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
     if unknown:
         raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
     checks: dict[str, Any] = {
-        "title": lambda v: {
-            "title": clean_text(
-                v, "title", TITLE_MAX, required="Enter what the team wants to reach."
-            )
-        },
-        "why": lambda v: {
-            "why": clean_text(
-                v, "why", WHY_MAX, required="Say why this goal matters: the belief behind it."
-            )
-        },
+        "title": lambda v: {"title": clean_text(v, "title", TITLE_MAX, required=TITLE_MISSING)},
+        "why": lambda v: {"why": clean_text(v, "why", WHY_MAX, required=WHY_MISSING)},
         "slogan": lambda v: {"slogan": clean_text(v, "slogan", SLOGAN_MAX) or None},
         "is_pinned": lambda v: {"is_pinned": bool(v)},
         "target_date": lambda v: {"target_date": v},
-        "measure": lambda v: _check_measure(v),
+        "measure": lambda v: check_measure(v),
         "owner_id": lambda v: {"owner_id": _check_owner(session, team, v)},
         "status": lambda v: {"status": parse_status(v)},
         "archived": lambda v: {"archived": _check_archived(v)},
@@ -178,7 +178,7 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
     errors: dict[str, str] = {}
     for name, value in values.items():
         if name == "target_date" and value is not None and not isinstance(value, date):
-            errors[name] = "Enter a date as YYYY-MM-DD."
+            errors[name] = DATE_MESSAGE
             continue
         try:
             columns.update(checks[name](value))
@@ -360,13 +360,12 @@ def delete_goal(session: Session, actor: Membership, goal: Goal) -> None:
 def set_goals_per_digest(session: Session, actor: Membership, value: int | str | None) -> Team:
     """Set how many goals the team's digests feature (owners and facilitators)."""
     require_facilitator(actor)
-    message = f"Choose a whole number from {GOALS_PER_DIGEST_MIN} to {GOALS_PER_DIGEST_MAX}."
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise InvalidInput({"goals_per_digest": message}) from None
+        raise InvalidInput({"goals_per_digest": GOALS_PER_DIGEST_MESSAGE}) from None
     if not GOALS_PER_DIGEST_MIN <= number <= GOALS_PER_DIGEST_MAX:
-        raise InvalidInput({"goals_per_digest": message})
+        raise InvalidInput({"goals_per_digest": GOALS_PER_DIGEST_MESSAGE})
     actor.team.goals_per_digest = number
     session.flush()
     return actor.team

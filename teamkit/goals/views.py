@@ -82,17 +82,13 @@ def _with_owner_choices(form: GoalForm, session: Session) -> GoalForm:
 
 
 def _goal_values(form: GoalForm) -> dict[str, Any]:
-    measure = None
-    raw = (form.measure_unit.data, form.measure_start.data, form.measure_target.data)
-    if any((value or "").strip() for value in raw):
-        measure = services.Measure(unit=raw[0], start=raw[1], target=raw[2])
     return {
         "title": form.title.data or "",
         "why": form.why.data or "",
         "slogan": form.slogan.data,
         "is_pinned": bool(form.is_pinned.data),
         "target_date": form.target_date.data,
-        "measure": measure,
+        "measure": form.measure,
         "owner_id": int(form.owner_id.data) if form.owner_id.data else None,
     }
 

@@ -247,6 +247,52 @@ def test_bad_goal_form_shows_the_error_beside_the_field_with_422_and_writes_noth
     assert rows(Goal) == 0
 
 
+#: What WTForms says by default; teamkit says it in its own words.
+WTFORMS_DEFAULTS = ("This field is required", "Field cannot be longer", "Not a valid")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"title": ""}, "title", "Enter what the team wants to reach."),
+        ({"title": "x" * 121}, "title", "Use at most 120 characters."),
+        ({"why": "x" * 2001}, "why", "Use at most 2000 characters."),
+        ({"slogan": "x" * 81}, "slogan", "Use at most 80 characters."),
+        (
+            {"measure_unit": "x" * 25, "measure_start": "0", "measure_target": "1"},
+            "measure_unit",
+            "Use at most 24 characters.",
+        ),
+        ({"target_date": "someday"}, "target_date", "Enter a date as YYYY-MM-DD."),
+        ({"owner_id": "999"}, "owner_id", "Choose a member of this team as owner."),
+    ],
+)
+def test_goal_form_errors_are_worded_like_the_rest_of_the_app(crew, login_as, data, field, message):
+    response = login_as(crew.owner).post(f"{GOALS}/new", {**GOOD_GOAL, **data})
+    html = _text(response)
+    assert _error_beside(html, field) == message
+    assert not any(default in html for default in WTFORMS_DEFAULTS)
+
+
+def test_goal_status_must_be_one_of_the_three(crew, login_as, add_goal):
+    goal_id = add_goal()
+    response = login_as(crew.owner).post(
+        f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "paused"}
+    )
+    assert response.status_code == 422
+    assert _error_beside(_text(response), "status") == "Choose one of: active, achieved, dropped."
+
+
+def test_every_goal_form_error_shows_at_once(crew, login_as, rows):
+    response = login_as(crew.owner).post(
+        f"{GOALS}/new", {**GOOD_GOAL, "title": "", "measure_start": "abc", "measure_target": "5"}
+    )
+    html = _text(response)
+    assert _error_beside(html, "title") == "Enter what the team wants to reach."
+    assert "Enter a number" in (_error_beside(html, "measure_start") or "")
+    assert rows(Goal) == 0
+
+
 def test_member_may_not_open_the_new_goal_form_or_edit(crew, login_as, client, add_goal):
     goal_id = add_goal()
     portal = login_as(crew.member)
@@ -338,11 +384,15 @@ def test_facilitator_cannot_delete_a_goal_for_good(crew, login_as, client, add_g
     assert rows(Goal) == 1
 
 
-def test_goals_per_digest_setting_is_checked_and_saved(crew, login_as, client):
-    portal = login_as(crew.facilitator)
-    bad = portal.post(f"{GOALS}/settings", {"goals_per_digest": "0"})
+@pytest.mark.parametrize("value", ["0", "11", "2.5", "lots", ""])
+def test_goals_per_digest_out_of_range_says_which_numbers_fit(crew, login_as, value):
+    bad = login_as(crew.facilitator).post(f"{GOALS}/settings", {"goals_per_digest": value})
     assert bad.status_code == 422
-    assert "between 1 and 10" in (_error_beside(_text(bad), "goals_per_digest") or "")
+    assert _error_beside(_text(bad), "goals_per_digest") == "Choose a whole number from 1 to 10."
+
+
+def test_goals_per_digest_setting_is_saved(crew, login_as, client):
+    portal = login_as(crew.facilitator)
     assert portal.post(f"{GOALS}/settings", {"goals_per_digest": "5"}).status_code == 303
     assert "Digests feature 5 goals at a time" in _text(client.get(GOALS))
 
