@@ -114,6 +114,7 @@ class GoalSchema(Schema):
     check_in_count = fields.Integer()
     last_check_in_at = fields.DateTime(allow_none=True)
     is_stale = fields.Boolean(metadata={"description": "No check-in for the stale days."})
+    is_overdue = fields.Boolean(metadata={"description": "Active, and its target date has passed."})
     reinforcement_count = fields.Integer(
         metadata={"description": "Times the team was reminded of it."}
     )
@@ -206,6 +207,7 @@ def _goal_out(summary: GoalSummary) -> dict[str, Any]:
         "check_in_count": stats.check_in_count,
         "last_check_in_at": stats.last_check_in_at,
         "is_stale": summary.is_stale,
+        "is_overdue": summary.is_overdue,
         "reinforcement_count": stats.reinforcement_count,
         "last_reinforced_at": stats.last_reinforced_at,
     }

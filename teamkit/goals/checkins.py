@@ -12,9 +12,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.errors import InvalidInput, NotFound
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, NOTE_MAX, CheckIn, Goal
-from teamkit.goals.services import clean_text, to_number
+from teamkit.goals.services import clean_text, require_in_progress, to_number
 from teamkit.teams.models import Membership
 
 
@@ -31,8 +31,7 @@ def record_check_in(
     """Record a member's progress on a goal: new value (if measured), note, confidence 1-5."""
     if goal.team_id != actor.team_id:
         raise NotFound("No such goal in this team.")
-    if goal.is_archived:
-        raise Conflict("This goal is archived; unarchive it to check in.")
+    require_in_progress(goal, "check-ins")
     errors: dict[str, str] = {}
     number = None
     try:

@@ -106,6 +106,14 @@ class Goal(Base):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def takes_check_ins(self) -> bool:
+        """Tell whether the team works on the goal now: active and not archived.
+
+        Only such a goal takes check-ins and reviews.
+        """
+        return self.status is GoalStatus.ACTIVE and not self.is_archived
+
     def __repr__(self) -> str:
         return f"<Goal {self.id} {self.title!r}>"
 

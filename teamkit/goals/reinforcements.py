@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit.db import utcnow
 from teamkit.errors import Forbidden, NotFound, parse_choice
 from teamkit.goals.models import Channel, Goal, Reinforcement
+from teamkit.goals.services import require_in_progress
 from teamkit.teams.models import Membership
 
 
@@ -50,6 +51,7 @@ def mark_reviewed(
         raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
     if goal.team_id != actor.team_id:
         raise NotFound("No such goal in this team.")
+    require_in_progress(goal, "reviews")
     return record_reinforcement(session, goal, Channel.REVIEW, at, by_person_id=actor.person_id)
 
 

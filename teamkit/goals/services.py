@@ -65,6 +65,14 @@ def require_facilitator(actor: Membership) -> None:
         raise Forbidden("Only owners and facilitators can create and edit goals.")
 
 
+def require_in_progress(goal: Goal, what: str) -> None:
+    """Raise Conflict unless `goal` is active and not archived: only those take `what`."""
+    if goal.is_archived:
+        raise Conflict(f"This goal is archived; unarchive it to add {what}.")
+    if goal.status is not GoalStatus.ACTIVE:
+        raise Conflict(f"This goal is {goal.status.value}; only active goals take {what}.")
+
+
 def clean_text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
     """Return `value` stripped, or raise InvalidInput naming `field` (too long, or required)."""
     text = (value or "").strip()
@@ -273,6 +281,18 @@ def goals_statement(
     if status is not None:
         statement = statement.where(Goal.status == status)
     return statement
+
+
+def count_goals(session: Session, team: Team) -> dict[GoalStatus, int]:
+    """Return how many of the team's goals in use have each status, in one query."""
+    counts = dict.fromkeys(GoalStatus, 0)
+    rows = session.execute(
+        select(Goal.status, func.count())
+        .where(Goal.team_id == team.id, Goal.archived_at.is_(None))
+        .group_by(Goal.status)
+    )
+    counts.update({status: number for status, number in rows})
+    return counts
 
 
 def list_goals(

@@ -39,6 +39,8 @@ class GoalSummary:
     stats: GoalStats
     #: Active, and without a check-in (or, if never checked in, unchanged) for the stale days.
     is_stale: bool
+    #: Active, and its target date has passed.
+    is_overdue: bool = False
 
     @property
     def current_value(self) -> float | None:
@@ -183,6 +185,13 @@ def is_stale(goal: Goal, last_check_in_at: datetime | None, now: datetime, days:
     return (last_check_in_at or goal.created_at) <= now - timedelta(days=days)
 
 
+def is_overdue(goal: Goal, now: datetime) -> bool:
+    """Tell whether an active goal's target date has passed."""
+    if not goal.takes_check_ins or goal.target_date is None:
+        return False
+    return goal.target_date < now.date()
+
+
 def summarize(
     session: Session,
     goals: Sequence[Goal],
@@ -199,7 +208,6 @@ def summarize(
     summaries = []
     for goal in goals:
         found = stats.get(goal.id, GoalStats())
-        summaries.append(
-            GoalSummary(goal, found, is_stale(goal, found.last_check_in_at, now, stale_days))
-        )
+        stale = is_stale(goal, found.last_check_in_at, now, stale_days)
+        summaries.append(GoalSummary(goal, found, stale, is_overdue(goal, now)))
     return summaries

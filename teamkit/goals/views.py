@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -52,6 +52,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
         "team": membership.team,
         "me": membership,
         "summaries": summarize(session, goals, stale_days=stale_days),
+        "counts": services.count_goals(session, membership.team),
         "stale_days": stale_days,
     }
 
@@ -60,12 +61,16 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
 def index(slug: str) -> str:
     db = get_session()
     team = current_team()
-    goals = services.list_goals(db, team)
+    # An unknown ?status= shows every goal, like none: a filter, not an input to refuse.
+    status = next((s for s in GoalStatus if s.value == request.args.get("status")), None)
+    goals = services.list_goals(db, team, status=status)
     stale_days = goal_timing().stale_days
     return render_template(
         "goals/index.html",
         team=team,
         me=current_membership(),
+        status=status,
+        counts=services.count_goals(db, team),
         summaries=summarize(db, goals, stale_days=stale_days),
         archived=services.list_goals(db, team, archived=True),
         stale_days=stale_days,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
 from teamkit.db import job_session
-from teamkit.goals.models import CheckIn, Goal
+from teamkit.goals.models import CheckIn, Goal, Reinforcement
 from teamkit.goals.reinforcements import record_reinforcement
 from teamkit.goals.services import Measure
 
@@ -237,3 +238,19 @@ def test_member_cannot_mark_a_goal_reviewed_and_nothing_is_recorded(crew, api_as
     assert response.status_code == 403
     assert response.content_type == PROBLEM
     assert api_as(crew.member).get(f"{GOALS}/{goal_id}").json["reinforcement_count"] == 0
+
+
+def test_achieved_goal_takes_no_check_in_or_review_through_the_api(crew, api_as, add_goal, rows):
+    goal_id = add_goal()
+    api_as(crew.owner).patch(f"{GOALS}/{goal_id}", json={"status": "achieved"})
+    check_in = api_as(crew.member).post(f"{GOALS}/{goal_id}/checkins", json={"confidence": 4})
+    review = api_as(crew.facilitator).post(f"{GOALS}/{goal_id}/reinforcements")
+    for response in (check_in, review):
+        assert response.status_code == 409 and response.content_type == PROBLEM
+        assert "only active goals take" in response.json["detail"]
+    assert (rows(CheckIn), rows(Reinforcement)) == (0, 0)
+
+
+def test_goal_past_its_target_date_is_overdue_in_the_api(crew, api_as, add_goal):
+    goal_id = add_goal(target_date=date.today() - timedelta(days=2))
+    assert api_as(crew.member).get(f"{GOALS}/{goal_id}").json["is_overdue"] is True

@@ -478,3 +478,59 @@ def test_check_in_values_are_numbers_under_a_header_that_names_the_unit(
     html = _text(client.get(f"{GOALS}/{goal_id}"))
     assert '<th scope="col">Value (retros)</th>' in html and "<td>1</td>" in html
     assert "1 retros" not in html
+
+
+@pytest.mark.parametrize("status", ["achieved", "dropped"])
+def test_finished_goal_page_offers_no_check_in_or_review(crew, login_as, client, add_goal, status):
+    goal_id = add_goal()
+    portal = login_as(crew.owner)
+    portal.post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": status})
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    assert "How confident are you" not in html and "We reviewed this together" not in html
+    assert f"This goal is {status}: only active goals take check-ins and reviews." in html
+
+
+def test_check_in_on_an_achieved_goal_is_refused_in_the_portal(
+    crew, login_as, client, add_goal, rows
+):
+    goal_id = add_goal()
+    login_as(crew.owner).post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "achieved"})
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "4"})
+    assert response.status_code == 409
+    assert "only active goals take check-ins" in _text(response)
+    assert rows(CheckIn) == 0
+
+
+def test_home_page_links_to_the_achieved_goals(crew, login_as, client, add_goal):
+    add_goal("Still going")
+    done = add_goal("Reached it")
+    login_as(crew.owner).post(
+        f"{GOALS}/{done}/edit", {**GOOD_GOAL, "title": "Reached it", "status": "achieved"}
+    )
+    home = _text(client.get(HOME))
+    assert "Reached it</a>" not in home
+    assert f'<a href="{GOALS}?status=achieved">1 achieved goal</a>' in home
+    achieved = _text(client.get(f"{GOALS}?status=achieved"))
+    assert "Reached it</a>" in achieved and "Still going</a>" not in achieved
+    assert '<strong aria-current="page">Achieved (1)</strong>' in achieved
+
+
+def test_home_page_with_only_achieved_goals_invites_the_next_one(crew, login_as, client, add_goal):
+    done = add_goal("Reached it")
+    portal = login_as(crew.owner)
+    portal.post(f"{GOALS}/{done}/edit", {**GOOD_GOAL, "title": "Reached it", "status": "achieved"})
+    home = _text(client.get(HOME))
+    assert "No goals yet" not in home and "No active goal right now" in home
+
+
+def test_active_goal_past_its_target_date_is_marked_overdue_in_words(
+    crew, login_as, client, add_goal
+):
+    late = date.today() - timedelta(days=3)
+    goal_id = add_goal("Late goal", target_date=late)
+    add_goal("Timely goal", target_date=date.today() + timedelta(days=30))
+    login_as(crew.member)
+    home = _text(client.get(HOME))
+    assert home.count("Overdue") == 1
+    assert f"Overdue: target date {late.isoformat()} has passed" in home
+    assert "Overdue: the target date has passed" in _text(client.get(f"{GOALS}/{goal_id}"))

@@ -153,6 +153,50 @@ def test_archived_goal_takes_no_check_in_until_unarchived(session, crew, as_memb
     assert record_check_in(session, owner, goal, confidence=3).id
 
 
+@pytest.mark.parametrize("status", ["achieved", "dropped"])
+def test_only_active_goals_take_check_ins_and_reviews(session, crew, as_member, status):
+    owner = as_member(crew.owner)
+    goal = _goal(session, owner)
+    services.update_goal(session, owner, goal, {"status": status})
+    with pytest.raises(Conflict) as check_in:
+        record_check_in(session, as_member(crew.member), goal, confidence=3)
+    with pytest.raises(Conflict) as review:
+        mark_reviewed(session, as_member(crew.facilitator), goal)
+    assert f"This goal is {status}; only active goals take check-ins." == check_in.value.detail
+    assert f"This goal is {status}; only active goals take reviews." == review.value.detail
+    assert (_count(session, CheckIn), _count(session, Reinforcement)) == (0, 0)
+
+
+def test_archived_goal_is_not_reviewed(session, crew, as_member):
+    owner = as_member(crew.owner)
+    goal = services.archive_goal(session, owner, _goal(session, owner))
+    with pytest.raises(Conflict):
+        mark_reviewed(session, owner, goal)
+    assert _count(session, Reinforcement) == 0
+
+
+def test_an_active_goal_past_its_target_date_is_overdue(session, crew, as_member):
+    owner = as_member(crew.owner)
+    goal = _goal(session, owner, target_date=date(2026, 5, 31))
+    [late] = summarize(session, [goal], now=NOW, stale_days=14)
+    [on_the_day] = summarize(session, [goal], now=NOW - timedelta(days=1), stale_days=14)
+    assert late.is_overdue and not on_the_day.is_overdue
+    services.update_goal(session, owner, goal, {"status": "achieved"})
+    assert not summarize(session, [goal], now=NOW, stale_days=14)[0].is_overdue
+
+
+def test_goals_are_counted_by_status(session, crew, as_member):
+    owner = as_member(crew.owner)
+    _goal(session, owner)
+    services.update_goal(session, owner, _goal(session, owner), {"status": "achieved"})
+    services.archive_goal(session, owner, _goal(session, owner))
+    assert services.count_goals(session, crew.team) == {
+        GoalStatus.ACTIVE: 1,  # the archived one is not in use
+        GoalStatus.ACHIEVED: 1,
+        GoalStatus.DROPPED: 0,
+    }
+
+
 def test_another_teams_goal_is_not_found(session, crew, make, as_member):
     other_owner = make.person()
     other = make.team(other_owner, slug="other")
