@@ -318,12 +318,21 @@ def list_reinforcements(args: dict[str, Any], slug: str, goal_id: int) -> dict[s
 
 @blp.post("/teams/<slug>/goals/<int:goal_id>/reinforcements")
 @blp.response(201, ReinforcementSchema)
+@blp.alt_response(
+    200,
+    schema=ReinforcementSchema,
+    description="The review was already recorded within the hour: the existing one.",
+    success=True,
+)
 def mark_reviewed(slug: str, goal_id: int) -> Any:
     """Record that the team reviewed the goal together (owners and facilitators).
 
     Digests record their own reinforcements ("email", "slack"); through the API a
-    facilitator records a review in a meeting, as the portal's button does.
+    facilitator records a review in a meeting, as the portal's button does. A review
+    within an hour of the last one is the same review: it answers 200 with that one.
+    Only active goals are reviewed (409 otherwise).
     """
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    return reinforcements.mark_reviewed(db, current_membership(), goal)
+    review = reinforcements.mark_reviewed(db, current_membership(), goal)
+    return review.reinforcement, 201 if review.is_new else 200

@@ -5,7 +5,8 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -43,16 +44,48 @@ def record_reinforcement(
     return reinforcement
 
 
+#: A review of a goal this close to the one before it is the same review (a double click,
+#: or two facilitators marking one meeting): it is recorded once.
+REVIEW_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review of a goal together, and whether this call recorded it or found it recorded."""
+
+    reinforcement: Reinforcement
+    is_new: bool
+
+
 def mark_reviewed(
     session: Session, actor: Membership, goal: Goal, at: datetime | None = None
-) -> Reinforcement:
-    """Record that the team reviewed `goal` together (owners and facilitators)."""
+) -> Review:
+    """Record that the team reviewed `goal` together, once per REVIEW_WINDOW (facilitators)."""
     if not actor.can_facilitate:
         raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
     if goal.team_id != actor.team_id:
         raise NotFound("No such goal in this team.")
     require_in_progress(goal, "reviews")
-    return record_reinforcement(session, goal, Channel.REVIEW, at, by_person_id=actor.person_id)
+    at = at or utcnow()
+    # Lock the goal, so two clicks at once can't both find no review and both record one.
+    session.execute(select(Goal.id).where(Goal.id == goal.id).with_for_update())
+    recent = session.scalar(
+        select(Reinforcement)
+        .where(
+            Reinforcement.goal_id == goal.id,
+            Reinforcement.channel == Channel.REVIEW,
+            Reinforcement.reinforced_at > at - REVIEW_WINDOW,
+            Reinforcement.reinforced_at < at + REVIEW_WINDOW,
+        )
+        .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
+        .limit(1)
+    )
+    if recent is not None:
+        return Review(recent, is_new=False)
+    reinforcement = record_reinforcement(
+        session, goal, Channel.REVIEW, at, by_person_id=actor.person_id
+    )
+    return Review(reinforcement, is_new=True)
 
 
 def reinforcements_statement(goal: Goal) -> Select[Any]:

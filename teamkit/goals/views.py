@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from teamkit.auth.forms import ConfirmForm
 from teamkit.db import get_session, utcnow
-from teamkit.errors import ServiceError
+from teamkit.errors import Conflict, ServiceError
 from teamkit.forms import show_service_error
 from teamkit.goals import checkins, goal_timing, reinforcements, services
 from teamkit.goals.chart import exact_number, format_number, progress_chart
@@ -217,9 +217,20 @@ def _confirmed_action(goal_id: int, action: Any, message: str, to: str = "goals.
 
 @bp.post("/t/<slug>/goals/<int:goal_id>/reviewed")
 def reviewed(slug: str, goal_id: int) -> Response:
-    return _confirmed_action(
-        goal_id, reinforcements.mark_reviewed, "Noted: the team reviewed “{title}”."
-    )
+    if ConfirmForm().validate_on_submit():
+        db = get_session()
+        goal = services.get_goal(db, current_team(), goal_id)
+        try:
+            review = reinforcements.mark_reviewed(db, current_membership(), goal)
+        except Conflict as error:
+            flash(error.detail, "error")
+        else:
+            at = review.reinforcement.reinforced_at
+            if review.is_new:
+                flash(f"Noted: the team reviewed “{goal.title}”.", "success")
+            else:
+                flash(f"Already noted: the team reviewed “{goal.title}” at {at:%H:%M} UTC.", "info")
+    return redirect(url_for("goals.show", slug=slug, goal_id=goal_id), 303)
 
 
 @bp.post("/t/<slug>/goals/<int:goal_id>/archive")

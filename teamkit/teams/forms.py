@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired
 
 from teamkit.forms import required
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
+from teamkit.teams.services import SLUG_LABEL
 
 ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
 
@@ -16,7 +17,7 @@ class TeamForm(FlaskForm):
         validators=required("Enter the team's name.", TEAM_NAME_MAX),
     )
     slug = StringField(
-        "URL name",
+        SLUG_LABEL,
         validators=required("Choose a URL name, e.g. platform-team.", SLUG_MAX),
         description="Lower-case letters, digits and hyphens: /t/<url-name>/",
     )

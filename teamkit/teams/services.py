@@ -21,6 +21,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN = 2
 #: Slugs that would read as portal pages rather than teams.
 RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", "signup"})
+#: What the slug is called where people see it (the form's label).
+SLUG_LABEL = "URL name"
 INVITE_SALT = "teamkit.invite"
 
 
@@ -35,8 +37,11 @@ def check_team_name(name: str) -> str:
 
 
 def check_slug(slug: str) -> str:
-    """Return a URL slug if it is well-formed and free of reserved words, or raise InvalidInput."""
-    slug = (slug or "").strip()
+    """Return a URL slug, trimmed and lower-cased, if it is well-formed and not reserved.
+
+    Raise InvalidInput otherwise. “Platform ” and “platform” name the same team.
+    """
+    slug = (slug or "").strip().lower()
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise InvalidInput({"slug": f"Use {SLUG_MIN} to {SLUG_MAX} characters."})
     if not SLUG_RE.match(slug):
@@ -60,7 +65,7 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
     if errors:
         raise InvalidInput(errors)
     name, slug = checked
-    taken = Conflict("This slug is taken; choose another.", field="slug")
+    taken = Conflict(f"This {SLUG_LABEL} is taken; choose another.", field="slug")
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise taken
     team = Team(name=name, slug=slug)

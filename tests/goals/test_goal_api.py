@@ -232,6 +232,16 @@ def test_facilitator_marks_a_goal_reviewed_together_through_the_api(crew, api_as
     assert goal["reinforcement_count"] == 1
 
 
+def test_marking_a_review_twice_in_a_row_answers_the_first_one(crew, api_as, add_goal):
+    goal_id = add_goal()
+    api = api_as(crew.facilitator)
+    first = api.post(f"{GOALS}/{goal_id}/reinforcements")
+    again = api.post(f"{GOALS}/{goal_id}/reinforcements")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["id"] == first.json["id"]
+    assert api.get(f"{GOALS}/{goal_id}").json["reinforcement_count"] == 1
+
+
 def test_member_cannot_mark_a_goal_reviewed_and_nothing_is_recorded(crew, api_as, add_goal):
     goal_id = add_goal()
     response = api_as(crew.member).post(f"{GOALS}/{goal_id}/reinforcements")

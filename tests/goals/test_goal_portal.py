@@ -339,6 +339,32 @@ def test_facilitator_marks_we_reviewed_this_together(crew, login_as, client, add
     assert "reviewed together" in _text(client.get(f"{GOALS}/{goal_id}"))
 
 
+def test_two_quick_clicks_on_we_reviewed_this_together_count_once(
+    crew, login_as, client, add_goal, rows
+):
+    goal_id = add_goal("Nobody waits")
+    portal = login_as(crew.facilitator)
+    portal.post(f"{GOALS}/{goal_id}/reviewed")
+    again = portal.post(f"{GOALS}/{goal_id}/reviewed")
+    assert again.status_code == 303
+    assert rows(Reinforcement) == 1
+    html = _text(client.get(again.location))
+    assert "Already noted: the team reviewed “Nobody waits” at" in html
+    assert "The team was reminded 1 time," in html
+
+
+def test_review_of_an_achieved_goal_is_refused_with_the_reason(
+    crew, login_as, client, add_goal, rows
+):
+    goal_id = add_goal()
+    portal = login_as(crew.facilitator)
+    portal.post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "achieved"})
+    response = portal.post(f"{GOALS}/{goal_id}/reviewed")
+    assert response.status_code == 303
+    assert "only active goals take reviews" in _text(client.get(response.location))
+    assert rows(Reinforcement) == 0
+
+
 def test_member_cannot_mark_a_review(crew, login_as, client, add_goal, rows):
     goal_id = add_goal()
     portal = login_as(crew.member)

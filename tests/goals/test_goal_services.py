@@ -253,7 +253,7 @@ def test_reinforcements_are_counted_with_their_channel_and_time(session, crew, a
     goal = _goal(session, as_member(crew.owner))
     record_reinforcement(session, goal, "email", at=NOW - timedelta(days=7))
     record_reinforcement(session, goal, Channel.SLACK, at=NOW - timedelta(days=7))
-    review = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
+    review = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW).reinforcement
     assert (review.channel, review.recorded_by_id) == (Channel.REVIEW, crew.facilitator.id)
     stats = summarize(session, [goal], now=NOW, stale_days=14)[0].stats
     assert (stats.reinforcement_count, stats.last_reinforced_at) == (3, NOW)
@@ -371,3 +371,28 @@ def test_facilitator_sets_goals_per_digest(session, crew, as_member):
         services.set_goals_per_digest(session, as_member(crew.facilitator), "5").goals_per_digest
         == 5
     )
+
+
+def test_a_second_review_within_the_hour_is_the_same_review(session, crew, as_member):
+    goal = _goal(session, as_member(crew.owner))
+    first = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
+    again = mark_reviewed(session, as_member(crew.owner), goal, at=NOW + timedelta(minutes=59))
+    assert first.is_new and not again.is_new
+    assert again.reinforcement.id == first.reinforcement.id
+    assert _count(session, Reinforcement) == 1
+
+
+def test_a_review_an_hour_after_the_last_is_a_new_one(session, crew, as_member):
+    goal = _goal(session, as_member(crew.owner))
+    mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW)
+    later = mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW + timedelta(hours=1))
+    assert later.is_new
+    assert _count(session, Reinforcement) == 2
+
+
+def test_digests_and_reviews_are_each_recorded_even_when_close(session, crew, as_member):
+    goal = _goal(session, as_member(crew.owner))
+    record_reinforcement(session, goal, "email", at=NOW)
+    record_reinforcement(session, goal, "email", at=NOW)
+    assert mark_reviewed(session, as_member(crew.facilitator), goal, at=NOW).is_new
+    assert _count(session, Reinforcement) == 3

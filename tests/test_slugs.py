@@ -1,0 +1,65 @@
+"""A team's URL name (slug): typed in any case, with stray spaces, through the portal or the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from clients import Api
+from pages import field_error
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from teamkit.auth.models import Person
+from teamkit.teams.models import Team
+
+
+@pytest.fixture
+def ada(make: Any) -> Person:
+    return make.person(name="Ada")
+
+
+def slugs(session: Session) -> list[str]:
+    return list(session.scalars(select(Team.slug).order_by(Team.id)))
+
+
+@pytest.mark.parametrize("typed", ["DEMO", " Demo ", "demo"])
+def test_a_url_name_typed_in_capitals_or_with_spaces_is_lower_cased_and_trimmed(
+    ada: Person, login_as: Any, session: Session, typed: str
+) -> None:
+    response = login_as(ada).post("/teams", {"name": "Demo", "slug": typed})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/t/demo/"
+    assert slugs(session) == ["demo"]
+
+
+def test_the_api_lower_cases_and_trims_a_slug_too(
+    ada: Person, api_as: Callable[[Person], Api], session: Session
+) -> None:
+    response = api_as(ada).post("/api/v1/teams", json={"name": "Demo", "slug": " DEMO "})
+    assert response.status_code == 201
+    assert response.json["slug"] == "demo"
+    assert slugs(session) == ["demo"]
+
+
+def test_a_url_name_taken_in_another_case_is_refused_by_its_field_name(
+    ada: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    make.team(slug="demo")
+    response = login_as(ada).post("/teams", {"name": "Demo", "slug": "DEMO"})
+    assert response.status_code == 422
+    assert field_error(response.text, "slug") == "This URL name is taken; choose another."
+    assert slugs(session) == ["demo"]
+
+
+def test_a_taken_slug_in_the_api_names_the_url_name(
+    ada: Person, make: Any, api_as: Callable[[Person], Api]
+) -> None:
+    make.team(slug="demo")
+    response = api_as(ada).post("/api/v1/teams", json={"name": "Demo", "slug": "Demo"})
+    assert response.status_code == 409
+    assert response.content_type == "application/problem+json"
+    assert response.json["errors"] == [
+        {"field": "slug", "message": "This URL name is taken; choose another."}
+    ]
