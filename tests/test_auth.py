@@ -9,7 +9,7 @@ import pytest
 from clients import PASSWORD, Portal
 from flask import Flask
 from flask.testing import FlaskClient
-from pages import field_error, field_is_described_by_its_error, form_errors
+from pages import field_error, field_is_described_by_its_error, flashes, form_errors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from urlmap import build_url
@@ -150,6 +150,16 @@ def test_logging_out_ends_the_session(make: Any, login_as: Any, client: FlaskCli
     response = portal.post("/logout")
     assert response.status_code == 302
     assert not is_logged_in(client)
+
+
+@pytest.mark.parametrize("path", ["/account", "/teams", "/t/core/", "/t/core/members"])
+def test_every_page_for_people_asks_a_visitor_to_log_in_in_the_same_words(
+    make: Any, client: FlaskClient, path: str
+) -> None:
+    make.team(slug="core")
+    response = client.get(path, follow_redirects=True)
+    assert response.request.path == "/login"
+    assert flashes(response.text) == ["Log in to see this page."]
 
 
 def test_a_page_for_people_sends_a_visitor_to_log_in_and_back(

@@ -6,10 +6,11 @@ has `<slug>` finds `g.team` and `g.membership` set, or never runs (404 for a non
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, request
 from werkzeug.wrappers import Response
 
 from teamkit.db import get_session
+from teamkit.extensions import login_manager
 from teamkit.teams.models import Membership, Team
 from teamkit.teams.services import find_membership
 
@@ -27,7 +28,8 @@ def init_app(app: Flask) -> None:
         if person is None:
             if request.path.startswith("/api/"):
                 abort(401)
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            # Flask-Login's own answer, as on every page for people: the same prompt, and back.
+            return login_manager.unauthorized()
         membership = find_membership(get_session(), request.view_args[TEAM_URL_ARG], person)
         if membership is None:
             abort(404)
