@@ -421,3 +421,18 @@ def test_a_visitor_sees_the_landing_page(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert heading(response.text)
+
+
+def test_the_landing_page_says_what_works_today_and_what_comes_next(client: FlaskClient) -> None:
+    page = client.get("/").text
+    cards = {
+        title: " ".join(re.sub(r"<[^>]+>", " ", body).split())
+        for title, body in re.findall(r"<article[^>]*><h2>(.*?)</h2>(.*?)</article>", page, re.S)
+    }
+    assert cards["Common goals, repeated"].startswith("Works today")
+    assert "check-ins" in cards["Common goals, repeated"]
+    assert "digests" in cards["Common goals, repeated"].split("come next")[0]
+    assert cards["A safe place to speak"].startswith("Coming next")
+    assert cards["Owning mistakes without blame"].startswith("Coming next")
+    footer = page.split('<footer class="site-footer">', 1)[1]
+    assert "coming next: pulse surveys, blameless retros and digests" in footer
