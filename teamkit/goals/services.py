@@ -333,8 +333,11 @@ def unarchive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
     return goal
 
 
-def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -> Goal:
-    """Move a goal one place "up" or "down" among the team's goals in use of the same pinning."""
+def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -> bool:
+    """Move a goal one place "up" or "down" among the team's goals in use of the same pinning.
+
+    Return whether it moved: a goal already first (or last) stays where it is.
+    """
     require_facilitator(actor)
     if direction not in ("up", "down"):
         raise InvalidInput({"direction": "Move a goal up or down."})
@@ -353,15 +356,16 @@ def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -
     )
     index = group.index(goal)
     other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(group):
-        group[index], group[other] = group[other], group[index]
-        # Renumber the group: equal positions (two goals created at once) get apart too.
-        base = min(item.position for item in group)
-        for offset, item in enumerate(group):
-            if item.position != base + offset:
-                item.position = base + offset
-        session.flush()
-    return goal
+    if not 0 <= other < len(group):
+        return False
+    group[index], group[other] = group[other], group[index]
+    # Renumber the group: equal positions (two goals created at once) get apart too.
+    base = min(item.position for item in group)
+    for offset, item in enumerate(group):
+        if item.position != base + offset:
+            item.position = base + offset
+    session.flush()
+    return True
 
 
 def require_owner_to_delete(actor: Membership) -> None:

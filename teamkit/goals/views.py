@@ -245,20 +245,27 @@ def unarchive(slug: str, goal_id: int) -> Response:
     return _confirmed_action(goal_id, services.unarchive_goal, "“{title}” is back.")
 
 
+def _move(goal_id: int, direction: str) -> Response:
+    """Move a goal up or down for a confirmed button, say whether it moved, then go back."""
+    if ConfirmForm().validate_on_submit():
+        db = get_session()
+        goal = services.get_goal(db, current_team(), goal_id)
+        if services.move_goal(db, current_membership(), goal, direction):
+            flash(f"Moved “{goal.title}” {direction}.", "success")
+        else:
+            edge = "first" if direction == "up" else "last"
+            flash(f"“{goal.title}” is already {edge}; nothing moved.", "info")
+    return redirect(url_for("goals.index", slug=current_team().slug), 303)
+
+
 @bp.post("/t/<slug>/goals/<int:goal_id>/move-up")
 def move_up(slug: str, goal_id: int) -> Response:
-    def up(db: Session, me: Membership, goal: Goal) -> None:
-        services.move_goal(db, me, goal, "up")
-
-    return _confirmed_action(goal_id, up, "Moved “{title}” up.", "goals.index")
+    return _move(goal_id, "up")
 
 
 @bp.post("/t/<slug>/goals/<int:goal_id>/move-down")
 def move_down(slug: str, goal_id: int) -> Response:
-    def down(db: Session, me: Membership, goal: Goal) -> None:
-        services.move_goal(db, me, goal, "down")
-
-    return _confirmed_action(goal_id, down, "Moved “{title}” down.", "goals.index")
+    return _move(goal_id, "down")
 
 
 @bp.route("/t/<slug>/goals/<int:goal_id>/delete", methods=["GET", "POST"])

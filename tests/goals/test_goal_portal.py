@@ -392,6 +392,25 @@ def test_move_down_changes_the_order_of_goals(crew, login_as, client, add_goal):
     assert html.index(">Second<") < html.index(">First<")
 
 
+def test_goals_list_offers_no_move_past_the_edge_of_a_group(crew, login_as, client, add_goal):
+    add_goal("Star", is_pinned=True)
+    add_goal("First")
+    add_goal("Last")
+    login_as(crew.facilitator)
+    html = _text(client.get(GOALS))
+    moves = re.findall(r'(Move (?:up|down))<span class="visually-hidden"> (\w+)</span>', html)
+    assert sorted(moves) == [("Move down", "First"), ("Move up", "Last")]
+
+
+def test_moving_the_first_goal_up_says_nothing_moved(crew, login_as, client, add_goal):
+    first = add_goal("First")
+    add_goal("Second")
+    response = login_as(crew.facilitator).post(f"{GOALS}/{first}/move-up")
+    html = _text(client.get(response.location))
+    assert "“First” is already first; nothing moved." in html and "Moved" not in html
+    assert html.index(">First<") < html.index(">Second<")
+
+
 def test_owner_deletes_a_goal_after_confirming(crew, login_as, client, add_goal, rows):
     goal_id = add_goal("Doomed", check_ins=[(None, 3, None)])
     portal = login_as(crew.owner)

@@ -293,12 +293,13 @@ def test_update_rejects_an_unknown_status(session, crew, as_member):
 
 def test_goals_move_up_and_down_within_their_pinning(session, crew, as_member):
     owner = as_member(crew.owner)
-    a, _b, c = (_goal(session, owner, title=t) for t in "abc")
+    a, b, c = (_goal(session, owner, title=t) for t in "abc")
     services.move_goal(session, owner, c, "up")
     assert [g.title for g in services.list_goals(session, crew.team)] == ["a", "c", "b"]
     services.move_goal(session, owner, a, "down")
     assert [g.title for g in services.list_goals(session, crew.team)] == ["c", "a", "b"]
-    services.move_goal(session, owner, c, "up")  # already first: nothing moves
+    assert not services.move_goal(session, owner, c, "up")  # already first: nothing moves
+    assert not services.move_goal(session, owner, b, "down")  # already last
     assert [g.title for g in services.list_goals(session, crew.team)] == ["c", "a", "b"]
 
 
