@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
@@ -22,7 +22,7 @@ from teamkit.errors import ServiceError
 log = logging.getLogger("teamkit.request")
 
 #: Error statuses with a page of their own; the others share errors/generic.html.
-PAGES = frozenset({403, 404, 429, 500})
+PAGES = frozenset({403, 404, 405, 429, 500})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -133,7 +133,18 @@ def register_health(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Give every template the person's teams, for the navigation's team switcher."""
     from teamkit.teams.home import nav_links
-    from teamkit.teams.services import list_teams_of
+    from teamkit.teams.services import TeamOfPerson, list_teams_of
+    from teamkit.teams.views import LAST_TEAM_KEY
+
+    def nav_team(my_teams: list[TeamOfPerson]) -> Any:
+        """Return the team the navigation shows: this page's, else the one visited last."""
+        if g.get("team") is not None:
+            return g.team
+        last = session.get(LAST_TEAM_KEY)
+        for item in my_teams:
+            if item.team.slug == last:
+                return item.team
+        return my_teams[0].team if len(my_teams) == 1 else None
 
     @app.template_global()
     def csrf_field() -> Markup:
@@ -142,7 +153,15 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _navigation() -> dict[str, Any]:
-        context = {"current_team": g.get("team"), "team_nav_links": nav_links(), "my_teams": []}
+        context = {
+            "current_team": g.get("team"),
+            "nav_team": g.get("team"),
+            "team_nav_links": nav_links(),
+            "my_teams": [],
+        }
         if not request.path.startswith("/api/") and current_user.is_authenticated:
-            context["my_teams"] = list_teams_of(get_session(), current_user)
+            # Every page for a logged-in person keeps the team switcher, not only team pages.
+            my_teams = list_teams_of(get_session(), current_user)
+            context["my_teams"] = my_teams
+            context["nav_team"] = nav_team(my_teams)
         return context

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from clients import PASSWORD, Portal
+from clients import CSRF_RE, PASSWORD, Portal
 from flask import Flask
 from flask.testing import FlaskClient
-from pages import field_error, field_is_described_by_its_error, flashes, form_errors
+from pages import field_error, field_is_described_by_its_error, flashes, form_errors, heading
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from urlmap import build_url
@@ -150,6 +151,29 @@ def test_logging_out_ends_the_session(make: Any, login_as: Any, client: FlaskCli
     response = portal.post("/logout")
     assert response.status_code == 302
     assert not is_logged_in(client)
+
+
+def test_opening_log_out_by_its_address_offers_the_log_out_button(
+    make: Any, login_as: Any, client: FlaskClient
+) -> None:
+    portal = login_as(make.person(name="Ada"))
+    response = client.get("/logout")
+    assert response.status_code == 200
+    assert heading(response.text) == "Log out of teamkit?"
+    main = response.text.split("<main", 1)[1]
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', main, re.S)
+    assert form is not None
+    assert 'name="csrf_token"' in form.group(1)
+    assert "Log out</button>" in form.group(1)
+    assert is_logged_in(client)
+    portal.client.post("/logout", data={"csrf_token": CSRF_RE.findall(response.text)[-1]})
+    assert not is_logged_in(client)
+
+
+def test_opening_log_out_when_logged_out_leads_to_log_in(client: FlaskClient) -> None:
+    response = client.get("/logout")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
 
 
 @pytest.mark.parametrize("path", ["/account", "/teams", "/t/core/", "/t/core/members"])

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from pages import heading
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from test_accessibility import audit
 
 from teamkit import create_app
 from teamkit.auth.models import Person
@@ -255,6 +256,80 @@ def test_a_wrong_method_page_names_the_allowed_methods(client: FlaskClient) -> N
     response = client.put("/healthz")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_a_wrong_method_is_a_friendly_page_in_the_portal_layout(owner_portal: Portal) -> None:
+    response = owner_portal.client.get("/t/core/invites")  # a form's button posts here
+    assert response.status_code == 405
+    assert heading(response.text) == "This page can't be opened this way"
+    assert "Method Not Allowed" not in response.text
+    assert '<details class="switcher">' in response.text
+    assert "POST" in response.headers["Allow"]
+    assert audit(response.text) == []
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def nav_of(page: str) -> str:
+    return page.split('<nav class="nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def links_marked_current(page: str) -> list[str]:
+    """Return the text of the navigation links marked as the page being shown."""
+    found = re.findall(r'<a [^>]*aria-current="page"[^>]*>(.*?)</a>', nav_of(page), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
+
+
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [
+        ("/t/core/", "Home"),
+        ("/t/core/goals", "Goals"),
+        ("/t/core/members", "Members"),
+        ("/teams", "All teams · new team"),
+        ("/account", "Ada"),
+    ],
+)
+def test_the_navigation_marks_the_page_being_shown(
+    make: Any, login_as: Any, path: str, marked: str
+) -> None:
+    ada = make.person(name="Ada")
+    make.team(ada, slug="core")
+    page = login_as(ada).client.get(path).text
+    assert links_marked_current(page) == [marked]
+
+
+@pytest.mark.parametrize("path", ["/login", "/signup"])
+def test_the_navigation_marks_the_page_for_a_visitor(client: FlaskClient, path: str) -> None:
+    expected = {"/login": "Log in", "/signup": "Sign up"}[path]
+    assert links_marked_current(client.get(path).text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "path", ["/account", "/teams", "/no-such-page", "/logout", "/t/core/invites"]
+)
+def test_every_page_for_a_logged_in_person_keeps_the_team_switcher_and_links(
+    owner_portal: Portal, path: str
+) -> None:
+    nav = nav_of(owner_portal.client.get(path).text)
+    switcher = nav.split('<details class="switcher">', 1)[1].split("</details>", 1)[0]
+    assert 'href="/t/core/"' in switcher
+    assert 'href="/t/core/members">Members</a>' in nav
+
+
+def test_away_from_team_pages_the_navigation_shows_the_team_visited_last(
+    make: Any, login_as: Any
+) -> None:
+    ada = make.person()
+    make.team(ada, slug="core", name="Core team")
+    make.team(ada, slug="beta", name="Beta")
+    portal = login_as(ada)
+    portal.client.get("/t/beta/")
+    nav = nav_of(portal.client.get("/account").text)
+    assert "<summary>Beta" in nav
+    assert 'href="/t/beta/members">Members</a>' in nav
+    assert 'aria-current="true">Beta</a>' in nav
 
 
 # ---------------------------------------------------------------- health and request log

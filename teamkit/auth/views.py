@@ -94,15 +94,17 @@ def login() -> str | Response | tuple[str, int]:
     return render_template("auth/login.html", form=form), status
 
 
-@bp.post("/logout")
-@login_required
-def logout() -> Response:
-    form = ConfirmForm()
-    if form.validate_on_submit():
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> str | Response:
+    """Log out (POST); a typed or bookmarked /logout (GET) gets the button that does it."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if ConfirmForm().validate_on_submit():
         logout_user()
         session.clear()
         flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html")
 
 
 def _account_page(
