@@ -27,6 +27,7 @@ PORTAL_MATRIX: dict[str, set[Role]] = {
     "invite a facilitator": {OWNER},
     "invite an owner": {OWNER},
     "change a role": {OWNER},
+    "open the page to remove a member": {OWNER},
     "remove a member": {OWNER},
     "leave": {OWNER, FACILITATOR, MEMBER},
     "view members": {OWNER, FACILITATOR, MEMBER},
@@ -96,6 +97,9 @@ def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
             f"/t/core/members/{crew.membership_id(crew.target)}/role", {"role": "facilitator"}
         )
         return crew.role_of(crew.target) is FACILITATOR
+    if action == "open the page to remove a member":
+        response = portal.client.get(f"/t/core/members/{crew.membership_id(crew.target)}/remove")
+        return response.status_code == 200 and "Remove Target from Core team?" in response.text
     if action == "remove a member":
         portal.post(f"/t/core/members/{crew.membership_id(crew.target)}/remove")
         return crew.role_of(crew.target) is None

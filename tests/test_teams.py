@@ -368,6 +368,62 @@ def test_the_last_owner_cannot_leave(
     assert role_of(session, team, owner) is Role.OWNER
 
 
+def test_remove_on_the_members_page_asks_for_confirmation_first(
+    team: Team, owner: Person, make: Any, login_as: Any, session: Session
+) -> None:
+    mia = make.member(team, make.person(name="Mia"))
+    portal = login_as(owner)
+    members_page = portal.client.get("/t/core/members").text
+    assert (
+        f'action="/t/core/members/{membership_id(session, team, mia)}/remove"' not in members_page
+    )
+    link = re.search(r'<a class="button small danger" href="([^"]+)">Remove', members_page)
+    assert link is not None
+    confirmation = portal.client.get(link.group(1))
+    assert confirmation.status_code == 200
+    assert heading(confirmation.text) == "Remove Mia from Core team?"
+    assert role_of(session, team, mia) is Role.MEMBER
+    assert "Remove Mia</button>" in confirmation.text
+    portal.post(link.group(1))
+    assert role_of(session, team, mia) is None
+
+
+def test_leave_on_the_members_page_asks_for_confirmation_first(
+    team: Team, make: Any, login_as: Any, session: Session
+) -> None:
+    mia = make.member(team)
+    portal = login_as(mia)
+    members_page = portal.client.get("/t/core/members").text
+    assert 'action="/t/core/leave"' not in members_page
+    assert 'href="/t/core/leave">Leave this team</a>' in members_page
+    confirmation = portal.client.get("/t/core/leave")
+    assert heading(confirmation.text) == "Leave Core team?"
+    assert "Leave Core team</button>" in confirmation.text
+    assert role_of(session, team, mia) is Role.MEMBER
+
+
+def test_the_last_owner_is_told_to_hand_over_instead_of_offered_to_leave(
+    team: Team, owner: Person, make: Any, login_as: Any
+) -> None:
+    make.member(team)
+    portal = login_as(owner)
+    members_page = portal.client.get("/t/core/members").text
+    assert "/t/core/leave" not in members_page
+    assert "To leave, first make another member owner" in " ".join(members_page.split())
+    confirmation = portal.client.get("/t/core/leave")
+    assert heading(confirmation.text) == "Make someone else owner first"
+    assert "</button>" not in confirmation.text.split("<main", 1)[1]
+
+
+def test_an_owner_with_a_fellow_owner_is_offered_to_leave(
+    team: Team, owner: Person, make: Any, login_as: Any
+) -> None:
+    make.member(team, role=Role.OWNER)
+    portal = login_as(owner)
+    assert 'href="/t/core/leave">Leave this team</a>' in portal.client.get("/t/core/members").text
+    assert heading(portal.client.get("/t/core/leave").text) == "Leave Core team?"
+
+
 # ---------------------------------------------------------------- several teams
 
 

@@ -200,15 +200,33 @@ def change_role(session: Session, actor: Membership, membership_id: int, role: R
     return membership
 
 
-def remove_member(session: Session, actor: Membership, membership_id: int) -> Person:
-    """Remove a member from the team (owners only); return who was removed."""
+def find_member_to_remove(session: Session, actor: Membership, membership_id: int) -> Membership:
+    """Return the membership `actor` may remove, or raise Forbidden / NotFound / Conflict."""
     _require_owner(actor)
     membership = _member_of(session, actor.team, membership_id)
     _keep_an_owner(session, membership, "removing them")
+    return membership
+
+
+def remove_member(session: Session, actor: Membership, membership_id: int) -> Person:
+    """Remove a member from the team (owners only); return who was removed."""
+    membership = find_member_to_remove(session, actor, membership_id)
     person = membership.person
     session.delete(membership)
     session.flush()
     return person
+
+
+def is_last_owner(session: Session, membership: Membership) -> bool:
+    """Tell whether `membership` is its team's only owner, who must hand over before leaving."""
+    if not membership.is_owner:
+        return False
+    owners = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.team_id == membership.team_id, Membership.role == Role.OWNER)
+    )
+    return owners == 1
 
 
 def leave_team(session: Session, membership: Membership) -> None:

@@ -84,9 +84,9 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "team": current_team(),
         "me": membership,
         "members": services.list_members(db, current_team()),
+        "is_last_owner": services.is_last_owner(db, membership),
         "invite_form": forms.get("invite_form") or InviteForm(formdata=None),
         "role_form": RoleForm(formdata=None),
-        "confirm": ConfirmForm(formdata=None),
         "invite_url": forms.get("invite_url"),
         "invite_expires_at": forms.get("invite_expires_at"),
     }
@@ -146,30 +146,39 @@ def change_role(slug: str, membership_id: int) -> Response:
     return redirect(url_for("teams.members", slug=slug), 303)
 
 
-@bp.post("/t/<slug>/members/<int:membership_id>/remove")
-def remove_member(slug: str, membership_id: int) -> Response:
+@bp.route("/t/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
+def remove_member(slug: str, membership_id: int) -> str | Response:
+    """Ask to confirm removing a member (GET), then remove them (POST)."""
+    db = get_session()
     if ConfirmForm().validate_on_submit():
         try:
-            person = services.remove_member(get_session(), current_membership(), membership_id)
+            person = services.remove_member(db, current_membership(), membership_id)
         except ServiceError as error:
             flash(error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
         flash(f"{person.name} is no longer a member.", "info")
-    return redirect(url_for("teams.members", slug=slug), 303)
+        return redirect(url_for("teams.members", slug=slug), 303)
+    member = services.find_member_to_remove(db, current_membership(), membership_id)
+    return render_template("teams/remove.html", team=current_team(), member=member)
 
 
-@bp.post("/t/<slug>/leave")
-def leave(slug: str) -> Response:
+@bp.route("/t/<slug>/leave", methods=["GET", "POST"])
+def leave(slug: str) -> str | Response:
+    """Ask to confirm leaving the team (GET), then leave (POST); the last owner is told why not."""
+    db = get_session()
+    me = current_membership()
     if ConfirmForm().validate_on_submit():
         try:
-            services.leave_team(get_session(), current_membership())
+            services.leave_team(db, me)
         except ServiceError as error:
             flash(error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
         session.pop(LAST_TEAM_KEY, None)
         flash(f"You left {current_team().name}.", "info")
         return redirect(url_for("teams.list_teams"), 303)
-    return redirect(url_for("teams.members", slug=slug), 303)
+    return render_template(
+        "teams/leave.html", team=current_team(), is_last_owner=services.is_last_owner(db, me)
+    )
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
