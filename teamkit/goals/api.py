@@ -65,8 +65,8 @@ class GoalCreateSchema(Schema):
     pinned = fields.Boolean(
         load_default=False,
         metadata={
-            "description": "The team's north star: listed first and featured first in "
-            "digests, which leave at least one slot for the other goals."
+            "description": "The team's north star: listed first. Once digests are sent "
+            "(not yet), featured first in them, leaving one slot for the other goals."
         },
     )
     target_date = fields.Date(load_default=None, allow_none=True)

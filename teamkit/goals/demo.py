@@ -109,8 +109,14 @@ def seed_goals(session: Session, team: Team, people: list[Person]) -> None:
                 note=f"Week {week}: {'steady progress' if week % 2 else 'a slower week'}.",
                 at=first + timedelta(days=7 * week),
             )
+        # Reviews together, not digests: digests aren't sent yet, and the demo shouldn't
+        # show deliveries that can't happen.
         for week in range(0, len(demo.history), 2):
             record_reinforcement(
-                session, goal, Channel.EMAIL, at=first + timedelta(days=7 * week + 1)
+                session,
+                goal,
+                Channel.REVIEW,
+                at=first + timedelta(days=7 * week + 1),
+                by_person_id=owner.person_id,
             )
     session.flush()

@@ -35,9 +35,11 @@ CONFIDENCE_CHOICES = [
     SelectChoice("4", "4 · likely"),
     SelectChoice("5", "5 · sure"),
 ]
-#: What pinning promises in digests: the selector keeps at least one slot rotating.
+#: Digests are the next step: say what the settings will do, not that anything is sent.
+DIGESTS_NOT_YET = "Email and Slack digests are not sent yet."
+#: What pinning will promise in digests: the selector keeps at least one slot rotating.
 PINNED_IN_DIGESTS = (
-    "North-star goals are featured first, leaving at least one slot for the other goals; "
+    "north-star goals come first, leaving at least one slot for the other goals; "
     "with as many north stars as slots or more, they take turns."
 )
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in GoalStatus]
@@ -73,8 +75,8 @@ class GoalForm(FlaskForm):
         description=f"A short, catchy line to repeat, at most {SLOGAN_MAX} characters.",
     )
     is_pinned = BooleanField(
-        "North star: first on the home page, featured first in digests",
-        description=PINNED_IN_DIGESTS,
+        "North star: first on the home page",
+        description=f"{DIGESTS_NOT_YET} Once they are, {PINNED_IN_DIGESTS}",
     )
     owner_id = SelectField(
         "Owner", choices=[], validate_choice=True, invalid_choice_message=services.OWNER_MESSAGE
@@ -136,7 +138,9 @@ class GoalSettingsForm(FlaskForm):
     goals_per_digest = IntegerField(
         "Goals per digest",
         invalid_value_message=services.GOALS_PER_DIGEST_MESSAGE,
-        description=PINNED_IN_DIGESTS,
+        description=(
+            f"{DIGESTS_NOT_YET} Once they are, each features this many goals: {PINNED_IN_DIGESTS}"
+        ),
     )
 
 
