@@ -214,10 +214,13 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
     right_room = MARKER + 2 + GAP + _widest(right) + EDGE
     width = max(WIDTH, round(x_left + PLOT_MIN + right_room, 1))
     x_right = round(width - right_room, 1)
-    span = max((last_at - first_at).total_seconds(), 1.0)
+    span = (last_at - first_at).total_seconds()
 
     def x_of(at: datetime) -> float:
-        return round(x_left + (at - first_at).total_seconds() / span * (x_right - x_left), 1)
+        """Place `at` along the plot; the latest check-in always ends it, beside its label."""
+        if span <= 0:
+            return x_right
+        return round(x_right - (last_at - at).total_seconds() / span * (x_right - x_left), 1)
 
     parts = [
         f'<line x1="{x_left}" y1="{y_of(v)}" x2="{x_right}" y2="{y_of(v)}" stroke="{GRID}"/>'

@@ -104,3 +104,15 @@ def test_chart_stays_small_enough_to_read_on_a_phone(chart_of):
     sizes = {float(node.get("font-size", 0)) for node in chart.texts.values()}
     # A 320px-wide phone shows the chart at about 320 / width of its size: 10px text or more.
     assert min(sizes) * 320 / chart.width >= 10
+
+
+def test_latest_value_sits_beside_its_label_right_after_the_goal_is_set(
+    crew, login_as, client, add_goal
+):
+    goal_id = add_goal(
+        measure=Measure(start=800, target=200, unit="ms"), check_ins=[(100, 4, None)]
+    )
+    login_as(crew.member)
+    chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
+    [point] = chart.root.iter(f"{SVG}circle")
+    assert 0 < chart.box("now 100")[0] - float(point.get("cx", 0)) <= 20
