@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
 from teamkit.db import job_session, utcnow
-from teamkit.teams import services
+from teamkit.teams import invites, services
 from teamkit.teams.models import Invite, Membership, Role, Team
 
 INVITE_LINK = re.compile(r'<code class="token" id="invite-url">([^<]+)</code>')
@@ -42,7 +42,7 @@ def invite_token(app: Flask, team: Team, owner: Person) -> Callable[..., str]:
         with job_session(app) as db:
             actor = services.find_membership(db, team.slug, db.merge(owner))
             assert actor is not None
-            _invite, token = services.create_invite(
+            _invite, token = invites.create_invite(
                 db, actor, role, secret_key=app.secret_key or "", ttl=timedelta(hours=168)
             )
         return token
@@ -254,7 +254,7 @@ def test_an_invite_signed_with_another_key_answers_404(
 ) -> None:
     from itsdangerous import URLSafeSerializer
 
-    forged = URLSafeSerializer("not-our-key", salt=services.INVITE_SALT).dumps("nonce")
+    forged = URLSafeSerializer("not-our-key", salt=invites.INVITE_SALT).dumps("nonce")
     assert login_as(make.person()).client.get(f"/invites/{forged}").status_code == 404
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
-from teamkit.teams import services
+from teamkit.teams import invites, services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
 from teamkit.teams.settings import invite_key, invite_ttl
@@ -160,7 +160,7 @@ def remove_member(slug: str, membership_id: int) -> None:
 @blp.response(201, InviteSchema)
 def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
     """Create a single-use invite link (owners: any role; facilitators: members)."""
-    invite, token = services.create_invite(
+    invite, token = invites.create_invite(
         get_session(),
         current_membership(),
         services.parse_role(data["role"]),
@@ -179,5 +179,5 @@ def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.response(201, AcceptedSchema)
 def accept_invite(token: str) -> dict[str, Any]:
     """Join a team with an invite token."""
-    membership = services.accept_invite(get_session(), token, g.person, secret_key=invite_key())
+    membership = invites.accept_invite(get_session(), token, g.person, secret_key=invite_key())
     return {"team": _team_out(membership.team, membership.role), "member": membership}

@@ -1,5 +1,8 @@
 """Team, member and invite forms."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
@@ -8,7 +11,13 @@ from teamkit.forms import required
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
 from teamkit.teams.services import SLUG_LABEL
 
-ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
+
+def role_choice(role: Role) -> SelectChoice:
+    """Return the menu entry of `role`."""
+    return SelectChoice(role.value, role.value.capitalize())
+
+
+ROLE_CHOICES = [role_choice(role) for role in Role]
 
 
 class TeamForm(FlaskForm):
@@ -28,6 +37,16 @@ class RoleForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
+    """Choose the role of a new invite among the roles the inviter may give."""
+
+    # The service decides what a role allows; the menu only leaves out what it would refuse.
     role = SelectField(
-        "Join as", choices=ROLE_CHOICES[::-1], default="member", validators=[DataRequired()]
+        "Join as",
+        default="member",
+        validate_choice=False,
+        validators=[DataRequired("Choose the role to invite as.")],
     )
+
+    def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [role_choice(role) for role in roles]

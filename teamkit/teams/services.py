@@ -1,21 +1,17 @@
-"""Create teams, manage members and roles, invite and join."""
+"""Create teams, manage members and roles (invites are in `invites.py`)."""
 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from teamkit.auth.models import Person
-from teamkit.db import utcnow
-from teamkit.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, parse_choice
-from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
+from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound, parse_choice
+from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN = 2
@@ -23,7 +19,6 @@ SLUG_MIN = 2
 RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", "signup"})
 #: What the slug is called where people see it (the form's label).
 SLUG_LABEL = "URL name"
-INVITE_SALT = "teamkit.invite"
 
 
 def check_team_name(name: str) -> str:
@@ -234,70 +229,3 @@ def leave_team(session: Session, membership: Membership) -> None:
     _keep_an_owner(session, membership, "leaving")
     session.delete(membership)
     session.flush()
-
-
-def _serializer(secret_key: str | bytes) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=INVITE_SALT)
-
-
-def create_invite(
-    session: Session,
-    actor: Membership,
-    role: Role,
-    *,
-    secret_key: str | bytes,
-    ttl: timedelta,
-) -> tuple[Invite, str]:
-    """Create an invite link's token; owners invite any role, facilitators invite members."""
-    if not actor.can_facilitate:
-        raise Forbidden("Only owners and facilitators can invite people.")
-    if role is not Role.MEMBER and not actor.is_owner:
-        raise Forbidden("Only an owner can invite someone as owner or facilitator.")
-    invite = Invite(
-        team=actor.team,
-        nonce=secrets.token_urlsafe(24),
-        role=role,
-        created_by_id=actor.person_id,
-        expires_at=utcnow() + ttl,
-    )
-    session.add(invite)
-    session.flush()
-    return invite, _serializer(secret_key).dumps(invite.nonce)
-
-
-def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
-    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
-    try:
-        nonce = _serializer(secret_key).loads(token)
-    except BadSignature:
-        raise NotFound("This invite link is not valid. Ask for a new one.") from None
-    invite = session.scalar(
-        select(Invite).where(Invite.nonce == nonce).options(joinedload(Invite.team))
-    )
-    if invite is None:
-        raise NotFound("This invite link is not valid. Ask for a new one.")
-    if invite.used_at is not None:
-        raise Gone("This invite link has been used already. Ask for a new one.")
-    if invite.expires_at <= utcnow():
-        raise Gone("This invite link has expired. Ask for a new one.")
-    return invite
-
-
-def accept_invite(
-    session: Session, token: str, person: Person, *, secret_key: str | bytes
-) -> Membership:
-    """Join the invite's team; the invite is spent even if two people race for it."""
-    invite = find_invite(session, token, secret_key=secret_key)
-    already = find_membership(session, invite.team.slug, person)
-    if already is not None:
-        raise Conflict(f"You are already a member of {invite.team.name}.")
-    now: datetime = utcnow()
-    spent = session.execute(
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by_id=person.id)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise Gone("This invite link has been used already. Ask for a new one.")
-    return add_member(session, invite.team, person, invite.role)

@@ -20,7 +20,7 @@ from teamkit.auth.forms import ConfirmForm
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.forms import show_service_error
-from teamkit.teams import services
+from teamkit.teams import invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.home import home_sections
@@ -77,6 +77,12 @@ def home(slug: str) -> str:
     return render_template("teams/home.html", team=current_team(), sections=sections)
 
 
+def _invite_form(*, submitted: bool = False) -> InviteForm:
+    """Return the invite form, offering only the roles this person may invite with."""
+    roles = invites.invitable_roles(current_membership())
+    return InviteForm(roles=roles) if submitted else InviteForm(formdata=None, roles=roles)
+
+
 def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
     db = get_session()
     membership = current_membership()
@@ -85,7 +91,7 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "me": membership,
         "members": services.list_members(db, current_team()),
         "is_last_owner": services.is_last_owner(db, membership),
-        "invite_form": forms.get("invite_form") or InviteForm(formdata=None),
+        "invite_form": forms.get("invite_form") or _invite_form(),
         "role_form": RoleForm(formdata=None),
         "invite_url": forms.get("invite_url"),
         "invite_expires_at": forms.get("invite_expires_at"),
@@ -106,10 +112,10 @@ def members(slug: str) -> tuple[str, int]:
 
 @bp.post("/t/<slug>/invites")
 def create_invite(slug: str) -> Response | tuple[str, int]:
-    form = InviteForm()
+    form = _invite_form(submitted=True)
     if form.validate_on_submit():
         try:
-            invite, token = services.create_invite(
+            invite, token = invites.create_invite(
                 get_session(),
                 current_membership(),
                 services.parse_role(form.role.data or ""),
@@ -186,7 +192,7 @@ def invite(token: str) -> str | Response | tuple[str, int]:
     db = get_session()
     key = invite_key()
     try:
-        found = services.find_invite(db, token, secret_key=key)
+        found = invites.find_invite(db, token, secret_key=key)
     except ServiceError as error:
         return render_template("teams/invite.html", error=error, invite=None), error.status
     if not current_user.is_authenticated:
@@ -194,7 +200,7 @@ def invite(token: str) -> str | Response | tuple[str, int]:
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            membership = services.accept_invite(db, token, current_user, secret_key=key)
+            membership = invites.accept_invite(db, token, current_user, secret_key=key)
         except ServiceError as error:
             return render_template("teams/invite.html", error=error, invite=None), error.status
         flash(f"Welcome to {membership.team.name}!", "success")

@@ -1,0 +1,117 @@
+"""Invite links: create one, join a team with one.
+
+The database keeps an invite's random nonce; the link carries it signed with the app's key.
+The link is shown once, when the invite is created, and never rebuilt from the nonce.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.auth.models import Person
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, Forbidden, Gone, NotFound
+from teamkit.teams.models import Invite, Membership, Role
+from teamkit.teams.services import add_member, find_membership
+
+INVITE_SALT = "teamkit.invite"
+#: Every role an invite can give, in the order a menu offers them.
+INVITE_ROLES = (Role.MEMBER, Role.FACILITATOR, Role.OWNER)
+
+NOT_VALID = "This invite link is not valid. Ask for a new one."
+USED = "This invite link has been used already. Ask for a new one."
+EXPIRED = "This invite link has expired. Ask for a new one."
+
+
+def invitable_roles(actor: Membership) -> list[Role]:
+    """Return the roles `actor` may invite with: owners any, facilitators members, members none."""
+    if actor.is_owner:
+        return list(INVITE_ROLES)
+    if actor.can_facilitate:
+        return [Role.MEMBER]
+    return []
+
+
+def _require_inviter(actor: Membership, what: str) -> None:
+    if not actor.can_facilitate:
+        raise Forbidden(f"Only owners and facilitators can {what}.")
+
+
+def _serializer(secret_key: str | bytes) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=INVITE_SALT)
+
+
+def create_invite(
+    session: Session,
+    actor: Membership,
+    role: Role,
+    *,
+    secret_key: str | bytes,
+    ttl: timedelta,
+) -> tuple[Invite, str]:
+    """Create an invite link's token; owners invite any role, facilitators invite members."""
+    _require_inviter(actor, "invite people")
+    if role not in invitable_roles(actor):
+        raise Forbidden("Only an owner can invite someone as owner or facilitator.")
+    invite = Invite(
+        team=actor.team,
+        nonce=secrets.token_urlsafe(24),
+        role=role,
+        created_by_id=actor.person_id,
+        expires_at=utcnow() + ttl,
+    )
+    session.add(invite)
+    session.flush()
+    return invite, _serializer(secret_key).dumps(invite.nonce)
+
+
+def _unusable(invite: Invite, now: datetime) -> Gone | None:
+    """Return why `invite` can no longer be used, or None if it can."""
+    if invite.used_at is not None:
+        return Gone(USED)
+    if invite.expires_at <= now:
+        return Gone(EXPIRED)
+    return None
+
+
+def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
+    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
+    try:
+        nonce = _serializer(secret_key).loads(token)
+    except BadSignature:
+        raise NotFound(NOT_VALID) from None
+    invite = session.scalar(
+        select(Invite).where(Invite.nonce == nonce).options(joinedload(Invite.team))
+    )
+    if invite is None:
+        raise NotFound(NOT_VALID)
+    gone = _unusable(invite, utcnow())
+    if gone is not None:
+        raise gone
+    return invite
+
+
+def accept_invite(
+    session: Session, token: str, person: Person, *, secret_key: str | bytes
+) -> Membership:
+    """Join the invite's team; the invite is spent even if two people race for it."""
+    invite = find_invite(session, token, secret_key=secret_key)
+    already = find_membership(session, invite.team.slug, person)
+    if already is not None:
+        raise Conflict(f"You are already a member of {invite.team.name}.")
+    now: datetime = utcnow()
+    spent = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by_id=person.id)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(invite)
+        raise _unusable(invite, now) or Gone(USED)
+    return add_member(session, invite.team, person, invite.role)
