@@ -6,18 +6,23 @@ and a target member; the founder keeps the team owned whatever the actor does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from clients import Api, Portal
+from flask import Flask
 from pages import flashes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
-from teamkit.teams.models import Membership, Role, Team
+from teamkit.db import job_session
+from teamkit.teams import invites, services
+from teamkit.teams.models import Invite, Membership, Role, Team
 
 OWNER, FACILITATOR, MEMBER = Role.OWNER, Role.FACILITATOR, Role.MEMBER
 
@@ -26,6 +31,10 @@ PORTAL_MATRIX: dict[str, set[Role]] = {
     "invite a member": {OWNER, FACILITATOR},
     "invite a facilitator": {OWNER},
     "invite an owner": {OWNER},
+    "see the open invites": {OWNER, FACILITATOR},
+    "revoke a member invite": {OWNER, FACILITATOR},
+    "revoke a facilitator invite": {OWNER},
+    "revoke an owner invite": {OWNER},
     "change a role": {OWNER},
     "open the page to remove a member": {OWNER},
     "remove a member": {OWNER},
@@ -39,6 +48,10 @@ API_MATRIX: dict[str, set[Role]] = {
     "invite a member": {OWNER, FACILITATOR},
     "invite a facilitator": {OWNER},
     "invite an owner": {OWNER},
+    "see the open invites": {OWNER, FACILITATOR},
+    "revoke a member invite": {OWNER, FACILITATOR},
+    "revoke a facilitator invite": {OWNER},
+    "revoke an owner invite": {OWNER},
     "view members": {OWNER, FACILITATOR, MEMBER},
     "view the team": {OWNER, FACILITATOR, MEMBER},
 }
@@ -56,10 +69,26 @@ def cases(matrix: dict[str, set[Role]]) -> list[Any]:
 class Crew:
     """A team with its founder, the actor and a target member."""
 
+    app: Flask
     team: Team
+    founder: Person
     actor: Person
     target: Person
     session: Session
+
+    def invite_from_founder(self, role: Role) -> int:
+        """Create an open invite to join as `role`, from the founder; return its id."""
+        with job_session(self.app) as db:
+            founder = services.find_membership(db, self.team.slug, db.get(Person, self.founder.id))
+            assert founder is not None
+            invite, _token = invites.create_invite(
+                db, founder, role, secret_key="any key", ttl=timedelta(hours=1)
+            )
+            return invite.id
+
+    def is_revoked(self, invite_id: int) -> bool:
+        revoked_at = self.session.scalar(select(Invite.revoked_at).where(Invite.id == invite_id))
+        return revoked_at is not None
 
     def role_of(self, person: Person) -> Role | None:
         return self.session.scalar(
@@ -79,11 +108,19 @@ class Crew:
 
 
 @pytest.fixture
-def crew(make: Any, session: Session, request: pytest.FixtureRequest) -> Crew:
-    team = make.team(make.person(name="Founder"), slug="core", name="Core team")
+def crew(app: Flask, make: Any, session: Session, request: pytest.FixtureRequest) -> Crew:
+    founder = make.person(name="Founder")
+    team = make.team(founder, slug="core", name="Core team")
     actor = make.member(team, make.person(name="Actor"), role=request.param)
     target = make.member(team, make.person(name="Target"), role=MEMBER)
-    return Crew(team, actor, target, session)
+    return Crew(app, team, founder, actor, target, session)
+
+
+def invite_role(action: str) -> Role:
+    """Return the role named in an action such as "revoke an owner invite"."""
+    found = re.search(r"(owner|facilitator|member) invite", action)
+    assert found is not None, action
+    return Role(found.group(1))
 
 
 def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
@@ -92,6 +129,14 @@ def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
         role = action.rsplit(" ", 1)[1]
         response = portal.post("/t/core/invites", {"role": role}, follow_redirects=True)
         return response.status_code == 200 and 'id="invite-url"' in response.text
+    if action == "see the open invites":
+        crew.invite_from_founder(MEMBER)
+        page = portal.client.get("/t/core/members").text
+        return "Open invites" in page and "Founder" in page
+    if action.startswith("revoke"):
+        invite_id = crew.invite_from_founder(invite_role(action))
+        portal.post(f"/t/core/invites/{invite_id}/revoke")
+        return crew.is_revoked(invite_id)
     if action == "change a role":
         portal.post(
             f"/t/core/members/{crew.membership_id(crew.target)}/role", {"role": "facilitator"}
@@ -131,6 +176,14 @@ def api_action(action: str, api: Api, crew: Crew) -> int:
     if action.startswith("invite"):
         role = action.rsplit(" ", 1)[1]
         return int(api.post("/api/v1/teams/core/invites", json={"role": role}).status_code)
+    if action == "see the open invites":
+        crew.invite_from_founder(MEMBER)
+        return int(api.get("/api/v1/teams/core/invites").status_code)
+    if action.startswith("revoke"):
+        invite_id = crew.invite_from_founder(invite_role(action))
+        status = api.delete(f"/api/v1/teams/core/invites/{invite_id}").status_code
+        assert crew.is_revoked(invite_id) is (status == 204)
+        return int(status)
     if action == "view members":
         return int(api.get("/api/v1/teams/core/members").status_code)
     if action == "view the team":

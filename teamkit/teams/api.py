@@ -67,10 +67,28 @@ class InviteCreateSchema(Schema):
 
 
 class InviteSchema(Schema):
+    id = fields.Integer(metadata={"description": "For DELETE /teams/{slug}/invites/{id}."})
     url = fields.String(metadata={"description": "Link to open in a browser to join."})
     token = fields.String(metadata={"description": "For POST /invites/{token}/accept."})
     role = fields.String()
     expires_at = fields.DateTime()
+
+
+class OpenInviteSchema(Schema):
+    id = fields.Integer(dump_only=True, metadata={"description": "For DELETE …/invites/{id}."})
+    role = fields.String(dump_only=True, metadata={"description": "Role the invited person gets."})
+    created_by = fields.Nested(
+        MemberPersonSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Who created it; null once their account is deleted."},
+    )
+    created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+
+
+class OpenInvitePageSchema(PageSchema):
+    items = fields.List(fields.Nested(OpenInviteSchema), required=True)
 
 
 class AcceptedSchema(Schema):
@@ -168,11 +186,30 @@ def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
         ttl=invite_ttl(),
     )
     return {
+        "id": invite.id,
         "url": external_url("teams.invite", token=token),
         "token": token,
         "role": invite.role.value,
         "expires_at": invite.expires_at,
     }
+
+
+@blp.get("/teams/<slug>/invites")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, OpenInvitePageSchema)
+def list_invites(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List the open invites (unused, not revoked, not expired), newest first.
+
+    Owners and facilitators only. Each invite's link is shown once, when it is created.
+    """
+    return paginate(get_session(), invites.open_invites_statement(current_membership()), args)
+
+
+@blp.delete("/teams/<slug>/invites/<int:invite_id>")
+@blp.response(204)
+def revoke_invite(slug: str, invite_id: int) -> None:
+    """Revoke an unused invite: its link then answers 410 (owners: any; facilitators: members)."""
+    invites.revoke_invite(get_session(), current_membership(), invite_id)
 
 
 @blp.post("/invites/<token>/accept")

@@ -1,4 +1,4 @@
-"""Invite links: create one, join a team with one.
+"""Invite links: create one, list the open ones, revoke one, join a team with one.
 
 The database keeps an invite's random nonce; the link carries it signed with the app's key.
 The link is shown once, when the invite is created, and never rebuilt from the nonce.
@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.auth.models import Person
@@ -25,6 +25,7 @@ INVITE_ROLES = (Role.MEMBER, Role.FACILITATOR, Role.OWNER)
 
 NOT_VALID = "This invite link is not valid. Ask for a new one."
 USED = "This invite link has been used already. Ask for a new one."
+REVOKED = "This invite link has been revoked. Ask for a new one."
 EXPIRED = "This invite link has expired. Ask for a new one."
 
 
@@ -70,10 +71,63 @@ def create_invite(
     return invite, _serializer(secret_key).dumps(invite.nonce)
 
 
+def open_invites_statement(actor: Membership) -> Select[Invite]:
+    """Return the query of the team's unused, unrevoked, unexpired invites, newest first.
+
+    Only those who may invite may see them: owners and facilitators.
+    """
+    _require_inviter(actor, "see the open invites")
+    return (
+        select(Invite)
+        .where(
+            Invite.team_id == actor.team_id,
+            Invite.used_at.is_(None),
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > utcnow(),
+        )
+        .options(joinedload(Invite.created_by))
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+    )
+
+
+def list_open_invites(session: Session, actor: Membership) -> list[Invite]:
+    """Return the team's open invites, newest first (owners and facilitators only)."""
+    return list(session.scalars(open_invites_statement(actor)))
+
+
+def revoke_invite(session: Session, actor: Membership, invite_id: int) -> Invite:
+    """Revoke an unused invite so its link stops working; revoking twice changes nothing.
+
+    The same people may revoke an invite as may create it: owners any, facilitators those
+    to join as member.
+    """
+    _require_inviter(actor, "revoke invites")
+    invite = session.get(Invite, invite_id)
+    if invite is None or invite.team_id != actor.team_id:
+        raise NotFound("No such invite in this team.")
+    if invite.role not in invitable_roles(actor):
+        raise Forbidden("Only an owner can revoke an invite to join as owner or facilitator.")
+    if invite.revoked_at is not None:
+        return invite
+    # Conditional, like accept_invite's: of a revoke and a join at once, only one wins.
+    revoked = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(invite)
+    if revoked.rowcount != 1 and invite.used_at is not None:  # type: ignore[attr-defined]
+        raise Conflict("This invite has been used already, so it can't be revoked.")
+    return invite
+
+
 def _unusable(invite: Invite, now: datetime) -> Gone | None:
     """Return why `invite` can no longer be used, or None if it can."""
     if invite.used_at is not None:
         return Gone(USED)
+    if invite.revoked_at is not None:
+        return Gone(REVOKED)
     if invite.expires_at <= now:
         return Gone(EXPIRED)
     return None
@@ -107,7 +161,7 @@ def accept_invite(
     now: datetime = utcnow()
     spent = session.execute(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
         .values(used_at=now, used_by_id=person.id)
         .execution_options(synchronize_session=False)
     )

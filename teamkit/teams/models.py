@@ -86,5 +86,8 @@ class Invite(Base):
     #: Set when someone joined with it; an invite works once.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    #: Set when someone who may invite withdrew it unused; the link then stops working.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team] = relationship()
+    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])

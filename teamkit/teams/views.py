@@ -86,12 +86,15 @@ def _invite_form(*, submitted: bool = False) -> InviteForm:
 def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
     db = get_session()
     membership = current_membership()
+    invitable = invites.invitable_roles(membership)
     context = {
         "team": current_team(),
         "me": membership,
         "members": services.list_members(db, current_team()),
         "is_last_owner": services.is_last_owner(db, membership),
         "invite_form": forms.get("invite_form") or _invite_form(),
+        "open_invites": invites.list_open_invites(db, membership) if invitable else [],
+        "invitable_roles": invitable,
         "role_form": RoleForm(formdata=None),
         "invite_url": forms.get("invite_url"),
         "invite_expires_at": forms.get("invite_expires_at"),
@@ -132,6 +135,21 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
         }
         return redirect(url_for("teams.members", slug=slug), 303)
     return _members_page(422, invite_form=form)
+
+
+@bp.post("/t/<slug>/invites/<int:invite_id>/revoke")
+def revoke_invite(slug: str, invite_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        try:
+            invite = invites.revoke_invite(get_session(), current_membership(), invite_id)
+        except ServiceError as error:
+            flash(error.detail, "error")
+            return redirect(url_for("teams.members", slug=slug), 303)
+        flash(
+            f"The invite to join as {invite.role.value} is revoked: its link no longer works.",
+            "info",
+        )
+    return redirect(url_for("teams.members", slug=slug), 303)
 
 
 @bp.post("/t/<slug>/members/<int:membership_id>/role")

@@ -64,3 +64,36 @@ def test_team_switcher_lists_every_team_of_the_person(page):
     page.locator(".switcher summary").click()
     page.get_by_role("link", name="Platform").click()
     assert page.url.endswith("/t/platform/")
+
+
+def test_owner_revokes_an_open_invite_and_removes_a_member_after_confirming(
+    page, browser, live_server
+):
+    sign_up(page, "Ada Lovelace", "ada@example.com")
+    page.get_by_label("Team name").fill("Platform")
+    page.get_by_label("URL name").fill("Platform")
+    page.get_by_role("button", name="Create team").click()
+    page.get_by_role("navigation").get_by_role("link", name="Members").click()
+    page.get_by_role("button", name="Create invite link").click()
+    invite_url = page.locator("#invite-url").inner_text()
+
+    other = browser.new_context(base_url=live_server).new_page()
+    sign_up(other, "Grace Hopper", "grace@example.com")
+    other.goto(invite_url)
+    other.get_by_role("button", name="Join Platform").click()
+    expect(other.get_by_text("Welcome to Platform!")).to_be_visible()
+
+    page.reload()
+    page.get_by_label("Join as").select_option("facilitator")
+    page.get_by_role("button", name="Create invite link").click()
+    open_invites = page.locator("section", has=page.get_by_role("heading", name="Open invites"))
+    expect(open_invites.get_by_role("row")).to_have_count(2)  # the header and one invite
+    open_invites.get_by_role("button", name=re.compile("^Revoke")).click()
+    expect(page.get_by_text("No open invites")).to_be_visible()
+
+    row = page.get_by_role("row").filter(has_text="Grace Hopper")
+    row.get_by_role("link", name=re.compile("^Remove")).click()
+    expect(page.get_by_role("heading", name="Remove Grace Hopper from Platform?")).to_be_visible()
+    page.get_by_role("button", name="Remove Grace Hopper").click()
+    expect(page.get_by_text("Grace Hopper is no longer a member.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Grace Hopper")).to_have_count(0)
