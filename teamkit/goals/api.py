@@ -24,10 +24,13 @@ from teamkit.goals.models import (
 )
 from teamkit.goals.summaries import GoalSummary, summarize
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.urls import MAX_ID
 
 blp = Blueprint("goals_api", __name__, description="Goals, check-ins and reinforcements.")
 
 STATUSES = [status.value for status in GoalStatus]
+#: A membership id: a row id, so never past what the database's `integer` holds.
+MEMBERSHIP_ID = validate.Range(min=1, max=MAX_ID)
 
 
 def _number(**kwargs: Any) -> fields.Float:
@@ -74,6 +77,7 @@ class GoalCreateSchema(Schema):
     owner_id = fields.Integer(
         load_default=None,
         allow_none=True,
+        validate=MEMBERSHIP_ID,
         metadata={"description": "Membership id of the owner (see /members)."},
     )
 
@@ -87,7 +91,11 @@ class GoalUpdateSchema(Schema):
     measure = fields.Nested(
         MeasureInSchema, allow_none=True, metadata={"description": "null removes the measure."}
     )
-    owner_id = fields.Integer(allow_none=True)
+    owner_id = fields.Integer(
+        allow_none=True,
+        validate=MEMBERSHIP_ID,
+        metadata={"description": "Membership id of the owner (see /members); null for none."},
+    )
     status = fields.String(validate=validate.OneOf(STATUSES))
     archived = fields.Boolean(metadata={"description": "Archive (true) or bring back (false)."})
 

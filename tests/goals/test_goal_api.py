@@ -264,3 +264,21 @@ def test_achieved_goal_takes_no_check_in_or_review_through_the_api(crew, api_as,
 def test_goal_past_its_target_date_is_overdue_in_the_api(crew, api_as, add_goal):
     goal_id = add_goal(target_date=date.today() - timedelta(days=2))
     assert api_as(crew.member).get(f"{GOALS}/{goal_id}").json["is_overdue"] is True
+
+
+@pytest.mark.parametrize("owner_id", [0, -1, 2**31, 10**30])
+def test_an_owner_id_past_any_row_is_a_422_naming_it_when_creating(crew, api_as, rows, owner_id):
+    response = api_as(crew.owner).post(GOALS, json={"title": "T", "why": "W", "owner_id": owner_id})
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert _fields(response) == {"owner_id"}
+    assert rows(Goal) == 0
+
+
+@pytest.mark.parametrize("owner_id", [0, 2**31, 10**30])
+def test_an_owner_id_past_any_row_is_a_422_naming_it_when_editing(crew, api_as, add_goal, owner_id):
+    goal_id = add_goal()
+    api = api_as(crew.owner)
+    response = api.patch(f"{GOALS}/{goal_id}", json={"owner_id": owner_id, "title": "Changed"})
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert _fields(response) == {"owner_id"}
+    assert api.get(f"{GOALS}/{goal_id}").json["title"] == "Answer every customer within a day"
