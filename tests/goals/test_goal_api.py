@@ -137,11 +137,15 @@ def test_another_teams_goal_is_404_everywhere(crew, make, api_as, add_goal, rows
         assert api.get(path).status_code == 404
     assert api.patch(f"{GOALS}/{other_id}", json={"title": "Hijacked"}).status_code == 404
     assert api.post(f"{GOALS}/{other_id}/checkins", json={"confidence": 3}).status_code == 404
+    # The PATCH through the wrong team changed nothing: its own team still sees its title.
+    own = api.get(f"/api/v1/teams/second/goals/{other_id}")
+    assert own.status_code == 200 and own.json["title"] == "Their goal"
     # And a person outside the team gets 404 for the team's goals themselves.
     outsider = api_as(stranger)
     assert outsider.get(GOALS).status_code == 404
     assert outsider.get(f"{GOALS}/{goal_id}").status_code == 404
     assert outsider.patch(f"{GOALS}/{goal_id}", json={"title": "Hijacked"}).status_code == 404
+    assert api.get(f"{GOALS}/{goal_id}").json["title"] == "Answer every customer within a day"
     assert rows(CheckIn) == 0
 
 
