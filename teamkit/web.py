@@ -109,7 +109,7 @@ def register_error_pages(app: Flask) -> None:
     def _service_error(error: ServiceError) -> Any:
         if is_api_request():
             errors = [{"field": k, "message": v} for k, v in error.errors.items()]
-            return problem(error.status, error.detail, title=error.title, errors=errors)
+            return problem(error.status, error.detail, errors=errors)
         template = (
             f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
         )

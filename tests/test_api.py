@@ -520,3 +520,15 @@ def test_a_real_422_answer_has_exactly_the_documented_problem_shape(
     assert isinstance(body["status"], int)
     item = openapi["components"]["schemas"]["FieldError"]
     assert all(set(error) == set(item["properties"]) for error in body["errors"])
+
+
+def test_every_problem_with_the_same_status_has_the_same_title(api: Api) -> None:
+    """RFC 9457: an "about:blank" problem's title is its status's name; the detail varies."""
+    from_schema = assert_problem(api.post("/api/v1/teams", json={"name": ""}), 422)
+    from_service = assert_problem(
+        api.post("/api/v1/teams", json={"name": "Team", "slug": "-bad-"}), 422
+    )
+    assert from_schema["title"] == from_service["title"] == "Unprocessable Content"
+    not_found_routes = assert_problem(api.get("/api/v1/nothing-here"), 404)
+    not_found_rows = assert_problem(api.get("/api/v1/teams/nobody"), 404)
+    assert not_found_routes["title"] == not_found_rows["title"] == "Not Found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, json
@@ -26,20 +27,25 @@ DETAILS = {
 }
 
 
+#: RFC 9110's names, where Python's HTTPStatus still has the older ones.
+TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
 def problem(
     status: int,
     detail: str | None = None,
     *,
-    title: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Return a problem+json response."""
-    from http import HTTPStatus
+    """Return a problem+json response.
 
+    Its type is "about:blank", so its title is the status's name, the same for every
+    problem with that status (RFC 9457); what went wrong is in `detail`.
+    """
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": TITLES.get(status) or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail or DETAILS.get(status, HTTPStatus(status).phrase),
     }
