@@ -17,10 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
+from teamkit.goals import goal_timing
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.teams.models import Team
 
@@ -110,3 +112,16 @@ def select_goals_to_resurface(
     pinned_slots = min(len(pinned), slots - 1 if rotating else slots)
     featured_pinned = sorted(pinned[:pinned_slots], key=lambda g: (g.position, g.id))
     return featured_pinned + rotating[: slots - pinned_slots]
+
+
+def goals_to_feature(
+    session: Session, team: Team, now: datetime | None = None, *, app: Flask | None = None
+) -> list[Goal]:
+    """Return the goals a digest of `team` features now, by the app's TEAMKIT_GOAL_* settings.
+
+    What the digests call: the selector itself reads no settings, so it is tested with any.
+    """
+    timing = goal_timing(app)
+    return select_goals_to_resurface(
+        session, team, now, stale_days=timing.stale_days, near_days=timing.near_days
+    )
