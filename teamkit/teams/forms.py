@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired
+from wtforms import Field, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, StopValidation
 
+from teamkit.errors import InvalidInput
 from teamkit.forms import required
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
-from teamkit.teams.services import SLUG_LABEL
+from teamkit.teams.services import SLUG_LABEL, check_slug
 
 
 def role_choice(role: Role) -> SelectChoice:
@@ -30,6 +31,14 @@ class TeamForm(FlaskForm):
         validators=required("Choose a URL name, e.g. platform-team.", SLUG_MAX),
         description="Lower-case letters, digits and hyphens: /t/<url-name>/",
     )
+
+    def validate_slug(self, field: Field) -> None:
+        # The service's own check, so a bad URL name shows beside an empty team name
+        # in the same round, not after it.
+        try:
+            check_slug(field.data or "")
+        except InvalidInput as error:
+            raise StopValidation(error.errors["slug"]) from None
 
 
 class RoleForm(FlaskForm):
