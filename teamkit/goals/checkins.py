@@ -5,6 +5,8 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +89,45 @@ def check_ins_statement(goal: Goal) -> Select[Any]:
     )
 
 
-def recent_check_ins(session: Session, goal: Goal, limit: int) -> list[CheckIn]:
-    """Return a goal's `limit` latest check-ins, oldest first (the order of a chart)."""
-    return list(session.scalars(check_ins_statement(goal).limit(limit)))[::-1]
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a goal's check-ins: page 1 holds the latest ones, page 2 those before."""
+
+    #: The page's check-ins, oldest first (the order of a chart).
+    check_ins: list[CheckIn]
+    #: Which page this is, 1 to `count`.
+    number: int
+    #: How many pages the goal's check-ins fill (at least 1).
+    count: int
+    #: How many check-ins the goal has in all.
+    total: int
+    #: How many newer check-ins come before this page (on the pages before it).
+    newer: int
+
+    @property
+    def is_complete(self) -> bool:
+        """Tell whether this page holds every check-in of the goal."""
+        return self.count == 1
+
+    @property
+    def has_older(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def has_newer(self) -> bool:
+        return self.number > 1
+
+
+def history_page(
+    session: Session, goal: Goal, *, total: int, page: int | None, per_page: int
+) -> HistoryPage:
+    """Return page `page` of a goal's `total` check-ins, `per_page` a page, latest page first.
+
+    A missing or out-of-range `page` gives the nearest page there is, so a link from before
+    a deletion still shows something. One query, whatever the number of check-ins.
+    """
+    count = max(1, math.ceil(total / per_page))
+    number = min(max(page or 1, 1), count)
+    newer = (number - 1) * per_page
+    rows = session.scalars(check_ins_statement(goal).offset(newer).limit(per_page))
+    return HistoryPage(list(rows)[::-1], number, count, total, newer)

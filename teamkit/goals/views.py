@@ -25,8 +25,8 @@ from teamkit.teams.services import list_members
 
 bp = Blueprint("goals", __name__)
 
-#: Check-ins a goal page lists and charts (the latest ones).
-HISTORY_LIMIT = 100
+#: Check-ins a page of a goal's history lists and charts; the first page has the latest.
+CHECK_INS_PER_PAGE = 100
 #: Reinforcements a goal page lists (the latest ones).
 REMINDERS_SHOWN = 5
 
@@ -154,18 +154,27 @@ def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
 def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None) -> Any:
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    check_ins = checkins.recent_check_ins(db, goal, HISTORY_LIMIT)
+    stale_days = goal_timing().stale_days
+    summary = summarize(db, [goal], stale_days=stale_days)[0]
+    history = checkins.history_page(
+        db,
+        goal,
+        total=summary.stats.check_in_count,
+        page=request.args.get("page", type=int),
+        per_page=CHECK_INS_PER_PAGE,
+    )
     reminders = list(
         db.scalars(reinforcements.reinforcements_statement(goal).limit(REMINDERS_SHOWN))
     )
-    stale_days = goal_timing().stale_days
     return render_template(
         "goals/goal.html",
         team=current_team(),
         me=current_membership(),
-        summary=summarize(db, [goal], stale_days=stale_days)[0],
-        check_ins=check_ins,
-        chart=progress_chart(goal, check_ins),
+        summary=summary,
+        history=history,
+        check_ins=history.check_ins,
+        # The chart ends at "now": only the latest page has it; older pages are a table.
+        chart=None if history.has_newer else progress_chart(goal, history.check_ins),
         reminders=reminders,
         form=form or CheckInForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
