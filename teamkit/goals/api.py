@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
+from teamkit.errors import Conflict
 from teamkit.goals import checkins, goal_timing, reinforcements, services
 from teamkit.goals.models import (
     CONFIDENCE_MAX,
@@ -103,6 +104,30 @@ class GoalUpdateSchema(Schema):
 class OwnerSchema(Schema):
     id = fields.Integer(metadata={"description": "Membership id."})
     name = fields.String()
+
+
+class MoveSchema(Schema):
+    direction = fields.String(
+        required=True,
+        validate=validate.OneOf(services.DIRECTIONS),
+        metadata={
+            "description": "Swap places with the goal before (up) or after (down) it, among "
+            "the goals in use that are pinned alike."
+        },
+    )
+
+
+class GoalSettingsSchema(Schema):
+    goals_per_digest = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(services.GOALS_PER_DIGEST_MIN, services.GOALS_PER_DIGEST_MAX),
+        metadata={
+            "description": "How many goals each digest will feature, "
+            f"{services.GOALS_PER_DIGEST_MIN} to {services.GOALS_PER_DIGEST_MAX}. "
+            "Digests are not sent yet."
+        },
+    )
 
 
 class GoalSchema(Schema):
@@ -285,6 +310,51 @@ def update_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]
         changes["measure"] = _measure(changes["measure"])
     services.update_goal(db, current_membership(), goal, changes)
     return _one_goal_out(goal)
+
+
+@blp.delete("/teams/<slug>/goals/<int:goal_id>")
+@blp.response(204)
+def delete_goal(slug: str, goal_id: int) -> None:
+    """Delete a goal with its check-ins and reminders, for good (owners only).
+
+    It can't be undone; to hide a goal and keep its history, PATCH `{"archived": true}`.
+    """
+    db = get_session()
+    services.delete_goal(db, current_membership(), services.get_goal(db, current_team(), goal_id))
+
+
+@blp.post("/teams/<slug>/goals/<int:goal_id>/move")
+@blp.arguments(MoveSchema)
+@blp.response(200, GoalSchema)
+def move_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]:
+    """Move a goal one place up or down in the team's order (owners and facilitators).
+
+    Goals move among those pinned alike, as the portal's buttons move them. A goal already
+    first (or last) stays where it is: 409. So does an archived goal.
+    """
+    db = get_session()
+    goal = services.get_goal(db, current_team(), goal_id)
+    if not services.move_goal(db, current_membership(), goal, data["direction"]):
+        raise Conflict(services.not_moved_message(goal, data["direction"]))
+    return _one_goal_out(goal)
+
+
+@blp.get("/teams/<slug>/goal-settings")
+@blp.response(200, GoalSettingsSchema)
+def get_goal_settings(slug: str) -> dict[str, Any]:
+    """Return the team's goal settings."""
+    return {"goals_per_digest": current_team().goals_per_digest}
+
+
+@blp.patch("/teams/<slug>/goal-settings")
+@blp.arguments(GoalSettingsSchema)
+@blp.response(200, GoalSettingsSchema)
+def update_goal_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Change the team's goal settings (owners and facilitators)."""
+    team = services.set_goals_per_digest(
+        get_session(), current_membership(), data["goals_per_digest"]
+    )
+    return {"goals_per_digest": team.goals_per_digest}
 
 
 @blp.get("/teams/<slug>/goals/<int:goal_id>/checkins")

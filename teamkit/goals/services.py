@@ -40,6 +40,9 @@ WHY_MISSING = "Say why this goal matters: the belief behind it."
 DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
 OWNER_MESSAGE = "Choose a member of this team as owner."
 
+#: Ways `move_goal` moves a goal: before the one above it, or after the one below.
+DIRECTIONS = ("up", "down")
+
 #: Goal fields `update_goal` accepts.
 EDITABLE = frozenset(
     {
@@ -339,7 +342,7 @@ def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -
     Return whether it moved: a goal already first (or last) stays where it is.
     """
     require_facilitator(actor)
-    if direction not in ("up", "down"):
+    if direction not in DIRECTIONS:
         raise InvalidInput({"direction": "Move a goal up or down."})
     if goal.is_archived:
         raise Conflict("Unarchive this goal before moving it.")
@@ -366,6 +369,12 @@ def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -
             item.position = base + offset
     session.flush()
     return True
+
+
+def not_moved_message(goal: Goal, direction: str) -> str:
+    """Say that `goal` stays where it is: it is already first (up) or last (down)."""
+    edge = "first" if direction == "up" else "last"
+    return f"“{goal.title}” is already {edge}; nothing moved."
 
 
 def require_owner_to_delete(actor: Membership) -> None:

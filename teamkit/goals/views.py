@@ -262,8 +262,7 @@ def _move(goal_id: int, direction: str) -> Response:
         if services.move_goal(db, current_membership(), goal, direction):
             flash(f"Moved “{goal.title}” {direction}.", "success")
         else:
-            edge = "first" if direction == "up" else "last"
-            flash(f"“{goal.title}” is already {edge}; nothing moved.", "info")
+            flash(services.not_moved_message(goal, direction), "info")
     return redirect(url_for("goals.index", slug=current_team().slug), 303)
 
 
