@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -42,7 +43,8 @@ class GoalSummary:
     #: Active, and its target date has passed.
     is_overdue: bool = False
 
-    @property
+    # Cached: a goal card asks for these several times (percent, words, numbers).
+    @cached_property
     def current_value(self) -> float | None:
         """Return the measure's current value: the latest checked-in one, else the start."""
         if not self.goal.is_measured:
@@ -59,7 +61,7 @@ class GoalSummary:
             return False
         return goal.measure_target < goal.measure_start
 
-    @property
+    @cached_property
     def distance(self) -> float | None:
         """Return how far the measure has come from start (0) to target (1), not capped.
 

@@ -22,6 +22,7 @@ from teamkit.goals.summaries import summarize
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership
 from teamkit.teams.services import list_members
+from teamkit.urls import MAX_ID
 
 bp = Blueprint("goals", __name__)
 
@@ -29,6 +30,30 @@ bp = Blueprint("goals", __name__)
 CHECK_INS_PER_PAGE = 100
 #: Reinforcements a goal page lists (the latest ones).
 REMINDERS_SHOWN = 5
+
+
+class GoalUrls:
+    """Build the URLs of a team's goal pages and buttons, for any goal, cheaply.
+
+    url_for takes tens of microseconds, and a list of goals has five links a goal: each
+    URL is built once, with a stand-in id, and each goal's id put in its place.
+    """
+
+    #: The stand-in id: the largest there is, so no digits of the slug are taken for it.
+    STAND_IN = str(MAX_ID)
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, endpoint: str, goal_id: int) -> str:
+        """Return what `url_for(endpoint, slug=…, goal_id=goal_id)` returns."""
+        parts = self._parts.get(endpoint)
+        if parts is None:
+            built = url_for(endpoint, slug=self.slug, goal_id=self.STAND_IN)
+            before, _, after = built.rpartition(self.STAND_IN)
+            parts = self._parts[endpoint] = (before, after)
+        return f"{parts[0]}{goal_id}{parts[1]}"
 
 
 @bp.app_template_filter("number")
@@ -54,6 +79,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
         "summaries": summarize(session, goals, stale_days=stale_days),
         "counts": services.count_goals(session, membership.team),
         "stale_days": stale_days,
+        "goal_url": GoalUrls(membership.team.slug),
     }
 
 
@@ -75,6 +101,7 @@ def index(slug: str) -> str:
         archived=services.list_goals(db, team, archived=True),
         stale_days=stale_days,
         confirm=ConfirmForm(formdata=None),
+        goal_url=GoalUrls(team.slug),
     )
 
 
