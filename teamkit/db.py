@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
@@ -91,10 +91,9 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
             # A transaction that may write takes the write lock before its first read, and
-            # waits its turn for it. Left to the driver, it would read first and take the
-            # lock only at its first write: two requests could then both pass a check (is
-            # this the last owner?) before either writes, or one would fail with "database
-            # is locked" when the other had written in between. Reads take no lock (WAL).
+            # waits its turn for it. Left to the driver, it would read outside any
+            # transaction and lock only at its first write, so two requests could both pass
+            # a check (is this the last owner?) before either writes. Reads take no lock (WAL).
             if connection.get_execution_options().get("sqlite_writes", True):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -136,14 +135,30 @@ def get_engine(app: Flask | None = None) -> Engine:
     return (app or current_app).extensions["teamkit.engine"]  # type: ignore[no-any-return]
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def locks_late(view: View) -> View:
+    """Mark a view that spends long between its reads and its writes (a password hash).
+
+    On SQLite it takes the write lock only at its first write, so a stream of log-ins
+    can't hold up every other writer. Its writes must not depend on a check it read
+    earlier, unless a unique key guards them (a taken email).
+    """
+    view.sqlite_locks_late = True  # type: ignore[attr-defined]
+    return view
+
+
 def get_session() -> Session:
     """Return this request's session, opening it on first use.
 
     A GET reads; a POST, PATCH or DELETE writes, and on SQLite takes the write lock at its
-    first statement.
+    first statement (unless its view `locks_late`).
     """
     if "db_session" not in g:
-        kind = "read_sessionmaker" if request.method in READ_METHODS else "sessionmaker"
+        view = current_app.view_functions.get(request.endpoint or "")
+        reads = request.method in READ_METHODS or getattr(view, "sqlite_locks_late", False)
+        kind = "read_sessionmaker" if reads else "sessionmaker"
         g.db_session = current_app.extensions[f"teamkit.{kind}"]()
     return g.db_session  # type: ignore[no-any-return]
 

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from teamkit.auth import services
 from teamkit.auth.forms import ApiTokenForm, ConfirmForm, LoginForm, PasswordForm, SignupForm
-from teamkit.db import get_session
+from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter, login_manager
 from teamkit.forms import show_service_error
@@ -51,6 +51,7 @@ def _start_session(person: services.Person) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@locks_late
 def signup() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("teams.index"))
@@ -76,6 +77,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@locks_late
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("teams.index"))
@@ -146,6 +148,7 @@ def account() -> tuple[str, int]:
 
 @bp.post("/account/password")
 @login_required
+@locks_late
 def change_password() -> str | Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
