@@ -148,6 +148,11 @@ def run(database_url: str, goals: int, checkins: int, requests: int) -> list[Tim
             }
         )
         engine = get_engine(app)
+        if migrate.current_revision(engine) is not None:
+            # The run empties the database when it ends: never one that holds data.
+            raise SystemExit(
+                f"{database_url} is not empty; give the benchmark a database of its own"
+            )
         migrate.upgrade(engine)
         try:
             token, goal_id = seed(app, goals, checkins)

@@ -38,21 +38,19 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError("expected a whole number") from None
-    if number < 0:
-        raise ValueError("expected a number of 0 or more")
-    return number
+def _count(low: int, high: int) -> Any:
+    """Return a parser of a whole number from `low` to `high`."""
 
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+        if not low <= number <= high:
+            raise ValueError(f"expected a number from {low} to {high}")
+        return number
 
-def _positive_count(value: str) -> int:
-    number = _count(value)
-    if number == 0:
-        raise ValueError("expected a number of 1 or more")
-    return number
+    return parse
 
 
 def _base_url(value: str) -> str:
@@ -118,13 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Number of reverse proxies in front of teamkit whose X-Forwarded-For/-Proto/-Host "
         "headers to trust (for the client address the log-in limit counts, and https links).",
-        _count,
+        _count(0, 10),
     ),
     Setting(
         "INVITE_TTL_HOURS",
         168,
         "Hours an invite link stays valid (it can be used once).",
-        _positive_count,
+        _count(1, 24 * 366),
     ),
     Setting(
         "LOGIN_RATE_LIMIT",
@@ -143,25 +141,25 @@ SETTINGS: tuple[Setting, ...] = (
         "API_PAGE_SIZE",
         50,
         "Default number of items per page in API lists (a client may ask for up to 200).",
-        _positive_count,
+        _count(1, 200),
     ),
     Setting(
         "SCHEDULER_TICK_SECONDS",
         60,
         "How often the scheduler looks for due work.",
-        _positive_count,
+        _count(1, 24 * 3600),
     ),
     Setting(
         "GOAL_STALE_DAYS",
         14,
         "Days without a check-in after which a goal is shown as stale.",
-        _positive_count,
+        _count(1, 3660),
     ),
     Setting(
         "GOAL_NEAR_TARGET_DAYS",
         14,
         "Days before its target date from which a goal is resurfaced sooner.",
-        _positive_count,
+        _count(1, 3660),
     ),
 )
 

@@ -193,5 +193,8 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
             raw.driver_connection.backup(copy)  # type: ignore[union-attr]
         finally:
             copy.close()
+    except sqlite3.Error as error:
+        target.unlink(missing_ok=True)  # no half copy that a retry would refuse to replace
+        raise ValueError(f"could not copy the database to {target}: {error}") from None
     finally:
         raw.close()

@@ -1,7 +1,8 @@
 """Refuse text no database can store, before any view reads it.
 
-PostgreSQL's text can't hold the NUL character (SQLite's can), so one request would be
-stored on one database and fail with a server error on the other. Every address, query
+PostgreSQL's text can't hold the NUL character (SQLite's can), and neither database can
+hold a lone surrogate, which JSON can spell ("\\ud800") though it is no character. Such a
+request would fail with a server error, on one database or both. Every address, query
 argument, form field and JSON string is checked once, here, for every route to come.
 """
 
@@ -17,16 +18,33 @@ from teamkit.errors import InvalidInput
 
 NUL = "\x00"
 NUL_MESSAGE = "Remove the NUL character (\\0): text can't hold it."
+SURROGATE_MESSAGE = (
+    "Send text as valid Unicode: a lone surrogate (such as \\ud800) is no character."
+)
 
 
 def init_app(app: Flask) -> None:
-    """Answer any request carrying a NUL character with a field error, changing nothing."""
+    """Answer any request carrying text no database can store with a field error."""
 
     @app.before_request
-    def _refuse_nul_characters() -> None:
-        fields = dict.fromkeys(name for name, text in _texts() if NUL in text)
-        if fields:
-            raise InvalidInput({name: NUL_MESSAGE for name in fields})
+    def _refuse_unstorable_text() -> None:
+        errors: dict[str, str] = {}
+        for name, text in _texts():
+            problem = _unstorable(text)
+            if problem is not None:
+                errors.setdefault(name, problem)
+        if errors:
+            raise InvalidInput(errors)
+
+
+def _unstorable(text: str) -> str | None:
+    if NUL in text:
+        return NUL_MESSAGE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return SURROGATE_MESSAGE
+    return None
 
 
 def _texts() -> Iterator[tuple[str, str]]:

@@ -373,3 +373,15 @@ def test_db_backup_on_postgresql_points_to_pg_dump(
     assert result.exit_code == 1
     assert "use pg_dump for PostgreSQL" in result.output
     assert not (tmp_path / "backup.sqlite3").exists()
+
+
+def test_db_backup_into_a_missing_folder_says_so_and_leaves_no_file(
+    teamkit: Invoke, tmp_path: Path, database_kind: str
+) -> None:
+    if database_kind != "sqlite":
+        pytest.skip("a SQLite copy; PostgreSQL is backed up with pg_dump")
+    target = tmp_path / "no-such-folder" / "backup.sqlite3"
+    result = teamkit("db", "backup", str(target))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: could not copy the database to {target}")
+    assert not target.exists()

@@ -25,8 +25,10 @@ REDIS_URL = os.environ.get("TEAMKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
     ("name", "value", "message"),
     [
         ("GOAL_STALE_DAYS", "two weeks", "expected a whole number"),
-        ("API_PAGE_SIZE", "0", "expected a number of 1 or more"),
-        ("TRUSTED_PROXIES", "-1", "expected a number of 0 or more"),
+        ("API_PAGE_SIZE", "0", "expected a number from 1 to 200"),
+        ("TRUSTED_PROXIES", "-1", "expected a number from 0 to 10"),
+        ("GOAL_STALE_DAYS", "1000000", "expected a number from 1 to 3660"),
+        ("INVITE_TTL_HOURS", "100000000", "expected a number from 1 to 8784"),
         ("BASE_URL", "teamkit.example.com", "expected an address such as https://"),
         ("LOG_LEVEL", "chatty", "expected DEBUG, INFO, WARNING, ERROR or CRITICAL"),
         ("LOGIN_RATE_LIMIT", "lots", "expected limits such as `10 per minute`"),

@@ -127,3 +127,18 @@ def test_a_nul_character_in_an_address_is_refused(
     assert login_as(ada).client.get("/t/co%00re/").status_code == 422
     assert api_as(ada).get("/api/v1/teams/co%00re").status_code == 422
     assert api_as(ada).get("/api/v1/teams/core/goals?status=active%00").status_code == 422
+
+
+def test_a_lone_surrogate_in_api_json_is_a_422_naming_the_field_and_writes_nothing(
+    ada: Person, api_as: Callable[[Person], Api], session: Session
+) -> None:
+    response = api_as(ada).client.post(
+        "/api/v1/teams/core/goals",
+        data='{"title": "Ship \\ud800", "why": "Users"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api_as(ada).token}"},
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "title"
+    assert "surrogate" in response.json["errors"][0]["message"]
+    assert session.scalar(select(func.count()).select_from(Goal)) == 0

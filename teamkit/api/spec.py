@@ -10,7 +10,6 @@ from marshmallow import Schema, fields
 
 from teamkit.api.problems import PROBLEM_TYPE
 
-WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 BODY_METHODS = frozenset({"post", "put", "patch"})
 
 
@@ -42,8 +41,9 @@ class ProblemResponses(BasePlugin):
     """Give every operation the error answers it may give, each as problem+json.
 
     401 for every call without a valid token; 404 where the path names a team or a row;
-    403 for a change inside a team; 400 and 415 where a JSON body is read; 422 for invalid
-    fields; `default` for the rest (409, 410, 429, 500), all with the Problem schema.
+    403 inside a team (a role may not allow it); 400 and 415 where a JSON body is read;
+    422 for invalid fields; `default` for the rest (409, 410, 429, 500), all with the
+    Problem schema.
     """
 
     def init_spec(self, spec: APISpec) -> None:
@@ -73,7 +73,7 @@ class ProblemResponses(BasePlugin):
             statuses = [401]
             if "{" in (path or ""):
                 statuses.append(404)
-            if method in WRITE_METHODS and "{slug}" in (path or ""):
+            if "{slug}" in (path or ""):
                 statuses.append(403)
             if method in BODY_METHODS:
                 statuses.extend((400, 415, 422))
