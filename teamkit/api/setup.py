@@ -8,11 +8,10 @@ from flask import Flask, request
 from flask_smorest import Api
 
 from teamkit.api.problems import problem
-from teamkit.api.spec import ProblemResponses, ProblemSchema
+from teamkit.api.spec import BODY_METHODS, ProblemResponses, ProblemSchema
 from teamkit.extensions import csrf
 
 API_PATH = "/api/"
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ProblemApi(Api):

@@ -10,7 +10,8 @@ from marshmallow import Schema, fields
 
 from teamkit.api.problems import PROBLEM_TYPE
 
-BODY_METHODS = frozenset({"post", "put", "patch"})
+#: Methods whose JSON body the API reads (and answers 400 or 415 about).
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class FieldErrorSchema(Schema):
@@ -75,7 +76,7 @@ class ProblemResponses(BasePlugin):
                 statuses.append(404)
             if "{slug}" in (path or ""):
                 statuses.append(403)
-            if method in BODY_METHODS:
+            if method.upper() in BODY_METHODS:
                 statuses.extend((400, 415, 422))
             if "parameters" in operation or "422" in operation["responses"]:
                 statuses.append(422)
