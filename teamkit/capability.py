@@ -51,6 +51,18 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class AccountSection:
+    """One block on a person's account page (a capability's own preferences there).
+
+    `context` names a function `(session, person) -> dict` of the template's values.
+    """
+
+    order: int
+    template: str
+    context: str
+
+
+@dataclass(frozen=True)
 class Job:
     """A periodic tick: its id, what it runs `(app) -> None`, and how often.
 
@@ -81,6 +93,8 @@ class Capability:
     nav_links: tuple[NavLink, ...] = ()
     #: A function `(session, team, people) -> None` that seeds the demo team.
     demo: str | None = None
+    #: Sections of a person's account page, in `order` among every capability's.
+    account_sections: tuple[AccountSection, ...] = ()
     #: Its periodic scheduler jobs.
     jobs: tuple[Job, ...] = ()
     #: Its TEAMKIT_* settings (teamkit.config.Setting).
@@ -100,6 +114,7 @@ class Registry:
 
     capabilities: tuple[Capability, ...]
     home_sections: list[tuple[HomeSection, Callable[..., dict[str, Any]]]]
+    account_sections: list[tuple[AccountSection, Callable[..., dict[str, Any]]]]
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
 
