@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres lint format bench screenshots clean
+.PHONY: run test test-sqlite test-postgres lint format bench bench-pages screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "teamkit needs $(PYTHON): apt-get install python3.11 (or set PYTHON=...)"; exit 1; }
@@ -46,8 +46,13 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format teamkit tests migrations bench
 	$(BIN)/ruff check --fix teamkit tests migrations bench
 
-## bench: time the busiest pages and API lists next to a bare Flask page
+## bench: load the busiest pages under `teamkit serve` next to a bare Flask app (a few minutes)
 bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || { echo "installing Debian's wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+## bench-pages: time the same pages in-process (no server), with their SQL statement counts
+bench-pages: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
 
 clean:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,3 +35,38 @@ def test_the_page_benchmark_runs_and_reports_every_target(
     ]
     # Pages issue a handful of statements, never one per goal.
     assert all(0 < int(line.split()[-1]) < 10 for line in lines[3:])
+
+
+LOAD = Path(__file__).resolve().parent.parent / "bench" / "load.py"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_load_benchmark_runs_every_target_under_the_server(
+    capsys: Any, database_kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A smoke run: one second of load a target, on SQLite; no timing is asserted."""
+    if database_kind != "sqlite":
+        pytest.skip("the smoke run uses SQLite; once per suite is enough")
+    spec = importlib.util.spec_from_file_location("bench_load", LOAD)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--smoke", "--port", str(free_port())]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| sqlite")]
+    assert [row[2] for row in rows] == [
+        "floor",
+        "team home page",
+        "goals page",
+        "goal page",
+        "API goals list",
+        "/healthz",
+    ]
+    # Every answer was a 200: a redirect to the log-in page would have measured nothing.
+    assert all(row[-1].strip(" |") == "0" for row in rows)
