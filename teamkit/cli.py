@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -51,10 +52,21 @@ def _setup_logging() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 100),
+    help="Threads in each worker. Default: TEAMKIT_DATABASE_POOL_SIZE, one connection each.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes serving the address (one per core); the scheduler still runs once.",
+)
 @click.option("--no-scheduler", is_flag=True, help="Serve only; run `teamkit scheduler` apart.")
 @with_appcontext
-def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
+def serve(host: str, port: int, threads: int | None, workers: int, no_scheduler: bool) -> None:
     """Migrate the database, then serve the portal and API (with the scheduler)."""
     from waitress import serve as waitress_serve
 
@@ -62,15 +74,35 @@ def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
 
     _setup_logging()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    threads = threads or int(app.config["TEAMKIT"]["DATABASE_POOL_SIZE"])
     migrate.upgrade(get_engine())
     scheduler = None
-    if not no_scheduler:
-        scheduler = build_scheduler(app)
-        scheduler.start()
-        click.echo("scheduler started")
-    click.echo(f"teamkit is serving at http://{host}:{port}/")
+
+    def start_scheduler() -> None:
+        nonlocal scheduler
+        if not no_scheduler:
+            scheduler = build_scheduler(app)
+            scheduler.start()
+            click.echo("scheduler started")
+        click.echo(f"teamkit is serving at http://{host}:{port}/")
+
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="teamkit")
+        if workers == 1:
+            start_scheduler()
+            waitress_serve(app, host=host, port=port, threads=threads, ident="teamkit")
+        else:
+            from teamkit import workers as processes
+
+            if not hasattr(os, "fork"):
+                raise click.ClickException("--workers needs a system with fork (Linux, macOS)")
+            try:
+                listener = processes.bind(host, port)
+            except OSError as error:
+                raise click.ClickException(f"can't listen on {host}:{port}: {error}") from None
+            click.echo(f"{workers} workers of {threads} threads")
+            processes.serve_workers(
+                app, listener, workers=workers, threads=threads, on_started=start_scheduler
+            )
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -93,6 +93,13 @@ SETTINGS: tuple[Setting, ...] = (
         "For PostgreSQL: `postgresql+psycopg://user:password@host:5432/dbname`.",
     ),
     Setting(
+        "DATABASE_POOL_SIZE",
+        8,
+        "Database connections each web process keeps open, 1 to 100; `teamkit serve` runs as "
+        "many threads (unless `--threads` says otherwise), so no request waits for one.",
+        _count(1, 100),
+    ),
+    Setting(
         "SECRET_KEY",
         None,
         "Key that signs sessions, CSRF tokens and invite links. Default: generated once and "

@@ -75,16 +75,27 @@ def utcnow() -> datetime:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for `url`, with SQLite set up for a web app's concurrency."""
+#: Connections past the pool size, for the scheduler's and the health check's short visits.
+POOL_OVERFLOW = 4
+
+
+def make_engine(url: str, pool_size: int = 8) -> Engine:
+    """Create the engine for `url`, with SQLite set up for a web app's concurrency.
+
+    The pool keeps `pool_size` connections: one for each of the server's threads.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL syncs at checkpoints, not at every commit: a power cut may
+            # lose the last commits, never corrupt the file (SQLite's advice for WAL).
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
@@ -98,12 +109,12 @@ def make_engine(url: str) -> Engine:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def init_app(app: Flask, url: str) -> None:
     """Bind an engine to `app` and close each request's session when the request ends."""
-    engine = make_engine(url)
+    engine = make_engine(url, int(app.config["TEAMKIT"]["DATABASE_POOL_SIZE"]))
     app.extensions["teamkit.engine"] = engine
     app.extensions["teamkit.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.extensions["teamkit.read_sessionmaker"] = sessionmaker(

@@ -293,6 +293,21 @@ def test_serve_starts_the_scheduler_unless_told_not_to(
     assert (served["host"], served["port"]) == ("127.0.0.1", 5000)
 
 
+def test_serve_runs_a_thread_for_each_pooled_database_connection(
+    app_config: dict[str, Any], served: dict[str, Any]
+) -> None:
+    app = create_app({**app_config, "DATABASE_POOL_SIZE": 3})
+    try:
+        result = app.test_cli_runner().invoke(main, ["serve", "--no-scheduler"])
+        assert result.exit_code == 0, result.output
+        assert served["threads"] == 3
+        assert get_engine(app).pool.size() == 3  # type: ignore[attr-defined]
+        result = app.test_cli_runner().invoke(main, ["serve", "--no-scheduler", "--threads", "5"])
+        assert served["threads"] == 5
+    finally:
+        get_engine(app).dispose()
+
+
 def test_scheduler_runs_every_periodic_job(
     teamkit: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
