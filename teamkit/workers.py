@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -27,6 +28,8 @@ log = logging.getLogger("teamkit.workers")
 
 #: A worker that dies sooner than this after starting is not restarted (it would loop).
 MIN_LIFETIME_SECONDS = 2.0
+#: How often a worker checks that its parent still runs.
+PARENT_CHECK_SECONDS = 1.0
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -37,23 +40,32 @@ def bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _run_worker(app: Flask, listener: socket.socket, threads: int) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """Stop this worker once its parent is gone, even killed without a word (SIGKILL)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _run_worker(app: Flask, listener: socket.socket, threads: int, parent: int) -> None:
     """Serve `app` on the shared socket in this (forked) process until told to stop."""
     from waitress import serve
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     # The parent's pooled connections must not be shared: open this worker's own.
     get_engine(app).dispose(close=False)
     serve(app, sockets=[listener], threads=threads, ident="teamkit", _quiet=True)
 
 
 def _fork_worker(app: Flask, listener: socket.socket, threads: int) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         code = 0
         try:
-            _run_worker(app, listener, threads)
+            _run_worker(app, listener, threads, parent)
         except BaseException:
             log.exception("worker %s failed", os.getpid())
             code = 1

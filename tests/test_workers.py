@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -70,9 +71,17 @@ def two_workers(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.
         wait_until(lambda: answers(port) or process.poll() is not None)
         yield process, port
     finally:
+        workers = children_of(process.pid)
         if process.poll() is None:
-            process.kill()
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
         process.wait()
+        for pid in workers:  # never leave a worker behind, whatever the test did
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         assert process.stdout is not None
         process.stdout.close()
 
@@ -97,6 +106,29 @@ def test_serve_with_two_workers_runs_two_processes_and_one_scheduler(
     for pid in workers:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+    assert not answers(port)
+
+
+def test_workers_stop_when_their_parent_is_killed(
+    two_workers: tuple[subprocess.Popen[str], int],
+) -> None:
+    process, port = two_workers
+    workers = children_of(process.pid)
+    process.kill()
+    process.wait()
+
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        # A stopped worker waits as a zombie for init to reap it.
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+        except FileNotFoundError:
+            return True
+
+    wait_until(lambda: all(gone(pid) for pid in workers), seconds=10)
     assert not answers(port)
 
 
