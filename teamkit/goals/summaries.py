@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
@@ -103,70 +104,44 @@ class GoalSummary:
         return f"{self.percent}% of the way"
 
 
+def _per_goal(statement: Select[Any]) -> Any:
+    """Return `statement` as a value for each goal of the outer query."""
+    return statement.correlate(Goal).scalar_subquery()
+
+
+def _latest_check_in(column: Any, *conditions: Any) -> Any:
+    """Return `column` of each goal's newest check-in (that meets `conditions`)."""
+    return _per_goal(
+        select(column)
+        .where(CheckIn.goal_id == Goal.id, *conditions)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+
+
+#: Each goal's aggregates, one row a goal. Built once: a page only binds its goals' ids.
+#: Each value is a lookup in the (goal_id, time) index of check-ins or reinforcements, so
+#: a goal with years of check-ins costs what a new one costs.
+GOAL_STATS = select(
+    Goal.id,
+    _per_goal(select(func.count()).where(CheckIn.goal_id == Goal.id)).label("check_ins"),
+    _per_goal(select(func.max(CheckIn.created_at)).where(CheckIn.goal_id == Goal.id)).label(
+        "last_check_in_at"
+    ),
+    _latest_check_in(CheckIn.value, CheckIn.value.is_not(None)).label("value"),
+    _latest_check_in(CheckIn.confidence).label("confidence"),
+    _per_goal(select(func.count()).where(Reinforcement.goal_id == Goal.id)).label("reinforcements"),
+    _per_goal(
+        select(func.max(Reinforcement.reinforced_at)).where(Reinforcement.goal_id == Goal.id)
+    ).label("last_reinforced_at"),
+).where(Goal.id.in_(bindparam("goal_ids", expanding=True)))
+
+
 def goal_stats(session: Session, goal_ids: Sequence[int]) -> dict[int, GoalStats]:
     """Return the aggregates of each goal in `goal_ids`, in one statement."""
     if not goal_ids:
         return {}
-    ids = list(goal_ids)
-    counts = (
-        select(
-            CheckIn.goal_id,
-            func.count().label("n"),
-            func.max(CheckIn.created_at).label("last_at"),
-        )
-        .where(CheckIn.goal_id.in_(ids))
-        .group_by(CheckIn.goal_id)
-        .subquery()
-    )
-    newest_first = (CheckIn.created_at.desc(), CheckIn.id.desc())
-    valued = (
-        select(
-            CheckIn.goal_id,
-            CheckIn.value,
-            func.row_number()
-            .over(partition_by=CheckIn.goal_id, order_by=newest_first)
-            .label("rank"),
-        )
-        .where(CheckIn.goal_id.in_(ids), CheckIn.value.is_not(None))
-        .subquery()
-    )
-    latest = (
-        select(
-            CheckIn.goal_id,
-            CheckIn.confidence,
-            func.row_number()
-            .over(partition_by=CheckIn.goal_id, order_by=newest_first)
-            .label("rank"),
-        )
-        .where(CheckIn.goal_id.in_(ids))
-        .subquery()
-    )
-    reminders = (
-        select(
-            Reinforcement.goal_id,
-            func.count().label("n"),
-            func.max(Reinforcement.reinforced_at).label("last_at"),
-        )
-        .where(Reinforcement.goal_id.in_(ids))
-        .group_by(Reinforcement.goal_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            Goal.id,
-            counts.c.n.label("check_ins"),
-            counts.c.last_at.label("last_check_in_at"),
-            valued.c.value,
-            latest.c.confidence,
-            reminders.c.n.label("reinforcements"),
-            reminders.c.last_at.label("last_reinforced_at"),
-        )
-        .outerjoin(counts, counts.c.goal_id == Goal.id)
-        .outerjoin(valued, and_(valued.c.goal_id == Goal.id, valued.c.rank == 1))
-        .outerjoin(latest, and_(latest.c.goal_id == Goal.id, latest.c.rank == 1))
-        .outerjoin(reminders, reminders.c.goal_id == Goal.id)
-        .where(Goal.id.in_(ids))
-    )
+    rows = session.execute(GOAL_STATS, {"goal_ids": list(goal_ids)})
     return {
         row.id: GoalStats(
             check_in_count=row.check_ins or 0,
