@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -84,8 +84,10 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
 
     The pool keeps `pool_size` connections: one for each of the server's threads.
     """
-    pool = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
+    pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
+        if make_url(url).database in (None, "", ":memory:"):
+            pool = {}  # one connection a thread (SQLAlchemy's pool for a memory database)
         engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from teamkit.auth.services import find_person_by_api_token
 from teamkit.db import get_session
+from teamkit.teams.guard import find_token_holder, team_slug
 
 API_PREFIX = "/api/v1/"
 
@@ -21,7 +22,11 @@ def init_app(app: Flask) -> None:
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             person = None
             if scheme.lower() == "bearer" and token.strip():
-                person = find_person_by_api_token(get_session(), token.strip())
+                slug = team_slug()
+                if slug is None:
+                    person = find_person_by_api_token(get_session(), token.strip())
+                else:
+                    person = find_token_holder(get_session(), token.strip(), slug)
             if person is None:
                 abort(401)
             g.person = person

@@ -9,9 +9,9 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
 from teamkit.db import utcnow
@@ -119,18 +119,29 @@ def end_all_sessions(person: Person) -> None:
     person.session_token = secrets.token_hex(16)
 
 
-def load_person_for_session(session: Session, identity: str) -> Person | None:
-    """Return the person for a Flask-Login identity "id:token", if still valid."""
+def parse_identity(identity: str) -> tuple[int, str] | None:
+    """Return the person id and session token of a Flask-Login identity "id:token"."""
     person_id, _, token = identity.partition(":")
     if not person_id.isdigit():
         return None
-    person = session.get(Person, int(person_id))
-    if person is None or not secrets.compare_digest(person.session_token, token):
+    return int(person_id), token
+
+
+def session_is_valid(person: Person | None, token: str) -> bool:
+    """Tell whether `token` is `person`'s current session token (not logged out since)."""
+    return person is not None and secrets.compare_digest(person.session_token, token)
+
+
+def load_person_for_session(session: Session, identity: str) -> Person | None:
+    """Return the person for a Flask-Login identity "id:token", if still valid."""
+    parsed = parse_identity(identity)
+    if parsed is None:
         return None
-    return person
+    person = session.get(Person, parsed[0])
+    return person if session_is_valid(person, parsed[1]) else None
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -142,7 +153,7 @@ def create_api_token(session: Session, person: Person, name: str) -> tuple[ApiTo
     if len(name) > TOKEN_NAME_MAX:
         raise InvalidInput({"name": f"Use at most {TOKEN_NAME_MAX} characters."})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(person=person, name=name, token_hash=_hash_token(plain), prefix=plain[:10])
+    token = ApiToken(person=person, name=name, token_hash=hash_token(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
     return token, plain
@@ -169,20 +180,28 @@ def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToke
     return token
 
 
-def find_person_by_api_token(session: Session, plain: str) -> Person | None:
-    """Return the owner of a valid, unrevoked token and note its use."""
-    if not plain.startswith(TOKEN_PREFIX):
-        return None
-    token = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _hash_token(plain), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None:
-        return None
+#: The valid, unrevoked token with a given hash (`:token_hash`), and its person.
+TOKEN_HOLDER = (
+    select(ApiToken)
+    .join(ApiToken.person)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .options(contains_eager(ApiToken.person))
+)
+
+
+def note_token_use(token: ApiToken) -> Person:
+    """Note that `token` was used just now (at most once a minute); return its person."""
     now = utcnow()
     # Note the use at most once a minute: a write on every call would make each API read
     # take the token row's lock (PostgreSQL) or the database's write lock (SQLite).
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
         token.last_used_at = now
     return token.person
+
+
+def find_person_by_api_token(session: Session, plain: str) -> Person | None:
+    """Return the owner of a valid, unrevoked token and note its use."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(TOKEN_HOLDER, {"token_hash": hash_token(plain)})
+    return None if token is None else note_token_use(token)

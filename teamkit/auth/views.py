@@ -23,6 +23,7 @@ from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter, login_manager
 from teamkit.forms import show_service_error
+from teamkit.teams.guard import load_session_person, team_slug
 from teamkit.teams.services import list_teams_of
 
 bp = Blueprint("auth", __name__)
@@ -30,6 +31,9 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def _load_person(identity: str) -> services.Person | None:
+    slug = team_slug()
+    if slug is not None:  # with the membership the team guard will ask for
+        return load_session_person(get_session(), identity, slug)
     return services.load_person_for_session(get_session(), identity)
 
 

@@ -6,15 +6,86 @@ has `<slug>` finds `g.team` and `g.membership` set, or never runs (404 for a non
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, abort, g, request
+from sqlalchemy import Select, and_, bindparam, join, select
+from sqlalchemy.orm import Session, contains_eager
 from werkzeug.wrappers import Response
 
+from teamkit.auth.models import Person
+from teamkit.auth.services import (
+    TOKEN_HOLDER,
+    TOKEN_PREFIX,
+    hash_token,
+    note_token_use,
+    parse_identity,
+    session_is_valid,
+)
 from teamkit.db import get_session
 from teamkit.extensions import login_manager
 from teamkit.teams.models import Membership, Team
 from teamkit.teams.services import find_membership
 
 TEAM_URL_ARG = "slug"
+
+#: A membership of the team whose slug is `:slug`, with that team.
+_IN_TEAM = join(
+    Membership, Team, and_(Team.id == Membership.team_id, Team.slug == bindparam("slug"))
+)
+
+
+def with_membership(statement: Select[Any]) -> Select[Any]:
+    """Add to `statement`, which finds a person, their membership of `:slug` (or None)."""
+    return (
+        statement.add_columns(Membership)
+        .outerjoin(_IN_TEAM, Membership.person_id == Person.id)
+        .options(contains_eager(Membership.team))
+    )
+
+
+#: The person of a portal session, with their membership of the team of the URL.
+SESSION_PERSON = with_membership(select(Person).where(Person.id == bindparam("person_id")))
+#: The holder of an API token, with their membership of the team of the URL.
+TOKEN_HOLDER_IN_TEAM = with_membership(TOKEN_HOLDER)
+
+
+def _remember(slug: str, membership: Membership | None) -> None:
+    # For the guard below, which then needs no query of its own.
+    g.membership_of = (slug, membership)
+
+
+def load_session_person(session: Session, identity: str, slug: str) -> Person | None:
+    """Return the person of a session identity and note their membership of team `slug`.
+
+    One query for both, where the person and then the guard would take one each.
+    """
+    parsed = parse_identity(identity)
+    if parsed is None:
+        return None
+    row = session.execute(SESSION_PERSON, {"person_id": parsed[0], "slug": slug}).first()
+    if row is None or not session_is_valid(row[0], parsed[1]):
+        return None
+    _remember(slug, row[1])
+    return row[0]  # type: ignore[no-any-return]
+
+
+def find_token_holder(session: Session, plain: str, slug: str) -> Person | None:
+    """Return the holder of API token `plain` and note their membership of team `slug`."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    row = session.execute(
+        TOKEN_HOLDER_IN_TEAM, {"token_hash": hash_token(plain), "slug": slug}
+    ).first()
+    if row is None:
+        return None
+    _remember(slug, row[1])
+    return note_token_use(row[0])
+
+
+def team_slug() -> str | None:
+    """Return the team slug of this request's URL, if it has one."""
+    return (request.view_args or {}).get(TEAM_URL_ARG)
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +101,12 @@ def init_app(app: Flask) -> None:
                 abort(401)
             # Flask-Login's own answer, as on every page for people: the same prompt, and back.
             return login_manager.unauthorized()
-        membership = find_membership(get_session(), request.view_args[TEAM_URL_ARG], person)
+        slug = request.view_args[TEAM_URL_ARG]
+        found = g.pop("membership_of", None)
+        if found is not None and found[0] == slug:
+            membership = found[1]
+        else:
+            membership = find_membership(get_session(), slug, person)
         if membership is None:
             abort(404)
         g.membership = membership
