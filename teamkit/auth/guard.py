@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Flask, abort, g, request
 from flask_login import current_user
 
+from teamkit.api.setup import is_api_call
 from teamkit.auth.services import find_person_by_api_token
 from teamkit.db import get_session
 from teamkit.teams.guard import find_token_holder, team_slug
-
-API_PREFIX = "/api/v1/"
 
 
 def init_app(app: Flask) -> None:
@@ -17,7 +16,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _load_person() -> None:
-        if request.path.startswith(API_PREFIX):
+        if is_api_call():
             # Never the cookie: a cross-site request can't borrow a logged-in browser.
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             person = None

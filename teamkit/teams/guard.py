@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, bindparam, join, select
 from sqlalchemy.orm import Session, contains_eager
 from werkzeug.wrappers import Response
 
+from teamkit.api.setup import is_api_request
 from teamkit.auth.models import Person
 from teamkit.auth.services import (
     TOKEN_HOLDER,
@@ -97,7 +98,7 @@ def init_app(app: Flask) -> None:
             return None
         person = g.get("person")
         if person is None:
-            if request.path.startswith("/api/"):
+            if is_api_request():
                 abort(401)
             # Flask-Login's own answer, as on every page for people: the same prompt, and back.
             return login_manager.unauthorized()
