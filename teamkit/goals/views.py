@@ -13,7 +13,14 @@ from teamkit.db import get_session
 from teamkit.errors import Conflict, ServiceError
 from teamkit.formatting import exact_number
 from teamkit.forms import ConfirmForm, show_service_error
-from teamkit.goals import DIGESTS_STATUS, checkins, goal_timing, reinforcements, services
+from teamkit.goals import (
+    DIGESTS_STATUS,
+    cards,
+    checkins,
+    goal_timing,
+    reinforcements,
+    services,
+)
 from teamkit.goals.chart import progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
@@ -24,6 +31,8 @@ from teamkit.teams.services import list_members
 from teamkit.urls import MAX_ID
 
 bp = Blueprint("goals", __name__)
+# Lists call it for every goal: a card is rendered once for what it shows (cards.py).
+bp.add_app_template_global(cards.goal_card, "goal_card")
 
 #: Check-ins a page of a goal's history lists and charts; the first page has the latest.
 CHECK_INS_PER_PAGE = 100
