@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
@@ -82,14 +82,22 @@ def _confidence(value: int | str | None) -> int | None:
     return level if CONFIDENCE_MIN <= level <= CONFIDENCE_MAX else None
 
 
+#: `:goal_id`'s check-ins with their authors, newest first (built once, at import).
+_CHECK_INS = (
+    select(CheckIn)
+    .where(CheckIn.goal_id == bindparam("goal_id"))
+    .options(joinedload(CheckIn.person))
+    .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+)
+#: A page of them: `:skip` newer ones left out, then `:take`.
+_CHECK_IN_PAGE = _CHECK_INS.offset(bindparam("skip", type_=Integer)).limit(
+    bindparam("take", type_=Integer)
+)
+
+
 def check_ins_statement(goal: Goal) -> Select[Any]:
     """Return the query of a goal's check-ins, newest first."""
-    return (
-        select(CheckIn)
-        .where(CheckIn.goal_id == goal.id)
-        .options(joinedload(CheckIn.person))
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-    )
+    return _CHECK_INS.params(goal_id=goal.id)
 
 
 @dataclass(frozen=True)
@@ -132,5 +140,5 @@ def history_page(
     count = max(1, math.ceil(total / per_page))
     number = min(max(page or 1, 1), count)
     newer = (number - 1) * per_page
-    rows = session.scalars(check_ins_statement(goal).offset(newer).limit(per_page))
+    rows = session.scalars(_CHECK_IN_PAGE, {"goal_id": goal.id, "skip": newer, "take": per_page})
     return HistoryPage(list(rows)[::-1], number, count, total, newer)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
@@ -87,11 +87,22 @@ def mark_reviewed(
     return Review(reinforcement, is_new=True)
 
 
+#: `:goal_id`'s reinforcements, newest first (built once, at import).
+_REINFORCEMENTS = (
+    select(Reinforcement)
+    .where(Reinforcement.goal_id == bindparam("goal_id"))
+    .options(joinedload(Reinforcement.recorded_by))
+    .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
+)
+#: The latest `:take` of them.
+_LATEST_REINFORCEMENTS = _REINFORCEMENTS.limit(bindparam("take", type_=Integer))
+
+
 def reinforcements_statement(goal: Goal) -> Select[Any]:
     """Return the query of a goal's reinforcements, newest first."""
-    return (
-        select(Reinforcement)
-        .where(Reinforcement.goal_id == goal.id)
-        .options(joinedload(Reinforcement.recorded_by))
-        .order_by(Reinforcement.reinforced_at.desc(), Reinforcement.id.desc())
-    )
+    return _REINFORCEMENTS.params(goal_id=goal.id)
+
+
+def latest_reinforcements(session: Session, goal: Goal, count: int) -> list[Reinforcement]:
+    """Return the latest `count` reinforcements of `goal`, newest first."""
+    return list(session.scalars(_LATEST_REINFORCEMENTS, {"goal_id": goal.id, "take": count}))

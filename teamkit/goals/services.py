@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
@@ -240,32 +240,54 @@ def update_goal(
     return goal
 
 
+def _goals(*conditions: Any) -> Select[Any]:
+    """Return the query of `:team_id`'s goals meeting `conditions`, in display order."""
+    return (
+        select(Goal)
+        .where(Goal.team_id == bindparam("team_id"), *conditions)
+        .options(joinedload(Goal.owner).joinedload(Membership.person))
+        .order_by(Goal.is_pinned.desc(), Goal.position, Goal.id)
+    )
+
+
+# Built once, at import: a page binds only its values (building one costs more than running it).
+#: A team's goals, by (archived?, with a `:status`?): pinned first, then manual order.
+_GOALS = {
+    (archived, by_status): _goals(
+        Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None),
+        *([Goal.status == bindparam("status")] if by_status else []),
+    )
+    for archived in (False, True)
+    for by_status in (False, True)
+}
+#: How many of `:team_id`'s goals in use have each status.
+_STATUS_COUNTS = (
+    select(Goal.status, func.count())
+    .where(Goal.team_id == bindparam("team_id"), Goal.archived_at.is_(None))
+    .group_by(Goal.status)
+)
+#: Goal `:goal_id` of team `:team_id`, with its owner.
+_GOAL = (
+    select(Goal)
+    .where(Goal.id == bindparam("goal_id"), Goal.team_id == bindparam("team_id"))
+    .options(joinedload(Goal.owner).joinedload(Membership.person))
+)
+
+
 def goals_statement(
     team: Team, *, archived: bool = False, status: GoalStatus | None = None
 ) -> Select[Any]:
     """Return the query of a team's goals in display order: pinned first, then manual order."""
-    statement = (
-        select(Goal)
-        .where(
-            Goal.team_id == team.id,
-            Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None),
-        )
-        .options(joinedload(Goal.owner).joinedload(Membership.person))
-        .order_by(Goal.is_pinned.desc(), Goal.position, Goal.id)
-    )
+    statement = _GOALS[(archived, status is not None)]
     if status is not None:
-        statement = statement.where(Goal.status == status)
-    return statement
+        return statement.params(team_id=team.id, status=status)
+    return statement.params(team_id=team.id)
 
 
 def count_goals(session: Session, team: Team) -> dict[GoalStatus, int]:
     """Return how many of the team's goals in use have each status, in one query."""
     counts = dict.fromkeys(GoalStatus, 0)
-    rows = session.execute(
-        select(Goal.status, func.count())
-        .where(Goal.team_id == team.id, Goal.archived_at.is_(None))
-        .group_by(Goal.status)
-    )
+    rows = session.execute(_STATUS_COUNTS, {"team_id": team.id})
     counts.update({status: number for status, number in rows})
     return counts
 
@@ -274,16 +296,15 @@ def list_goals(
     session: Session, team: Team, *, archived: bool = False, status: GoalStatus | None = None
 ) -> list[Goal]:
     """Return the team's goals in use (or archived ones), in display order."""
-    return list(session.scalars(goals_statement(team, archived=archived, status=status)))
+    params: dict[str, Any] = {"team_id": team.id}
+    if status is not None:
+        params["status"] = status
+    return list(session.scalars(_GOALS[(archived, status is not None)], params))
 
 
 def get_goal(session: Session, team: Team, goal_id: int) -> Goal:
     """Return the team's goal `goal_id`; another team's goal is NotFound, like a missing one."""
-    goal = session.scalar(
-        select(Goal)
-        .where(Goal.id == goal_id, Goal.team_id == team.id)
-        .options(joinedload(Goal.owner).joinedload(Membership.person))
-    )
+    goal = session.scalar(_GOAL, {"goal_id": goal_id, "team_id": team.id})
     if goal is None:
         raise NotFound(NO_SUCH_GOAL)
     return goal

@@ -187,9 +187,7 @@ def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None)
         page=request.args.get("page", type=int),
         per_page=CHECK_INS_PER_PAGE,
     )
-    reminders = list(
-        db.scalars(reinforcements.reinforcements_statement(goal).limit(REMINDERS_SHOWN))
-    )
+    reminders = list(reinforcements.latest_reinforcements(db, goal, REMINDERS_SHOWN))
     return render_template(
         "goals/goal.html",
         team=current_team(),

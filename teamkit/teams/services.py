@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from teamkit.auth.models import Person
 from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
@@ -82,32 +82,48 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
     return team
 
 
+# Built once, at import: a page binds only its values (building one costs more than running it).
+#: `:person_id`'s memberships with their teams, by team name.
+_TEAMS_OF = (
+    select(Membership)
+    .join(Team, Team.id == Membership.team_id)
+    .where(Membership.person_id == bindparam("person_id"))
+    .options(contains_eager(Membership.team))
+    .order_by(func.lower(Team.name), Team.id)
+)
+#: `:person_id`'s membership of the team with `:slug`, with the team.
+_MEMBERSHIP = (
+    select(Membership)
+    .join(Team, Team.id == Membership.team_id)
+    .where(Team.slug == bindparam("slug"), Membership.person_id == bindparam("person_id"))
+    .options(contains_eager(Membership.team))
+)
+_RANK = case({Role.OWNER: 0, Role.FACILITATOR: 1}, value=Membership.role, else_=2)
+#: `:team_id`'s memberships: owners, facilitators, members, by name.
+_MEMBERS = (
+    select(Membership)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.team_id == bindparam("team_id"))
+    .options(contains_eager(Membership.person))
+    .order_by(_RANK, func.lower(Person.name), Membership.id)
+)
+
+
 def teams_of_statement(person: Person) -> Select[Membership]:
     """Return the query of `person`'s memberships with their teams, by team name."""
-    return (
-        select(Membership)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Membership.person_id == person.id)
-        .options(contains_eager(Membership.team))
-        .order_by(func.lower(Team.name), Team.id)
-    )
+    return _TEAMS_OF.params(person_id=person.id)
 
 
 def list_teams_of(session: Session, person: Person) -> list[Membership]:
     """Return `person`'s memberships (each with its `team` and `role`), by team name."""
-    return list(session.scalars(teams_of_statement(person)))
+    return list(session.scalars(_TEAMS_OF, {"person_id": person.id}))
 
 
 def find_membership(session: Session, slug: str, person: Person | None) -> Membership | None:
     """Return `person`'s membership of the team with `slug`, or None (the isolation check)."""
     if person is None:
         return None
-    return session.scalar(
-        select(Membership)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Team.slug == slug, Membership.person_id == person.id)
-        .options(joinedload(Membership.team))
-    )
+    return session.scalar(_MEMBERSHIP, {"slug": slug, "person_id": person.id})
 
 
 def find_team(session: Session, slug: str) -> Team:
@@ -120,19 +136,12 @@ def find_team(session: Session, slug: str) -> Team:
 
 def members_statement(team: Team) -> Select[Membership]:
     """Return the query of the team's memberships: owners, facilitators, members, by name."""
-    rank = case({Role.OWNER: 0, Role.FACILITATOR: 1}, value=Membership.role, else_=2)
-    return (
-        select(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.team_id == team.id)
-        .options(contains_eager(Membership.person))
-        .order_by(rank, func.lower(Person.name), Membership.id)
-    )
+    return _MEMBERS.params(team_id=team.id)
 
 
 def list_members(session: Session, team: Team) -> list[Membership]:
     """Return the team's memberships, owners first, then by name."""
-    return list(session.scalars(members_statement(team)))
+    return list(session.scalars(_MEMBERS, {"team_id": team.id}))
 
 
 def parse_role(value: str) -> Role:
