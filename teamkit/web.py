@@ -21,6 +21,8 @@ from teamkit.formatting import days_ago, format_number
 
 log = logging.getLogger("teamkit.request")
 
+CSRF_FIELD = '<input name="csrf_token" type="hidden" value="{}">'
+
 #: Error statuses with a page of their own; the others share errors/generic.html.
 PAGES = frozenset({403, 404, 405, 429, 500})
 
@@ -138,5 +140,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_global()
     def csrf_field() -> Markup:
-        """Return the hidden CSRF input; unlike hidden_tag(), it has no id to repeat."""
-        return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+        """Return the hidden CSRF input; unlike hidden_tag(), it has no id to repeat.
+
+        Built once a request: a page with a form a row asks for it many times.
+        """
+        field = g.get("csrf_field")
+        if field is None:
+            token = generate_csrf()
+            field = g.csrf_field = Markup(CSRF_FIELD).format(token)
+        return field  # type: ignore[no-any-return]
