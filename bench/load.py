@@ -154,6 +154,10 @@ def seed(database_url: str, instance: str, goals: int, checkins: int) -> None:
                 )
         if rows:
             session.execute(insert(CheckIn), rows)
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does soon after a bulk insert: planner statistics, visibility map.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
     engine.dispose()
 
 

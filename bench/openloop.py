@@ -3,7 +3,8 @@
 A closed loop (wrk, ab) waits for an answer before it asks again, so a slow server is asked
 less and its queueing never shows ("coordinated omission"). Here request i is due at
 start + i / rate; it goes out at that time on an idle keep-alive connection (a new one when
-none is idle), and its latency counts from the time it was due, not from when it was sent.
+none is idle, up to `connections`; past that it waits for one, as in a browser's or a proxy's
+pool), and its latency counts from the time it was due, not from when it was sent.
 A server that falls behind therefore shows its queue in the percentiles, as wrk2 would show
 it (wrk2 is not packaged by Debian).
 
@@ -20,6 +21,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
+
+#: Connections the driver opens at most (the server has far fewer threads).
+MAX_CONNECTIONS = 32
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,12 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def drive(
-    url: str, headers: Mapping[str, str], *, rate: float, seconds: float
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = MAX_CONNECTIONS,
 ) -> OpenLoopResult:
     """Send GET `url` at `rate` a second for `seconds`; measure from each scheduled time."""
     parts = urlsplit(url)
@@ -89,12 +98,19 @@ async def drive(
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     lag = 0.0
+    # Without a cap, a server that falls behind gets ever more connections, past its listen
+    # backlog; the kernel then drops SYNs and retries them for minutes: that measures TCP.
+    slots = asyncio.Semaphore(connections)
 
     async def one(i: int) -> None:
         nonlocal lag
         due = start + i / rate
         await asyncio.sleep(max(0.0, due - loop.time()))
         lag = max(lag, loop.time() - due)
+        async with slots:
+            await send(due)
+
+    async def send(due: float) -> None:
         connection = None
         try:
             connection = idle.pop() if idle else await asyncio.open_connection(host, port)
@@ -129,9 +145,16 @@ async def drive(
     )
 
 
-def run(url: str, headers: Mapping[str, str], *, rate: float, seconds: float) -> OpenLoopResult:
+def run(
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = MAX_CONNECTIONS,
+) -> OpenLoopResult:
     """Run `drive` in a fresh event loop."""
-    return asyncio.run(drive(url, headers, rate=rate, seconds=seconds))
+    return asyncio.run(drive(url, headers, rate=rate, seconds=seconds, connections=connections))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
