@@ -175,19 +175,27 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
         raise InvalidInput({"cursor": NOT_OURS}) from None
 
 
-def paginate(session: Session, statement: Select[Any], args: dict[str, Any]) -> dict[str, Any]:
-    """Run an ordered `statement` for one page and return {items, next_cursor, next}."""
+def paginate(
+    session: Session, statement: Select[Any], args: dict[str, Any], *, whole_rows: bool = False
+) -> dict[str, Any]:
+    """Run an ordered `statement` for one page and return {items, next_cursor, next}.
+
+    The items are the rows' first column, or with `whole_rows` the rows themselves (their
+    columns by name; the sort keys come last, as `sort_key_0`…).
+    """
     limit = args.get("limit") or current_app.config["TEAMKIT"]["API_PAGE_SIZE"]
     keys = sort_keys(statement)
     if args.get("cursor"):
         statement = statement.where(_after(keys, decode_cursor(args["cursor"], keys)))
     labelled = [expression.label(f"sort_key_{n}") for n, (expression, _) in enumerate(keys)]
     rows = session.execute(statement.add_columns(*labelled).limit(limit + 1)).all()
-    next_cursor = encode_cursor(list(rows[limit - 1][1:])) if len(rows) > limit else None
+    width = len(keys)
+    next_cursor = encode_cursor(list(rows[limit - 1][-width:])) if len(rows) > limit else None
     next_url = None
     if next_cursor is not None and request.endpoint:
         # Only the arguments the endpoint understood: never a URL part, nothing unknown.
         query = {name: value for name, value in args.items() if value is not None}
         query.update(cursor=next_cursor, limit=limit)
         next_url = external_url(request.endpoint, **(request.view_args or {}), **query)
-    return {"items": [row[0] for row in rows[:limit]], "next_cursor": next_cursor, "next": next_url}
+    items = list(rows[:limit]) if whole_rows else [row[0] for row in rows[:limit]]
+    return {"items": items, "next_cursor": next_cursor, "next": next_url}

@@ -13,7 +13,7 @@ from teamkit.db import get_session
 from teamkit.errors import Conflict
 from teamkit.goals import DIGESTS_STATUS, checkins, goal_timing, reinforcements, services
 from teamkit.goals.models import Channel, GoalStatus
-from teamkit.goals.summaries import GoalSummary, summarize, summarize_goal
+from teamkit.goals.summaries import GoalSummary, summaries_of, summarize_goal, with_stats
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.urls import MAX_ID
 
@@ -213,9 +213,8 @@ def list_goals(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """List the team's goals: pinned first, then in the team's order."""
     status = GoalStatus(args["status"]) if args.get("status") else None
     statement = services.goals_statement(current_team(), archived=args["archived"], status=status)
-    db = get_session()
-    page = paginate(db, statement, args)
-    page["items"] = summarize(db, page["items"], stale_days=goal_timing().stale_days)
+    page = paginate(get_session(), with_stats(statement), args, whole_rows=True)
+    page["items"] = summaries_of(page["items"], stale_days=goal_timing().stale_days)
     return page
 
 

@@ -252,7 +252,7 @@ def _goals(*conditions: Any) -> Select[Any]:
 
 # Built once, at import: a page binds only its values (building one costs more than running it).
 #: A team's goals, by (archived?, with a `:status`?): pinned first, then manual order.
-_GOALS = {
+GOAL_LISTS = {
     (archived, by_status): _goals(
         Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None),
         *([Goal.status == bindparam("status")] if by_status else []),
@@ -278,10 +278,18 @@ def goals_statement(
     team: Team, *, archived: bool = False, status: GoalStatus | None = None
 ) -> Select[Any]:
     """Return the query of a team's goals in display order: pinned first, then manual order."""
-    statement = _GOALS[(archived, status is not None)]
+    kind, params = goal_list(team, archived=archived, status=status)
+    return GOAL_LISTS[kind].params(**params)
+
+
+def goal_list(
+    team: Team, *, archived: bool = False, status: GoalStatus | None = None
+) -> tuple[tuple[bool, bool], dict[str, Any]]:
+    """Return which of GOAL_LISTS lists these goals, and the values it binds."""
+    params: dict[str, Any] = {"team_id": team.id}
     if status is not None:
-        return statement.params(team_id=team.id, status=status)
-    return statement.params(team_id=team.id)
+        params["status"] = status
+    return (archived, status is not None), params
 
 
 def count_goals(session: Session, team: Team) -> dict[GoalStatus, int]:
@@ -296,10 +304,8 @@ def list_goals(
     session: Session, team: Team, *, archived: bool = False, status: GoalStatus | None = None
 ) -> list[Goal]:
     """Return the team's goals in use (or archived ones), in display order."""
-    params: dict[str, Any] = {"team_id": team.id}
-    if status is not None:
-        params["status"] = status
-    return list(session.scalars(_GOALS[(archived, status is not None)], params))
+    kind, params = goal_list(team, archived=archived, status=status)
+    return list(session.scalars(GOAL_LISTS[kind], params))
 
 
 def get_goal(session: Session, team: Team, goal_id: int) -> Goal:

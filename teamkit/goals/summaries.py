@@ -6,7 +6,7 @@ queries doesn't grow with the goals or their check-ins.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
+from teamkit.goals.services import GOAL_LISTS, goal_list
+from teamkit.teams.models import Team
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,10 @@ def _latest_check_in(column: Any, *conditions: Any) -> Any:
     )
 
 
-#: Each goal's aggregates, one row a goal. Built once: a page only binds its goals' ids.
-#: Each value is a lookup in the (goal_id, time) index of check-ins or reinforcements, so
-#: a goal with years of check-ins costs what a new one costs.
-GOAL_STATS = select(
-    Goal.id,
+#: Each goal's aggregates, as columns of any query of goals. Each value is a lookup in the
+#: (goal_id, time) index of check-ins or reinforcements, so a goal with years of check-ins
+#: costs what a new one costs.
+STATS_COLUMNS = (
     _per_goal(select(func.count()).where(CheckIn.goal_id == Goal.id)).label("check_ins"),
     _per_goal(select(func.max(CheckIn.created_at)).where(CheckIn.goal_id == Goal.id)).label(
         "last_check_in_at"
@@ -139,7 +140,26 @@ GOAL_STATS = select(
     _per_goal(
         select(func.max(Reinforcement.reinforced_at)).where(Reinforcement.goal_id == Goal.id)
     ).label("last_reinforced_at"),
-).where(Goal.id.in_(bindparam("goal_ids", expanding=True)))
+)
+#: The aggregates of goals `:goal_ids`, one row a goal. Built once: a page binds its ids.
+GOAL_STATS = select(Goal.id, *STATS_COLUMNS).where(
+    Goal.id.in_(bindparam("goal_ids", expanding=True))
+)
+#: A team's goals as services.goal_list gives them, each with its aggregates: one statement.
+_SUMMARIZED = {
+    kind: statement.add_columns(*STATS_COLUMNS) for kind, statement in GOAL_LISTS.items()
+}
+
+
+def _stats(row: Any) -> GoalStats:
+    return GoalStats(
+        check_in_count=row.check_ins or 0,
+        last_check_in_at=row.last_check_in_at,
+        latest_value=row.value,
+        latest_confidence=row.confidence,
+        reinforcement_count=row.reinforcements or 0,
+        last_reinforced_at=row.last_reinforced_at,
+    )
 
 
 def goal_stats(session: Session, goal_ids: Sequence[int]) -> dict[int, GoalStats]:
@@ -147,17 +167,7 @@ def goal_stats(session: Session, goal_ids: Sequence[int]) -> dict[int, GoalStats
     if not goal_ids:
         return {}
     rows = session.execute(GOAL_STATS, {"goal_ids": list(goal_ids)})
-    return {
-        row.id: GoalStats(
-            check_in_count=row.check_ins or 0,
-            last_check_in_at=row.last_check_in_at,
-            latest_value=row.value,
-            latest_confidence=row.confidence,
-            reinforcement_count=row.reinforcements or 0,
-            last_reinforced_at=row.last_reinforced_at,
-        )
-        for row in rows
-    }
+    return {row.id: _stats(row) for row in rows}
 
 
 def is_stale(goal: Goal, last_check_in_at: datetime | None, now: datetime, days: int) -> bool:
@@ -192,6 +202,38 @@ def summarize(
         found = stats.get(goal.id, GoalStats())
         stale = is_stale(goal, found.last_check_in_at, now, stale_days)
         summaries.append(GoalSummary(goal, found, stale, is_overdue(goal, now)))
+    return summaries
+
+
+def list_summaries(
+    session: Session,
+    team: Team,
+    *,
+    stale_days: int,
+    archived: bool = False,
+    status: GoalStatus | None = None,
+    now: datetime | None = None,
+) -> list[GoalSummary]:
+    """Return what services.list_goals returns, each goal summarized: one statement in all."""
+    kind, params = goal_list(team, archived=archived, status=status)
+    return summaries_of(session.execute(_SUMMARIZED[kind], params), stale_days=stale_days, now=now)
+
+
+def with_stats(statement: Select[Any]) -> Select[Any]:
+    """Return `statement`, which selects goals, with each goal's aggregates as columns."""
+    return statement.add_columns(*STATS_COLUMNS)
+
+
+def summaries_of(
+    rows: Iterable[Any], *, stale_days: int, now: datetime | None = None
+) -> list[GoalSummary]:
+    """Return the summaries of rows of a `with_stats` statement (goal first), in order."""
+    now = now or utcnow()
+    summaries = []
+    for row in rows:
+        goal, stats = row[0], _stats(row)
+        stale = is_stale(goal, stats.last_check_in_at, now, stale_days)
+        summaries.append(GoalSummary(goal, stats, stale, is_overdue(goal, now)))
     return summaries
 
 

@@ -24,7 +24,7 @@ from teamkit.goals import (
 from teamkit.goals.chart import progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
-from teamkit.goals.summaries import summarize
+from teamkit.goals.summaries import list_summaries, summarize
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership
 from teamkit.teams.services import list_members
@@ -66,12 +66,14 @@ class GoalUrls:
 
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:
     """Fill the goals section of the team home page: north star first, slogans up front."""
-    goals = services.list_goals(session, membership.team, status=GoalStatus.ACTIVE)
     stale_days = goal_timing().stale_days
+    summaries = list_summaries(
+        session, membership.team, status=GoalStatus.ACTIVE, stale_days=stale_days
+    )
     return {
         "team": membership.team,
         "me": membership,
-        "summaries": summarize(session, goals, stale_days=stale_days),
+        "summaries": summaries,
         "counts": services.count_goals(session, membership.team),
         "stale_days": stale_days,
         "goal_url": GoalUrls(membership.team.slug),
@@ -84,7 +86,6 @@ def index(slug: str) -> str:
     team = current_team()
     # An unknown ?status= shows every goal, like none: a filter, not an input to refuse.
     status = next((s for s in GoalStatus if s.value == request.args.get("status")), None)
-    goals = services.list_goals(db, team, status=status)
     stale_days = goal_timing().stale_days
     return render_template(
         "goals/index.html",
@@ -92,7 +93,7 @@ def index(slug: str) -> str:
         me=current_membership(),
         status=status,
         counts=services.count_goals(db, team),
-        summaries=summarize(db, goals, stale_days=stale_days),
+        summaries=list_summaries(db, team, status=status, stale_days=stale_days),
         archived=services.list_goals(db, team, archived=True),
         goals_per_digest=services.goal_settings(db, team).goals_per_digest,
         digests_status=DIGESTS_STATUS,
