@@ -9,6 +9,9 @@ benchmark reports each teamkit page as a share of this app's requests per second
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -53,10 +56,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5101)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="processes, as teamkit's")
     args = parser.parse_args(argv)
-    app = floor_app(args.database_url, args.threads)
     print(f"floor is serving at http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="floor")
+    if args.workers == 1:
+        app = floor_app(args.database_url, args.threads)
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="floor")
+        return 0
+    # As `teamkit serve --workers`: one listening socket, shared by forked processes.
+    listener = socket.create_server((args.host, args.port), backlog=1024)
+    children = []
+    for _ in range(args.workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            app = floor_app(args.database_url, args.threads)
+            serve(app, sockets=[listener], threads=args.threads, ident="floor", _quiet=True)
+            os._exit(0)
+        children.append(pid)
+
+    def stop(_signum: int, _frame: object) -> None:
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    for _ in children:
+        os.wait()
     return 0
 
 
