@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Integer, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit.api.pagination import decode_cursor, encode_cursor, sort_keys
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, NOTE_MAX, CheckIn, Goal
@@ -89,7 +90,30 @@ _CHECK_INS = (
     .options(joinedload(CheckIn.person))
     .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
 )
-#: A page of them: `:skip` newer ones left out, then `:take`.
+#: The sort key of a history page's cursor: a check-in's time, then its id.
+_KEY = sort_keys(_CHECK_INS)
+#: `:take` of them from before the check-in at (`:at`, `:id`), newest first.
+_OLDER = _CHECK_INS.where(
+    or_(
+        CheckIn.created_at < bindparam("at"),
+        and_(CheckIn.created_at == bindparam("at"), CheckIn.id < bindparam("id")),
+    )
+).limit(bindparam("take", type_=Integer))
+#: `:take` of them from after the check-in at (`:at`, `:id`), oldest first.
+_NEWER = (
+    select(CheckIn)
+    .where(
+        CheckIn.goal_id == bindparam("goal_id"),
+        or_(
+            CheckIn.created_at > bindparam("at"),
+            and_(CheckIn.created_at == bindparam("at"), CheckIn.id > bindparam("id")),
+        ),
+    )
+    .options(joinedload(CheckIn.person))
+    .order_by(CheckIn.created_at, CheckIn.id)
+    .limit(bindparam("take", type_=Integer))
+)
+#: A page of them by number, for a link without a cursor: `:skip` newer ones left out.
 _CHECK_IN_PAGE = _CHECK_INS.offset(bindparam("skip", type_=Integer)).limit(
     bindparam("take", type_=Integer)
 )
@@ -116,6 +140,16 @@ class HistoryPage:
     newer: int
 
     @property
+    def older_cursor(self) -> str | None:
+        """Return where the page of older check-ins starts: past this page's oldest."""
+        return history_cursor(self.check_ins[0]) if self.check_ins else None
+
+    @property
+    def newer_cursor(self) -> str | None:
+        """Return where the page of newer check-ins starts: past this page's newest."""
+        return history_cursor(self.check_ins[-1]) if self.check_ins else None
+
+    @property
     def is_complete(self) -> bool:
         """Tell whether this page holds every check-in of the goal."""
         return self.count == 1
@@ -129,16 +163,50 @@ class HistoryPage:
         return self.number > 1
 
 
+def history_cursor(check_in: CheckIn) -> str:
+    """Return the cursor of a history page that starts past `check_in`."""
+    return encode_cursor([check_in.created_at, check_in.id])
+
+
+def _key(cursor: str | None) -> dict[str, Any] | None:
+    """Return the check-in a cursor points past, or None for none (or one we never gave)."""
+    if not cursor:
+        return None
+    try:
+        at, check_in_id = decode_cursor(cursor, _KEY)
+    except InvalidInput:
+        return None  # a link mangled somewhere: the page by its number instead
+    return {"at": at, "id": check_in_id}
+
+
 def history_page(
-    session: Session, goal: Goal, *, total: int, page: int | None, per_page: int
+    session: Session,
+    goal: Goal,
+    *,
+    total: int,
+    page: int | None,
+    per_page: int,
+    before: str | None = None,
+    after: str | None = None,
 ) -> HistoryPage:
     """Return page `page` of a goal's `total` check-ins, `per_page` a page, latest page first.
 
-    A missing or out-of-range `page` gives the nearest page there is, so a link from before
-    a deletion still shows something. One query, whatever the number of check-ins.
+    The pages' links carry a cursor: `before` (the page of older check-ins starts past this
+    one) or `after` (newer ones), which the (goal_id, created_at) index finds at once, so a
+    page far back costs what the first does. Without one (or with a cursor we never gave
+    out) the page is found by its number, and a missing or out-of-range `page` gives the
+    nearest page there is, so a link from before a deletion still shows something. One
+    query, whatever the number of check-ins.
     """
     count = max(1, math.ceil(total / per_page))
     number = min(max(page or 1, 1), count)
     newer = (number - 1) * per_page
-    rows = session.scalars(_CHECK_IN_PAGE, {"goal_id": goal.id, "skip": newer, "take": per_page})
-    return HistoryPage(list(rows)[::-1], number, count, total, newer)
+    params: dict[str, Any] = {"goal_id": goal.id, "take": per_page}
+    older_than, newer_than = _key(before), _key(after)
+    if number > 1 and older_than is not None:
+        rows = list(session.scalars(_OLDER, {**params, **older_than}))[::-1]
+    elif number > 1 and newer_than is not None:
+        rows = list(session.scalars(_NEWER, {**params, **newer_than}))
+    else:
+        rows = list(session.scalars(_CHECK_IN_PAGE, {**params, "skip": newer}))[::-1]
+    return HistoryPage(rows, number, count, total, newer)

@@ -187,6 +187,8 @@ def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None)
         total=summary.stats.check_in_count,
         page=request.args.get("page", type=int),
         per_page=CHECK_INS_PER_PAGE,
+        before=request.args.get("before"),
+        after=request.args.get("after"),
     )
     reminders = list(reinforcements.latest_reinforcements(db, goal, REMINDERS_SHOWN))
     return render_template(

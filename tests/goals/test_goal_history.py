@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import insert
@@ -50,7 +51,7 @@ def _notes(html: str) -> list[int]:
 def _link(html: str, rel: str) -> str | None:
     """Return the address of the page's "Older" (next) or "Newer" (prev) check-ins link."""
     match = re.search(rf'href="([^"]+)" rel="{rel}"', html)
-    return match.group(1) if match else None
+    return unescape(match.group(1)) if match else None
 
 
 @pytest.fixture
@@ -133,3 +134,29 @@ def test_every_page_of_the_history_issues_the_same_queries(
 def test_only_the_latest_page_has_the_chart_that_ends_at_now(history):
     assert "now 240" in history() and "<svg" in history()
     assert "<svg" not in history("?page=2")
+
+
+def test_a_check_in_made_while_paging_back_repeats_none_on_the_older_page(
+    history, client, crew, login_as
+):
+    html = history()
+    older = _link(html, "next")
+    assert older is not None and "before=" in older
+    # A new check-in arrives: counted by page number, page 2 would repeat check-in 141.
+    goal_path = older.split("?")[0]
+    answer = login_as(crew.member).post(f"{goal_path}/check-ins", {"value": "1", "confidence": "3"})
+    assert answer.status_code == 303
+    assert _notes(client.get(older).get_data(as_text=True)) == list(range(41, 141))
+
+
+def test_a_newer_link_leads_back_to_the_page_it_came_from(history, client):
+    second = history("?page=2")
+    third = client.get(_link(second, "next")).get_data(as_text=True)
+    assert _notes(third) == list(range(1, 41))
+    newer = _link(third, "prev")
+    assert newer is not None and "after=" in newer
+    assert _notes(client.get(newer).get_data(as_text=True)) == list(range(41, 141))
+
+
+def test_a_mangled_history_cursor_shows_the_page_by_its_number(history):
+    assert _notes(history("?page=2&before=not-a-cursor")) == list(range(41, 141))
