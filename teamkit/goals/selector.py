@@ -4,16 +4,24 @@ A digest has K slots (the team's `goals_per_digest`). Pinned goals, the team's n
 take their slots first, but never all of them while other goals are active: at least one
 slot rotates. The rotating slots go to the goals the team was reminded of least recently.
 
-A stale check-in or a near target date raises a goal among those never shown yet; it never
-lets a goal overtake one shown longer ago. Goals last shown at the same instant are taken in
-the order their reminders were recorded. That is what keeps the promise digests make: with u
-active unpinned goals and s rotating slots, each goal is featured at least once in any
-ceil(u/s) digests in a row (when u is a multiple of s, that promise allows only a fixed
-rotation, so no boost could be stronger without breaking it).
+A stale check-in or a near target date raises a goal among those never shown yet. Goals last
+shown at the same instant are taken in the order their reminders were recorded. That order
+keeps the promise digests make: with u active unpinned goals and s rotating slots, each goal
+is featured at least once in any W = ceil(u/s) digests in a row.
+
+Deadline-aware: digests are counted (the distinct instants a digest recorded reminders), so
+each goal has a deadline, the number of digests it may still wait (W minus the digests since
+it was last shown). A stale or near-target goal already shown may then take the slot of a
+goal whose deadline is further off, but only when every goal can still meet its deadline:
+after the swap, for every k < W, at most s*k of the goals left out may be due within k + 1
+digests (the condition under which earliest-deadline-first never misses one). When u is a
+multiple of s there is no slack, and the rotation stays fixed.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.goals import goal_timing
-from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
+from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.teams.models import Team
 
 
@@ -108,10 +116,84 @@ def select_goals_to_resurface(
 
     candidates = sorted(_candidates(session, team), key=due_first)
     pinned = [c.goal for c in candidates if c.goal.is_pinned]
-    rotating = [c.goal for c in candidates if not c.goal.is_pinned]
+    rotating = [c for c in candidates if not c.goal.is_pinned]
     pinned_slots = min(len(pinned), slots - 1 if rotating else slots)
     featured_pinned = sorted(pinned[:pinned_slots], key=lambda g: (g.position, g.id))
-    return featured_pinned + rotating[: slots - pinned_slots]
+    rotating_slots = slots - pinned_slots
+    chosen = rotating[:rotating_slots]
+    if len(rotating) > rotating_slots:
+
+        def urgency(candidate: Candidate) -> int:
+            return candidate.urgency(now, stale_days, near_days)
+
+        chosen = _pull_urgent_forward(session, team, rotating, rotating_slots, urgency)
+    return featured_pinned + [candidate.goal for candidate in chosen]
+
+
+def _digest_instants(session: Session, team: Team, limit: int) -> list[datetime]:
+    """Return the latest `limit` instants a digest reminded the team of goals, newest first."""
+    return list(
+        session.scalars(
+            select(Reinforcement.reinforced_at)
+            .join(Goal, Goal.id == Reinforcement.goal_id)
+            .where(
+                Goal.team_id == team.id,
+                Reinforcement.channel.in_([Channel.EMAIL, Channel.SLACK]),
+            )
+            .group_by(Reinforcement.reinforced_at)
+            .order_by(Reinforcement.reinforced_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _pull_urgent_forward(
+    session: Session,
+    team: Team,
+    rotating: list[Candidate],
+    slots: int,
+    urgency: Callable[[Candidate], int],
+) -> list[Candidate]:
+    """Return `slots` of the `rotating` goals (most due first): the most due ones, with urgent
+    goals swapped in wherever every goal still meets its deadline (see the module's doc)."""
+    window = math.ceil(len(rotating) / slots)
+    instants = _digest_instants(session, team, window)
+
+    def deadline(candidate: Candidate) -> int:
+        last = candidate.last_reinforced_at
+        if last is None:
+            return 1  # never shown: as due as can be
+        shown_since = sum(1 for instant in instants if instant > last)
+        return max(1, window - shown_since)
+
+    deadlines = {id(c): deadline(c) for c in rotating}
+    rank = {id(c): index for index, c in enumerate(rotating)}
+
+    def keeps_every_deadline(chosen: list[Candidate]) -> bool:
+        picked = {id(c) for c in chosen}
+        left = sorted(deadlines[id(c)] for c in rotating if id(c) not in picked)
+        if left and left[0] <= 1:
+            return False
+        return all(sum(1 for d in left if d <= k + 1) <= slots * k for k in range(1, window))
+
+    chosen = rotating[:slots]
+    urgent = sorted(
+        (c for c in rotating[slots:] if c.last_reinforced_at is not None and urgency(c) > 0),
+        key=lambda c: (-urgency(c), rank[id(c)]),
+    )
+    for candidate in urgent:
+        calmer = [
+            c
+            for c in chosen
+            if c.last_reinforced_at is not None and urgency(c) < urgency(candidate)
+        ]
+        if not calmer:
+            continue
+        give_way = max(calmer, key=lambda c: (deadlines[id(c)], rank[id(c)]))
+        trial = [c for c in chosen if c is not give_way] + [candidate]
+        if keeps_every_deadline(trial):
+            chosen = trial
+    return sorted(chosen, key=lambda c: rank[id(c)])
 
 
 def goals_to_feature(
