@@ -26,13 +26,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.goals import goal_timing
 from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.teams.models import Team
+
+
+#: The channels that are digests: the promise counts these, not reviews together.
+DIGEST_CHANNELS = (Channel.EMAIL, Channel.SLACK)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Candidate:
     #: Id of the goal's latest recorded reminder: the order of reminders at the same instant.
     last_reinforcement_id: int | None
     last_check_in_at: datetime | None
+    #: When a digest (email or Slack, not a review) last featured it.
+    last_digest_at: datetime | None = None
 
     def urgency(self, now: datetime, stale_days: int, near_days: int) -> int:
         """Return 0 to 2: one for a stale check-in, one for a target date near or past."""
@@ -62,6 +68,12 @@ def _candidates(session: Session, team: Team) -> list[Candidate]:
             Reinforcement.goal_id,
             func.max(Reinforcement.reinforced_at).label("last_at"),
             func.max(Reinforcement.id).label("last_id"),
+            func.max(
+                case(
+                    (Reinforcement.channel.in_(DIGEST_CHANNELS), Reinforcement.reinforced_at),
+                    else_=None,
+                )
+            ).label("last_digest_at"),
         )
         .where(Reinforcement.goal_id.in_(team_goals))
         .group_by(Reinforcement.goal_id)
@@ -74,7 +86,13 @@ def _candidates(session: Session, team: Team) -> list[Candidate]:
         .subquery()
     )
     rows = session.execute(
-        select(Goal, reminded.c.last_at, reminded.c.last_id, checked.c.last_at)
+        select(
+            Goal,
+            reminded.c.last_at,
+            reminded.c.last_id,
+            checked.c.last_at,
+            reminded.c.last_digest_at,
+        )
         .outerjoin(reminded, reminded.c.goal_id == Goal.id)
         .outerjoin(checked, checked.c.goal_id == Goal.id)
         .where(
@@ -138,7 +156,7 @@ def _digest_instants(session: Session, team: Team, limit: int) -> list[datetime]
             .join(Goal, Goal.id == Reinforcement.goal_id)
             .where(
                 Goal.team_id == team.id,
-                Reinforcement.channel.in_([Channel.EMAIL, Channel.SLACK]),
+                Reinforcement.channel.in_(DIGEST_CHANNELS),
             )
             .group_by(Reinforcement.reinforced_at)
             .order_by(Reinforcement.reinforced_at.desc())
@@ -160,9 +178,9 @@ def _pull_urgent_forward(
     instants = _digest_instants(session, team, window)
 
     def deadline(candidate: Candidate) -> int:
-        last = candidate.last_reinforced_at
+        last = candidate.last_digest_at
         if last is None:
-            return 1  # never shown: as due as can be
+            return 1  # never in a digest: as due as can be
         shown_since = sum(1 for instant in instants if instant > last)
         return max(1, window - shown_since)
 
