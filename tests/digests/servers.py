@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
@@ -25,6 +26,8 @@ class MailBox:
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     busy: set[str] = field(default_factory=set)
+    #: Seconds the server takes to accept each message (a slow server, for crash tests).
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -47,6 +50,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.box.delay:
+            await asyncio.sleep(self.box.delay)
         data = envelope.original_content or envelope.content
         assert isinstance(data, bytes)
         message = email.message_from_bytes(data, policy=email.policy.default)
