@@ -139,11 +139,12 @@ def select_goals_to_resurface(
     featured_pinned = sorted(pinned[:pinned_slots], key=lambda g: (g.position, g.id))
     rotating_slots = slots - pinned_slots
     chosen = rotating[:rotating_slots]
-    if len(rotating) > rotating_slots:
+    if rotating:
 
         def urgency(candidate: Candidate) -> int:
             return candidate.urgency(now, stale_days, near_days)
 
+        # Run even when every goal fits, so a digest costs the same statements for any team.
         chosen = _pull_urgent_forward(session, team, rotating, rotating_slots, urgency)
     return featured_pinned + [candidate.goal for candidate in chosen]
 
@@ -176,6 +177,8 @@ def _pull_urgent_forward(
     goals swapped in wherever every goal still meets its deadline (see the module's doc)."""
     window = math.ceil(len(rotating) / slots)
     instants = _digest_instants(session, team, window)
+    if len(rotating) <= slots:
+        return rotating
 
     def deadline(candidate: Candidate) -> int:
         last = candidate.last_digest_at
