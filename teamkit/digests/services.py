@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from teamkit.auth.models import Person
@@ -22,6 +22,7 @@ from teamkit.digests.models import (
     DEFAULT_TIMEZONE,
     WEBHOOK_MAX,
     Delivery,
+    DeliveryChannel,
     DeliveryRecipient,
     DeliveryStatus,
     DigestSettings,
@@ -323,19 +324,25 @@ def list_deliveries(session: Session, team: Team, limit: int = 50) -> list[Deliv
     return list(session.scalars(deliveries_statement(team).limit(limit)))
 
 
-def deliveries_to(session: Session, team: Team, person: Person, limit: int = 50) -> list[Delivery]:
-    """Return the team's email deliveries that went to `person`, newest first."""
-    return list(
-        session.scalars(
-            deliveries_statement(team)
-            .join(DeliveryRecipient, DeliveryRecipient.delivery_id == Delivery.id)
-            .where(
-                DeliveryRecipient.person_id == person.id,
-                DeliveryRecipient.status == RecipientStatus.SENT,
-            )
-            .limit(limit)
+def deliveries_seen_by_statement(team: Team, person: Person) -> Select[Any]:
+    """Return the query of the digests `person` was sent: their emails, the team's Slack posts."""
+    to_them = select(DeliveryRecipient.delivery_id).where(
+        DeliveryRecipient.person_id == person.id,
+        DeliveryRecipient.status == RecipientStatus.SENT,
+    )
+    return deliveries_statement(team).where(
+        or_(
+            Delivery.id.in_(to_them),
+            (Delivery.channel == DeliveryChannel.SLACK) & (Delivery.status == DeliveryStatus.SENT),
         )
     )
+
+
+def deliveries_seen_by(
+    session: Session, team: Team, person: Person, limit: int = 50
+) -> list[Delivery]:
+    """Return the latest digests `person` was sent, newest first."""
+    return list(session.scalars(deliveries_seen_by_statement(team, person).limit(limit)))
 
 
 def get_delivery(session: Session, team: Team, delivery_id: int) -> Delivery:
@@ -367,8 +374,3 @@ def retry_delivery(
             recipient.status, recipient.error = RecipientStatus.PENDING, None
     session.flush()
     return delivery
-
-
-def forget_opt_outs_of(session: Session, person_id: int) -> None:
-    """Remove every email opt-out of `person_id` (their account goes)."""
-    session.execute(delete(EmailOptOut).where(EmailOptOut.person_id == person_id))
