@@ -34,7 +34,6 @@ from teamkit.goals import goal_timing
 from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.teams.models import Team
 
-
 #: The channels that are digests: the promise counts these, not reviews together.
 DIGEST_CHANNELS = (Channel.EMAIL, Channel.SLACK)
 
