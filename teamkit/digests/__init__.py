@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from teamkit.capability import AccountSection, Capability, Job, NavLink
-from teamkit.config import Setting
+from teamkit.config import Setting, count
 from teamkit.mail import check_smtp_url
 
 if TYPE_CHECKING:
@@ -25,19 +25,6 @@ def _allow_list(value: str) -> tuple[str, ...]:
         if not parts.path.endswith("/"):
             raise ValueError(f"{prefix!r} must end with / so that no other host can match it")
     return prefixes
-
-
-def _count(low: int, high: int) -> Any:
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            raise ValueError("expected a whole number") from None
-        if not low <= number <= high:
-            raise ValueError(f"expected a number from {low} to {high}")
-        return number
-
-    return parse
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -67,21 +54,21 @@ SETTINGS: tuple[Setting, ...] = (
         "DIGEST_MAX_ATTEMPTS",
         5,
         "Times a delivery is tried before it is marked failed (1 to 50).",
-        _count(1, 50),
+        count(1, 50),
     ),
     Setting(
         "DIGEST_RETRY_SECONDS",
         60,
         "Wait before the first retry of a failed delivery; it doubles each time, with jitter, "
         "up to an hour (1 to 3600).",
-        _count(1, 3600),
+        count(1, 3600),
     ),
     Setting(
         "DIGEST_LEASE_SECONDS",
         300,
         "How long a scheduler's claim on a delivery holds; a claim of a scheduler that died "
         "is taken over after it (10 to 3600).",
-        _count(10, 3600),
+        count(10, 3600),
     ),
 )
 

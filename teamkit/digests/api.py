@@ -53,7 +53,7 @@ class DigestSettingsSchema(Schema):
         validate=validate.Length(max=WEBHOOK_MAX),
         metadata={
             "description": "Slack incoming-webhook URL (on TEAMKIT_WEBHOOK_ALLOW). Read back "
-            "masked; send `null` or `\"\"` to remove it, leave it out to keep it."
+            'masked; send `null` or `""` to remove it, leave it out to keep it.'
         },
     )
 
@@ -148,7 +148,7 @@ def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
         try:
             goal_services.set_goals_per_digest(db, me, data["max_goals"])
         except InvalidInput as error:
-            errors.update({"max_goals": message for message in error.errors.values()})
+            errors["max_goals"] = "; ".join(error.errors.values())
     if errors:
         raise InvalidInput(errors)
     return _settings_out()
