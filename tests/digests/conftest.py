@@ -105,11 +105,3 @@ def crew(digest_app: Flask, make: Any) -> Crew:
     add_goals(digest_app, team, owner, ["Answer every customer", "Ship weekly", "Fewer pages"])
     return Crew(team, owner, facilitator, members)
 
-
-@pytest.fixture(autouse=True)
-def goals_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the capability registry is wired, compose digests from the goals section."""
-    from teamkit.digests import compose
-    from teamkit.goals.digest import digest_section
-
-    monkeypatch.setattr(compose, "section_functions", lambda app: [digest_section])

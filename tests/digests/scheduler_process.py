@@ -16,7 +16,6 @@ from pathlib import Path
 import time_machine
 
 from teamkit import create_app
-from teamkit.capability import REGISTRY_KEY
 
 
 def main() -> None:
@@ -33,12 +32,6 @@ def main() -> None:
     if "WEBHOOK_ALLOW" in settings:
         settings["WEBHOOK_ALLOW"] = tuple(settings["WEBHOOK_ALLOW"])
     app.config["TEAMKIT"].update(settings)
-    if REGISTRY_KEY not in app.extensions:  # until the capability registry is wired
-        from teamkit.digests import compose
-        from teamkit.goals.digest import digest_section
-
-        compose.section_functions = lambda _app: [digest_section]  # type: ignore[assignment]
-
     from teamkit.digests.deliver import TickReport, deliver_due
 
     shift = float(options.get("shift_seconds", 0))
