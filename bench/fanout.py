@@ -66,11 +66,19 @@ def seed(url: str, teams: int, members: int, webhook_base: str) -> None:
             session.add_all(people)
             session.flush()
             session.add_all(
-                Membership(team_id=team.id, person_id=p.id, role=Role.OWNER if i == 0 else Role.MEMBER)
+                Membership(
+                    team_id=team.id, person_id=p.id, role=Role.OWNER if i == 0 else Role.MEMBER
+                )
                 for i, p in enumerate(people)
             )
             session.add_all(
-                Goal(team_id=team.id, title=f"Goal {g}", why="It matters.", slogan=f"Slogan {g}", position=g)
+                Goal(
+                    team_id=team.id,
+                    title=f"Goal {g}",
+                    why="It matters.",
+                    slogan=f"Slogan {g}",
+                    position=g,
+                )
                 for g in range(2)
             )
             session.add(
@@ -92,16 +100,22 @@ def unfinished(url: str) -> int:
     with engine.connect() as connection:
         planned = connection.scalar(select(func.count()).select_from(Delivery)) or 0
         pending = connection.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.PENDING)
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING)
         )
         due = connection.scalar(
-            select(func.count()).select_from(DigestSettings).where(DigestSettings.next_run_at <= utcnow())
+            select(func.count())
+            .select_from(DigestSettings)
+            .where(DigestSettings.next_run_at <= utcnow())
         )
     engine.dispose()
     return (pending or 0) + (due or 0) + (0 if planned else 1)
 
 
-def run_schedulers(url: str, count: int, instance: Path, smtp: SmtpServer, slack: SlackStandIn) -> float:
+def run_schedulers(
+    url: str, count: int, instance: Path, smtp: SmtpServer, slack: SlackStandIn
+) -> float:
     """Start `count` scheduler processes; return the seconds until every delivery is sent."""
     config = {
         "database_url": url,
@@ -183,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.schedulers} scheduler processes"
     )
     print(f"teamkit: {sent} messages in {took:.2f} s ({sent / took:.0f}/s)")
-    print(f"floor (plain smtplib + urllib loop): {sent} messages in {base:.2f} s ({sent / base:.0f}/s)")
+    print(
+        f"floor (plain smtplib + urllib loop): {sent} messages in {base:.2f} s "
+        f"({sent / base:.0f}/s)"
+    )
     print(f"ratio: teamkit takes {took / base:.1f}x the floor's time")
     print(f"duplicates: {duplicates}, lost: {lost}")
     return 0 if duplicates == 0 and lost == 0 else 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, StringField
 from wtforms.validators import Length
 
 from teamkit.digests.models import CRON_MAX, TIMEZONE_MAX, WEBHOOK_MAX
@@ -11,8 +11,8 @@ from teamkit.digests.schedule import PRESETS
 from teamkit.digests.services import SettingsChange
 
 CUSTOM = "custom"
-SCHEDULE_CHOICES = [(preset.key, preset.label) for preset in PRESETS] + [
-    (CUSTOM, "Custom (cron expression below)")
+SCHEDULE_CHOICES = [SelectChoice(preset.key, preset.label) for preset in PRESETS] + [
+    SelectChoice(CUSTOM, "Custom (cron expression below)")
 ]
 
 

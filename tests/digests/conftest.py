@@ -104,4 +104,3 @@ def crew(digest_app: Flask, make: Any) -> Crew:
             add_member(session, found, session.get(Person, member.id), Role.MEMBER)
     add_goals(digest_app, team, owner, ["Answer every customer", "Ship weekly", "Fewer pages"])
     return Crew(team, owner, facilitator, members)
-

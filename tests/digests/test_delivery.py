@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from conftest import MONDAY, add_goals, configure_digest
-from servers import Reply
 from slack_sdk.models.blocks import Block
 from sqlalchemy import func, select
 
@@ -140,7 +139,9 @@ def test_the_next_period_brings_the_next_goals(digest_app, scheduled, crew, slac
 def test_a_goal_titled_like_a_mention_pings_nobody(digest_app, crew, slack, smtp):
     add_goals(digest_app, crew.team, crew.owner, ["<!channel> & <@U123>"], is_pinned=True)
     with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
-        configure_digest(digest_app, crew.team, crew.owner, enabled=True, slack_webhook_url=slack.url())
+        configure_digest(
+            digest_app, crew.team, crew.owner, enabled=True, slack_webhook_url=slack.url()
+        )
     with time_machine.travel(MONDAY + timedelta(hours=1), tick=False):
         deliver_due(digest_app)
     raw = str(slack.received[0])

@@ -25,7 +25,11 @@ def on_slack(digest_app, crew, slack):
     """The crew's digest due on Monday 09:00 UTC, to Slack only."""
     with time_machine.travel(SUNDAY, tick=False):
         configure_digest(
-            digest_app, crew.team, crew.owner, enabled=True, email_enabled=False,
+            digest_app,
+            crew.team,
+            crew.owner,
+            enabled=True,
+            email_enabled=False,
             slack_webhook_url=slack.url(),
         )
     return crew
@@ -157,7 +161,9 @@ def test_a_busy_mail_server_is_retried_without_sending_anyone_theirs_twice(
 def test_without_a_mail_server_email_is_skipped_with_the_reason(digest_app, crew, slack):
     digest_app.config["TEAMKIT"]["SMTP_URL"] = ""
     with time_machine.travel(SUNDAY, tick=False):
-        configure_digest(digest_app, crew.team, crew.owner, enabled=True, slack_webhook_url=slack.url())
+        configure_digest(
+            digest_app, crew.team, crew.owner, enabled=True, slack_webhook_url=slack.url()
+        )
     with time_machine.travel(MONDAY, tick=False):
         report = deliver_due(digest_app)
     assert report.sent == 1
@@ -192,10 +198,13 @@ def test_an_owner_retries_a_failed_delivery(digest_app, on_slack, slack):
     with time_machine.travel(MONDAY, tick=False):
         deliver_due(digest_app)
         failed = only(digest_app)
-        with digest_app.app_context(), job_session(digest_app) as session:
-            with pytest.raises(Forbidden):
-                member = membership_of(session, on_slack.team, on_slack.facilitator)
-                retry_delivery(session, member, failed.id)
+        with (
+            digest_app.app_context(),
+            job_session(digest_app) as session,
+            pytest.raises(Forbidden),
+        ):
+            member = membership_of(session, on_slack.team, on_slack.facilitator)
+            retry_delivery(session, member, failed.id)
         with digest_app.app_context(), job_session(digest_app) as session:
             owner = membership_of(session, on_slack.team, on_slack.owner)
             retry_delivery(session, owner, failed.id)

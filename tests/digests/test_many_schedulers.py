@@ -56,7 +56,9 @@ def seed_due_teams(app, count: int, members: int, slack_url: str) -> None:
             session.add_all(people)
             session.flush()
             session.add_all(
-                Membership(team_id=team.id, person_id=p.id, role=Role.OWNER if i == 0 else Role.MEMBER)
+                Membership(
+                    team_id=team.id, person_id=p.id, role=Role.OWNER if i == 0 else Role.MEMBER
+                )
                 for i, p in enumerate(people)
             )
             session.add_all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -73,7 +74,7 @@ def test_every_other_monday_skips_a_week():
     times = next_times(
         preset.cron, "UTC", utc(2026, 6, 1, 12), 3, week_interval=preset.week_interval
     )
-    gaps = {(b - a).days for a, b in zip(times, times[1:], strict=False)}
+    gaps = {(b - a).days for a, b in itertools.pairwise(times)}
     assert gaps == {14}
     assert all(t.weekday() == 0 and t.hour == 9 for t in times)
 
