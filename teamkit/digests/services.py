@@ -345,6 +345,22 @@ def deliveries_seen_by(
     return list(session.scalars(deliveries_seen_by_statement(team, person).limit(limit)))
 
 
+def recipient_counts(session: Session, deliveries: Sequence[Delivery]) -> dict[int, int]:
+    """Return how many people each of `deliveries` went to (email), in one statement."""
+    ids = [delivery.id for delivery in deliveries]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(DeliveryRecipient.delivery_id, func.count())
+        .where(
+            DeliveryRecipient.delivery_id.in_(ids),
+            DeliveryRecipient.status == RecipientStatus.SENT,
+        )
+        .group_by(DeliveryRecipient.delivery_id)
+    )
+    return {delivery_id: count for delivery_id, count in rows}
+
+
 def get_delivery(session: Session, team: Team, delivery_id: int) -> Delivery:
     """Return one of the team's deliveries, or raise NotFound."""
     delivery = session.scalar(

@@ -144,6 +144,7 @@ def deliveries(slug: str) -> str:
         "digests/deliveries.html",
         team=team,
         rows=rows,
+        recipients=services.recipient_counts(db, rows) if sees_all else {},
         sees_all=sees_all,
         may_retry=has_role(me, Role.OWNER),
         timezone=stored.timezone,
