@@ -6,11 +6,13 @@ Every text from users is escaped for its medium: HTML by Jinja's autoescape, Sla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -213,6 +215,39 @@ def render_slack(digest: Digest) -> dict[str, Any]:
         "text": _shorten(slack_escape(digest.subject), SLACK_FALLBACK_TEXT_MAX),
         "blocks": blocks,
     }
+
+
+_SLACK_LINK = re.compile(r"<([^|<>]+)\|([^<>]+)>")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+_ITALIC = re.compile(r"(?<![\w])_([^_\n]+)_(?![\w])")
+
+
+def _unescape_slack(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _mrkdwn_inline(text: str) -> str:
+    parts, last = [], 0
+    for match in _SLACK_LINK.finditer(text):
+        parts.append(str(escape(_unescape_slack(text[last : match.start()]))))
+        url, label = match.group(1), _unescape_slack(match.group(2))
+        parts.append(f'<a href="{escape(url)}">{escape(label)}</a>')
+        last = match.end()
+    parts.append(str(escape(_unescape_slack(text[last:]))))
+    html = "".join(parts)
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
+    return _ITALIC.sub(r"<em>\1</em>", html)
+
+
+def mrkdwn_to_html(text: str) -> Markup:
+    """Return Slack mrkdwn as HTML, roughly as Slack shows it (for the portal's preview)."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("> "):
+            lines.append(f'<span class="slack-quote">{_mrkdwn_inline(line[2:])}</span>')
+        else:
+            lines.append(_mrkdwn_inline(line))
+    return Markup("<br>".join(lines))
 
 
 class SlackLimitError(ValueError):

@@ -16,6 +16,7 @@ from teamkit.db import get_session, utcnow
 from teamkit.digests import operations, services, setting
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
+from teamkit.digests.render import mrkdwn_to_html
 from teamkit.digests.schedule import in_zone, preset_of
 from teamkit.errors import ServiceError
 from teamkit.extensions import csrf
@@ -100,6 +101,7 @@ def preview(slug: str) -> str:
         team=team,
         rendered=rendered,
         slack_json=json.dumps(rendered.slack, indent=2, ensure_ascii=False),
+        mrkdwn=mrkdwn_to_html,
         may_send=has_role(current_membership(), Role.FACILITATOR),
     )
 

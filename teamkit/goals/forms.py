@@ -122,9 +122,7 @@ class GoalSettingsForm(FlaskForm):
     goals_per_digest = IntegerField(
         "Goals per digest",
         invalid_value_message=services.GOALS_PER_DIGEST.message,
-        description=(
-            f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"
-        ),
+        description=(f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"),
     )
 
 
