@@ -38,13 +38,20 @@ class MailError(Exception):
     """A message that could not be sent."""
 
     def __init__(
-        self, message: str, *, permanent: bool = False, recipient_only: bool = False
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        recipient_only: bool = False,
+        connection_lost: bool = False,
     ) -> None:
         super().__init__(message)
         #: Trying again won't help (a mailbox that doesn't exist, a refused sender).
         self.permanent = permanent
         #: Only this recipient was refused; others on the same server may still get theirs.
         self.recipient_only = recipient_only
+        #: The connection broke (or the server closed it): a new one may well work.
+        self.connection_lost = connection_lost
 
 
 class MailNotConfigured(MailError):
@@ -167,7 +174,7 @@ class Mailer:
                 permanent=error.smtp_code >= 500,
             ) from None
         except (smtplib.SMTPException, OSError) as error:
-            raise MailError(f"mail server unreachable: {error}") from None
+            raise MailError(f"mail server unreachable: {error}", connection_lost=True) from None
         if refused:
             raise MailError(f"recipient refused: {refused}", permanent=True, recipient_only=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import urllib.request
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -175,36 +176,67 @@ def digest_message(
     )
 
 
-def _send_email(app: Flask, job: _EmailJob, worker: str) -> None:
+class MailConnection:
+    """One connection to the mail server for a tick's email deliveries, opened when first
+    needed and opened again when the server drops it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._stack: ExitStack | None = None
+        self._mailer: mail.Mailer | None = None
+        #: Whether the open connection has sent a message (a broken one is then retried once).
+        self.used = False
+
+    def mailer(self) -> mail.Mailer:
+        """Return the open connection, opening it if needed (MailError if it can't)."""
+        if self._mailer is None:
+            stack = ExitStack()
+            self._mailer = stack.enter_context(mail.connect(self.app))
+            self._stack, self.used = stack, False
+        return self._mailer
+
+    def close(self) -> None:
+        """Close the connection, if open."""
+        stack, self._stack, self._mailer = self._stack, None, None
+        if stack is not None:
+            with suppress(Exception):
+                stack.close()
+
+    def send(self, message: EmailMessage) -> None:
+        """Send `message`; when a connection already used has broken, try a new one once."""
+        try:
+            self.mailer().send(message)
+        except mail.MailError as error:
+            if not (error.connection_lost and self.used):
+                if error.connection_lost:
+                    self.close()
+                raise
+            self.close()
+            self.mailer().send(message)
+        self.used = True
+
+
+def _send_email(app: Flask, job: _EmailJob, worker: str, connection: MailConnection) -> None:
     lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
-    try:
-        with mail.connect(app) as mailer:
-            for recipient_id, person_id, name, email in job.recipients:
-                message = digest_message(app, job.digest, job.team_id, person_id, name, email)
-                try:
-                    mailer.send(message)
-                except mail.MailError as error:
-                    if error.recipient_only and error.permanent:
-                        with job_session(app) as session:
-                            mark_recipient_refused(session, recipient_id, str(error))
-                        continue
-                    raise SendFailed(str(error), permanent=error.permanent) from None
+    for recipient_id, person_id, name, email in job.recipients:
+        message = digest_message(app, job.digest, job.team_id, person_id, name, email)
+        try:
+            connection.send(message)
+        except mail.MailNotConfigured:
+            raise
+        except mail.MailError as error:
+            if error.recipient_only and error.permanent:
                 with job_session(app) as session:
-                    still_ours = mark_recipient_sent(
-                        session,
-                        job.delivery_id,
-                        recipient_id,
-                        worker,
-                        utcnow(),
-                        lease_seconds=lease,
-                    )
-                if not still_ours:
-                    log.warning("lost the claim on delivery %s mid-way", job.delivery_id)
-                    return
-    except mail.MailNotConfigured:
-        raise
-    except mail.MailError as error:
-        raise SendFailed(str(error), permanent=error.permanent) from None
+                    mark_recipient_refused(session, recipient_id, str(error))
+                continue
+            raise SendFailed(str(error), permanent=error.permanent) from None
+        with job_session(app) as session:
+            still_ours = mark_recipient_sent(
+                session, job.delivery_id, recipient_id, worker, utcnow(), lease_seconds=lease
+            )
+        if not still_ours:
+            log.warning("lost the claim on delivery %s mid-way", job.delivery_id)
+            return
 
 
 # ---------------------------------------------------------------- one delivery, and the tick
@@ -221,7 +253,13 @@ class TickReport:
     skipped: int = 0
 
 
-def send_delivery(app: Flask, delivery_id: int, worker: str, report: TickReport) -> None:
+def send_delivery(
+    app: Flask,
+    delivery_id: int,
+    worker: str,
+    report: TickReport,
+    connection: MailConnection | None = None,
+) -> None:
     """Send one claimed delivery and mark how it went."""
     with job_session(app) as session:
         delivery = session.scalar(
@@ -253,7 +291,14 @@ def send_delivery(app: Flask, delivery_id: int, worker: str, report: TickReport)
                 raise SendFailed("The team removed its Slack webhook.", permanent=True)
             post_to_slack(app, webhook, render_slack(digest))
         else:
-            _send_email(app, job, worker)
+            if connection is None:
+                connection = MailConnection(app)
+                try:
+                    _send_email(app, job, worker, connection)
+                finally:
+                    connection.close()
+            else:
+                _send_email(app, job, worker, connection)
     except mail.MailNotConfigured:
         with job_session(app) as session:
             mark_skipped(session, delivery_id, worker, NO_MAIL_SERVER)
@@ -300,15 +345,24 @@ def deliver_due(
         if planned == 0:
             break
     lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
+    connection = MailConnection(app)
     rounds = 0
-    while max_rounds is None or rounds < max_rounds:
-        rounds += 1
-        with job_session(app) as session:
-            claimed = claim_deliveries(
-                session, utcnow(), worker, lease_seconds=lease, limit=CLAIM_BATCH, team_id=team_id
-            )
-        if not claimed:
-            break
-        for delivery_id in claimed:
-            send_delivery(app, delivery_id, worker, report)
+    try:
+        while max_rounds is None or rounds < max_rounds:
+            rounds += 1
+            with job_session(app) as session:
+                claimed = claim_deliveries(
+                    session,
+                    utcnow(),
+                    worker,
+                    lease_seconds=lease,
+                    limit=CLAIM_BATCH,
+                    team_id=team_id,
+                )
+            if not claimed:
+                break
+            for delivery_id in claimed:
+                send_delivery(app, delivery_id, worker, report, connection)
+    finally:
+        connection.close()
     return report
