@@ -43,7 +43,7 @@ from teamkit.digests.models import (
     DigestSettings,
     RecipientStatus,
 )
-from teamkit.digests.render import render_email, render_slack
+from teamkit.digests.render import EmailParts, render_email, render_slack
 from teamkit.digests.services import check_webhook_url, unsubscribe_token
 from teamkit.errors import InvalidInput
 
@@ -152,12 +152,31 @@ def unsubscribe_url(app: Flask, person_id: int, team_id: int) -> str:
     return f"{base}/digest/unsubscribe/{token}"
 
 
+#: Stands for each person's unsubscribe link in a digest rendered once for all of them
+#: (a URL-safe token needs no escaping, so the HTML and the text take it as is).
+LINK_MARKER = "https://unsubscribe.invalid/link"
+
+
 def digest_message(
-    app: Flask, digest: Digest, team_id: int, person_id: int, name: str, email: str
+    app: Flask,
+    digest: Digest,
+    team_id: int,
+    person_id: int,
+    name: str,
+    email: str,
+    rendered: EmailParts | None = None,
 ) -> EmailMessage:
-    """Return one person's digest email, with RFC 8058 one-click unsubscribe headers."""
+    """Return one person's digest email, with RFC 8058 one-click unsubscribe headers.
+
+    `rendered` is the digest rendered with LINK_MARKER, to render it once for a whole team.
+    """
     link = unsubscribe_url(app, person_id, team_id)
-    parts = render_email(digest, link)
+    template = rendered or render_email(digest, LINK_MARKER)
+    parts = EmailParts(
+        template.subject,
+        template.text.replace(LINK_MARKER, link),
+        template.html.replace(LINK_MARKER, link),
+    )
     targets = [f"<{link}>"]
     mailto = setting(app, "MAIL_UNSUBSCRIBE_MAILTO")
     if mailto:
@@ -218,8 +237,9 @@ class MailConnection:
 
 def _send_email(app: Flask, job: _EmailJob, worker: str, connection: MailConnection) -> None:
     lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
+    rendered = render_email(job.digest, LINK_MARKER)
     for recipient_id, person_id, name, email in job.recipients:
-        message = digest_message(app, job.digest, job.team_id, person_id, name, email)
+        message = digest_message(app, job.digest, job.team_id, person_id, name, email, rendered)
         try:
             connection.send(message)
         except mail.MailNotConfigured:
