@@ -244,3 +244,28 @@ def test_nobody_opts_out_of_a_team_they_are_not_in(digest_app, crew, make, login
 def test_the_team_navigation_links_to_the_digest(digest_app, crew, login_as):
     page = login_as(crew.members[0]).client.get("/t/crew/").get_data(as_text=True)
     assert 'href="/t/crew/digest"' in page
+
+
+def test_a_rejected_settings_form_names_each_invalid_field_for_assistive_technology(
+    digest_app, crew, portal_of
+):
+    from test_accessibility import PageAudit
+
+    response = portal_of(crew.owner).post(
+        "/t/crew/digest",
+        settings_form(schedule="custom", cron="nope", timezone="Nowhere", slack_webhook_url="x"),
+    )
+    assert response.status_code == 422
+    parser = PageAudit()
+    parser.feed(response.get_data(as_text=True))
+    assert parser.problems() == []
+    assert {"cron", "timezone", "slack_webhook_url"} <= set(parser.invalid_controls())
+
+
+def test_an_unsubscribe_page_with_a_valid_link_passes_the_audit(digest_app, crew, client):
+    from test_accessibility import audit
+
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    path = link.removeprefix("http://teamkit.test")
+    assert audit(client.get(path).get_data(as_text=True)) == []
+    assert audit(client.post(path).get_data(as_text=True)) == []
