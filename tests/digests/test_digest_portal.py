@@ -16,7 +16,7 @@ from test_delivery import deliveries
 
 from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due, unsubscribe_url
-from teamkit.digests.models import DeliveryChannel, DeliveryStatus
+from teamkit.digests.models import DeliveryStatus
 from teamkit.digests.services import find_settings, opted_out_team_ids
 from teamkit.teams.models import Team
 
