@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from servers import SlackStandIn, SmtpServer
-from sqlalchemy import select
 
+from digests.servers import SlackStandIn, SmtpServer
+from digests.support import Crew, add_goals
 from teamkit.auth.models import Person
 from teamkit.db import job_session
-from teamkit.digests.services import SettingsChange, update_settings
-from teamkit.goals import services as goal_services
-from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.models import Role, Team
 from teamkit.teams.services import add_member
-
-#: A Monday morning.
-MONDAY = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -48,43 +41,6 @@ def digest_app(app: Flask, smtp: SmtpServer, slack: SlackStandIn) -> Flask:
     settings["DIGEST_MAX_ATTEMPTS"] = 3
     settings["DIGEST_LEASE_SECONDS"] = 300
     return app
-
-
-@dataclass
-class Crew:
-    team: Team
-    owner: Person
-    facilitator: Person
-    members: list[Person]
-
-    @property
-    def everyone(self) -> list[Person]:
-        return [self.owner, self.facilitator, *self.members]
-
-
-def membership_of(session: Any, team: Team, person: Person) -> Membership:
-    return session.scalars(
-        select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
-    ).one()
-
-
-def add_goals(app: Flask, team: Team, owner: Person, titles: list[str], **fields: Any) -> list[int]:
-    """Create active goals in `team` (each with a slogan unless told), return their ids."""
-    ids = []
-    with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, team, owner)
-        for title in titles:
-            values = {"why": f"Because {title.lower()} matters.", "slogan": f"{title}!", **fields}
-            ids.append(goal_services.create_goal(session, actor, title=title, **values).id)
-    return ids
-
-
-def configure_digest(app: Flask, team: Team, person: Person, **values: Any) -> None:
-    """Change `team`'s digest settings as `person` (committed)."""
-    allow = app.config["TEAMKIT"].get("WEBHOOK_ALLOW", ("https://hooks.slack.com/",))
-    with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, team, person)
-        update_settings(session, actor, SettingsChange.from_mapping(values), allow=allow)
 
 
 @pytest.fixture

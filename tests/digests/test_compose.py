@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import add_goals, membership_of
 from slack_sdk.models.blocks import Block
 
+from digests.support import add_goals, membership_of
 from teamkit.db import job_session
 from teamkit.digests.compose import Digest, compose_digest
 from teamkit.digests.render import (

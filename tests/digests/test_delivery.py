@@ -6,32 +6,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from conftest import MONDAY, add_goals, configure_digest
 from slack_sdk.models.blocks import Block
-from sqlalchemy import func, select
 
-from teamkit.db import job_session
+from digests.support import (
+    MONDAY,
+    add_goals,
+    configure_digest,
+    deliveries,
+    reinforcement_channels,
+)
 from teamkit.digests.deliver import deliver_due
-from teamkit.digests.models import Delivery, DeliveryChannel, DeliveryStatus, RecipientStatus
-from teamkit.goals.models import Reinforcement
-
-
-def deliveries(app):
-    with app.app_context(), job_session(app) as session:
-        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
-        for row in rows:
-            _ = row.recipients
-        session.expunge_all()
-        return rows
-
-
-def reinforcement_channels(app):
-    with app.app_context(), job_session(app) as session:
-        return sorted(
-            session.execute(
-                select(Reinforcement.channel, func.count()).group_by(Reinforcement.channel)
-            ).all()
-        )
+from teamkit.digests.models import DeliveryChannel, DeliveryStatus, RecipientStatus
 
 
 @pytest.fixture

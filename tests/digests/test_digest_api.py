@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
-from conftest import MONDAY
 from slack_sdk.models.blocks import Block
-from test_delivery import deliveries
 
+from digests.support import MONDAY, deliveries
 from teamkit.digests.deliver import deliver_due
 
 SETTINGS = "/api/v1/teams/crew/digest/settings"
@@ -127,7 +126,7 @@ def test_the_api_lists_the_digest_endpoints_in_the_openapi_document(digest_app, 
 
 
 def test_an_owner_retries_a_failed_delivery_through_the_api(digest_app, crew, api_as, slack):
-    from servers import Reply
+    from digests.servers import Reply
 
     owner = api_as(crew.owner)
     with time_machine.travel(MONDAY - timedelta(days=1), tick=False):

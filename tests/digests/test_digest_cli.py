@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from conftest import configure_digest
 from slack_sdk.models.blocks import Block
 from sqlalchemy import select
-from test_delivery import deliveries
 
+from digests.support import configure_digest, deliveries
 from teamkit.cli import main
 from teamkit.db import job_session
 from teamkit.digests.models import DeliveryStatus, DigestSettings

@@ -9,11 +9,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from clients import forge
-from conftest import MONDAY, configure_digest
 from pages import field_error, flashes
-from servers import Reply
-from test_delivery import deliveries
 
+from digests.servers import Reply
+from digests.support import MONDAY, configure_digest, deliveries
 from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due, unsubscribe_url
 from teamkit.digests.models import DeliveryStatus

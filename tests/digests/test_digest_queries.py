@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import add_goals, configure_digest
 from sqlalchemy import func, insert, select
 
+from digests.support import add_goals, configure_digest
 from teamkit.auth.models import Person
 from teamkit.db import job_session, utcnow
 from teamkit.digests.models import (

@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from conftest import MONDAY, configure_digest, membership_of
-from servers import Reply
-from test_delivery import deliveries
 
+from digests.servers import Reply
+from digests.support import MONDAY, configure_digest, deliveries, membership_of
 from teamkit.db import job_session
 from teamkit.digests.claims import backoff_seconds
 from teamkit.digests.deliver import deliver_due

@@ -11,9 +11,8 @@ from datetime import timedelta
 
 import time_machine
 from apscheduler.jobstores.memory import MemoryJobStore
-from conftest import MONDAY, configure_digest
-from test_delivery import deliveries
 
+from digests.support import MONDAY, configure_digest, deliveries
 from teamkit import create_app
 from teamkit.db import get_engine, job_session
 from teamkit.digests.claims import claim_deliveries, plan_due_periods

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import configure_digest, membership_of
 
+from digests.support import configure_digest, membership_of
 from teamkit.db import job_session
 from teamkit.digests.services import (
     SettingsChange,
