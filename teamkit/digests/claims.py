@@ -189,6 +189,18 @@ def _ours(delivery_id: int, worker: str) -> object:
     return (Delivery.id == delivery_id) & (Delivery.claimed_by == worker)
 
 
+def renew_lease(
+    session: Session, delivery_id: int, worker: str, now: datetime, *, lease_seconds: int
+) -> bool:
+    """Extend `worker`'s claim on a pending delivery; False when another holds it now."""
+    renewed = session.execute(
+        update(Delivery)
+        .where(_ours(delivery_id, worker), Delivery.status == DeliveryStatus.PENDING)  # type: ignore[arg-type]
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+    )
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
 def mark_recipient_sent(
     session: Session,
     delivery_id: int,

@@ -33,6 +33,7 @@ from teamkit.digests.claims import (
     new_worker_id,
     plan_due_periods,
     record_failure,
+    renew_lease,
 )
 from teamkit.digests.compose import Digest
 from teamkit.digests.models import (
@@ -281,13 +282,18 @@ def send_delivery(
     connection: MailConnection | None = None,
 ) -> None:
     """Send one claimed delivery and mark how it went."""
+    lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
     with job_session(app) as session:
+        # Renew the lease under the row lock first: a delivery claimed in a batch may have
+        # waited its turn past the lease, and another scheduler may have taken it since.
+        if not renew_lease(session, delivery_id, worker, utcnow(), lease_seconds=lease):
+            return
         delivery = session.scalar(
             select(Delivery)
             .where(Delivery.id == delivery_id)
             .options(selectinload(Delivery.recipients).joinedload(DeliveryRecipient.person))
         )
-        if delivery is None or delivery.claimed_by != worker:
+        if delivery is None:
             return
         digest = Digest.from_json(delivery.content)
         channel = delivery.channel

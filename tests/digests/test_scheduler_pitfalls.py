@@ -83,3 +83,33 @@ def test_the_scheduler_shares_no_job_store_the_truth_is_in_tables(
     get_engine(restarted).dispose()
     assert len(smtp.box.messages) == 4
     assert all(len(smtp.box.to(person.email)) == 1 for person in crew.everyone)
+
+
+def test_a_claim_taken_over_after_its_lease_is_never_sent_by_its_old_holder(
+    digest_app, crew, slack
+):
+    from teamkit.digests.deliver import TickReport, send_delivery
+
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        configure_digest(
+            digest_app,
+            crew.team,
+            crew.owner,
+            enabled=True,
+            email_enabled=False,
+            slack_webhook_url=slack.url(),
+        )
+    with time_machine.travel(MONDAY, tick=False):
+        with digest_app.app_context(), job_session(digest_app) as session:
+            plan_due_periods(session, digest_app, MONDAY)
+        with digest_app.app_context(), job_session(digest_app) as session:
+            (delivery_id,) = claim_deliveries(session, MONDAY, "slow", lease_seconds=300)
+    later = MONDAY + timedelta(seconds=301)
+    with time_machine.travel(later, tick=False):
+        with digest_app.app_context(), job_session(digest_app) as session:
+            assert claim_deliveries(session, later, "fresh", lease_seconds=300) == [delivery_id]
+        report = TickReport()
+        send_delivery(digest_app, delivery_id, "slow", report)
+        assert report.sent == 0 and slack.received == []
+        send_delivery(digest_app, delivery_id, "fresh", report)
+    assert report.sent == 1 and len(slack.received) == 1
