@@ -174,28 +174,26 @@ def update_settings(
     current = settings_of(session, team)
     errors: dict[str, str] = {}
 
-    def checked(field: str, check: Any, *args: Any) -> Any:
+    def checked(check: Any, *args: Any) -> Any:
         try:
             return check(*args)
         except InvalidInput as error:
             errors.update(error.errors)
             return None
 
-    cron = current.cron if change.cron is None else checked("cron", check_cron, change.cron)
+    cron = current.cron if change.cron is None else checked(check_cron, change.cron)
     timezone = (
-        current.timezone
-        if change.timezone is None
-        else checked("timezone", check_timezone, change.timezone)
+        current.timezone if change.timezone is None else checked(check_timezone, change.timezone)
     )
     week_interval = (
         current.week_interval
         if change.week_interval is None
-        else checked("week_interval", check_week_interval, change.week_interval)
+        else checked(check_week_interval, change.week_interval)
     )
     webhook = current.slack_webhook_url
     if change.slack_webhook_url is not None:
         webhook = (
-            checked("slack_webhook_url", check_webhook_url, change.slack_webhook_url, allow)
+            checked(check_webhook_url, change.slack_webhook_url, allow)
             if change.slack_webhook_url.strip()
             else None
         )
