@@ -28,6 +28,8 @@ class MailBox:
     busy: set[str] = field(default_factory=set)
     #: Seconds the server takes to accept each message (a slow server, for crash tests).
     delay: float = 0.0
+    #: Close the connection after each message (a server that drops idle clients).
+    hang_up: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -57,6 +59,8 @@ class _Handler:
         message = email.message_from_bytes(data, policy=email.policy.default)
         with self.box.lock:
             self.box.messages.append(message)  # type: ignore[arg-type]
+        if self.box.hang_up and server.transport is not None:
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
 
 

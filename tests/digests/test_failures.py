@@ -221,3 +221,25 @@ def test_recipients_are_recorded_as_sent(digest_app, by_email):
     delivery = only(digest_app, DeliveryChannel.EMAIL)
     assert {r.status for r in delivery.recipients} == {RecipientStatus.SENT}
     assert all(r.sent_at == MONDAY for r in delivery.recipients)
+
+
+def test_a_mail_server_that_hangs_up_gets_a_new_connection_and_nobody_is_missed(
+    digest_app, by_email, smtp
+):
+    smtp.box.hang_up = True
+    with time_machine.travel(MONDAY, tick=False):
+        report = deliver_due(digest_app)
+    assert report.sent == 1
+    assert all(len(smtp.box.to(person.email)) == 1 for person in by_email.everyone)
+
+
+def test_the_unsubscribe_header_offers_mail_too_where_an_address_is_set(
+    digest_app, by_email, smtp
+):
+    digest_app.config["TEAMKIT"]["MAIL_UNSUBSCRIBE_MAILTO"] = "unsubscribe@teamkit.test"
+    with time_machine.travel(MONDAY, tick=False):
+        deliver_due(digest_app)
+    header = str(smtp.box.to("max@example.com")[0]["List-Unsubscribe"])
+    link, mailto = (part.strip() for part in header.split(","))
+    assert link.startswith("<http://teamkit.test/digest/unsubscribe/")
+    assert mailto == "<mailto:unsubscribe@teamkit.test?subject=unsubscribe>"
