@@ -15,6 +15,7 @@ from digests.support import (
     deliveries,
     reinforcement_channels,
 )
+from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import DeliveryChannel, DeliveryStatus, RecipientStatus
 
@@ -134,3 +135,25 @@ def test_a_goal_titled_like_a_mention_pings_nobody(digest_app, crew, slack, smtp
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in raw
     html = smtp.box.to("max@example.com")[0].get_body(("html",)).get_content()
     assert "<!channel>" not in html and "&lt;!channel&gt;" in html
+
+
+def test_a_period_another_scheduler_claimed_records_no_reminder_twice(digest_app, scheduled):
+    from teamkit.digests.claims import create_deliveries
+    from teamkit.digests.services import find_settings
+    from teamkit.teams.models import Team
+
+    with time_machine.travel(MONDAY, tick=False):
+        deliver_due(digest_app)
+    assert reinforcement_channels(digest_app) == [("email", 3), ("slack", 3)]
+    (period,) = {d.period for d in deliveries(digest_app)}
+    with digest_app.app_context(), job_session(digest_app) as session:
+        team = session.get(Team, scheduled.team.id)
+        settings = find_settings(session, team)
+        again = create_deliveries(session, digest_app, team, settings, period, now=MONDAY)
+    assert again == []
+    assert reinforcement_channels(digest_app) == [("email", 3), ("slack", 3)]
+
+
+def test_a_preview_records_no_reminder(digest_app, crew, api_as):
+    assert api_as(crew.owner).get("/api/v1/teams/crew/digest/preview").status_code == 200
+    assert reinforcement_channels(digest_app) == []

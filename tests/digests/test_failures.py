@@ -233,9 +233,7 @@ def test_a_mail_server_that_hangs_up_gets_a_new_connection_and_nobody_is_missed(
     assert all(len(smtp.box.to(person.email)) == 1 for person in by_email.everyone)
 
 
-def test_the_unsubscribe_header_offers_mail_too_where_an_address_is_set(
-    digest_app, by_email, smtp
-):
+def test_the_unsubscribe_header_offers_mail_too_where_an_address_is_set(digest_app, by_email, smtp):
     digest_app.config["TEAMKIT"]["MAIL_UNSUBSCRIBE_MAILTO"] = "unsubscribe@teamkit.test"
     with time_machine.travel(MONDAY, tick=False):
         deliver_due(digest_app)
