@@ -127,6 +127,7 @@ def upgrade() -> None:
                 "pending",
                 "sent",
                 "failed",
+                "skipped",
                 name="recipient_status",
                 native_enum=False,
                 create_constraint=True,

@@ -242,7 +242,11 @@ def mark_sent(session: Session, delivery_id: int, worker: str, now: datetime) ->
     if delivery is None or delivery.claimed_by != worker:
         return False
     refused = [r for r in delivery.recipients if r.status is RecipientStatus.FAILED]
-    if delivery.recipients and len(refused) == len(delivery.recipients):
+    meant = [r for r in delivery.recipients if r.status is not RecipientStatus.SKIPPED]
+    if delivery.recipients and not meant:
+        delivery.status = DeliveryStatus.SKIPPED
+        delivery.last_error = "Every recipient opted out or left the team before it went out."
+    elif meant and len(refused) == len(meant):
         delivery.status = DeliveryStatus.FAILED
         delivery.last_error = _clip(
             "Every recipient was refused: " + "; ".join(r.error or "" for r in refused)

@@ -45,7 +45,7 @@ from teamkit.digests.models import (
     RecipientStatus,
 )
 from teamkit.digests.render import EmailParts, render_email, render_slack
-from teamkit.digests.services import check_webhook_url, unsubscribe_token
+from teamkit.digests.services import check_webhook_url, still_receiving, unsubscribe_token
 from teamkit.errors import InvalidInput
 
 log = logging.getLogger("teamkit.digests")
@@ -301,13 +301,21 @@ def send_delivery(
         if channel is DeliveryChannel.SLACK:
             settings = session.get(DigestSettings, delivery.team_id)
             webhook = settings.slack_webhook_url if settings else None
+        waiting = [r for r in delivery.recipients if r.status is RecipientStatus.PENDING]
+        if waiting:
+            # Who opted out, or left the team, since the digest was composed gets none.
+            still = still_receiving(session, delivery.team_id, [r.person_id for r in waiting])
+            for recipient in waiting:
+                if recipient.person_id not in still:
+                    recipient.status = RecipientStatus.SKIPPED
+                    recipient.error = "Opted out or left the team before it went out."
         job = _EmailJob(
             delivery.id,
             delivery.team_id,
             digest,
             [
                 (r.id, r.person_id, r.person.name, r.person.email)
-                for r in delivery.recipients
+                for r in waiting
                 if r.status is RecipientStatus.PENDING
             ],
         )

@@ -49,6 +49,8 @@ class RecipientStatus(enum.StrEnum):
     SENT = "sent"
     #: Refused for good by the mail server (no such mailbox).
     FAILED = "failed"
+    #: Not sent: they opted out, or left the team, before it went out.
+    SKIPPED = "skipped"
 
 
 class DigestSettings(Base):

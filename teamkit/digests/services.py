@@ -117,6 +117,20 @@ def email_recipients(session: Session, team: Team) -> list[Person]:
     )
 
 
+def still_receiving(session: Session, team_id: int, person_ids: Sequence[int]) -> set[int]:
+    """Return those of `person_ids` who are in the team and get its digest by email."""
+    opted_out = select(EmailOptOut.person_id).where(EmailOptOut.team_id == team_id)
+    return set(
+        session.scalars(
+            select(Membership.person_id).where(
+                Membership.team_id == team_id,
+                Membership.person_id.in_(list(person_ids)),
+                Membership.person_id.not_in(opted_out),
+            )
+        )
+    )
+
+
 def _bool(value: Any, field: str) -> bool:
     if isinstance(value, bool):
         return value

@@ -241,3 +241,20 @@ def test_the_unsubscribe_header_offers_mail_too_where_an_address_is_set(digest_a
     link, mailto = (part.strip() for part in header.split(","))
     assert link.startswith("<http://teamkit.test/digest/unsubscribe/")
     assert mailto == "<mailto:unsubscribe@teamkit.test?subject=unsubscribe>"
+
+
+def test_who_opts_out_before_a_digest_goes_out_does_not_get_it(digest_app, by_email, smtp):
+    from teamkit.digests.claims import plan_due_periods
+
+    leaver = by_email.members[0]
+    with time_machine.travel(MONDAY, tick=False):
+        with digest_app.app_context(), job_session(digest_app) as session:
+            plan_due_periods(session, digest_app, MONDAY)
+        with digest_app.app_context(), job_session(digest_app) as session:
+            set_email_opt_out(session, leaver.id, by_email.team.id, opted_out=True)
+        deliver_due(digest_app)
+    assert smtp.box.to(leaver.email) == [] and len(smtp.box.messages) == 3
+    delivery = only(digest_app, DeliveryChannel.EMAIL)
+    assert delivery.status is DeliveryStatus.SENT
+    skipped = [r for r in delivery.recipients if r.status is RecipientStatus.SKIPPED]
+    assert [r.person_id for r in skipped] == [leaver.id]
