@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres lint format bench bench-pages screenshots clean
+.PHONY: run test test-sqlite test-postgres lint format bench bench-pages bench-fanout screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "teamkit needs $(PYTHON): apt-get install python3.11 (or set PYTHON=...)"; exit 1; }
@@ -54,6 +54,10 @@ bench: $(VENV)/.installed-test
 ## bench-pages: time the same pages in-process (no server), with their SQL statement counts
 bench-pages: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
+
+## bench-fanout: 1,000 teams' digests due at once, by 2 scheduler processes, next to a plain smtplib loop
+bench-fanout: $(VENV)/.installed-test
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,6 +1,7 @@
 """Take the README's screenshots: the demo team, served locally, seen by Debian's Chromium.
 
-Run with `make screenshots`; writes docs/screenshots/*.png.
+Run with `make screenshots`; writes docs/screenshots/*.png (or only those named:
+`python docs/make_screenshots.py digest-preview digest-email`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ OUT = Path(__file__).resolve().parent / "screenshots"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    wanted = set(argv if argv is not None else sys.argv[1:])
+
+    def shoot(target: object, name: str, **options: object) -> None:
+        if not wanted or name in wanted:
+            target.screenshot(path=OUT / f"{name}.png", **options)  # type: ignore[attr-defined]
+
     instance = tempfile.mkdtemp(prefix="teamkit-shots-")
     app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "screenshots"})
     migrate.upgrade(get_engine(app))
@@ -42,18 +49,24 @@ def main() -> int:
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.goto("/t/demo/")
-        page.screenshot(path=OUT / "home.png", full_page=True)
+        shoot(page, "home", full_page=True)
         hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.href)")
         goal_pages = [href for href in hrefs if re.search(r"/goals/\d+/?$", href)]
         if goal_pages:
             page.goto(goal_pages[0])
-            page.screenshot(path=OUT / "goal.png", full_page=True)
+            shoot(page, "goal", full_page=True)
         page.goto("/t/demo/members")
-        page.screenshot(path=OUT / "members.png", full_page=True)
+        shoot(page, "members", full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto("/t/demo/digest/preview")
+        shoot(page, "digest-preview", full_page=True)
+        page.set_viewport_size({"width": 700, "height": 900})
+        page.goto("/t/demo/digest/preview/email.html")
+        shoot(page, "digest-email", full_page=True)
         phone = browser.new_page(base_url=base, viewport={"width": 390, "height": 844})
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/t/demo/")
-        phone.screenshot(path=OUT / "home-phone.png")
+        shoot(phone, "home-phone")
         browser.close()
     server.close()
     shutil.rmtree(instance, ignore_errors=True)

@@ -295,5 +295,14 @@ def demo() -> None:
         click.echo(f"  {email:<24} password: {DEMO_PASSWORD}{role}")
 
 
+def _add_capability_commands() -> None:
+    from teamkit.digests.cli import digest
+
+    main.add_command(digest)
+
+
+_add_capability_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -14,7 +14,7 @@ from flask import Flask
 from urlmap import team_rules
 from werkzeug.routing import IntegerConverter
 
-VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page"]
+VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page", "/digest/unsubscribe/not-a-token"]
 PERSON_PAGES = ["/teams", "/account"]
 
 

@@ -10,7 +10,7 @@ from teamkit.capability import Capability, HomeSection, NavLink
 from teamkit.config import Setting, count
 
 #: What the goal pages, forms and API say of digests; the one place that says it.
-DIGESTS_STATUS = "Email and Slack digests are not sent yet."
+DIGESTS_STATUS = "Email and Slack digests go out on each team's own schedule (its Digest page)."
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ CAPABILITY = Capability(
     ),
     nav_links=(NavLink(10, "Goals", "goals.index"),),
     demo="teamkit.goals.demo:seed_goals",
+    digest_sections=("teamkit.goals.digest:digest_section",),
     settings=(
         Setting(
             "GOAL_STALE_DAYS",

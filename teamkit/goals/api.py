@@ -48,8 +48,8 @@ class MeasureSchema(Schema):
 
 
 PINNED_DESCRIPTION = (
-    f"The team's north star: listed first. {DIGESTS_STATUS} Once they are, featured first "
-    "in them, leaving one slot for the other goals."
+    f"The team's north star: listed first, and featured first in digests, leaving one slot "
+    f"for the other goals. {DIGESTS_STATUS}"
 )
 
 
@@ -109,7 +109,7 @@ class GoalSettingsSchema(Schema):
         services.GOALS_PER_DIGEST,
         required=True,
         metadata={
-            "description": "How many goals each digest will feature, "
+            "description": "How many goals each digest features, "
             f"{services.GOALS_PER_DIGEST.low} to {services.GOALS_PER_DIGEST.high}. "
             f"{DIGESTS_STATUS}"
         },

@@ -60,7 +60,7 @@ class GoalForm(FlaskForm):
     )
     is_pinned = BooleanField(
         "North star: first on the home page",
-        description=f"{DIGESTS_STATUS} Once they are, {PINNED_IN_DIGESTS}",
+        description=f"In digests, {PINNED_IN_DIGESTS} {DIGESTS_STATUS}",
     )
     owner_id = SelectField(
         "Owner", choices=[], validate_choice=True, invalid_choice_message=services.OWNER_MESSAGE
@@ -122,9 +122,7 @@ class GoalSettingsForm(FlaskForm):
     goals_per_digest = IntegerField(
         "Goals per digest",
         invalid_value_message=services.GOALS_PER_DIGEST.message,
-        description=(
-            f"{DIGESTS_STATUS} Once they are, each features this many goals: {PINNED_IN_DIGESTS}"
-        ),
+        description=(f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"),
     )
 
 

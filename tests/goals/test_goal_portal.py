@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -439,7 +440,7 @@ def test_goals_per_digest_out_of_range_says_which_numbers_fit(crew, login_as, va
 def test_goals_per_digest_setting_is_saved(crew, login_as, client):
     portal = login_as(crew.facilitator)
     assert portal.post(f"{GOALS}/settings", {"goals_per_digest": "5"}).status_code == 303
-    assert "each will feature 5 goals" in _text(client.get(GOALS))
+    assert "Each digest features 5 goals" in _text(client.get(GOALS))
 
 
 def test_goal_settings_say_north_stars_leave_a_slot_for_the_other_goals(crew, login_as, client):
@@ -449,15 +450,13 @@ def test_goal_settings_say_north_stars_leave_a_slot_for_the_other_goals(crew, lo
     assert "they take turns" in html and "always" not in html
 
 
-def test_digest_settings_promise_no_digest_before_digests_are_sent(
-    crew, login_as, client, add_goal
-):
+def test_goal_pages_say_digests_go_out_on_the_teams_schedule(crew, login_as, client, add_goal):
     goal_id = add_goal()
     login_as(crew.facilitator)
     for path in (GOALS, f"{GOALS}/settings", f"{GOALS}/new", f"{GOALS}/{goal_id}/edit"):
-        html = _text(client.get(path))
-        assert "Email and Slack digests are not sent yet." in html, path
-        assert "Digests feature" not in html and "featured first in digests" not in html, path
+        html = html_module.unescape(_text(client.get(path)))
+        assert "digests go out on each team's own schedule" in html, path
+        assert "not sent yet" not in html, path
 
 
 def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, add_goal):

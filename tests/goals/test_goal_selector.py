@@ -138,6 +138,47 @@ def test_achieved_dropped_and_archived_goals_are_never_featured(session, crew, a
     assert _select(session, session.merge(crew.team), limit=5) == [active]
 
 
+def _digests(session, rounds):
+    """Record digests: each round's goals featured by email at the round's instant."""
+    for days_ago, goals in rounds:
+        for goal in goals:
+            record_reinforcement(session, goal, "email", at=NOW - timedelta(days=days_ago))
+
+
+def test_a_near_target_goal_comes_back_sooner_when_every_goal_still_gets_its_turn(
+    session, crew, as_member
+):
+    """3 goals, 2 slots: any 2 digests in a row show all three, with one slot to spare."""
+    owner = as_member(crew.owner)
+    a = _goal(session, owner, "a", target_date=(NOW + timedelta(days=5)).date())
+    b, c = _goal(session, owner, "b"), _goal(session, owner, "c")
+    _digests(session, [(14, [a, b]), (7, [c, a])])
+    team = session.merge(crew.team)
+    # Least recently shown would be b and c; a's target date is near, and c can wait one more.
+    assert _titles(_select(session, team, limit=2)) == ["b", "a"]
+    a.target_date = None
+    assert _titles(_select(session, team, limit=2)) == ["b", "c"]
+
+
+def test_an_urgent_goal_never_takes_the_slot_of_a_goal_whose_turn_it_is(session, crew, as_member):
+    """2 goals, 1 slot: no slack, so the rotation stays fixed however near a target is."""
+    owner = as_member(crew.owner)
+    calm = _goal(session, owner, "calm")
+    near = _goal(session, owner, "near", target_date=(NOW + timedelta(days=1)).date())
+    _digests(session, [(14, [calm]), (7, [near])])
+    assert _titles(_select(session, session.merge(crew.team), limit=1)) == ["calm"]
+
+
+def test_a_stale_goal_comes_back_sooner_too(session, crew, as_member):
+    owner = as_member(crew.owner)
+    a, b, c = (_goal(session, owner, t) for t in "abc")
+    for goal in (b, c):
+        record_check_in(session, owner, goal, confidence=4, at=NOW - timedelta(days=1))
+    a.created_at = NOW - timedelta(days=60)  # no check-in for two months: stale
+    _digests(session, [(14, [a, b]), (7, [c, a])])
+    assert _titles(_select(session, session.merge(crew.team), limit=2)) == ["b", "a"]
+
+
 # ---------------------------------------------------------------- the property
 
 _teams = itertools.count(1)

@@ -1,0 +1,205 @@
+"""API: a team's digest settings, its preview, send now, and the delivery log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
+from teamkit.db import get_session, utcnow
+from teamkit.digests import operations, services, setting
+from teamkit.digests.models import (
+    CRON_MAX,
+    TIMEZONE_MAX,
+    WEBHOOK_MAX,
+    DeliveryChannel,
+    DeliveryStatus,
+)
+from teamkit.digests.schedule import WEEK_INTERVALS
+from teamkit.errors import InvalidInput
+from teamkit.goals import services as goal_services
+from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.models import Role
+from teamkit.teams.roles import has_role, require_role
+
+blp = Blueprint("digests_api", __name__, description="Digests: schedule, preview, delivery log.")
+
+
+class DigestSettingsSchema(Schema):
+    enabled = fields.Boolean(metadata={"description": "Whether the schedule sends digests."})
+    cron = fields.String(
+        validate=validate.Length(max=CRON_MAX),
+        metadata={"description": "Five-field cron, read in `timezone` (`0 9 * * 1`)."},
+    )
+    week_interval = fields.Integer(
+        validate=validate.OneOf(WEEK_INTERVALS),
+        metadata={"description": "1: every week the cron fires; 2: every other week."},
+    )
+    timezone = fields.String(
+        validate=validate.Length(max=TIMEZONE_MAX),
+        metadata={"description": "IANA time zone, e.g. `Europe/Berlin`."},
+    )
+    max_goals = fields.Integer(
+        metadata={"description": "Goals a digest features (the team's goals per digest)."}
+    )
+    email_enabled = fields.Boolean(
+        metadata={"description": "Email every member (each may opt out)."}
+    )
+    slack_webhook_url = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=WEBHOOK_MAX),
+        metadata={
+            "description": "Slack incoming-webhook URL (on TEAMKIT_WEBHOOK_ALLOW). Read back "
+            'masked; send `null` or `""` to remove it, leave it out to keep it.'
+        },
+    )
+
+
+class DigestSettingsOutSchema(DigestSettingsSchema):
+    next_send_times = fields.List(
+        fields.DateTime(),
+        metadata={"description": "The next five send times (UTC; empty while disabled)."},
+    )
+
+
+class PreviewArgsSchema(Schema):
+    format = fields.String(
+        load_default="text",
+        validate=validate.OneOf(operations.FORMATS),
+        metadata={"description": "`text`, `html` or `slack`."},
+    )
+
+
+class PreviewSchema(Schema):
+    format = fields.String()
+    subject = fields.String()
+    text = fields.String(
+        metadata={"description": "The plain text (`text`), or Slack's fallback text (`slack`)."}
+    )
+    html = fields.String(metadata={"description": "The HTML email (`html`)."})
+    blocks = fields.List(
+        fields.Dict(), metadata={"description": "The Slack Block Kit blocks (`slack`)."}
+    )
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer()
+    channel = fields.String(validate=validate.OneOf([c.value for c in DeliveryChannel]))
+    period = fields.DateTime(metadata={"description": "The send time it is for (UTC)."})
+    manual = fields.Boolean(attribute="is_manual", metadata={"description": "A send now."})
+    status = fields.String(validate=validate.OneOf([s.value for s in DeliveryStatus]))
+    subject = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class DeliveryPageSchema(PageSchema):
+    items = fields.List(fields.Nested(DeliverySchema), required=True)
+
+
+class SendSchema(Schema):
+    message = fields.String()
+    deliveries = fields.List(fields.Nested(DeliverySchema))
+
+
+def _settings_out() -> dict[str, Any]:
+    db, team = get_session(), current_team()
+    stored = services.settings_of(db, team)
+    upcoming = services.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
+    return {
+        "enabled": stored.is_enabled,
+        "cron": stored.cron,
+        "week_interval": stored.week_interval,
+        "timezone": stored.timezone,
+        "max_goals": goal_services.goal_settings(db, team).goals_per_digest,
+        "email_enabled": stored.is_email_enabled,
+        "slack_webhook_url": services.mask_webhook_url(stored.slack_webhook_url),
+        "next_send_times": upcoming,
+    }
+
+
+@blp.get("/teams/<slug>/digest/settings")
+@blp.response(200, DigestSettingsOutSchema)
+def get_settings(slug: str) -> dict[str, Any]:
+    """Return the team's digest schedule and channels (the webhook masked)."""
+    return _settings_out()
+
+
+@blp.put("/teams/<slug>/digest/settings")
+@blp.arguments(DigestSettingsSchema)
+@blp.response(200, DigestSettingsOutSchema)
+def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Change the digest settings (owners and facilitators); fields left out stay as they are."""
+    db, me = get_session(), current_membership()
+    values = dict(data)
+    if "slack_webhook_url" in values and values["slack_webhook_url"] is None:
+        values["slack_webhook_url"] = ""
+    change = services.SettingsChange.from_mapping(values)
+    errors: dict[str, str] = {}
+    try:
+        services.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if "max_goals" in data and not errors:
+        try:
+            goal_services.set_goals_per_digest(db, me, data["max_goals"])
+        except InvalidInput as error:
+            errors["max_goals"] = "; ".join(error.errors.values())
+    if errors:
+        raise InvalidInput(errors)
+    return _settings_out()
+
+
+@blp.get("/teams/<slug>/digest/preview")
+@blp.arguments(PreviewArgsSchema, location="query")
+@blp.response(200, PreviewSchema)
+def preview(args: dict[str, Any], slug: str) -> Any:
+    """Return the digest as it would go out now (nothing recorded).
+
+    `format=text` answers `text/plain` to a client that asks for it (`Accept: text/plain`),
+    else JSON; `format=slack` gives the Slack message with its `blocks`.
+    """
+    rendered = operations.preview(get_session(), current_app, current_team(), now=utcnow())
+    kind = args["format"]
+    if kind == "text":
+        wanted = request.accept_mimetypes.best_match(["application/json", "text/plain"])
+        if wanted == "text/plain":
+            return Response(rendered.text, mimetype="text/plain")
+        return {"format": kind, "subject": rendered.subject, "text": rendered.text}
+    if kind == "html":
+        return {"format": kind, "subject": rendered.subject, "html": rendered.html}
+    return {"format": kind, "subject": rendered.subject, **rendered.slack}
+
+
+@blp.post("/teams/<slug>/digest/send")
+@blp.response(202, SendSchema)
+def send(slug: str) -> dict[str, Any]:
+    """Queue the digest now (owners and facilitators); the schedule stays as it is."""
+    created = operations.send_now(get_session(), current_app, current_membership(), now=utcnow())
+    return {"message": operations.send_now_message(created), "deliveries": created}
+
+
+@blp.get("/teams/<slug>/digest/deliveries")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, DeliveryPageSchema)
+def list_deliveries(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List the team's deliveries, newest first (members: the digests they were sent)."""
+    db, me, team = get_session(), current_membership(), current_team()
+    if has_role(me, Role.FACILITATOR):
+        statement = services.deliveries_statement(team)
+    else:
+        statement = services.deliveries_seen_by_statement(team, me.person)
+    return paginate(db, statement, args)
+
+
+@blp.post("/teams/<slug>/digest/deliveries/<int:delivery_id>/retry")
+@blp.response(200, DeliverySchema)
+def retry(slug: str, delivery_id: int) -> Any:
+    """Queue a failed delivery again (owners); `409` unless it failed."""
+    me = current_membership()
+    require_role(me, Role.OWNER, "retry a delivery")
+    return services.retry_delivery(get_session(), me, delivery_id)

@@ -1,0 +1,317 @@
+"""Who sends which digest: due periods claimed once, deliveries claimed with a lease.
+
+Invariant 3 (DESIGN.md). Two steps, each a short transaction:
+
+1. *Plan*: lock the settings of teams whose next send time has come (`FOR UPDATE SKIP
+   LOCKED` on PostgreSQL; on SQLite the transaction holds the write lock), compose each
+   team's digest once for the latest period due (missed periods are coalesced, not
+   replayed), insert one delivery per channel (unique by team, channel and period), record
+   what it features (reinforcements), and move the team's next send time on.
+2. *Claim*: lock due deliveries no live claim holds, take a lease on them and count the
+   attempt. The sender then marks each sent, failed or retried; a scheduler that dies
+   leaves a lease that expires, and another takes the delivery over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from teamkit import mail
+from teamkit.digests.compose import Composed, compose_digest
+from teamkit.digests.models import (
+    ERROR_MAX,
+    Delivery,
+    DeliveryChannel,
+    DeliveryRecipient,
+    DeliveryStatus,
+    DigestSettings,
+    RecipientStatus,
+)
+from teamkit.digests.schedule import latest_time_at_or_before
+from teamkit.digests.services import email_recipients, next_run_at
+from teamkit.teams.models import Team
+
+log = logging.getLogger("teamkit.digests")
+
+#: Longest wait between two tries of a delivery, however many attempts failed.
+BACKOFF_MAX_SECONDS = 3600
+
+NOTHING_TO_SAY = "The digest had nothing to say, so it was not sent."
+NO_MAIL_SERVER = "No mail server is set up (TEAMKIT_SMTP_URL is empty), so no email was sent."
+NO_RECIPIENT = "No member gets the email: every member has opted out."
+
+
+def new_worker_id() -> str:
+    """Return a name for this scheduler process, unique across hosts and restarts."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
+
+
+def create_deliveries(
+    session: Session,
+    app: Flask,
+    team: Team,
+    settings: DigestSettings,
+    period: datetime,
+    *,
+    now: datetime,
+    is_manual: bool = False,
+    composed: Composed | None = None,
+) -> list[Delivery]:
+    """Compose the team's digest and add its deliveries for `period`, one per channel.
+
+    A delivery already there for (team, channel, period) is left alone. What the digest
+    features is recorded (reinforcements) in this same transaction, once per channel that
+    will really send.
+    """
+    composed = composed or compose_digest(session, app, team, now=now, is_preview=False)
+    digest = composed.digest
+    channels = []
+    if settings.is_email_enabled:
+        channels.append(DeliveryChannel.EMAIL)
+    if settings.slack_webhook_url:
+        channels.append(DeliveryChannel.SLACK)
+    created: list[Delivery] = []
+    going: list[str] = []
+    for channel in channels:
+        status, reason = DeliveryStatus.PENDING, None
+        recipients = []
+        if digest.is_empty:
+            status, reason = DeliveryStatus.SKIPPED, NOTHING_TO_SAY
+        elif channel is DeliveryChannel.EMAIL:
+            if not mail.is_configured(app):
+                status, reason = DeliveryStatus.SKIPPED, NO_MAIL_SERVER
+            else:
+                recipients = email_recipients(session, team)
+                if not recipients:
+                    status, reason = DeliveryStatus.SKIPPED, NO_RECIPIENT
+        delivery = Delivery(
+            team_id=team.id,
+            channel=channel,
+            period=period,
+            is_manual=is_manual,
+            status=status,
+            content=digest.to_json(),
+            subject=digest.subject,
+            attempts=0,
+            next_attempt_at=now,
+            last_error=reason,
+            created_at=now,
+        )
+        delivery.recipients = [DeliveryRecipient(person_id=person.id) for person in recipients]
+        try:
+            with session.begin_nested():
+                session.add(delivery)
+                session.flush()
+        except IntegrityError:
+            log.info("digest of %s for %s via %s already claimed", team.slug, period, channel)
+            continue
+        if status is DeliveryStatus.SKIPPED:
+            log.info("digest of %s via %s skipped: %s", team.slug, channel.value, reason)
+        created.append(delivery)
+        if status is DeliveryStatus.PENDING:
+            going.append(channel.value)
+    composed.record_delivery(session, tuple(going), now)
+    return created
+
+
+def plan_due_periods(session: Session, app: Flask, now: datetime, *, limit: int = 20) -> int:
+    """Claim up to `limit` teams whose digest is due and add their deliveries; return how many.
+
+    A team due for several missed periods gets one digest, for the latest.
+    """
+    due = session.scalars(
+        select(DigestSettings)
+        .where(DigestSettings.is_enabled.is_(True), DigestSettings.next_run_at <= now)
+        .order_by(DigestSettings.next_run_at, DigestSettings.team_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for settings in due:
+        period = latest_time_at_or_before(
+            settings.cron, settings.timezone, now, week_interval=settings.week_interval
+        )
+        settings.next_run_at = next_run_at(settings, now)
+        team = session.get(Team, settings.team_id)
+        if period is None or team is None:
+            continue
+        create_deliveries(session, app, team, settings, period, now=now)
+    session.flush()
+    return len(due)
+
+
+def claim_deliveries(
+    session: Session,
+    now: datetime,
+    worker: str,
+    *,
+    lease_seconds: int,
+    limit: int = 10,
+    team_id: int | None = None,
+) -> list[int]:
+    """Claim up to `limit` due deliveries no live claim holds; return their ids."""
+    statement = (
+        select(Delivery)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at < now),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if team_id is not None:
+        statement = statement.where(Delivery.team_id == team_id)
+    claimed = session.scalars(statement).all()
+    for delivery in claimed:
+        delivery.lease_expires_at = now + timedelta(seconds=lease_seconds)
+        delivery.claimed_by = worker
+        delivery.attempts += 1
+    session.flush()
+    return [delivery.id for delivery in claimed]
+
+
+def _ours(delivery_id: int, worker: str) -> object:
+    return (Delivery.id == delivery_id) & (Delivery.claimed_by == worker)
+
+
+def renew_lease(
+    session: Session, delivery_id: int, worker: str, now: datetime, *, lease_seconds: int
+) -> bool:
+    """Extend `worker`'s claim on a pending delivery; False when another holds it now."""
+    renewed = session.execute(
+        update(Delivery)
+        .where(_ours(delivery_id, worker), Delivery.status == DeliveryStatus.PENDING)  # type: ignore[arg-type]
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+    )
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_recipient_sent(
+    session: Session,
+    delivery_id: int,
+    recipient_id: int,
+    worker: str,
+    now: datetime,
+    *,
+    lease_seconds: int,
+) -> bool:
+    """Mark one person's copy sent and renew the lease; False when the claim was lost."""
+    renewed = session.execute(
+        update(Delivery)
+        .where(_ours(delivery_id, worker), Delivery.status == DeliveryStatus.PENDING)  # type: ignore[arg-type]
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+    )
+    session.execute(
+        update(DeliveryRecipient)
+        .where(
+            DeliveryRecipient.id == recipient_id,
+            DeliveryRecipient.status == RecipientStatus.PENDING,
+        )
+        .values(status=RecipientStatus.SENT, sent_at=now)
+    )
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_recipient_refused(session: Session, recipient_id: int, error: str) -> None:
+    """Mark one person's copy refused for good by the mail server."""
+    session.execute(
+        update(DeliveryRecipient)
+        .where(DeliveryRecipient.id == recipient_id)
+        .values(status=RecipientStatus.FAILED, error=_clip(error))
+    )
+
+
+def mark_sent(session: Session, delivery_id: int, worker: str, now: datetime) -> bool:
+    """Mark a claimed delivery sent (failed, when every person's copy was refused)."""
+    delivery = session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.claimed_by != worker:
+        return False
+    refused = [r for r in delivery.recipients if r.status is RecipientStatus.FAILED]
+    meant = [r for r in delivery.recipients if r.status is not RecipientStatus.SKIPPED]
+    if delivery.recipients and not meant:
+        delivery.status = DeliveryStatus.SKIPPED
+        delivery.last_error = "Every recipient opted out or left the team before it went out."
+    elif meant and len(refused) == len(meant):
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = _clip(
+            "Every recipient was refused: " + "; ".join(r.error or "" for r in refused)
+        )
+    else:
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = now
+        delivery.last_error = (
+            _clip(
+                f"{len(refused)} recipient(s) refused: " + "; ".join(r.error or "" for r in refused)
+            )
+            if refused
+            else None
+        )
+    delivery.lease_expires_at = None
+    session.flush()
+    return True
+
+
+def backoff_seconds(attempt: int, base: int, rng: random.Random | None = None) -> float:
+    """Return the wait after failed attempt `attempt` (1, 2, …): doubling, with jitter.
+
+    Half of it is fixed and half random, so that schedulers retrying together spread out.
+    """
+    ceiling = min(BACKOFF_MAX_SECONDS, base * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+
+def record_failure(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    now: datetime,
+    error: str,
+    *,
+    permanent: bool,
+    max_attempts: int,
+    retry_base_seconds: int,
+    retry_after: float | None = None,
+) -> DeliveryStatus | None:
+    """Note a failed try: retry later (backoff, or the server's Retry-After), or give up."""
+    delivery = session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.claimed_by != worker:
+        return None
+    delivery.last_error = _clip(error)
+    delivery.lease_expires_at = None
+    if permanent or delivery.attempts >= max_attempts:
+        delivery.status = DeliveryStatus.FAILED
+        if not permanent:
+            delivery.last_error = _clip(f"Gave up after {delivery.attempts} attempts: {error}")
+    else:
+        wait = (
+            retry_after
+            if retry_after is not None
+            else backoff_seconds(delivery.attempts, retry_base_seconds)
+        )
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+    session.flush()
+    return delivery.status
+
+
+def mark_skipped(session: Session, delivery_id: int, worker: str, reason: str) -> None:
+    """Mark a claimed delivery skipped on purpose, with the reason."""
+    session.execute(
+        update(Delivery)
+        .where(_ours(delivery_id, worker))  # type: ignore[arg-type]
+        .values(status=DeliveryStatus.SKIPPED, last_error=_clip(reason), lease_expires_at=None)
+    )

@@ -1,0 +1,404 @@
+"""A team's digest settings, who gets the email, unsubscribe links, and the delivery log.
+
+Every function takes a session and plain values, may flush, and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from teamkit.auth.models import Person
+from teamkit.db import utcnow
+from teamkit.digests.models import (
+    DEFAULT_CRON,
+    DEFAULT_TIMEZONE,
+    WEBHOOK_MAX,
+    Delivery,
+    DeliveryChannel,
+    DeliveryRecipient,
+    DeliveryStatus,
+    DigestSettings,
+    EmailOptOut,
+    RecipientStatus,
+)
+from teamkit.digests.schedule import (
+    check_cron,
+    check_timezone,
+    check_week_interval,
+    next_times,
+)
+from teamkit.errors import Conflict, Gone, InvalidInput, NotFound
+from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.roles import require_role
+
+UNSUBSCRIBE_SALT = "teamkit.digests.unsubscribe"
+#: An unsubscribe link keeps working this long after the digest that carried it.
+UNSUBSCRIBE_MAX_AGE_SECONDS = 180 * 24 * 3600
+
+
+# ---------------------------------------------------------------- settings
+
+
+def find_settings(session: Session, team: Team) -> DigestSettings | None:
+    """Return the team's digest settings, or None when it never set any."""
+    return session.get(DigestSettings, team.id)
+
+
+def settings_of(session: Session, team: Team) -> DigestSettings:
+    """Return the team's digest settings, or the defaults (not stored) when it has none."""
+    found = find_settings(session, team)
+    if found is not None:
+        return found
+    return DigestSettings(
+        team_id=team.id,
+        is_enabled=False,
+        cron=DEFAULT_CRON,
+        week_interval=1,
+        timezone=DEFAULT_TIMEZONE,
+        is_email_enabled=True,
+        slack_webhook_url=None,
+        next_run_at=None,
+    )
+
+
+def check_webhook_url(value: str, allow: Sequence[str], field: str = "slack_webhook_url") -> str:
+    """Return the webhook URL if it starts with one of the `allow` prefixes (TEAMKIT_WEBHOOK_ALLOW).
+
+    The URL is compared after parsing, so `https://hooks.slack.com.evil.test/` or a user part
+    (`https://hooks.slack.com@evil.test/`) can't pass for an allowed one.
+    """
+    url = value.strip()
+    if len(url) > WEBHOOK_MAX:
+        raise InvalidInput({field: f"Use at most {WEBHOOK_MAX} characters."})
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or any(char.isspace() for char in url)
+    ):
+        raise InvalidInput(
+            {field: "Enter the webhook's full address, such as https://hooks.slack.com/services/…"}
+        )
+    normalised = f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
+    if not any(normalised.startswith(prefix) for prefix in allow):
+        allowed = ", ".join(allow) or "none"
+        raise InvalidInput({field: f"Use a webhook address that starts with {allowed}."})
+    return url
+
+
+def mask_webhook_url(url: str | None) -> str | None:
+    """Return the webhook URL as shown back: its host and its last four characters."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…{url[-4:]}"
+
+
+def email_recipients(session: Session, team: Team) -> list[Person]:
+    """Return the team's members who get its digest by email (not opted out), by name."""
+    opted_out = select(EmailOptOut.person_id).where(EmailOptOut.team_id == team.id)
+    return list(
+        session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == team.id, Person.id.not_in(opted_out))
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+def still_receiving(session: Session, team_id: int, person_ids: Sequence[int]) -> set[int]:
+    """Return those of `person_ids` who are in the team and get its digest by email."""
+    opted_out = select(EmailOptOut.person_id).where(EmailOptOut.team_id == team_id)
+    return set(
+        session.scalars(
+            select(Membership.person_id).where(
+                Membership.team_id == team_id,
+                Membership.person_id.in_(list(person_ids)),
+                Membership.person_id.not_in(opted_out),
+            )
+        )
+    )
+
+
+def _bool(value: Any, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {
+        "true",
+        "false",
+        "on",
+        "off",
+        "1",
+        "0",
+        "yes",
+        "no",
+    }:
+        return value.lower() in {"true", "on", "1", "yes"}
+    raise InvalidInput({field: "Use true or false."})
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """What a team asks for; None leaves a field as it is."""
+
+    is_enabled: bool | None = None
+    cron: str | None = None
+    week_interval: int | str | None = None
+    timezone: str | None = None
+    is_email_enabled: bool | None = None
+    #: The new webhook URL; "" removes it; None keeps the one stored.
+    slack_webhook_url: str | None = None
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> SettingsChange:
+        """Return the change named by API or form field names."""
+        fields: dict[str, Any] = {}
+        for name, key in (("enabled", "is_enabled"), ("email_enabled", "is_email_enabled")):
+            if values.get(name) is not None:
+                fields[key] = _bool(values[name], name)
+        for name in ("cron", "week_interval", "timezone", "slack_webhook_url"):
+            if name in values and values[name] is not None:
+                fields[name] = values[name]
+        return cls(**fields)
+
+
+def update_settings(
+    session: Session,
+    actor: Membership,
+    change: SettingsChange,
+    *,
+    allow: Sequence[str],
+    now: datetime | None = None,
+) -> DigestSettings:
+    """Change the team's digest settings (owners and facilitators), all or nothing."""
+    require_role(actor, Role.FACILITATOR, "change the digest settings")
+    team = actor.team
+    now = now or utcnow()
+    current = settings_of(session, team)
+    errors: dict[str, str] = {}
+
+    def checked(check: Any, *args: Any) -> Any:
+        try:
+            return check(*args)
+        except InvalidInput as error:
+            errors.update(error.errors)
+            return None
+
+    cron = current.cron if change.cron is None else checked(check_cron, change.cron)
+    timezone = (
+        current.timezone if change.timezone is None else checked(check_timezone, change.timezone)
+    )
+    week_interval = (
+        current.week_interval
+        if change.week_interval is None
+        else checked(check_week_interval, change.week_interval)
+    )
+    webhook = current.slack_webhook_url
+    if change.slack_webhook_url is not None:
+        webhook = (
+            checked(check_webhook_url, change.slack_webhook_url, allow)
+            if change.slack_webhook_url.strip()
+            else None
+        )
+    is_enabled = current.is_enabled if change.is_enabled is None else change.is_enabled
+    email = current.is_email_enabled if change.is_email_enabled is None else change.is_email_enabled
+    if not errors and email and is_enabled and not email_recipients(session, team):
+        errors["email_enabled"] = (
+            "No member would get the email: every member has opted out. "
+            "Turn email off, or ask a member to opt back in."
+        )
+    if not errors and is_enabled and not email and not webhook:
+        errors["email_enabled"] = "Choose a channel: email, a Slack webhook, or both."
+    if errors:
+        raise InvalidInput(errors)
+
+    stored = find_settings(session, team)
+    if stored is None:
+        stored = current
+        session.add(stored)
+    stored.cron, stored.timezone, stored.week_interval = cron, timezone, week_interval
+    stored.slack_webhook_url = webhook
+    stored.is_enabled, stored.is_email_enabled = is_enabled, email
+    stored.next_run_at = next_run_at(stored, now)
+    stored.updated_at = now
+    session.flush()
+    return stored
+
+
+def next_run_at(settings: DigestSettings, now: datetime) -> datetime | None:
+    """Return when the scheduler should next send the digest (None while it is off)."""
+    if not settings.is_enabled:
+        return None
+    upcoming = next_times(
+        settings.cron, settings.timezone, now, 1, week_interval=settings.week_interval
+    )
+    return upcoming[0] if upcoming else None
+
+
+def upcoming_send_times(settings: DigestSettings, now: datetime, count: int = 5) -> list[datetime]:
+    """Return the next `count` send times (UTC), whether or not the digest is on."""
+    return next_times(
+        settings.cron, settings.timezone, now, count, week_interval=settings.week_interval
+    )
+
+
+# ---------------------------------------------------------------- email opt-out
+
+
+def opted_out_team_ids(session: Session, person: Person) -> set[int]:
+    """Return the teams whose digest email `person` opted out of."""
+    return set(
+        session.scalars(select(EmailOptOut.team_id).where(EmailOptOut.person_id == person.id))
+    )
+
+
+def set_email_opt_out(session: Session, person_id: int, team_id: int, *, opted_out: bool) -> None:
+    """Opt `person_id` out of (or back into) the digest email of `team_id`; idempotent."""
+    is_member = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.person_id == person_id, Membership.team_id == team_id)
+    )
+    if not is_member:
+        raise NotFound("No such team.")
+    found = session.get(EmailOptOut, (person_id, team_id))
+    if opted_out and found is None:
+        session.add(EmailOptOut(person_id=person_id, team_id=team_id))
+    elif not opted_out and found is not None:
+        session.delete(found)
+    session.flush()
+
+
+def _unsubscribe_serializer(secret_key: str | bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(secret_key: str | bytes, person_id: int, team_id: int) -> str:
+    """Return a signed token that opts `person_id` out of `team_id`'s digest email."""
+    return _unsubscribe_serializer(secret_key).dumps([person_id, team_id])
+
+
+def read_unsubscribe_token(secret_key: str | bytes, token: str) -> tuple[int, int]:
+    """Return the (person id, team id) of an unsubscribe token, or raise Gone / InvalidInput."""
+    serializer = _unsubscribe_serializer(secret_key)
+    try:
+        data = serializer.loads(token, max_age=UNSUBSCRIBE_MAX_AGE_SECONDS)
+    except SignatureExpired:
+        raise Gone(
+            "This unsubscribe link has expired. Log in and turn the digest email off on "
+            "your account page."
+        ) from None
+    except BadSignature:
+        raise InvalidInput({"token": "This unsubscribe link is not valid."}) from None
+    if not (isinstance(data, list) and len(data) == 2 and all(isinstance(v, int) for v in data)):
+        raise InvalidInput({"token": "This unsubscribe link is not valid."})
+    return data[0], data[1]
+
+
+def unsubscribe(session: Session, secret_key: str | bytes, token: str) -> Team:
+    """Opt the person of an unsubscribe token out of its team's digest email; return the team."""
+    person_id, team_id = read_unsubscribe_token(secret_key, token)
+    team = session.get(Team, team_id)
+    if team is None:
+        raise Gone("This team no longer exists, so it sends no more digests.")
+    try:
+        set_email_opt_out(session, person_id, team_id, opted_out=True)
+    except NotFound:
+        raise Gone("You are no longer in this team, so you get no more of its digests.") from None
+    return team
+
+
+# ---------------------------------------------------------------- the delivery log
+
+
+def deliveries_statement(team: Team) -> Select[Any]:
+    """Return the query of the team's deliveries, newest period first."""
+    return (
+        select(Delivery)
+        .where(Delivery.team_id == team.id)
+        .order_by(Delivery.period.desc(), Delivery.id.desc())
+    )
+
+
+def list_deliveries(session: Session, team: Team, limit: int = 50) -> list[Delivery]:
+    """Return the team's latest deliveries, newest first."""
+    return list(session.scalars(deliveries_statement(team).limit(limit)))
+
+
+def deliveries_seen_by_statement(team: Team, person: Person) -> Select[Any]:
+    """Return the query of the digests `person` was sent: their emails, the team's Slack posts."""
+    to_them = select(DeliveryRecipient.delivery_id).where(
+        DeliveryRecipient.person_id == person.id,
+        DeliveryRecipient.status == RecipientStatus.SENT,
+    )
+    return deliveries_statement(team).where(
+        or_(
+            Delivery.id.in_(to_them),
+            (Delivery.channel == DeliveryChannel.SLACK) & (Delivery.status == DeliveryStatus.SENT),
+        )
+    )
+
+
+def deliveries_seen_by(
+    session: Session, team: Team, person: Person, limit: int = 50
+) -> list[Delivery]:
+    """Return the latest digests `person` was sent, newest first."""
+    return list(session.scalars(deliveries_seen_by_statement(team, person).limit(limit)))
+
+
+def recipient_counts(session: Session, deliveries: Sequence[Delivery]) -> dict[int, int]:
+    """Return how many people each of `deliveries` went to (email), in one statement."""
+    ids = [delivery.id for delivery in deliveries]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(DeliveryRecipient.delivery_id, func.count())
+        .where(
+            DeliveryRecipient.delivery_id.in_(ids),
+            DeliveryRecipient.status == RecipientStatus.SENT,
+        )
+        .group_by(DeliveryRecipient.delivery_id)
+    )
+    return {delivery_id: count for delivery_id, count in rows}
+
+
+def get_delivery(session: Session, team: Team, delivery_id: int) -> Delivery:
+    """Return one of the team's deliveries, or raise NotFound."""
+    delivery = session.scalar(
+        select(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.team_id == team.id)
+        .options(selectinload(Delivery.recipients))
+    )
+    if delivery is None:
+        raise NotFound("No such delivery in this team.")
+    return delivery
+
+
+def retry_delivery(
+    session: Session, actor: Membership, delivery_id: int, now: datetime | None = None
+) -> Delivery:
+    """Put a failed delivery back in the queue, with its attempts counted afresh (owners)."""
+    require_role(actor, Role.OWNER, "retry a delivery")
+    delivery = get_delivery(session, actor.team, delivery_id)
+    if delivery.status is not DeliveryStatus.FAILED:
+        raise Conflict("Only a failed delivery can be retried.")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = now or utcnow()
+    delivery.lease_expires_at = None
+    for recipient in delivery.recipients:
+        if recipient.status is RecipientStatus.FAILED:
+            recipient.status, recipient.error = RecipientStatus.PENDING, None
+    session.flush()
+    return delivery

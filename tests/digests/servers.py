@@ -1,0 +1,161 @@
+"""Real servers for the digests' tests (and the fan-out benchmark): an SMTP server
+(aiosmtpd) and a stand-in for Slack's incoming webhook (a local HTTP server)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+@dataclass
+class MailBox:
+    """What the SMTP server received; recipients in `refuse` get 550, in `busy` 451."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)
+    #: Seconds the server takes to accept each message (a slow server, for crash tests).
+    delay: float = 0.0
+    #: Close the connection after each message (a server that drops idle clients).
+    hang_up: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in str(m["To"])]
+
+
+class _Handler:
+    def __init__(self, box: MailBox) -> None:
+        self.box = box
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.box.refuse:
+            return "550 5.1.1 No such mailbox here"
+        if address in self.box.busy:
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.box.delay:
+            await asyncio.sleep(self.box.delay)
+        data = envelope.original_content or envelope.content
+        assert isinstance(data, bytes)
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        with self.box.lock:
+            self.box.messages.append(message)  # type: ignore[arg-type]
+        if self.box.hang_up and server.transport is not None:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 and a free port, until `stop()`."""
+
+    def __init__(self) -> None:
+        self.box = MailBox()
+        self.controller = Controller(_Handler(self.box), hostname="127.0.0.1", port=_free_port())
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        return int(self.controller.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: str = "ok"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackStandIn:
+    """An HTTP server that takes webhook posts and answers what the test queued (else 200)."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.replies: deque[Reply] = deque()
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length)
+                with stand_in.lock:
+                    reply = stand_in.replies.popleft() if stand_in.replies else Reply()
+                    if reply.status == 200:
+                        stand_in.received.append(json.loads(body))
+                        stand_in.paths.append(self.path)
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                payload = reply.body.encode()
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:  # a redirect followed as GET would land here
+                with stand_in.lock:
+                    stand_in.paths.append(f"GET {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> SlackStandIn:
+        self.thread.start()
+        return self
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def url(self, path: str = "services/T000/B000/XXXX") -> str:
+        return f"{self.base}{path}"
+
+    def answer(self, *replies: Reply) -> None:
+        with self.lock:
+            self.replies.extend(replies)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
