@@ -2,6 +2,18 @@
 
 from teamkit.auth.models import ApiToken, Person
 from teamkit.goals.models import CheckIn, Goal, Reinforcement
+from teamkit.pulses.models import (
+    Pulse,
+    PulseAnswer,
+    PulseAnswerValue,
+    PulseComment,
+    PulseItem,
+    PulseParticipation,
+    PulseReply,
+    PulseSettings,
+    PulseTemplate,
+    PulseTemplateItem,
+)
 from teamkit.teams.models import Invite, Membership, Team
 
 __all__ = [
@@ -11,6 +23,16 @@ __all__ = [
     "Invite",
     "Membership",
     "Person",
+    "Pulse",
+    "PulseAnswer",
+    "PulseAnswerValue",
+    "PulseComment",
+    "PulseItem",
+    "PulseParticipation",
+    "PulseReply",
+    "PulseSettings",
+    "PulseTemplate",
+    "PulseTemplateItem",
     "Reinforcement",
     "Team",
 ]
