@@ -294,6 +294,7 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", teamkit.db.UTCDateTime(), nullable=False),
+        sa.Column("offered_at", teamkit.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["person.id"],

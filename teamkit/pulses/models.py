@@ -348,5 +348,7 @@ class PulseReply(Base):
     text: Mapped[str] = mapped_column(Text)
     #: When they said it.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When a digest first carried it to the team; None until then.
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[Person | None] = relationship()

@@ -24,7 +24,6 @@ from teamkit.pulses.catalog import TemplateView
 from teamkit.pulses.models import (
     CADENCE_WEEKS,
     COMMENT_MAX,
-    REPLY_MAX,
     SCALE_MAX,
     SCALE_MIN,
     THRESHOLD_DEFAULT,
@@ -38,7 +37,6 @@ from teamkit.pulses.models import (
     PulseComment,
     PulseItem,
     PulseParticipation,
-    PulseReply,
     PulseSettings,
 )
 from teamkit.pulses.recall import NO_GOAL, match_goal
@@ -594,40 +592,3 @@ def store_answer(
     )
     session.flush()
     scatter_pulse_rows(session, pulse.id)
-
-
-# ---------------------------------------------------------------- replies
-
-
-def add_reply(
-    session: Session,
-    actor: Membership,
-    pulse: Pulse,
-    *,
-    text: str | None,
-    comment_id: str | None = None,
-    visible: bool,
-) -> PulseReply:
-    """Reply to a comment, or (without `comment_id`) write what the team will do.
-
-    `visible` says whether the pulse's results show (closed, enough answers): nobody
-    replies to words the team can't see.
-    """
-    require_role(actor, Role.FACILITATOR, "reply to what people said")
-    if not visible:
-        raise Conflict("Replies open once the pulse's results show.")
-    body = clean_text(text, "text", REPLY_MAX, required="Write your reply.")
-    if comment_id is not None:
-        found = session.scalar(
-            select(PulseComment.id).where(
-                PulseComment.id == str(comment_id), PulseComment.pulse_id == pulse.id
-            )
-        )
-        if found is None:
-            raise NotFound("No such comment in this pulse.")
-    reply = PulseReply(
-        pulse_id=pulse.id, comment_id=comment_id, author_id=actor.person_id, text=body
-    )
-    session.add(reply)
-    session.flush()
-    return reply

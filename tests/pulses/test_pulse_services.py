@@ -7,14 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from teamkit.errors import Conflict, Forbidden, InvalidInput
-from teamkit.pulses import services
+from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from teamkit.pulses import replies, services
 from teamkit.pulses.models import (
     Pulse,
     PulseAnswer,
     PulseAnswerValue,
     PulseComment,
     PulseParticipation,
+    PulseReply,
     PulseSettings,
 )
 
@@ -285,40 +286,51 @@ def _answered_and_closed(acting, squad, comment="More pairing, please."):
     return pulse_id
 
 
+def _reply(acting, person, pulse_id, **fields):
+    def act(session, actor):
+        pulse = acting.pulse(session, pulse_id)
+        return replies.add_reply(session, actor, pulse, now=NOW + timedelta(days=8), **fields)
+
+    return acting(person, act)
+
+
+def test_a_facilitator_replies_to_a_comment_and_writes_what_the_team_will_do(
+    acting, squad, committed
+):
+    pulse_id = _answered_and_closed(acting, squad)
+    comment_id = committed(lambda s: s.scalars(select(PulseComment.id)).first())
+    _reply(
+        acting, squad.facilitator, pulse_id, text="We'll pair on Tuesdays.", comment_id=comment_id
+    )
+    _reply(acting, squad.owner, pulse_id, text="Fewer meetings from next week.")
+    assert committed(lambda s: _count(s, PulseReply)) == 2
+
+
 def test_replies_wait_until_the_results_show(acting, squad, committed):
     pulse_id = acting.open()
     acting.answer(squad.members[0], pulse_id, comment="Too many meetings.")
     comment_id = committed(lambda s: s.scalar(select(PulseComment.id)))
-
-    def reply(session, actor):
-        pulse = acting.pulse(session, pulse_id)
-        services.add_reply(
-            session, actor, pulse, text="Noted", comment_id=comment_id, visible=False
-        )
-
     with pytest.raises(Conflict, match="Replies open once"):
-        acting(squad.facilitator, reply)
+        _reply(acting, squad.facilitator, pulse_id, text="Noted", comment_id=comment_id)
 
 
 def test_a_reply_names_a_comment_of_this_pulse(acting, squad):
     pulse_id = _answered_and_closed(acting, squad)
+    with pytest.raises(NotFound, match="No such comment"):
+        _reply(acting, squad.facilitator, pulse_id, text="Noted", comment_id="0" * 32)
 
-    def reply(session, actor):
-        pulse = acting.pulse(session, pulse_id)
-        services.add_reply(session, actor, pulse, text="Noted", comment_id="0" * 32, visible=True)
 
-    with pytest.raises(Exception, match="No such comment"):
-        acting(squad.facilitator, reply)
+def test_an_empty_reply_is_refused(acting, squad):
+    pulse_id = _answered_and_closed(acting, squad)
+    with pytest.raises(InvalidInput) as raised:
+        _reply(acting, squad.facilitator, pulse_id, text="   ")
+    assert "text" in raised.value.errors
 
 
 def test_a_member_can_not_reply(acting, squad):
     pulse_id = _answered_and_closed(acting, squad)
-
-    def reply(session, actor):
-        services.add_reply(session, actor, acting.pulse(session, pulse_id), text="Hi", visible=True)
-
     with pytest.raises(Forbidden, match="Only owners and facilitators can reply"):
-        acting(squad.members[0], reply)
+        _reply(acting, squad.members[0], pulse_id, text="Hi")
 
 
 def test_membership_helper_finds_people(committed, squad):

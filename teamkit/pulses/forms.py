@@ -1,0 +1,119 @@
+"""Pulse forms: open a pulse, answer it, reply, settings, a team's templates.
+
+The services check every value with their own words; the forms only carry them there
+(and WTForms adds the CSRF token), so a rule has one home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from teamkit.pulses.catalog import TemplateItem
+from teamkit.pulses.models import CADENCE_WEEKS, ItemKind
+from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW, THRESHOLD_MESSAGE
+from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX, ItemInput
+
+#: How a line of the statements box marks a reverse-scored statement.
+REVERSE_MARK = "R:"
+CADENCE_CHOICES = [SelectChoice("", "None: open pulses by hand")] + [
+    SelectChoice(str(weeks), "Every week" if weeks == 1 else f"Every {weeks} weeks")
+    for weeks in CADENCE_WEEKS
+]
+DAYS_MESSAGE = f"Choose a whole number of days from 1 to {MAX_WINDOW.days}."
+
+
+class OpenPulseForm(FlaskForm):
+    template = SelectField("Template", choices=[], validate_choice=False)
+    days = IntegerField(
+        "Open for (days)",
+        default=DEFAULT_WINDOW.days,
+        invalid_value_message=DAYS_MESSAGE,
+        description="It opens now and closes by itself after this many days "
+        f"(1 to {MAX_WINDOW.days}).",
+    )
+    asks_goal_recall = BooleanField(
+        "Ask “what is our team's most important goal right now?”",
+        description="Shows whether the team's goals have stuck: answers are matched to the "
+        "active goals.",
+    )
+
+
+class AnswerForm(FlaskForm):
+    """The parts of an answer besides the ratings (read from `item-<id>` radio groups)."""
+
+    comment = TextAreaField(
+        "Anything else you want the team to hear?",
+        description="Optional. Shown with the results, without your name, once enough "
+        "people have answered.",
+    )
+    goal_recall = StringField("In a few words, what is our team's most important goal right now?")
+    share_goal_recall = BooleanField("Show my words with the comments")
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField("Reply", description="Shown to the whole team, with your name.")
+    comment_id = HiddenField()
+
+
+class PulseSettingsForm(FlaskForm):
+    threshold = IntegerField(
+        "Threshold",
+        invalid_value_message=THRESHOLD_MESSAGE,
+        description="Fewest answers before any result shows, comments included (at least 3).",
+    )
+    cadence_weeks = SelectField("Cadence", choices=CADENCE_CHOICES, validate_choice=False)
+    template = SelectField("Template of scheduled pulses", choices=[], validate_choice=False)
+    asks_goal_recall = BooleanField("Scheduled pulses ask about the team's most important goal")
+
+
+class TemplateForm(FlaskForm):
+    title = StringField("Title")
+    description = TextAreaField("What it measures", description="Optional; shown with the pulse.")
+    items = TextAreaField(
+        "Statements to rate from 1 to 7",
+        description=f"One per line, at most {AGREEMENT_ITEMS_MAX}. Start a line with "
+        f"“{REVERSE_MARK}” when agreeing is the worrying answer: it is then reverse-scored "
+        "(8 - value).",
+    )
+    questions = TextAreaField(
+        "Open questions",
+        description=f"Optional, one per line, at most {QUESTIONS_MAX}; answered in words.",
+    )
+
+    def item_inputs(self) -> list[ItemInput]:
+        """Return the statements and questions typed, one per non-empty line."""
+        found = []
+        for line in (self.items.data or "").splitlines():
+            text = line.strip()
+            reverse = text.upper().startswith(REVERSE_MARK)
+            if reverse:
+                text = text[len(REVERSE_MARK) :].strip()
+            if text:
+                found.append(ItemInput(text, reverse, ItemKind.AGREEMENT))
+        for line in (self.questions.data or "").splitlines():
+            if line.strip():
+                found.append(ItemInput(line.strip(), False, ItemKind.TEXT))
+        return found
+
+
+def template_lines(items: Sequence[TemplateItem]) -> tuple[str, str]:
+    """Return a template's statements and questions as the form's two boxes show them."""
+    statements, questions = [], []
+    for item in items:
+        if item.kind is ItemKind.TEXT:
+            questions.append(item.text)
+        else:
+            mark = f"{REVERSE_MARK} " if item.is_reverse_scored else ""
+            statements.append(f"{mark}{item.text}")
+    return "\n".join(statements), "\n".join(questions)
