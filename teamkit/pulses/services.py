@@ -365,13 +365,14 @@ def close_due_pulses(session: Session, now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- reading pulses
 
 
-def pulses_statement(team: Team) -> Select[Any]:
-    """Return the query of a team's pulses, newest first."""
-    return (
+def pulses_statement(team: Team, *, with_items: bool = False) -> Select[Any]:
+    """Return the query of a team's pulses, newest first (with their items: one more query)."""
+    statement = (
         select(Pulse)
         .where(Pulse.team_id == team.id)
         .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
     )
+    return statement.options(selectinload(Pulse.items)) if with_items else statement
 
 
 def get_pulse(session: Session, team: Team, pulse_id: int) -> Pulse:

@@ -1,0 +1,622 @@
+"""API: a team's pulse templates, pulses, anonymous answers, results, replies and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
+from teamkit.db import get_session, utcnow
+from teamkit.errors import InvalidInput, NotFound
+from teamkit.pulses import replies, results, services, templates
+from teamkit.pulses.catalog import TemplateView
+from teamkit.pulses.models import (
+    CADENCE_WEEKS,
+    COMMENT_MAX,
+    ITEM_TEXT_MAX,
+    REPLY_MAX,
+    TEMPLATE_DESCRIPTION_MAX,
+    TEMPLATE_KEY_MAX,
+    TEMPLATE_TITLE_MAX,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    ItemKind,
+    Pulse,
+)
+from teamkit.pulses.statistics import Summary
+from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX, ItemInput
+from teamkit.teams.guard import current_membership, current_team
+
+blp = Blueprint(
+    "pulses_api",
+    __name__,
+    description="Pulse surveys: anonymous answers, results above the team's threshold, replies.",
+)
+
+KINDS = [kind.value for kind in ItemKind]
+
+
+class TemplateItemSchema(Schema):
+    text = fields.String()
+    reverse_scored = fields.Boolean(metadata={"description": "Scored 8 - value."})
+    kind = fields.String(metadata={"enum": KINDS})
+
+
+class TemplateSchema(Schema):
+    key = fields.String(metadata={"description": "Use it as `template` to open a pulse."})
+    title = fields.String()
+    description = fields.String()
+    builtin = fields.Boolean()
+    used = fields.Boolean(metadata={"description": "A pulse used it: it can't change (copy it)."})
+    source = fields.String(metadata={"description": "Where a built-in template's items come from."})
+    source_url = fields.String()
+    items = fields.List(fields.Nested(TemplateItemSchema))
+
+
+class TemplateListSchema(Schema):
+    items = fields.List(fields.Nested(TemplateSchema), required=True)
+
+
+class TemplateItemInSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=ITEM_TEXT_MAX))
+    reverse_scored = fields.Boolean(load_default=False)
+
+
+class TemplateCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=TEMPLATE_TITLE_MAX))
+    description = fields.String(
+        load_default="", validate=validate.Length(max=TEMPLATE_DESCRIPTION_MAX)
+    )
+    items = fields.List(
+        fields.Nested(TemplateItemInSchema),
+        required=True,
+        validate=validate.Length(min=1, max=AGREEMENT_ITEMS_MAX),
+        metadata={"description": "Statements rated 1 (strongly disagree) to 7 (strongly agree)."},
+    )
+    questions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=ITEM_TEXT_MAX)),
+        load_default=list,
+        validate=validate.Length(max=QUESTIONS_MAX),
+        metadata={"description": "Optional open questions, answered in words."},
+    )
+
+
+class PulseItemSchema(Schema):
+    id = fields.Integer(metadata={"description": "Key of this item in `answers`."})
+    text = fields.String()
+    reverse_scored = fields.Boolean()
+    kind = fields.String(metadata={"enum": KINDS})
+
+
+class PulseSchema(Schema):
+    id = fields.Integer()
+    template = fields.String()
+    title = fields.String()
+    status = fields.String(metadata={"enum": ["scheduled", "open", "closed"]})
+    opens_at = fields.DateTime()
+    closes_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    asks_goal_recall = fields.Boolean()
+    responses = fields.Integer(metadata={"description": "How many answered (never who)."})
+    member_count = fields.Integer()
+    answered = fields.Boolean(metadata={"description": "Whether you answered it."})
+    items = fields.List(fields.Nested(PulseItemSchema))
+
+
+class PulsePageSchema(PageSchema):
+    items = fields.List(fields.Nested(PulseSchema), required=True)
+
+
+class PulseCreateSchema(Schema):
+    template = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX),
+        metadata={"description": "A template key; by default the team's settings template."},
+    )
+    opens_at = fields.AwareDateTime(
+        load_default=None, metadata={"description": "Default: now. With a time zone."}
+    )
+    closes_at = fields.AwareDateTime(
+        load_default=None, metadata={"description": "Default: 7 days after it opens."}
+    )
+    asks_goal_recall = fields.Boolean(load_default=False)
+
+
+class AnswerCreateSchema(Schema):
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        required=True,
+        metadata={
+            "description": "Item id -> 1 to 7 for every agreement item (required), or "
+            "words for an open question (optional)."
+        },
+    )
+    comment = fields.String(load_default=None, validate=validate.Length(max=COMMENT_MAX))
+    goal_recall = fields.String(
+        load_default=None,
+        validate=validate.Length(max=COMMENT_MAX),
+        metadata={"description": "Your words for “what is our team's most important goal?”."},
+    )
+    share_goal_recall = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Keep your goal-recall words and show them with the comments."},
+    )
+
+
+class AnswerReceiptSchema(Schema):
+    responses = fields.Integer(metadata={"description": "How many have answered now."})
+
+
+class ReplySchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    author = fields.String()
+    created_at = fields.DateTime()
+
+
+class CommentSchema(Schema):
+    id = fields.String()
+    text = fields.String()
+    kind = fields.String(metadata={"enum": ["comment", "answer", "goal_recall"]})
+    question = fields.String(allow_none=True)
+    replies = fields.List(fields.Nested(ReplySchema))
+
+
+class ItemResultSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    reverse_scored = fields.Boolean()
+    mean = fields.Float(metadata={"description": "Mean value as chosen (before reverse scoring)."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    distribution = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "Value -> count."}
+    )
+
+
+class ChangeSchema(Schema):
+    previous_pulse_id = fields.Integer()
+    previous_score = fields.Float()
+    previous_ci95 = fields.List(fields.Float(), allow_none=True)
+    difference = fields.Float(allow_none=True)
+    p_value = fields.Float(allow_none=True, metadata={"description": "Welch's t-test, two-sided."})
+    significant = fields.Boolean(metadata={"description": "Larger than the noise (p < 0.05)."})
+
+
+class GoalNamedSchema(Schema):
+    goal_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    count = fields.Integer()
+
+
+class RecallSchema(Schema):
+    share = fields.Float(metadata={"description": "Share of respondents who named a goal."})
+    north_star_share = fields.Float()
+    goals = fields.List(fields.Nested(GoalNamedSchema))
+
+
+class ResultsSchema(Schema):
+    threshold = fields.Integer()
+    responses = fields.Integer()
+    response_rate = fields.Float()
+    score = fields.Float(metadata={"description": "Mean of respondents' mean scores, 1 to 7."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    items = fields.List(fields.Nested(ItemResultSchema))
+    comments = fields.List(fields.Nested(CommentSchema))
+    notes = fields.List(fields.Nested(ReplySchema), metadata={"description": "What we'll do."})
+    waiting_replies = fields.Integer()
+    change = fields.Nested(ChangeSchema, allow_none=True)
+    goal_recall = fields.Nested(RecallSchema, allow_none=True)
+
+
+class ReplyCreateSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=REPLY_MAX))
+
+
+class TrendArgsSchema(Schema):
+    template = fields.String(
+        load_default=None, metadata={"description": "Default: the settings template."}
+    )
+
+
+class TrendPointSchema(Schema):
+    pulse_id = fields.Integer()
+    closes_at = fields.DateTime()
+    responses = fields.Integer()
+    score = fields.Float(allow_none=True, metadata={"description": "null under the threshold."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    goal_recall_share = fields.Float(allow_none=True)
+
+
+class TrendSchema(Schema):
+    template = fields.String()
+    points = fields.List(fields.Nested(TrendPointSchema))
+
+
+class SettingsSchema(Schema):
+    threshold = fields.Integer(
+        strict=True,
+        validate=validate.Range(THRESHOLD_MIN, THRESHOLD_MAX),
+        metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
+    )
+    cadence_weeks = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.OneOf(CADENCE_WEEKS),
+        metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
+    )
+    template = fields.String(validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX))
+    asks_goal_recall = fields.Boolean()
+    warnings = fields.List(fields.String(), dump_only=True)
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _interval(summary: Summary | None) -> list[float] | None:
+    if summary is None or summary.interval is None:
+        return None
+    return [round(summary.interval[0], 4), round(summary.interval[1], 4)]
+
+
+def _template_out(view: TemplateView) -> dict[str, Any]:
+    return {
+        "key": view.key,
+        "title": view.title,
+        "description": view.description,
+        "builtin": view.is_builtin,
+        "used": view.is_used,
+        "source": view.source,
+        "source_url": view.source_url,
+        "items": [
+            {"text": i.text, "reverse_scored": i.is_reverse_scored, "kind": i.kind.value}
+            for i in view.items
+        ],
+    }
+
+
+def _status(pulse: Pulse) -> str:
+    now = utcnow()
+    if pulse.is_closed_at(now):
+        return "closed"
+    return "open" if pulse.is_open_at(now) else "scheduled"
+
+
+def _pulse_out(pulse: Pulse, responses: int, answered: bool) -> dict[str, Any]:
+    return {
+        "id": pulse.id,
+        "template": pulse.template_key,
+        "title": pulse.title,
+        "status": _status(pulse),
+        "opens_at": pulse.opens_at,
+        "closes_at": pulse.closes_at,
+        "closed_at": pulse.closed_at,
+        "asks_goal_recall": pulse.asks_goal_recall,
+        "responses": responses,
+        "member_count": pulse.member_count,
+        "answered": answered,
+        "items": [
+            {
+                "id": item.id,
+                "text": item.text,
+                "reverse_scored": item.is_reverse_scored,
+                "kind": item.kind.value,
+            }
+            for item in pulse.items
+        ],
+    }
+
+
+def _one_pulse_out(pulse: Pulse) -> dict[str, Any]:
+    db = get_session()
+    counts = services.response_counts(db, [pulse.id])
+    answered = services.answered_pulse_ids(db, current_membership().person_id, [pulse.id])
+    return _pulse_out(pulse, counts[pulse.id], pulse.id in answered)
+
+
+def _reply_out(reply: results.ReplyView) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "text": reply.text,
+        "author": reply.author,
+        "created_at": reply.created_at,
+    }
+
+
+def _results_out(shown: results.PulseResults) -> dict[str, Any]:
+    change = None
+    if shown.change is not None:
+        moved = shown.change.change
+        change = {
+            "previous_pulse_id": shown.change.previous_pulse_id,
+            "previous_score": round(shown.change.previous.mean, 4),
+            "previous_ci95": _interval(shown.change.previous),
+            "difference": round(moved.difference, 4) if moved else None,
+            "p_value": round(moved.p_value, 6) if moved else None,
+            "significant": bool(moved and moved.is_significant),
+        }
+    recall = None
+    if shown.goal_recall is not None:
+        recall = {
+            "share": round(shown.goal_recall.share, 4),
+            "north_star_share": round(shown.goal_recall.north_star_share, 4),
+            "goals": [
+                {"goal_id": g.goal_id, "title": g.title, "count": g.count}
+                for g in shown.goal_recall.goals
+            ],
+        }
+    return {
+        "threshold": shown.threshold,
+        "responses": shown.tally.responses,
+        "response_rate": round(shown.tally.response_rate, 4),
+        "score": round(shown.score.mean, 4),
+        "ci95": _interval(shown.score),
+        "items": [
+            {
+                "id": item.id,
+                "text": item.text,
+                "reverse_scored": item.is_reverse_scored,
+                "mean": round(item.summary.mean, 4) if item.summary else None,
+                "ci95": _interval(item.summary),
+                "distribution": {str(v): n for v, n in item.distribution.items()},
+            }
+            for item in shown.items
+        ],
+        "comments": [
+            {
+                "id": c.id,
+                "text": c.text,
+                "kind": c.kind.value,
+                "question": c.question,
+                "replies": [_reply_out(r) for r in c.replies],
+            }
+            for c in shown.comments
+        ],
+        "notes": [_reply_out(note) for note in shown.notes],
+        "waiting_replies": shown.waiting_replies,
+        "change": change,
+        "goal_recall": recall,
+    }
+
+
+def _settings_out(settings: Any, warnings: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "threshold": settings.threshold,
+        "cadence_weeks": settings.cadence_weeks,
+        "template": settings.template_key,
+        "asks_goal_recall": settings.asks_goal_recall,
+        "warnings": list(warnings),
+    }
+
+
+# ---------------------------------------------------------------- templates
+
+
+@blp.get("/teams/<slug>/pulse-templates")
+@blp.response(200, TemplateListSchema)
+def list_templates(slug: str) -> dict[str, Any]:
+    """List the built-in templates, then the team's own.
+
+    The built-in keys are `psychological-safety-7` and `team-effectiveness-5`.
+    """
+    views = templates.list_templates(get_session(), current_team())
+    return {"items": [_template_out(view) for view in views]}
+
+
+def _item_inputs(data: dict[str, Any]) -> list[ItemInput]:
+    return [ItemInput(i["text"], i["reverse_scored"]) for i in data["items"]] + [
+        ItemInput(text, False, ItemKind.TEXT) for text in data["questions"]
+    ]
+
+
+@blp.post("/teams/<slug>/pulse-templates")
+@blp.arguments(TemplateCreateSchema)
+@blp.response(201, TemplateSchema)
+def create_template(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Make a team template from statements (each maybe reverse-scored) and open questions."""
+    view = templates.create_template(
+        get_session(),
+        current_membership(),
+        title=data["title"],
+        description=data["description"],
+        items=_item_inputs(data),
+    )
+    return _template_out(view)
+
+
+@blp.get("/teams/<slug>/pulse-templates/<key>")
+@blp.response(200, TemplateSchema)
+def get_template(slug: str, key: str) -> dict[str, Any]:
+    """Return one template, built in or the team's."""
+    return _template_out(templates.find_template(get_session(), current_team(), key))
+
+
+@blp.put("/teams/<slug>/pulse-templates/<key>")
+@blp.arguments(TemplateCreateSchema)
+@blp.response(200, TemplateSchema)
+def update_template(data: dict[str, Any], slug: str, key: str) -> dict[str, Any]:
+    """Replace a team template no pulse used yet; a used or built-in one answers 409 (copy it)."""
+    view = templates.update_template(
+        get_session(),
+        current_membership(),
+        key,
+        title=data["title"],
+        description=data["description"],
+        items=_item_inputs(data),
+    )
+    return _template_out(view)
+
+
+@blp.post("/teams/<slug>/pulse-templates/<key>/copy")
+@blp.response(201, TemplateSchema)
+def copy_template(slug: str, key: str) -> dict[str, Any]:
+    """Make a new team template with the items of this one, to change as you like."""
+    return _template_out(templates.copy_template(get_session(), current_membership(), key))
+
+
+# ---------------------------------------------------------------- pulses
+
+
+@blp.get("/teams/<slug>/pulses")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, PulsePageSchema)
+def list_pulses(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List the team's pulses, newest first, with how many answered (never who)."""
+    db = get_session()
+    page = paginate(db, services.pulses_statement(current_team(), with_items=True), args)
+    ids = [pulse.id for pulse in page["items"]]
+    counts = services.response_counts(db, ids)
+    answered = services.answered_pulse_ids(db, current_membership().person_id, ids)
+    page["items"] = [_pulse_out(p, counts[p.id], p.id in answered) for p in page["items"]]
+    return page
+
+
+@blp.post("/teams/<slug>/pulses")
+@blp.arguments(PulseCreateSchema)
+@blp.response(201, PulseSchema)
+def open_pulse(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Open a pulse (owners and facilitators): by default now, for 7 days.
+
+    Without `template`, the one in the team's pulse settings.
+    """
+    pulse = services.open_pulse(
+        get_session(),
+        current_membership(),
+        template=data["template"],
+        opens_at=data["opens_at"],
+        closes_at=data["closes_at"],
+        asks_goal_recall=data["asks_goal_recall"],
+    )
+    return _one_pulse_out(pulse)
+
+
+@blp.get("/teams/<slug>/pulses/trend")
+@blp.arguments(TrendArgsSchema, location="query")
+@blp.response(200, TrendSchema)
+def trend(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Return the closed pulses of a template, oldest first; under the threshold, no score."""
+    db = get_session()
+    team = current_team()
+    key = args["template"] or services.get_settings(db, team).template_key
+    try:
+        templates.find_template(db, team, key)
+    except NotFound:
+        raise InvalidInput({"template": "Choose one of this team's pulse templates."}) from None
+    points = results.pulse_trend(db, team, key, utcnow())
+    return {
+        "template": key,
+        "points": [
+            {
+                "pulse_id": p.tally.pulse_id,
+                "closes_at": p.tally.closes_at,
+                "responses": p.tally.responses,
+                "score": round(p.score.mean, 4) if p.score else None,
+                "ci95": _interval(p.score),
+                "goal_recall_share": None if p.recall_share is None else round(p.recall_share, 4),
+            }
+            for p in points
+        ],
+    }
+
+
+@blp.get("/teams/<slug>/pulses/<int:pulse_id>")
+@blp.response(200, PulseSchema)
+def get_pulse(slug: str, pulse_id: int) -> dict[str, Any]:
+    """Return one pulse with its items (each item's `id` is its key in `answers`)."""
+    return _one_pulse_out(services.get_pulse(get_session(), current_team(), pulse_id))
+
+
+@blp.post("/teams/<slug>/pulses/<int:pulse_id>/close")
+@blp.response(200, PulseSchema)
+def close_pulse(slug: str, pulse_id: int) -> dict[str, Any]:
+    """Close an open pulse now (owners and facilitators); a closed one answers 409."""
+    db = get_session()
+    pulse = services.get_pulse(db, current_team(), pulse_id)
+    services.close_pulse(db, current_membership(), pulse)
+    return _one_pulse_out(pulse)
+
+
+@blp.post("/teams/<slug>/pulses/<int:pulse_id>/answers")
+@blp.arguments(AnswerCreateSchema)
+@blp.response(201, AnswerReceiptSchema)
+def answer_pulse(data: dict[str, Any], slug: str, pulse_id: int) -> dict[str, Any]:
+    """Answer an open pulse, once (409 the second time, or when it isn't open).
+
+    The answer is stored without your name, and nothing in the answer says it is yours;
+    not even a key of it comes back.
+    """
+    db = get_session()
+    pulse = services.get_pulse(db, current_team(), pulse_id)
+    services.submit_answer(
+        db,
+        current_membership(),
+        pulse,
+        answers=data["answers"],
+        comment=data["comment"],
+        goal_recall=data["goal_recall"],
+        share_goal_recall=data["share_goal_recall"],
+    )
+    return {"responses": services.response_counts(db, [pulse.id])[pulse.id]}
+
+
+@blp.get("/teams/<slug>/pulses/<int:pulse_id>/results")
+@blp.response(200, ResultsSchema)
+def pulse_results(slug: str, pulse_id: int) -> dict[str, Any]:
+    """Return a closed pulse's results: 403 while it is open or under the team's threshold."""
+    db = get_session()
+    team = current_team()
+    pulse = services.get_pulse(db, team, pulse_id)
+    return _results_out(results.score_pulse(db, team, pulse, utcnow()))
+
+
+@blp.post("/teams/<slug>/pulses/<int:pulse_id>/comments/<comment_id>/replies")
+@blp.arguments(ReplyCreateSchema)
+@blp.response(201, ReplySchema)
+def reply_to_comment(data: dict[str, Any], slug: str, pulse_id: int, comment_id: str) -> Any:
+    """Reply to a comment, for the whole team to see with your name (owners and facilitators)."""
+    return _new_reply(pulse_id, data["text"], comment_id)
+
+
+@blp.post("/teams/<slug>/pulses/<int:pulse_id>/replies")
+@blp.arguments(ReplyCreateSchema)
+@blp.response(201, ReplySchema)
+def add_note(data: dict[str, Any], slug: str, pulse_id: int) -> Any:
+    """Write what the team will do about this pulse (owners and facilitators)."""
+    return _new_reply(pulse_id, data["text"], None)
+
+
+def _new_reply(pulse_id: int, text: str, comment_id: str | None) -> dict[str, Any]:
+    db = get_session()
+    me = current_membership()
+    pulse = services.get_pulse(db, current_team(), pulse_id)
+    reply = replies.add_reply(db, me, pulse, text=text, comment_id=comment_id)
+    return {
+        "id": reply.id,
+        "text": reply.text,
+        "author": me.person.name,
+        "created_at": reply.created_at,
+    }
+
+
+# ---------------------------------------------------------------- settings
+
+
+@blp.get("/teams/<slug>/pulse-settings")
+@blp.response(200, SettingsSchema)
+def get_settings(slug: str) -> dict[str, Any]:
+    """Return the team's pulse settings (any member reads them)."""
+    return _settings_out(services.get_settings(get_session(), current_team()))
+
+
+@blp.patch("/teams/<slug>/pulse-settings")
+@blp.arguments(SettingsSchema)
+@blp.response(200, SettingsSchema)
+def update_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Change the threshold, cadence, scheduled template or goal recall (owners and facilitators).
+
+    A threshold above the team's size is kept, with a warning that results won't show.
+    """
+    change = services.update_settings(get_session(), current_membership(), data)
+    return _settings_out(change.settings, change.warnings)
