@@ -101,9 +101,9 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
-    #: A function `(app) -> None` run when the app is built, for what fits nowhere above
-    #: (request guards, template filters, extensions).
-    setup: str | None = None
+    #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
+    #: above (request guards, template filters, context processors).
+    setup: tuple[str, ...] = ()
     #: Anything else another capability above this one reads by name.
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -5,7 +5,7 @@ sequential id and no time, and on SQLite are WITHOUT ROWID so rows keep no inser
 (DESIGN.md, invariant 2).
 
 Revision ID: 0587c950ed13
-Revises: 6282c432a4ed
+Revises: d1a6c0a15e77
 Create Date: 2026-12-01 07:55:00.120238
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "0587c950ed13"
-down_revision: str | None = "6282c432a4ed"
+down_revision: str | None = "d1a6c0a15e77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, NotFound
-from teamkit.goals.services import clean_text
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply
 from teamkit.pulses.results import hidden_reason, tally_pulse
 from teamkit.pulses.services import get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import clean_text
 
 REPLY_MISSING = "Write your reply."
 

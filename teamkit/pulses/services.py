@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.goals.models import GoalStatus
-from teamkit.goals.services import clean_text, list_goals
+from teamkit.goals.services import list_goals
 from teamkit.pulses import templates
 from teamkit.pulses.anonymity import scatter_pulse_rows
 from teamkit.pulses.catalog import TemplateView
@@ -42,6 +42,7 @@ from teamkit.pulses.models import (
 from teamkit.pulses.recall import NO_GOAL, match_goal
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import clean_text
 
 #: How long a pulse stays open unless told otherwise.
 DEFAULT_WINDOW = timedelta(days=7)
@@ -277,11 +278,38 @@ def open_pulse(
         errors.update(error.errors)
     if errors or view is None:
         raise InvalidInput(errors)
-    pulse = Pulse(
-        **_pulse_columns(session, team, view, bool(asks_goal_recall)),
+    return create_pulse(
+        session,
+        team,
+        view,
         opens_at=opens,
         closes_at=closes,
+        asks_goal_recall=bool(asks_goal_recall),
         opened_by_id=actor.person_id,
+    )
+
+
+def create_pulse(
+    session: Session,
+    team: Team,
+    view: TemplateView,
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    asks_goal_recall: bool,
+    opened_by_id: int | None = None,
+    cadence_due_at: datetime | None = None,
+) -> Pulse:
+    """Create a pulse checked already, with its items copied from the template.
+
+    `open_pulse` checks the window and the role first; the demo seeder calls this directly.
+    """
+    pulse = Pulse(
+        **_pulse_columns(session, team, view, asks_goal_recall),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        opened_by_id=opened_by_id,
+        cadence_due_at=cadence_due_at,
     )
     session.add(pulse)
     session.flush()

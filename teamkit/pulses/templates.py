@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from teamkit.errors import Conflict, InvalidInput, NotFound
-from teamkit.goals.services import clean_text
 from teamkit.pulses.catalog import (
     BUILTIN_TEMPLATES,
     TemplateItem,
@@ -34,6 +33,7 @@ from teamkit.pulses.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import clean_text
 
 #: Most agreement items, and most open questions, a team's template may have.
 AGREEMENT_ITEMS_MAX = 20
