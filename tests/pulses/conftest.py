@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from teamkit.auth import services as auth_services
 from teamkit.auth.models import Person
 from teamkit.db import job_session, utcnow
 from teamkit.pulses import services
@@ -45,13 +47,15 @@ def bulk_people(
         return []
     batch = session.scalar(select(func.count()).select_from(Person)) or 0
     now = utcnow()
+    # One hash for all: everyone logs in with the suite's password.
+    password_hash = auth_services._hasher.hash(PASSWORD)
     ids = session.scalars(
         insert(Person).returning(Person.id, sort_by_parameter_order=True),
         [
             {
                 "email": f"p{batch}-{n}@example.com",
                 "name": name,
-                "password_hash": "not a hash: nobody logs in as them",
+                "password_hash": password_hash,
                 "session_token": f"s{batch}-{n}",
                 "created_at": now,
             }
