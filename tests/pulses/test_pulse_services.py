@@ -335,3 +335,29 @@ def test_a_member_can_not_reply(acting, squad):
 
 def test_membership_helper_finds_people(committed, squad):
     assert committed(lambda s: membership(s, squad.team, squad.owner).role.value) == "owner"
+
+
+def test_answers_to_open_questions_are_kept_as_comments_beside_their_question(
+    acting, squad, committed
+):
+    from teamkit.pulses import templates
+    from teamkit.pulses.models import ItemKind
+    from teamkit.pulses.templates import ItemInput
+
+    made = acting(
+        squad.owner,
+        templates.create_template,
+        title="Ours",
+        items=[ItemInput("We finish."), ItemInput("What should we stop?", kind=ItemKind.TEXT)],
+    )
+    pulse_id = acting.open(template=made.key)
+    rated, asked = committed(lambda s: [item.id for item in acting.pulse(s, pulse_id).items])
+    acting.answer(squad.members[0], pulse_id, answers={str(rated): 6, str(asked): "  Stand-ups "})
+    acting.answer(squad.members[1], pulse_id, answers={str(rated): 3, str(asked): ""})
+    stored = committed(
+        lambda s: [(c.item_id, c.kind.value, c.text) for c in s.scalars(select(PulseComment))]
+    )
+    assert stored == [(asked, "answer", "Stand-ups")]
+    with pytest.raises(InvalidInput) as raised:
+        acting.answer(squad.members[2], pulse_id, answers={str(rated): 4, str(asked): 5})
+    assert f"answers.{asked}" in raised.value.errors
