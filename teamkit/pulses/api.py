@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session, utcnow
 from teamkit.errors import InvalidInput, NotFound
@@ -14,12 +15,7 @@ from teamkit.pulses import replies, results, services, templates
 from teamkit.pulses.catalog import TemplateView
 from teamkit.pulses.models import (
     CADENCE_WEEKS,
-    COMMENT_MAX,
-    ITEM_TEXT_MAX,
-    REPLY_MAX,
-    TEMPLATE_DESCRIPTION_MAX,
     TEMPLATE_KEY_MAX,
-    TEMPLATE_TITLE_MAX,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
     ItemKind,
@@ -60,15 +56,13 @@ class TemplateListSchema(Schema):
 
 
 class TemplateItemInSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=ITEM_TEXT_MAX))
+    text = text_field(templates.ITEM)
     reverse_scored = fields.Boolean(load_default=False)
 
 
 class TemplateCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=TEMPLATE_TITLE_MAX))
-    description = fields.String(
-        load_default="", validate=validate.Length(max=TEMPLATE_DESCRIPTION_MAX)
-    )
+    title = text_field(templates.TITLE)
+    description = text_field(templates.DESCRIPTION, load_default="")
     items = fields.List(
         fields.Nested(TemplateItemInSchema),
         required=True,
@@ -76,7 +70,7 @@ class TemplateCreateSchema(Schema):
         metadata={"description": "Statements rated 1 (strongly disagree) to 7 (strongly agree)."},
     )
     questions = fields.List(
-        fields.String(validate=validate.Length(min=1, max=ITEM_TEXT_MAX)),
+        text_field(templates.ITEM),
         load_default=list,
         validate=validate.Length(max=QUESTIONS_MAX),
         metadata={"description": "Optional open questions, answered in words."},
@@ -134,10 +128,10 @@ class AnswerCreateSchema(Schema):
             "words for an open question (optional)."
         },
     )
-    comment = fields.String(load_default=None, validate=validate.Length(max=COMMENT_MAX))
-    goal_recall = fields.String(
+    comment = text_field(services.COMMENT, load_default=None)
+    goal_recall = text_field(
+        services.COMMENT,
         load_default=None,
-        validate=validate.Length(max=COMMENT_MAX),
         metadata={"description": "Your words for “what is our team's most important goal?”."},
     )
     share_goal_recall = fields.Boolean(
@@ -212,7 +206,7 @@ class ResultsSchema(Schema):
 
 
 class ReplyCreateSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=REPLY_MAX))
+    text = text_field(replies.REPLY)
 
 
 class TrendArgsSchema(Schema):
@@ -238,7 +232,8 @@ class TrendSchema(Schema):
 class SettingsSchema(Schema):
     threshold = fields.Integer(
         strict=True,
-        validate=validate.Range(THRESHOLD_MIN, THRESHOLD_MAX),
+        validate=validate.Range(THRESHOLD_MIN, THRESHOLD_MAX, error=services.THRESHOLD_MESSAGE),
+        error_messages={"invalid": services.THRESHOLD_MESSAGE},
         metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
     )
     cadence_weeks = fields.Integer(

@@ -7,6 +7,7 @@ The services check every value with their own words; the forms only carry them t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,10 +20,20 @@ from wtforms import (
     TextAreaField,
 )
 
+from teamkit.errors import InvalidInput
+from teamkit.forms import text_rules
 from teamkit.pulses.catalog import TemplateItem
 from teamkit.pulses.models import CADENCE_WEEKS, ItemKind
-from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW, THRESHOLD_MESSAGE
-from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX, ItemInput
+from teamkit.pulses.replies import REPLY
+from teamkit.pulses.services import COMMENT, DEFAULT_WINDOW, MAX_WINDOW, THRESHOLD_MESSAGE
+from teamkit.pulses.templates import (
+    AGREEMENT_ITEMS_MAX,
+    DESCRIPTION,
+    QUESTIONS_MAX,
+    TITLE,
+    ItemInput,
+    check_items,
+)
 
 #: How a line of the statements box marks a reverse-scored statement.
 REVERSE_MARK = "R:"
@@ -54,15 +65,23 @@ class AnswerForm(FlaskForm):
 
     comment = TextAreaField(
         "Anything else you want the team to hear?",
+        validators=text_rules(COMMENT),
         description="Optional. Shown with the results, without your name, once enough "
         "people have answered.",
     )
-    goal_recall = StringField("In a few words, what is our team's most important goal right now?")
+    goal_recall = StringField(
+        "In a few words, what is our team's most important goal right now?",
+        validators=text_rules(COMMENT),
+    )
     share_goal_recall = BooleanField("Show my words with the comments")
 
 
 class ReplyForm(FlaskForm):
-    text = TextAreaField("Reply", description="Shown to the whole team, with your name.")
+    text = TextAreaField(
+        "Reply",
+        validators=text_rules(REPLY),
+        description="Shown to the whole team, with your name.",
+    )
     comment_id = HiddenField()
 
 
@@ -78,8 +97,12 @@ class PulseSettingsForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    title = StringField("Title")
-    description = TextAreaField("What it measures", description="Optional; shown with the pulse.")
+    title = StringField("Title", validators=text_rules(TITLE))
+    description = TextAreaField(
+        "What it measures",
+        validators=text_rules(DESCRIPTION),
+        description="Optional; shown with the pulse.",
+    )
     items = TextAreaField(
         "Statements to rate from 1 to 7",
         description=f"One per line, at most {AGREEMENT_ITEMS_MAX}. Start a line with "
@@ -90,6 +113,19 @@ class TemplateForm(FlaskForm):
         "Open questions",
         description=f"Optional, one per line, at most {QUESTIONS_MAX}; answered in words.",
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check every field, the statements too, so all the errors show in one round."""
+        valid = super().validate(extra_validators)
+        try:
+            check_items(self.item_inputs())
+        except InvalidInput as error:
+            for name, message in error.errors.items():
+                field = getattr(self, name)
+                if not field.errors:
+                    field.errors = [message]
+            valid = False
+        return valid
 
     def item_inputs(self) -> list[ItemInput]:
         """Return the statements and questions typed, one per non-empty line."""

@@ -18,9 +18,9 @@ from teamkit.pulses.results import hidden_reason, tally_pulse
 from teamkit.pulses.services import get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import clean_text
+from teamkit.validation import Text
 
-REPLY_MISSING = "Write your reply."
+REPLY = Text(REPLY_MAX, "Write your reply.")
 
 
 def add_reply(
@@ -40,7 +40,7 @@ def add_reply(
     now = now or utcnow()
     if hidden_reason(tally_pulse(session, pulse, now), get_settings(session, actor.team).threshold):
         raise Conflict("Replies open once the pulse's results show.")
-    body = clean_text(text, "text", REPLY_MAX, required=REPLY_MISSING)
+    body = REPLY.clean(text, "text")
     if comment_id is not None:
         found = session.scalar(
             select(PulseComment.id).where(

@@ -42,7 +42,7 @@ from teamkit.pulses.models import (
 from teamkit.pulses.recall import NO_GOAL, match_goal
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import clean_text
+from teamkit.validation import Text
 
 #: How long a pulse stays open unless told otherwise.
 DEFAULT_WINDOW = timedelta(days=7)
@@ -57,6 +57,8 @@ THRESHOLD_MESSAGE = (
 )
 CADENCE_MESSAGE = "Choose every 1, 2 or 4 weeks, or none (open pulses by hand)."
 NOT_FOUND = "No such pulse in this team."
+#: A comment, an answer to an open question, goal-recall words: all optional.
+COMMENT = Text(COMMENT_MAX)
 
 
 # ---------------------------------------------------------------- settings
@@ -491,7 +493,7 @@ def _check_values(pulse: Pulse, values: Mapping[Any, Any]) -> tuple[dict[int, in
             errors[f"answers.{item.id}"] = "Answer this question in words."
         else:
             try:
-                text = clean_text(value, f"answers.{item.id}", COMMENT_MAX)
+                text = COMMENT.clean(value, f"answers.{item.id}")
             except InvalidInput as error:
                 errors.update(error.errors)
             else:
@@ -549,7 +551,7 @@ def submit_answer(
     texts = {}
     for field, value in (("comment", comment), ("goal_recall", goal_recall)):
         try:
-            texts[field] = clean_text(value, field, COMMENT_MAX)
+            texts[field] = COMMENT.clean(value, field)
         except InvalidInput as error:
             errors.update(error.errors)
     if errors:

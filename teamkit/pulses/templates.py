@@ -33,12 +33,16 @@ from teamkit.pulses.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import clean_text
+from teamkit.validation import Text, clean_text
 
 #: Most agreement items, and most open questions, a team's template may have.
 AGREEMENT_ITEMS_MAX = 20
 QUESTIONS_MAX = 5
 TITLE_MISSING = "Name the template, e.g. “Monthly check on how we work”."
+TITLE = Text(TEMPLATE_TITLE_MAX, TITLE_MISSING)
+DESCRIPTION = Text(TEMPLATE_DESCRIPTION_MAX)
+#: One statement or question (a blank line in the portal's box is skipped, not an error).
+ITEM = Text(ITEM_TEXT_MAX, "Write the statement or question.")
 ITEMS_MISSING = "Add at least one statement to rate from 1 to 7."
 NOT_FOUND = "No such pulse template in this team."
 
@@ -81,13 +85,14 @@ def find_template(session: Session, team: Team, key: str) -> TemplateView:
     return team_view(own)
 
 
-def _check_items(items: Sequence[ItemInput]) -> list[ItemInput]:
+def check_items(items: Sequence[ItemInput]) -> list[ItemInput]:
+    """Return the statements (first) and questions, trimmed; raise every error at once."""
     errors: dict[str, str] = {}
     checked: list[ItemInput] = []
     for index, item in enumerate(items):
         field = "items" if item.kind is ItemKind.AGREEMENT else "questions"
         try:
-            text = clean_text(item.text, f"{field}.{index}", ITEM_TEXT_MAX)
+            text = clean_text(item.text, f"{field}.{index}", ITEM.maximum)
         except InvalidInput as error:
             errors[field] = f"Item {index + 1}: {next(iter(error.errors.values()))}"
             continue
@@ -114,9 +119,9 @@ def _check_template(
     errors: dict[str, str] = {}
     checked: list[object] = []
     for check in (
-        lambda: clean_text(title, "title", TEMPLATE_TITLE_MAX, required=TITLE_MISSING),
-        lambda: clean_text(description, "description", TEMPLATE_DESCRIPTION_MAX),
-        lambda: _check_items(items),
+        lambda: TITLE.clean(title, "title"),
+        lambda: DESCRIPTION.clean(description, "description"),
+        lambda: check_items(items),
     ):
         try:
             checked.append(check())
