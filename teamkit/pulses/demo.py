@@ -138,7 +138,7 @@ def seed_pulses(session: Session, team: Team, people: list[Person]) -> None:
         for person in answering:
             leaning = LEANINGS[people.index(person) % len(LEANINGS)]
             # Repeated in digests, the goals stick: more people name one as the year goes on.
-            knows = rng.random() < 0.3 + 0.6 * number / CLOSED_PULSES
+            knows = rng.random() < 0.15 + 0.8 * number / CLOSED_PULSES
             recall_words = rng.choice(RECALL_NAMING if knows else RECALL_VAGUE)
             recall = match_goal(recall_words, goals)
             comment = rng.choice(COMMENTS) if rng.random() < 0.45 else ""

@@ -72,6 +72,8 @@ class AnswerForm(FlaskForm):
     goal_recall = StringField(
         "In a few words, what is our team's most important goal right now?",
         validators=text_rules(COMMENT),
+        description="Optional. teamkit matches your words to the team's active goals and "
+        "keeps only which goal you named; your words themselves only if you tick the box below.",
     )
     share_goal_recall = BooleanField("Show my words with the comments")
 

@@ -15,7 +15,7 @@ from teamkit.errors import Conflict, InvalidInput, ServiceError
 from teamkit.forms import show_service_error
 from teamkit.pulses import replies, results, services, templates
 from teamkit.pulses.catalog import GOAL_RECALL_QUESTION, SCALE_LABELS
-from teamkit.pulses.chart import trend_chart
+from teamkit.pulses.chart import recall_chart, trend_chart
 from teamkit.pulses.forms import (
     AnswerForm,
     OpenPulseForm,
@@ -104,6 +104,7 @@ def index(slug: str) -> str:
         template_key=template_key,
         trend=trend,
         chart=trend_chart(trend, f"Trend of “{known[template_key].title}”"),
+        recall=recall_chart(trend, "Share who named a current goal"),
         threshold=settings.threshold,
     )
 
