@@ -339,15 +339,32 @@ def open_due_pulses(session: Session, now: datetime | None = None) -> list[int]:
     The unique key (team, due instant) makes a second scheduler's insert do nothing.
     """
     now = now or utcnow()
-    opened = []
+    due_of = {}
     for settings in session.scalars(
         select(PulseSettings)
         .where(PulseSettings.cadence_weeks.is_not(None))
         .options(selectinload(PulseSettings.team))
     ):
         due = cadence_due_at(settings, now)
-        if due is None or now - due >= DEFAULT_WINDOW:
-            continue  # a pulse that would already be over is skipped, not opened late
+        # A pulse that would already be over is skipped, not opened late.
+        if due is not None and now - due < DEFAULT_WINDOW:
+            due_of[settings.team_id] = (settings, due)
+    if not due_of:
+        return []
+    # Most ticks find every due pulse open already: one query tells, before any insert.
+    existing = {
+        (team_id, due)
+        for team_id, due in session.execute(
+            select(Pulse.team_id, Pulse.cadence_due_at).where(
+                Pulse.team_id.in_(list(due_of)),
+                Pulse.cadence_due_at.in_({due for _settings, due in due_of.values()}),
+            )
+        )
+    }
+    opened = []
+    for team_id, (settings, due) in due_of.items():
+        if (team_id, due) in existing:
+            continue
         try:
             view = templates.find_template(session, settings.team, settings.template_key)
         except NotFound:
