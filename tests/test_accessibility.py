@@ -234,7 +234,7 @@ def test_every_pulse_page_passes_the_audit(
     results = {form: _audit_rejected(response) for form, response in rejected.items()}
     assert {form: problems for form, (problems, _) in results.items() if problems} == {}
     invalid = {form: set(names) for form, (_, names) in results.items()}
-    assert invalid["settings"] == {"threshold"}
+    assert invalid["settings"] == {"threshold", "window_days"}
     assert invalid["template"] == {"title", "items"}
     assert invalid["reply"] == {"text"}
     assert len(invalid["answer"]) == 1  # the one statement to rate

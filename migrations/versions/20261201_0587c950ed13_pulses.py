@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("threshold", sa.Integer(), nullable=False),
         sa.Column("cadence_weeks", sa.SmallInteger(), nullable=True),
         sa.Column("template_key", sa.String(length=60), nullable=False),
+        sa.Column("window_days", sa.SmallInteger(), nullable=False),
         sa.Column("asks_goal_recall", sa.Boolean(), nullable=False),
         sa.Column("cadence_anchor_at", teamkit.db.UTCDateTime(), nullable=True),
         sa.CheckConstraint(
@@ -36,6 +37,9 @@ def upgrade() -> None:
             name=op.f("ck_pulse_settings_cadence_weeks_choice"),
         ),
         sa.CheckConstraint("threshold >= 3", name=op.f("ck_pulse_settings_threshold_min")),
+        sa.CheckConstraint(
+            "window_days BETWEEN 1 AND 28", name=op.f("ck_pulse_settings_window_days_range")
+        ),
         sa.ForeignKeyConstraint(
             ["team_id"],
             ["team.id"],

@@ -18,6 +18,7 @@ from teamkit.pulses.models import (
     TEMPLATE_KEY_MAX,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
+    WINDOW_DAYS_MAX,
     ItemKind,
     Pulse,
 )
@@ -113,7 +114,8 @@ class PulseCreateSchema(Schema):
         load_default=None, metadata={"description": "Default: now. With a time zone."}
     )
     closes_at = fields.AwareDateTime(
-        load_default=None, metadata={"description": "Default: 7 days after it opens."}
+        load_default=None,
+        metadata={"description": "Default: the team's `window_days` (7) after it opens."},
     )
     asks_goal_recall = fields.Boolean(load_default=False)
 
@@ -241,6 +243,12 @@ class SettingsSchema(Schema):
         allow_none=True,
         validate=validate.OneOf(CADENCE_WEEKS),
         metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
+    )
+    window_days = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, WINDOW_DAYS_MAX, error=services.WINDOW_MESSAGE),
+        error_messages={"invalid": services.WINDOW_MESSAGE},
+        metadata={"description": "Days a pulse stays open: scheduled ones, and the default."},
     )
     template = fields.String(validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX))
     asks_goal_recall = fields.Boolean()
@@ -380,6 +388,7 @@ def _settings_out(settings: Any, warnings: tuple[str, ...] = ()) -> dict[str, An
     return {
         "threshold": settings.threshold,
         "cadence_weeks": settings.cadence_weeks,
+        "window_days": settings.window_days,
         "template": settings.template_key,
         "asks_goal_recall": settings.asks_goal_recall,
         "warnings": list(warnings),

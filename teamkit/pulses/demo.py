@@ -25,6 +25,7 @@ from teamkit.pulses.catalog import PSYCHOLOGICAL_SAFETY_7, builtin_view
 from teamkit.pulses.models import (
     SCALE_MAX,
     SCALE_MIN,
+    WINDOW_DAYS_DEFAULT,
     ItemKind,
     Pulse,
     PulseComment,
@@ -125,7 +126,7 @@ def seed_pulses(session: Session, team: Team, people: list[Person]) -> None:
             team,
             view,
             opens_at=opens_at,
-            closes_at=opens_at + services.DEFAULT_WINDOW,
+            closes_at=opens_at + timedelta(days=WINDOW_DAYS_DEFAULT),
             asks_goal_recall=True,
             cadence_due_at=opens_at,
         )

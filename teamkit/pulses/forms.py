@@ -23,9 +23,15 @@ from wtforms import (
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
 from teamkit.pulses.catalog import TemplateItem
-from teamkit.pulses.models import CADENCE_WEEKS, ItemKind
+from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind
 from teamkit.pulses.replies import REPLY
-from teamkit.pulses.services import COMMENT, DEFAULT_WINDOW, MAX_WINDOW, THRESHOLD_MESSAGE
+from teamkit.pulses.services import (
+    COMMENT,
+    DEFAULT_WINDOW,
+    MAX_WINDOW,
+    THRESHOLD_MESSAGE,
+    WINDOW_MESSAGE,
+)
 from teamkit.pulses.templates import (
     AGREEMENT_ITEMS_MAX,
     DESCRIPTION,
@@ -94,6 +100,11 @@ class PulseSettingsForm(FlaskForm):
         description="Fewest answers before any result shows, comments included (at least 3).",
     )
     cadence_weeks = SelectField("Cadence", choices=CADENCE_CHOICES, validate_choice=False)
+    window_days = IntegerField(
+        "Days a pulse stays open",
+        invalid_value_message=WINDOW_MESSAGE,
+        description=f"Scheduled pulses, and the default when opening one (1 to {WINDOW_DAYS_MAX}).",
+    )
     template = SelectField("Template of scheduled pulses", choices=[], validate_choice=False)
     asks_goal_recall = BooleanField("Scheduled pulses ask about the team's most important goal")
 

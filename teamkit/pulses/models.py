@@ -46,6 +46,9 @@ THRESHOLD_MIN = 3
 THRESHOLD_DEFAULT = 5
 THRESHOLD_MAX = 1000
 CADENCE_WEEKS = (1, 2, 4)
+#: How many days a pulse stays open unless told otherwise, and at most for the setting.
+WINDOW_DAYS_DEFAULT = 7
+WINDOW_DAYS_MAX = 28
 
 
 def new_key() -> str:
@@ -84,6 +87,7 @@ class PulseSettings(Base):
             f"({', '.join(str(weeks) for weeks in CADENCE_WEEKS)})",
             name="cadence_weeks_choice",
         ),
+        CheckConstraint(f"window_days BETWEEN 1 AND {WINDOW_DAYS_MAX}", name="window_days_range"),
     )
 
     #: The team these settings belong to.
@@ -98,6 +102,8 @@ class PulseSettings(Base):
     template_key: Mapped[str] = mapped_column(
         String(TEMPLATE_KEY_MAX), default="psychological-safety-7"
     )
+    #: How many days a pulse stays open: scheduled ones, and the portal's default.
+    window_days: Mapped[int] = mapped_column(SmallInteger, default=WINDOW_DAYS_DEFAULT)
     #: Whether scheduled pulses ask the goal-recall question.
     asks_goal_recall: Mapped[bool] = mapped_column(Boolean, default=True)
     #: When the current cadence started: scheduled pulses are due at this time plus a

@@ -29,6 +29,8 @@ from teamkit.pulses.models import (
     THRESHOLD_DEFAULT,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
+    WINDOW_DAYS_DEFAULT,
+    WINDOW_DAYS_MAX,
     CommentKind,
     ItemKind,
     Pulse,
@@ -44,8 +46,8 @@ from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.validation import Text
 
-#: How long a pulse stays open unless told otherwise.
-DEFAULT_WINDOW = timedelta(days=7)
+#: How long a pulse stays open unless the team's settings say otherwise.
+DEFAULT_WINDOW = timedelta(days=WINDOW_DAYS_DEFAULT)
 #: Longest window a pulse may have: a pulse is a snapshot, not a standing poll.
 MAX_WINDOW = timedelta(days=90)
 VALUE_MESSAGE = (
@@ -56,6 +58,7 @@ THRESHOLD_MESSAGE = (
     "guess who said what."
 )
 CADENCE_MESSAGE = "Choose every 1, 2 or 4 weeks, or none (open pulses by hand)."
+WINDOW_MESSAGE = f"Choose a whole number of days from 1 to {WINDOW_DAYS_MAX}."
 NOT_FOUND = "No such pulse in this team."
 #: A comment, an answer to an open question, goal-recall words: all optional.
 COMMENT = Text(COMMENT_MAX)
@@ -70,6 +73,7 @@ def _default_settings(team: Team) -> PulseSettings:
         threshold=THRESHOLD_DEFAULT,
         cadence_weeks=None,
         template_key="psychological-safety-7",
+        window_days=WINDOW_DAYS_DEFAULT,
         asks_goal_recall=True,
         cadence_anchor_at=None,
     )
@@ -105,14 +109,20 @@ def count_members(session: Session, team: Team) -> int:
 def update_settings(
     session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
 ) -> SettingsChange:
-    """Change some of `threshold`, `cadence_weeks`, `template` and `asks_goal_recall`.
+    """Change some of `threshold`, `cadence_weeks`, `window_days`, `template`, `asks_goal_recall`.
 
     A threshold above the team's size is allowed (the team may grow), with a warning that
     results will not show until then.
     """
     require_role(actor, Role.FACILITATOR, "change pulse settings")
     team = actor.team
-    unknown = set(changes) - {"threshold", "cadence_weeks", "template", "asks_goal_recall"}
+    unknown = set(changes) - {
+        "threshold",
+        "cadence_weeks",
+        "window_days",
+        "template",
+        "asks_goal_recall",
+    }
     if unknown:
         raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
     errors: dict[str, str] = {}
@@ -137,6 +147,14 @@ def update_settings(
                 values["cadence_weeks"] = weeks
             except InvalidInput as error:
                 errors.update(error.errors)
+    if "window_days" in changes:
+        try:
+            days = _parse_int(changes["window_days"], "window_days", WINDOW_MESSAGE)
+            if not 1 <= days <= WINDOW_DAYS_MAX:
+                raise InvalidInput({"window_days": WINDOW_MESSAGE})
+            values["window_days"] = days
+        except InvalidInput as error:
+            errors.update(error.errors)
     if "template" in changes:
         try:
             values["template_key"] = templates.find_template(
@@ -149,6 +167,15 @@ def update_settings(
             errors["asks_goal_recall"] = "Say true or false."
         else:
             values["asks_goal_recall"] = changes["asks_goal_recall"]
+    if not errors:
+        current = get_settings(session, team)
+        cadence = values.get("cadence_weeks", current.cadence_weeks)
+        window = values.get("window_days", current.window_days)
+        if cadence and window > cadence * 7:
+            errors["window_days"] = (
+                f"With a pulse every {cadence * 7} days, keep each open at most {cadence * 7} "
+                "days, so that one closes before the next opens."
+            )
     if errors:
         raise InvalidInput(errors)
     settings = _stored_settings(session, team)
@@ -202,7 +229,7 @@ def _stored_settings(session: Session, team: Team) -> PulseSettings:
 
 
 def _check_window(
-    opens_at: datetime | None, closes_at: datetime | None, now: datetime
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime, window: timedelta
 ) -> tuple[datetime, datetime]:
     errors: dict[str, str] = {}
     for name, value in (("opens_at", opens_at), ("closes_at", closes_at)):
@@ -211,7 +238,7 @@ def _check_window(
     if errors:
         raise InvalidInput(errors)
     opens = opens_at or now
-    closes = closes_at or opens + DEFAULT_WINDOW
+    closes = closes_at or opens + window
     if closes <= opens:
         raise InvalidInput({"closes_at": "The pulse must close after it opens."})
     if closes <= now:
@@ -263,19 +290,24 @@ def open_pulse(
     asks_goal_recall: bool = False,
     now: datetime | None = None,
 ) -> Pulse:
-    """Open a pulse from a template (owners and facilitators): by default now, for 7 days."""
+    """Open a pulse from a template (owners and facilitators).
+
+    By default it opens now, for the team's `window_days`, from its settings template.
+    """
     require_role(actor, Role.FACILITATOR, "open a pulse")
     team = actor.team
     now = now or utcnow()
+    settings = get_settings(session, team)
     errors: dict[str, str] = {}
     view = None
     try:
-        key = template or get_settings(session, team).template_key
+        key = template or settings.template_key
         view = templates.find_template(session, team, key)
     except NotFound:
         errors["template"] = "Choose one of this team's pulse templates."
     try:
-        opens, closes = _check_window(opens_at, closes_at, now)
+        window = timedelta(days=settings.window_days)
+        opens, closes = _check_window(opens_at, closes_at, now, window)
     except InvalidInput as error:
         errors.update(error.errors)
     if errors or view is None:
@@ -347,7 +379,7 @@ def open_due_pulses(session: Session, now: datetime | None = None) -> list[int]:
     ):
         due = cadence_due_at(settings, now)
         # A pulse that would already be over is skipped, not opened late.
-        if due is not None and now - due < DEFAULT_WINDOW:
+        if due is not None and now - due < timedelta(days=settings.window_days):
             due_of[settings.team_id] = (settings, due)
     if not due_of:
         return []
@@ -372,7 +404,7 @@ def open_due_pulses(session: Session, now: datetime | None = None) -> list[int]:
         values = _pulse_columns(session, settings.team, view, settings.asks_goal_recall)
         values.update(
             opens_at=due,
-            closes_at=due + DEFAULT_WINDOW,
+            closes_at=due + timedelta(days=settings.window_days),
             cadence_due_at=due,
             closed_at=None,
             opened_by_id=None,

@@ -117,7 +117,9 @@ def new(slug: str) -> str | Response | tuple[str, int]:
     form = OpenPulseForm()
     form.template.choices = _template_choices(db)
     if not form.is_submitted():
-        form.template.data = services.get_settings(db, current_team()).template_key
+        defaults = services.get_settings(db, current_team())
+        form.template.data = defaults.template_key
+        form.days.data = defaults.window_days
     if form.validate_on_submit():
         now = utcnow()
         try:
@@ -278,6 +280,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
         data={
             "threshold": current.threshold,
             "cadence_weeks": str(current.cadence_weeks or ""),
+            "window_days": current.window_days,
             "template": current.template_key,
             "asks_goal_recall": current.asks_goal_recall,
         }
@@ -291,6 +294,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
                 {
                     "threshold": request.form.get("threshold", ""),
                     "cadence_weeks": form.cadence_weeks.data or None,
+                    "window_days": request.form.get("window_days", ""),
                     "template": form.template.data,
                     "asks_goal_recall": bool(form.asks_goal_recall.data),
                 },

@@ -226,14 +226,19 @@ def test_settings_keep_a_threshold_above_the_team_size_with_a_warning(app, squad
     owner = portal_of(squad.owner)
     response = owner.post(
         f"{PULSES}/settings",
-        {"threshold": "12", "cadence_weeks": "2", "template": "team-effectiveness-5"},
+        {
+            "threshold": "12",
+            "cadence_weeks": "2",
+            "window_days": "5",
+            "template": "team-effectiveness-5",
+        },
     )
     assert response.status_code == 303
     page = _text(owner.client.get(response.headers["Location"]))
     assert "fewer than the threshold of 12" in page
     with app.app_context(), job_session(app) as session:
         settings = services.get_settings(session, squad.team)
-        assert (settings.threshold, settings.cadence_weeks) == (12, 2)
+        assert (settings.threshold, settings.cadence_weeks, settings.window_days) == (12, 2, 5)
 
 
 def test_a_facilitator_makes_edits_and_copies_a_template(app, squad, portal_of):

@@ -361,3 +361,20 @@ def test_answers_to_open_questions_are_kept_as_comments_beside_their_question(
     with pytest.raises(InvalidInput) as raised:
         acting.answer(squad.members[2], pulse_id, answers={str(rated): 4, str(asked): 5})
     assert f"answers.{asked}" in raised.value.errors
+
+
+def test_the_team_window_sets_how_long_pulses_stay_open(acting, squad, committed):
+    acting(squad.owner, services.update_settings, {"window_days": 3})
+    pulse_id = acting.open(opens_at=None)
+    pulse = committed(lambda s: acting.pulse(s, pulse_id))
+    assert pulse.closes_at - pulse.opens_at == timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"window_days": 0}, {"window_days": 29}, {"cadence_weeks": 1, "window_days": 10}],
+)
+def test_a_window_too_long_or_short_is_refused(acting, squad, changes):
+    with pytest.raises(InvalidInput) as raised:
+        acting(squad.owner, services.update_settings, changes)
+    assert "window_days" in raised.value.errors
