@@ -252,3 +252,34 @@ def test_a_non_member_gets_404_on_every_pulse_endpoint(facilitator_api, api_as, 
         "/pulse-templates",
     ):
         assert stranger.get(f"{BASE}{path}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/pulses/{10**23}",
+        f"/pulses/{10**23}/results",
+        f"/pulse-templates/{'x' * 500}",
+        f"/pulses/trend?template={'x' * 500}",
+    ],
+)
+def test_an_id_or_key_past_any_row_is_a_clear_4xx(facilitator_api, path):
+    response = facilitator_api.get(f"{BASE}{path}")
+    assert response.status_code in (404, 422) and response.mimetype == PROBLEM
+
+
+def test_an_item_id_past_any_row_or_a_nul_in_a_comment_stores_nothing(
+    app, facilitator_api, api_as, squad
+):
+    pulse = _open(facilitator_api)
+    member = api_as(squad.members[0])
+    url = f"{BASE}/pulses/{pulse['id']}/answers"
+    huge = member.post(url, {"answers": {**_answers(pulse), str(10**23): 4}})
+    assert huge.status_code == 422
+    nul = member.post(url, {"answers": _answers(pulse), "comment": "a\x00b"})
+    assert nul.status_code == 422 and nul.get_json()["errors"][0]["field"] == "comment"
+    reply = facilitator_api.post(
+        f"{BASE}/pulses/{10**23}/comments/{'z' * 300}/replies", {"text": "x"}
+    )
+    assert reply.status_code == 404
+    assert (_count(app, PulseAnswer), _count(app, PulseParticipation)) == (0, 0)
