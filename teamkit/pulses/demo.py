@@ -20,6 +20,7 @@ from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.goals.models import GoalStatus
 from teamkit.goals.services import list_goals
+from teamkit.pulses import answers as answering
 from teamkit.pulses import services
 from teamkit.pulses.catalog import PSYCHOLOGICAL_SAFETY_7, builtin_view
 from teamkit.pulses.models import (
@@ -135,15 +136,15 @@ def seed_pulses(session: Session, team: Team, people: list[Person]) -> None:
             pulse.closed_at = pulse.closes_at
         level = _team_level(number / CLOSED_PULSES)
         # Ada, the owner, hasn't answered the open pulse yet: she sees it waiting.
-        answering = people[1:4] if is_open else people[:4] if number in SHORT_PULSES else people
-        for person in answering:
+        respondents = people[1:4] if is_open else people[:4] if number in SHORT_PULSES else people
+        for person in respondents:
             leaning = LEANINGS[people.index(person) % len(LEANINGS)]
             # Repeated in digests, the goals stick: more people name one as the year goes on.
             knows = rng.random() < 0.15 + 0.8 * number / CLOSED_PULSES
             recall_words = rng.choice(RECALL_NAMING if knows else RECALL_VAGUE)
             recall = match_goal(recall_words, goals)
             comment = rng.choice(COMMENTS) if rng.random() < 0.45 else ""
-            services.store_answer(
+            answering.store_answer(
                 session,
                 pulse,
                 person.id,

@@ -22,16 +22,12 @@ from wtforms import (
 
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
+from teamkit.pulses.answers import COMMENT
 from teamkit.pulses.catalog import TemplateItem
 from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind
 from teamkit.pulses.replies import REPLY
-from teamkit.pulses.services import (
-    COMMENT,
-    DEFAULT_WINDOW,
-    MAX_WINDOW,
-    THRESHOLD_MESSAGE,
-    WINDOW_MESSAGE,
-)
+from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW
+from teamkit.pulses.settings import THRESHOLD_MESSAGE, WINDOW_MESSAGE
 from teamkit.pulses.templates import (
     AGREEMENT_ITEMS_MAX,
     DESCRIPTION,

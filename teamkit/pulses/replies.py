@@ -15,7 +15,7 @@ from teamkit.db import utcnow
 from teamkit.errors import Conflict, NotFound
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply
 from teamkit.pulses.results import hidden_reason, tally_pulse
-from teamkit.pulses.services import get_settings
+from teamkit.pulses.settings import get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.validation import Text

@@ -30,7 +30,7 @@ from teamkit.pulses.models import (
     PulseItem,
     PulseReply,
 )
-from teamkit.pulses.services import get_settings
+from teamkit.pulses.settings import get_settings
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
 from teamkit.teams.models import Team
 

@@ -1,228 +1,39 @@
-"""Open and close pulses, take anonymous answers, reply to what people said, keep settings.
+"""Open and close pulses (by hand, or by a team's cadence), and read them.
 
-Every function takes a session and plain values, may flush, and never commits.
+Answers are taken in `teamkit.pulses.answers`, settings kept in `teamkit.pulses.settings`,
+replies in `teamkit.pulses.replies`. Every function takes a session and plain values, may
+flush, and never commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
-from teamkit.goals.models import GoalStatus
-from teamkit.goals.services import list_goals
 from teamkit.pulses import templates
-from teamkit.pulses.anonymity import scatter_pulse_rows
 from teamkit.pulses.catalog import TemplateView
 from teamkit.pulses.models import (
-    CADENCE_WEEKS,
-    COMMENT_MAX,
-    SCALE_MAX,
-    SCALE_MIN,
-    THRESHOLD_DEFAULT,
-    THRESHOLD_MAX,
-    THRESHOLD_MIN,
     WINDOW_DAYS_DEFAULT,
-    WINDOW_DAYS_MAX,
-    CommentKind,
-    ItemKind,
     Pulse,
-    PulseAnswer,
-    PulseAnswerValue,
-    PulseComment,
     PulseItem,
     PulseParticipation,
     PulseSettings,
 )
-from teamkit.pulses.recall import NO_GOAL, match_goal
+from teamkit.pulses.settings import count_members, get_settings, insert_ignoring_conflict
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import Text
 
 #: How long a pulse stays open unless the team's settings say otherwise.
 DEFAULT_WINDOW = timedelta(days=WINDOW_DAYS_DEFAULT)
 #: Longest window a pulse may have: a pulse is a snapshot, not a standing poll.
 MAX_WINDOW = timedelta(days=90)
-VALUE_MESSAGE = (
-    f"Choose a value from {SCALE_MIN} (strongly disagree) to {SCALE_MAX} (strongly agree)."
-)
-THRESHOLD_MESSAGE = (
-    f"Choose a whole number of at least {THRESHOLD_MIN}: fewer answers would let people "
-    "guess who said what."
-)
-CADENCE_MESSAGE = "Choose every 1, 2 or 4 weeks, or none (open pulses by hand)."
-WINDOW_MESSAGE = f"Choose a whole number of days from 1 to {WINDOW_DAYS_MAX}."
 NOT_FOUND = "No such pulse in this team."
-#: A comment, an answer to an open question, goal-recall words: all optional.
-COMMENT = Text(COMMENT_MAX)
-
-
-# ---------------------------------------------------------------- settings
-
-
-def _default_settings(team: Team) -> PulseSettings:
-    return PulseSettings(
-        team_id=team.id,
-        threshold=THRESHOLD_DEFAULT,
-        cadence_weeks=None,
-        template_key="psychological-safety-7",
-        window_days=WINDOW_DAYS_DEFAULT,
-        asks_goal_recall=True,
-        cadence_anchor_at=None,
-    )
-
-
-def get_settings(session: Session, team: Team) -> PulseSettings:
-    """Return the team's pulse settings (the defaults, not stored, until someone sets them)."""
-    return session.get(PulseSettings, team.id) or _default_settings(team)
-
-
-def _parse_int(value: object, field: str, message: str) -> int:
-    if isinstance(value, bool):
-        raise InvalidInput({field: message})
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise InvalidInput({field: message}) from None
-
-
-@dataclass(frozen=True)
-class SettingsChange:
-    """The settings after a change, and what the person who changed them should know."""
-
-    settings: PulseSettings
-    warnings: tuple[str, ...] = ()
-
-
-def count_members(session: Session, team: Team) -> int:
-    """Return how many members the team has."""
-    return session.scalar(select(func.count()).where(Membership.team_id == team.id)) or 0
-
-
-def update_settings(
-    session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
-) -> SettingsChange:
-    """Change some of `threshold`, `cadence_weeks`, `window_days`, `template`, `asks_goal_recall`.
-
-    A threshold above the team's size is allowed (the team may grow), with a warning that
-    results will not show until then.
-    """
-    require_role(actor, Role.FACILITATOR, "change pulse settings")
-    team = actor.team
-    unknown = set(changes) - {
-        "threshold",
-        "cadence_weeks",
-        "window_days",
-        "template",
-        "asks_goal_recall",
-    }
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    if "threshold" in changes:
-        try:
-            threshold = _parse_int(changes["threshold"], "threshold", THRESHOLD_MESSAGE)
-            if not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
-                raise InvalidInput({"threshold": THRESHOLD_MESSAGE})
-            values["threshold"] = threshold
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if "cadence_weeks" in changes:
-        raw = changes["cadence_weeks"]
-        if raw in (None, "", 0, "0"):
-            values["cadence_weeks"] = None
-        else:
-            try:
-                weeks = _parse_int(raw, "cadence_weeks", CADENCE_MESSAGE)
-                if weeks not in CADENCE_WEEKS:
-                    raise InvalidInput({"cadence_weeks": CADENCE_MESSAGE})
-                values["cadence_weeks"] = weeks
-            except InvalidInput as error:
-                errors.update(error.errors)
-    if "window_days" in changes:
-        try:
-            days = _parse_int(changes["window_days"], "window_days", WINDOW_MESSAGE)
-            if not 1 <= days <= WINDOW_DAYS_MAX:
-                raise InvalidInput({"window_days": WINDOW_MESSAGE})
-            values["window_days"] = days
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if "template" in changes:
-        try:
-            values["template_key"] = templates.find_template(
-                session, team, str(changes["template"] or "")
-            ).key
-        except NotFound:
-            errors["template"] = "Choose one of this team's pulse templates."
-    if "asks_goal_recall" in changes:
-        if not isinstance(changes["asks_goal_recall"], bool):
-            errors["asks_goal_recall"] = "Say true or false."
-        else:
-            values["asks_goal_recall"] = changes["asks_goal_recall"]
-    if not errors:
-        current = get_settings(session, team)
-        cadence = values.get("cadence_weeks", current.cadence_weeks)
-        window = values.get("window_days", current.window_days)
-        if cadence and window > cadence * 7:
-            errors["window_days"] = (
-                f"With a pulse every {cadence * 7} days, keep each open at most {cadence * 7} "
-                "days, so that one closes before the next opens."
-            )
-    if errors:
-        raise InvalidInput(errors)
-    settings = _stored_settings(session, team)
-    if "cadence_weeks" in values and values["cadence_weeks"] != settings.cadence_weeks:
-        # A new cadence starts now: its pulses are due now, then every period after.
-        settings.cadence_anchor_at = (now or utcnow()) if values["cadence_weeks"] else None
-    for name, value in values.items():
-        setattr(settings, name, value)
-    session.flush()
-    warnings = []
-    members = count_members(session, team)
-    if settings.threshold > members:
-        warnings.append(
-            f"The team has {members} members, fewer than the threshold of "
-            f"{settings.threshold}: no pulse results will show until enough people answer."
-        )
-    return SettingsChange(settings, tuple(warnings))
-
-
-def _insert_ignoring_conflict(
-    session: Session, model: type[Any], values: dict[str, Any], keys: Sequence[str]
-) -> Any:
-    """Insert a row unless one with the same `keys` exists; return its id, or None if it did."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[table.c[key] for key in keys])
-    )
-    if "id" in table.c:
-        return session.scalar(statement.returning(table.c.id))
-    session.execute(statement)
-    return None
-
-
-def _stored_settings(session: Session, team: Team) -> PulseSettings:
-    found = session.get(PulseSettings, team.id)
-    if found is None:
-        defaults = _default_settings(team)
-        columns = {c.key: getattr(defaults, c.key) for c in PulseSettings.__table__.columns}
-        # Two first changes at once: the second finds the row the first wrote.
-        _insert_ignoring_conflict(session, PulseSettings, columns, ["team_id"])
-        found = session.get(PulseSettings, team.id)
-    assert found is not None
-    return found
 
 
 # ---------------------------------------------------------------- opening and closing
@@ -409,7 +220,7 @@ def open_due_pulses(session: Session, now: datetime | None = None) -> list[int]:
             closed_at=None,
             opened_by_id=None,
         )
-        pulse_id = _insert_ignoring_conflict(session, Pulse, values, ["team_id", "cadence_due_at"])
+        pulse_id = insert_ignoring_conflict(session, Pulse, values, ["team_id", "cadence_due_at"])
         if pulse_id is not None:
             _add_items(session, settings.team, pulse_id, view)
             opened.append(pulse_id)
@@ -509,166 +320,3 @@ def open_pulses(session: Session, team: Team, now: datetime | None = None) -> li
             .order_by(Pulse.closes_at, Pulse.id)
         )
     )
-
-
-# ---------------------------------------------------------------- answering
-
-
-def _check_values(pulse: Pulse, values: Mapping[Any, Any]) -> tuple[dict[int, int], dict[int, str]]:
-    """Return the agreement values and open answers by item id; raise every error at once."""
-    items = {item.id: item for item in pulse.items}
-    errors: dict[str, str] = {}
-    ratings: dict[int, int] = {}
-    words: dict[int, str] = {}
-    for key, value in values.items():
-        try:
-            item_id = int(str(key).strip())
-        except ValueError:
-            item_id = -1
-        item = items.get(item_id)
-        if item is None:
-            errors[f"answers.{key}"] = "No such item in this pulse."
-        elif item.kind is ItemKind.AGREEMENT:
-            if value is None or value == "":
-                continue
-            number = value if isinstance(value, int) and not isinstance(value, bool) else None
-            if isinstance(value, str) and value.strip().isdigit():
-                number = int(value.strip())
-            if number is None or not SCALE_MIN <= number <= SCALE_MAX:
-                errors[f"answers.{item.id}"] = VALUE_MESSAGE
-            else:
-                ratings[item.id] = number
-        elif not isinstance(value, str | type(None)):
-            errors[f"answers.{item.id}"] = "Answer this question in words."
-        else:
-            try:
-                text = COMMENT.clean(value, f"answers.{item.id}")
-            except InvalidInput as error:
-                errors.update(error.errors)
-            else:
-                if text:
-                    words[item.id] = text
-    for item in pulse.items:
-        if item.kind is ItemKind.AGREEMENT and item.id not in ratings:
-            errors.setdefault(f"answers.{item.id}", VALUE_MESSAGE)
-    if errors:
-        raise InvalidInput(errors)
-    return ratings, words
-
-
-def _lock_pulse(session: Session, pulse: Pulse) -> Pulse:
-    """Take the pulse's row lock (PostgreSQL) and read it afresh: submissions take turns."""
-    locked = session.scalar(
-        select(Pulse)
-        .where(Pulse.id == pulse.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
-    return locked
-
-
-def submit_answer(
-    session: Session,
-    actor: Membership,
-    pulse: Pulse,
-    *,
-    answers: Mapping[Any, Any],
-    comment: str | None = None,
-    goal_recall: str | None = None,
-    share_goal_recall: bool = False,
-    now: datetime | None = None,
-) -> None:
-    """Store a member's anonymous answer and, in the same transaction, that they answered.
-
-    Returns nothing on purpose: not even the answer's key goes back to the person.
-    """
-    now = now or utcnow()
-    pulse = _lock_pulse(session, pulse)
-    if pulse.closed_at is not None or now >= pulse.closes_at:
-        raise Conflict("This pulse is closed; it takes no more answers.")
-    if now < pulse.opens_at:
-        raise Conflict("This pulse isn't open yet.")
-    answered = session.get(PulseParticipation, (pulse.id, actor.person_id))
-    if answered is not None:
-        raise Conflict("You answered this pulse already; each member answers once.")
-    errors: dict[str, str] = {}
-    try:
-        ratings, words = _check_values(pulse, answers)
-    except InvalidInput as error:
-        errors.update(error.errors)
-    texts = {}
-    for field, value in (("comment", comment), ("goal_recall", goal_recall)):
-        try:
-            texts[field] = COMMENT.clean(value, field)
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
-    recall = NO_GOAL
-    if pulse.asks_goal_recall and texts["goal_recall"]:
-        active = list_goals(session, actor.team, status=GoalStatus.ACTIVE)
-        recall = match_goal(texts["goal_recall"], active)
-    store_answer(
-        session,
-        pulse,
-        actor.person_id,
-        ratings=ratings,
-        words=words,
-        comment=texts["comment"],
-        recall_goal_id=recall.goal_id,
-        names_north_star=recall.is_north_star,
-        shared_recall=texts["goal_recall"] if share_goal_recall and pulse.asks_goal_recall else "",
-    )
-    pulse.member_count = max(pulse.member_count, count_members(session, actor.team))
-    session.flush()
-
-
-def store_answer(
-    session: Session,
-    pulse: Pulse,
-    person_id: int,
-    *,
-    ratings: Mapping[int, int],
-    words: Mapping[int, str] | None = None,
-    comment: str = "",
-    recall_goal_id: int | None = None,
-    names_north_star: bool = False,
-    shared_recall: str = "",
-) -> None:
-    """Write an answer checked already, its participation row, and scatter the pulse's rows.
-
-    `submit_answer` checks everything first; the demo seeder calls this directly.
-    """
-    reverse = {item.id for item in pulse.items if item.is_reverse_scored}
-    total = sum(
-        (SCALE_MIN + SCALE_MAX - value) if item_id in reverse else value
-        for item_id, value in ratings.items()
-    )
-    session.add(PulseParticipation(pulse_id=pulse.id, person_id=person_id))
-    answer = PulseAnswer(
-        pulse_id=pulse.id,
-        total=total,
-        names_goal=recall_goal_id is not None,
-        recall_goal_id=recall_goal_id,
-        names_north_star=names_north_star,
-    )
-    session.add(answer)
-    session.flush()
-    session.add_all(
-        PulseAnswerValue(answer_id=answer.id, item_id=item_id, value=value)
-        for item_id, value in ratings.items()
-    )
-    comments: list[tuple[CommentKind, int | None, str]] = [
-        (CommentKind.ANSWER, item_id, text) for item_id, text in (words or {}).items()
-    ]
-    if comment:
-        comments.append((CommentKind.COMMENT, None, comment))
-    if shared_recall:
-        comments.append((CommentKind.GOAL_RECALL, None, shared_recall))
-    session.add_all(
-        PulseComment(pulse_id=pulse.id, kind=kind, item_id=item_id, text=text)
-        for kind, item_id, text in comments
-    )
-    session.flush()
-    scatter_pulse_rows(session, pulse.id)

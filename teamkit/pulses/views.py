@@ -13,7 +13,9 @@ from wtforms import SelectChoice
 from teamkit.db import get_session, utcnow
 from teamkit.errors import Conflict, InvalidInput, ServiceError
 from teamkit.forms import show_service_error
+from teamkit.pulses import answers as answering
 from teamkit.pulses import replies, results, services, templates
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.catalog import GOAL_RECALL_QUESTION, SCALE_LABELS
 from teamkit.pulses.chart import recall_chart, trend_chart
 from teamkit.pulses.forms import (
@@ -78,7 +80,7 @@ def _template_choices(session: Session) -> list[SelectChoice]:
 def index(slug: str) -> str:
     db = get_session()
     team, me, now = current_team(), current_membership(), utcnow()
-    settings = services.get_settings(db, team)
+    settings = pulse_settings.get_settings(db, team)
     known = {view.key: view for view in templates.list_templates(db, team)}
     template_key = request.args.get("template") or settings.template_key
     if template_key not in known:
@@ -117,7 +119,7 @@ def new(slug: str) -> str | Response | tuple[str, int]:
     form = OpenPulseForm()
     form.template.choices = _template_choices(db)
     if not form.is_submitted():
-        defaults = services.get_settings(db, current_team())
+        defaults = pulse_settings.get_settings(db, current_team())
         form.template.data = defaults.template_key
         form.days.data = defaults.window_days
     if form.validate_on_submit():
@@ -170,7 +172,7 @@ def _pulse_page(
     if shown is None:
         tally = results.tally_pulse(db, pulse, now)
         if not pulse.is_closed_at(now):
-            hidden = results.hidden_reason(tally, services.get_settings(db, team).threshold)
+            hidden = results.hidden_reason(tally, pulse_settings.get_settings(db, team).threshold)
     return render_template(
         "pulses/pulse.html",
         team=team,
@@ -216,7 +218,7 @@ def answer(slug: str, pulse_id: int) -> Response | tuple[str, int]:
             if item.kind is ItemKind.TEXT
         }
         try:
-            services.submit_answer(
+            answering.submit_answer(
                 db,
                 current_membership(),
                 pulse,
@@ -275,7 +277,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     db = get_session()
     team, me = current_team(), current_membership()
     require_role(me, Role.FACILITATOR, "change pulse settings")
-    current = services.get_settings(db, team)
+    current = pulse_settings.get_settings(db, team)
     form = PulseSettingsForm(
         data={
             "threshold": current.threshold,
@@ -288,7 +290,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     form.template.choices = _template_choices(db)
     if form.validate_on_submit():
         try:
-            change = services.update_settings(
+            change = pulse_settings.update_settings(
                 db,
                 me,
                 {
@@ -307,7 +309,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
                 flash(warning, "error")
             return redirect(url_for("pulses.index", slug=slug), 303)
     status = 422 if form.is_submitted() else 200
-    members = services.count_members(db, team)
+    members = pulse_settings.count_members(db, team)
     return render_template("pulses/settings.html", team=team, form=form, members=members), status
 
 

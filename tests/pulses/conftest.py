@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from teamkit.auth import services as auth_services
 from teamkit.auth.models import Person
 from teamkit.db import job_session, utcnow
+from teamkit.pulses import answers as answering
 from teamkit.pulses import services
 from teamkit.pulses.models import Pulse
 from teamkit.teams.models import Membership, Role, Team
@@ -130,7 +131,7 @@ class Acting:
             answers = kw.pop("answers", None) or {
                 str(item.id): value for item, value in zip(agreement, chosen, strict=True)
             }
-            services.submit_answer(session, actor, pulse, answers=answers, **kw)
+            answering.submit_answer(session, actor, pulse, answers=answers, **kw)
 
         self(person, act)
 

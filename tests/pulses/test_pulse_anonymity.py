@@ -17,7 +17,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from teamkit.db import get_engine, job_session
-from teamkit.pulses import services
+from teamkit.pulses import answers as answering
 from teamkit.pulses.models import PulseAnswer
 
 from .conftest import NOW
@@ -293,7 +293,7 @@ def test_an_answer_that_fails_to_store_leaves_no_participation(app, acting, squa
         item = pulse.items[0]
         # Past the service's checks: the database's own check refuses the value, and the
         # participation written first in the same transaction goes with it.
-        services.store_answer(session, pulse, actor.person_id, ratings={item.id: 9})
+        answering.store_answer(session, pulse, actor.person_id, ratings={item.id: 9})
 
     with pytest.raises(IntegrityError):
         acting(squad.members[0], store_out_of_scale)

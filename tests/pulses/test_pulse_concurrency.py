@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from teamkit.db import job_session
 from teamkit.errors import Conflict
+from teamkit.pulses import answers as answering
 from teamkit.pulses import services
 from teamkit.pulses.models import PulseAnswer, PulseAnswerValue, PulseParticipation
 
@@ -34,7 +35,7 @@ def test_two_hundred_members_answering_at_once_leave_two_hundred_answers(app):
                 actor = membership(session, squad.team, person)
                 pulse = services.get_pulse(session, squad.team, pulse_id)
                 answers = {str(item.id): 1 + person.id % 7 for item in pulse.items}
-                services.submit_answer(session, actor, pulse, answers=answers, now=NOW)
+                answering.submit_answer(session, actor, pulse, answers=answers, now=NOW)
             outcome = "stored"
         except Conflict:
             outcome = "refused"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from teamkit.db import job_session, utcnow
 from teamkit.pulses import jobs, services
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import Pulse
 from teamkit.scheduler import build_scheduler
 
@@ -32,7 +33,7 @@ def test_the_close_tick_closes_a_pulse_at_the_end_of_its_window(app, squad):
 
 
 def test_the_open_tick_opens_the_cadence_pulse(app, squad):
-    Acting(app, squad)(squad.owner, services.update_settings, {"cadence_weeks": 1})
+    Acting(app, squad)(squad.owner, pulse_settings.update_settings, {"cadence_weeks": 1})
     jobs.open_due(app)
     jobs.open_due(app)
     with app.app_context(), job_session(app) as session:
@@ -40,7 +41,7 @@ def test_the_open_tick_opens_the_cadence_pulse(app, squad):
 
 
 def test_schedulers_racing_to_open_a_due_pulse_open_it_once(app, squad):
-    Acting(app, squad)(squad.owner, services.update_settings, {"cadence_weeks": 2})
+    Acting(app, squad)(squad.owner, pulse_settings.update_settings, {"cadence_weeks": 2})
     racers = 6
     start = threading.Barrier(racers)
     errors: list[BaseException] = []

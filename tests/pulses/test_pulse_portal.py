@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from teamkit.db import job_session, utcnow
 from teamkit.pulses import services
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import (
     Pulse,
     PulseAnswer,
@@ -237,7 +238,7 @@ def test_settings_keep_a_threshold_above_the_team_size_with_a_warning(app, squad
     page = _text(owner.client.get(response.headers["Location"]))
     assert "fewer than the threshold of 12" in page
     with app.app_context(), job_session(app) as session:
-        settings = services.get_settings(session, squad.team)
+        settings = pulse_settings.get_settings(session, squad.team)
         assert (settings.threshold, settings.cadence_weeks, settings.window_days) == (12, 2, 5)
 
 

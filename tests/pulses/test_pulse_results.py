@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from teamkit.db import job_session
 from teamkit.goals import services as goal_services
 from teamkit.pulses import services
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import PulseAnswer, PulseAnswerValue, PulseComment, PulseItem
 from teamkit.pulses.results import ResultsHidden, pulse_trend, score_pulse
 
@@ -100,7 +101,7 @@ def test_a_lower_threshold_of_three_shows_four_answers(acting, app, squad):
     pulse_id = acting.open()
     for person in squad.everyone[:4]:
         acting.answer(person, pulse_id)
-    acting(squad.owner, services.update_settings, {"threshold": 3})
+    acting(squad.owner, pulse_settings.update_settings, {"threshold": 3})
     assert _results(app, squad, pulse_id).tally.responses == 4
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from teamkit.pulses import replies, services
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import (
     Pulse,
     PulseAnswer,
@@ -201,7 +202,7 @@ def test_the_scheduler_closes_pulses_at_the_end_of_their_window(app, acting, com
 
 
 def test_a_cadence_opens_the_next_pulse_once_however_many_schedulers_run(acting, squad, committed):
-    acting(squad.owner, services.update_settings, {"cadence_weeks": 2}, now=NOW)
+    acting(squad.owner, pulse_settings.update_settings, {"cadence_weeks": 2}, now=NOW)
     opened = [committed(lambda s: services.open_due_pulses(s, NOW)) for _ in range(3)]
     assert [len(ids) for ids in opened] == [1, 0, 0]
     assert committed(lambda s: _count(s, Pulse)) == 1
@@ -218,7 +219,7 @@ def test_a_scheduled_pulse_uses_the_settings_template_and_closes_after_seven_day
 ):
     acting(
         squad.owner,
-        services.update_settings,
+        pulse_settings.update_settings,
         {"cadence_weeks": 1, "template": "team-effectiveness-5", "asks_goal_recall": False},
         now=NOW,
     )
@@ -237,7 +238,7 @@ def test_without_a_cadence_nothing_opens_by_itself(committed, squad):
 
 
 def test_settings_default_to_a_threshold_of_five_without_storing_a_row(committed, squad):
-    settings = committed(lambda s: services.get_settings(s, squad.team))
+    settings = committed(lambda s: pulse_settings.get_settings(s, squad.team))
     assert (settings.threshold, settings.cadence_weeks) == (5, None)
     assert committed(lambda s: _count(s, PulseSettings)) == 0
 
@@ -256,23 +257,23 @@ def test_settings_default_to_a_threshold_of_five_without_storing_a_row(committed
 )
 def test_bad_settings_name_the_field_and_change_nothing(acting, squad, committed, changes, field):
     with pytest.raises(InvalidInput) as raised:
-        acting(squad.owner, services.update_settings, changes)
+        acting(squad.owner, pulse_settings.update_settings, changes)
     assert field in raised.value.errors
     assert committed(lambda s: _count(s, PulseSettings)) == 0
 
 
 def test_a_threshold_above_the_team_size_is_kept_with_a_warning(acting, squad):
-    change = acting(squad.facilitator, services.update_settings, {"threshold": 12})
+    change = acting(squad.facilitator, pulse_settings.update_settings, {"threshold": 12})
     assert change.settings.threshold == 12
     assert "fewer than the threshold of 12" in change.warnings[0]
-    assert acting(squad.owner, services.update_settings, {"threshold": 3}).warnings == ()
+    assert acting(squad.owner, pulse_settings.update_settings, {"threshold": 3}).warnings == ()
 
 
 def test_a_member_can_not_change_pulse_settings(acting, squad):
     with pytest.raises(
         Forbidden, match=r"Only owners and facilitators can change pulse settings\."
     ):
-        acting(squad.members[0], services.update_settings, {"threshold": 6})
+        acting(squad.members[0], pulse_settings.update_settings, {"threshold": 6})
 
 
 # ---------------------------------------------------------------- replies
@@ -364,7 +365,7 @@ def test_answers_to_open_questions_are_kept_as_comments_beside_their_question(
 
 
 def test_the_team_window_sets_how_long_pulses_stay_open(acting, squad, committed):
-    acting(squad.owner, services.update_settings, {"window_days": 3})
+    acting(squad.owner, pulse_settings.update_settings, {"window_days": 3})
     pulse_id = acting.open(opens_at=None)
     pulse = committed(lambda s: acting.pulse(s, pulse_id))
     assert pulse.closes_at - pulse.opens_at == timedelta(days=3)
@@ -376,5 +377,5 @@ def test_the_team_window_sets_how_long_pulses_stay_open(acting, squad, committed
 )
 def test_a_window_too_long_or_short_is_refused(acting, squad, changes):
     with pytest.raises(InvalidInput) as raised:
-        acting(squad.owner, services.update_settings, changes)
+        acting(squad.owner, pulse_settings.update_settings, changes)
     assert "window_days" in raised.value.errors
