@@ -50,6 +50,13 @@ def main() -> int:
             page.screenshot(path=OUT / "goal.png", full_page=True)
         page.goto("/t/demo/members")
         page.screenshot(path=OUT / "members.png", full_page=True)
+        page.goto("/t/demo/pulses")
+        page.locator("#trend").scroll_into_view_if_needed()
+        page.screenshot(path=OUT / "pulses.png", full_page=False)
+        closed = page.locator("#trend ~ table a[href]").last.get_attribute("href")
+        if closed:
+            page.goto(closed)
+            page.screenshot(path=OUT / "pulse.png", full_page=True)
         phone = browser.new_page(base_url=base, viewport={"width": 390, "height": 844})
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/t/demo/")
