@@ -31,8 +31,10 @@ from teamkit.pulses.models import (
     PulseParticipation,
 )
 from teamkit.pulses.recall import NO_GOAL, match_goal
+from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.settings import count_members
 from teamkit.teams.models import Membership
+from teamkit.teams.roles import require_same_team
 from teamkit.validation import Text
 
 VALUE_MESSAGE = (
@@ -111,6 +113,7 @@ def submit_answer(
 
     Returns nothing on purpose: not even the answer's key goes back to the person.
     """
+    require_same_team(actor, pulse.team_id, NOT_FOUND)
     now = now or utcnow()
     pulse = _lock_pulse(session, pulse)
     if pulse.closed_at is not None or now >= pulse.closes_at:

@@ -15,9 +15,10 @@ from teamkit.db import utcnow
 from teamkit.errors import Conflict, NotFound
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply
 from teamkit.pulses.results import hidden_reason, tally_pulse
+from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.settings import get_settings
 from teamkit.teams.models import Membership, Role, Team
-from teamkit.teams.roles import require_role
+from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import Text
 
 REPLY = Text(REPLY_MAX, "Write your reply.")
@@ -37,6 +38,7 @@ def add_reply(
     Only once the pulse's results show: nobody replies to words the team can't see.
     """
     require_role(actor, Role.FACILITATOR, "reply to what people said")
+    require_same_team(actor, pulse.team_id, NOT_FOUND)
     now = now or utcnow()
     if hidden_reason(tally_pulse(session, pulse, now), get_settings(session, actor.team).threshold):
         raise Conflict("Replies open once the pulse's results show.")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from teamkit.errors import Forbidden
+from teamkit.errors import Forbidden, NotFound
 from teamkit.goals.services import list_goals
 from teamkit.pulses.models import (
     SCALE_MAX,
@@ -30,6 +30,7 @@ from teamkit.pulses.models import (
     PulseItem,
     PulseReply,
 )
+from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.settings import get_settings
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
 from teamkit.teams.models import Team
@@ -266,6 +267,8 @@ class PulseResults:
 
 def score_pulse(session: Session, team: Team, pulse: Pulse, now: datetime) -> PulseResults:
     """Return a closed pulse's results, or raise ResultsHidden saying why they don't show."""
+    if pulse.team_id != team.id:
+        raise NotFound(NOT_FOUND)
     threshold = get_settings(session, team).threshold
     tally = tally_pulse(session, pulse, now)
     reason = hidden_reason(tally, threshold)

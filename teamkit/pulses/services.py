@@ -27,7 +27,7 @@ from teamkit.pulses.models import (
 )
 from teamkit.pulses.settings import count_members, get_settings, insert_ignoring_conflict
 from teamkit.teams.models import Membership, Role, Team
-from teamkit.teams.roles import require_role
+from teamkit.teams.roles import require_role, require_same_team
 
 #: How long a pulse stays open unless the team's settings say otherwise.
 DEFAULT_WINDOW = timedelta(days=WINDOW_DAYS_DEFAULT)
@@ -232,6 +232,7 @@ def close_pulse(
 ) -> Pulse:
     """Close an open pulse by hand (owners and facilitators)."""
     require_role(actor, Role.FACILITATOR, "close a pulse")
+    require_same_team(actor, pulse.team_id, NOT_FOUND)
     now = now or utcnow()
     if pulse.is_closed_at(now):
         raise Conflict("This pulse is closed already.")

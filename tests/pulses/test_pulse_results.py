@@ -242,3 +242,16 @@ def test_results_of_ten_thousand_answers_take_as_many_statements_as_of_five(
     assert results.tally.responses == 10_000
     assert results.score.mean == pytest.approx(stdlib.mean(1 + n % 7 for n in range(10_000)))
     assert counts[0] == counts[1] <= 8
+
+
+def test_results_are_never_scored_through_another_team(app, acting, squad):
+    from teamkit.errors import NotFound
+
+    from .conftest import make_squad
+
+    other = make_squad(app, 0, slug="other")
+    pulse_id = acting.open()
+    with app.app_context(), job_session(app) as session:
+        pulse = services.get_pulse(session, squad.team, pulse_id)
+        with pytest.raises(NotFound):
+            score_pulse(session, other.team, pulse, LATER)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from teamkit.pulses import answers as answering
 from teamkit.pulses import replies, services
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import (
@@ -379,3 +380,21 @@ def test_a_window_too_long_or_short_is_refused(acting, squad, changes):
     with pytest.raises(InvalidInput) as raised:
         acting(squad.owner, pulse_settings.update_settings, changes)
     assert "window_days" in raised.value.errors
+
+
+def test_no_service_acts_on_another_teams_pulse(app, acting, squad):
+    from teamkit.db import job_session
+
+    from .conftest import make_squad
+
+    other = make_squad(app, 5, slug="other")
+    pulse_id = acting.open()
+    with app.app_context(), job_session(app) as session:
+        pulse = session.get(Pulse, pulse_id)
+        outsider = membership(session, other.team, other.owner)
+        with pytest.raises(NotFound):
+            services.close_pulse(session, outsider, pulse, now=NOW)
+        with pytest.raises(NotFound):
+            answering.submit_answer(session, outsider, pulse, answers={}, now=NOW)
+        with pytest.raises(NotFound):
+            replies.add_reply(session, outsider, pulse, text="x", now=NOW)
