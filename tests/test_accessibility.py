@@ -181,3 +181,60 @@ def test_every_team_page_and_personal_page_passes_the_audit(team_pages: Any) -> 
             checked[url] = audit(response.text)
     assert len(checked) >= 8, sorted(checked)
     assert {url: problems for url, problems in checked.items() if problems} == {}
+
+
+def test_every_pulse_page_passes_the_audit(
+    app: Flask, make: Any, login_as: Any, api_as: Any
+) -> None:
+    owner = make.person(name="Ada")
+    team = make.team(owner, slug="core", name="Core team")
+    others = [make.member(team) for _ in range(5)]
+    base = "/api/v1/teams/core"
+    owner_api = api_as(owner)
+    made = owner_api.post(
+        f"{base}/pulse-templates",
+        json={"title": "Ours", "items": [{"text": "We finish."}], "questions": ["What else?"]},
+    )
+    assert made.status_code == 201
+    closed = owner_api.post(f"{base}/pulses", json={"asks_goal_recall": True}).json
+    answers = {str(i["id"]): 5 for i in closed["items"]}
+    for person in others:
+        body = {"answers": answers, "comment": "Heard.", "goal_recall": "ship"}
+        assert (
+            api_as(person).post(f"{base}/pulses/{closed['id']}/answers", json=body).status_code
+            == 201
+        )
+    owner_api.post(f"{base}/pulses/{closed['id']}/close")
+    opened = owner_api.post(f"{base}/pulses", json={"template": "ours"}).json
+    portal = login_as(owner)
+    pages = [
+        "/t/core/",
+        "/t/core/pulses",
+        "/t/core/pulses/new",
+        "/t/core/pulses/settings",
+        "/t/core/pulses/templates",
+        "/t/core/pulses/templates/new",
+        "/t/core/pulses/templates/ours-copy/edit",
+        f"/t/core/pulses/{closed['id']}",
+        f"/t/core/pulses/{opened['id']}",
+    ]
+    portal.post("/t/core/pulses/templates/ours/copy")
+    checked = {}
+    for url in pages:
+        response = portal.client.get(url)
+        assert response.status_code == 200, url
+        checked[url] = audit(response.text)
+    assert {url: problems for url, problems in checked.items() if problems} == {}
+    rejected = {
+        "answer": portal.post(f"/t/core/pulses/{opened['id']}/answer", data={"comment": "x"}),
+        "settings": portal.post("/t/core/pulses/settings", data={"threshold": "1"}),
+        "template": portal.post("/t/core/pulses/templates/new", data={"title": ""}),
+        "reply": portal.post(f"/t/core/pulses/{closed['id']}/replies", data={"text": ""}),
+    }
+    results = {form: _audit_rejected(response) for form, response in rejected.items()}
+    assert {form: problems for form, (problems, _) in results.items() if problems} == {}
+    invalid = {form: set(names) for form, (_, names) in results.items()}
+    assert invalid["settings"] == {"threshold", "window_days"}
+    assert invalid["template"] == {"title", "items"}
+    assert invalid["reply"] == {"text"}
+    assert len(invalid["answer"]) == 1  # the one statement to rate

@@ -1,0 +1,22 @@
+"""Pulses: short anonymous surveys of psychological safety, and "you said, we did"."""
+
+from __future__ import annotations
+
+from teamkit.capability import Capability, HomeSection, Job, NavLink
+
+CAPABILITY = Capability(
+    name="pulses",
+    models="teamkit.pulses.models",
+    portal="teamkit.pulses.views:bp",
+    api="teamkit.pulses.api:blp",
+    # Before the goals (10): an open pulse waiting for an answer is the first thing to see.
+    home_sections=(
+        HomeSection(5, "pulses/_home_section.html", "teamkit.pulses.views:home_context"),
+    ),
+    nav_links=(NavLink(20, "Pulses", "pulses.index"),),
+    demo="teamkit.pulses.demo:seed_pulses",
+    jobs=(
+        Job("pulses-close-due", "teamkit.pulses.jobs:close_due"),
+        Job("pulses-open-due", "teamkit.pulses.jobs:open_due"),
+    ),
+)

@@ -1,0 +1,32 @@
+"""Scheduler ticks: close pulses whose window ended, open those a team's cadence makes due.
+
+Each is one transaction; any number of scheduler processes may run them at once (closing
+twice changes nothing, and a pulse's unique due key lets only one process open it).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from teamkit.db import job_session
+from teamkit.pulses import services
+
+log = logging.getLogger("teamkit.pulses")
+
+
+def close_due(app: Flask) -> None:
+    """Close every pulse whose window has ended."""
+    with job_session(app) as session:
+        closed = services.close_due_pulses(session)
+    if closed:
+        log.info("closed %d pulse(s) at the end of their window", closed)
+
+
+def open_due(app: Flask) -> None:
+    """Open every team's scheduled pulse that has fallen due."""
+    with job_session(app) as session:
+        opened = services.open_due_pulses(session)
+    if opened:
+        log.info("opened scheduled pulse(s) %s", opened)

@@ -1,0 +1,244 @@
+"""The pulses API's request and answer schemas: the OpenAPI document is made from them."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from teamkit.api.fields import text_field
+from teamkit.api.pagination import PageSchema
+from teamkit.pulses import answers as answering
+from teamkit.pulses import replies, templates
+from teamkit.pulses import settings as pulse_settings
+from teamkit.pulses.models import (
+    CADENCE_WEEKS,
+    TEMPLATE_KEY_MAX,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    WINDOW_DAYS_MAX,
+    ItemKind,
+)
+from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
+
+KINDS = [kind.value for kind in ItemKind]
+
+
+class TemplateItemSchema(Schema):
+    text = fields.String()
+    reverse_scored = fields.Boolean(metadata={"description": "Scored 8 - value."})
+    kind = fields.String(metadata={"enum": KINDS})
+
+
+class TemplateSchema(Schema):
+    key = fields.String(metadata={"description": "Use it as `template` to open a pulse."})
+    title = fields.String()
+    description = fields.String()
+    builtin = fields.Boolean()
+    used = fields.Boolean(metadata={"description": "A pulse used it: it can't change (copy it)."})
+    source = fields.String(metadata={"description": "Where a built-in template's items come from."})
+    source_url = fields.String()
+    items = fields.List(fields.Nested(TemplateItemSchema))
+
+
+class TemplateListSchema(Schema):
+    items = fields.List(fields.Nested(TemplateSchema), required=True)
+
+
+class TemplateItemInSchema(Schema):
+    text = text_field(templates.ITEM)
+    reverse_scored = fields.Boolean(load_default=False)
+
+
+class TemplateCreateSchema(Schema):
+    title = text_field(templates.TITLE)
+    description = text_field(templates.DESCRIPTION, load_default="")
+    items = fields.List(
+        fields.Nested(TemplateItemInSchema),
+        required=True,
+        validate=validate.Length(min=1, max=AGREEMENT_ITEMS_MAX),
+        metadata={"description": "Statements rated 1 (strongly disagree) to 7 (strongly agree)."},
+    )
+    questions = fields.List(
+        text_field(templates.ITEM),
+        load_default=list,
+        validate=validate.Length(max=QUESTIONS_MAX),
+        metadata={"description": "Optional open questions, answered in words."},
+    )
+
+
+class PulseItemSchema(Schema):
+    id = fields.Integer(metadata={"description": "Key of this item in `answers`."})
+    text = fields.String()
+    reverse_scored = fields.Boolean()
+    kind = fields.String(metadata={"enum": KINDS})
+
+
+class PulseSchema(Schema):
+    id = fields.Integer()
+    template = fields.String()
+    title = fields.String()
+    status = fields.String(metadata={"enum": ["scheduled", "open", "closed"]})
+    opens_at = fields.DateTime()
+    closes_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    asks_goal_recall = fields.Boolean()
+    responses = fields.Integer(metadata={"description": "How many answered (never who)."})
+    member_count = fields.Integer()
+    answered = fields.Boolean(metadata={"description": "Whether you answered it."})
+    items = fields.List(fields.Nested(PulseItemSchema))
+
+
+class PulsePageSchema(PageSchema):
+    items = fields.List(fields.Nested(PulseSchema), required=True)
+
+
+class PulseCreateSchema(Schema):
+    template = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX),
+        metadata={"description": "A template key; by default the team's settings template."},
+    )
+    opens_at = fields.AwareDateTime(
+        load_default=None, metadata={"description": "Default: now. With a time zone."}
+    )
+    closes_at = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "Default: the team's `window_days` (7) after it opens."},
+    )
+    asks_goal_recall = fields.Boolean(load_default=False)
+
+
+class AnswerCreateSchema(Schema):
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        required=True,
+        metadata={
+            "description": "Item id -> 1 to 7 for every agreement item (required), or "
+            "words for an open question (optional)."
+        },
+    )
+    comment = text_field(answering.COMMENT, load_default=None)
+    goal_recall = text_field(
+        answering.COMMENT,
+        load_default=None,
+        metadata={"description": "Your words for “what is our team's most important goal?”."},
+    )
+    share_goal_recall = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Keep your goal-recall words and show them with the comments."},
+    )
+
+
+class AnswerReceiptSchema(Schema):
+    responses = fields.Integer(metadata={"description": "How many have answered now."})
+
+
+class ReplySchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    author = fields.String()
+    created_at = fields.DateTime()
+
+
+class CommentSchema(Schema):
+    id = fields.String()
+    text = fields.String()
+    kind = fields.String(metadata={"enum": ["comment", "answer", "goal_recall"]})
+    question = fields.String(allow_none=True)
+    replies = fields.List(fields.Nested(ReplySchema))
+
+
+class ItemResultSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    reverse_scored = fields.Boolean()
+    mean = fields.Float(metadata={"description": "Mean value as chosen (before reverse scoring)."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    distribution = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "Value -> count."}
+    )
+
+
+class ChangeSchema(Schema):
+    previous_pulse_id = fields.Integer()
+    previous_score = fields.Float()
+    previous_ci95 = fields.List(fields.Float(), allow_none=True)
+    difference = fields.Float(allow_none=True)
+    p_value = fields.Float(allow_none=True, metadata={"description": "Welch's t-test, two-sided."})
+    significant = fields.Boolean(metadata={"description": "Larger than the noise (p < 0.05)."})
+
+
+class GoalNamedSchema(Schema):
+    goal_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    count = fields.Integer()
+
+
+class RecallSchema(Schema):
+    share = fields.Float(metadata={"description": "Share of respondents who named a goal."})
+    north_star_share = fields.Float()
+    goals = fields.List(fields.Nested(GoalNamedSchema))
+
+
+class ResultsSchema(Schema):
+    threshold = fields.Integer()
+    responses = fields.Integer()
+    response_rate = fields.Float()
+    score = fields.Float(metadata={"description": "Mean of respondents' mean scores, 1 to 7."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    items = fields.List(fields.Nested(ItemResultSchema))
+    comments = fields.List(fields.Nested(CommentSchema))
+    notes = fields.List(fields.Nested(ReplySchema), metadata={"description": "What we'll do."})
+    waiting_replies = fields.Integer()
+    change = fields.Nested(ChangeSchema, allow_none=True)
+    goal_recall = fields.Nested(RecallSchema, allow_none=True)
+
+
+class ReplyCreateSchema(Schema):
+    text = text_field(replies.REPLY)
+
+
+class TrendArgsSchema(Schema):
+    template = fields.String(
+        load_default=None, metadata={"description": "Default: the settings template."}
+    )
+
+
+class TrendPointSchema(Schema):
+    pulse_id = fields.Integer()
+    closes_at = fields.DateTime()
+    responses = fields.Integer()
+    score = fields.Float(allow_none=True, metadata={"description": "null under the threshold."})
+    ci95 = fields.List(fields.Float(), allow_none=True)
+    goal_recall_share = fields.Float(allow_none=True)
+
+
+class TrendSchema(Schema):
+    template = fields.String()
+    points = fields.List(fields.Nested(TrendPointSchema))
+
+
+class SettingsSchema(Schema):
+    threshold = fields.Integer(
+        strict=True,
+        validate=validate.Range(
+            THRESHOLD_MIN, THRESHOLD_MAX, error=pulse_settings.THRESHOLD_MESSAGE
+        ),
+        error_messages={"invalid": pulse_settings.THRESHOLD_MESSAGE},
+        metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
+    )
+    cadence_weeks = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.OneOf(CADENCE_WEEKS),
+        metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
+    )
+    window_days = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, WINDOW_DAYS_MAX, error=pulse_settings.WINDOW_MESSAGE),
+        error_messages={"invalid": pulse_settings.WINDOW_MESSAGE},
+        metadata={"description": "Days a pulse stays open: scheduled ones, and the default."},
+    )
+    template = fields.String(validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX))
+    asks_goal_recall = fields.Boolean()
+    warnings = fields.List(fields.String(), dump_only=True)
