@@ -274,7 +274,9 @@ class ContributingFactor(Base):
     #: The retro.
     retro_id: Mapped[int] = mapped_column(ForeignKey("retro.id", ondelete="CASCADE"))
     #: Technical, process, communication, tooling, knowledge, external or other.
-    category: Mapped[FactorCategory] = mapped_column(checked_enum(FactorCategory, "factor_category"))
+    category: Mapped[FactorCategory] = mapped_column(
+        checked_enum(FactorCategory, "factor_category")
+    )
     #: The condition, described (Markdown).
     description: Mapped[str] = mapped_column(Text)
     #: Order within the retro (lower first).
@@ -350,9 +352,7 @@ class ActionItem(Base):
 
     def is_overdue(self, today: date) -> bool:
         """Tell whether the item is still open past its due date."""
-        return (
-            self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
-        )
+        return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
 
 
 class RetroSearch(Base):

@@ -88,9 +88,7 @@ def test_member_names_are_the_teams_own() -> None:
 
 
 def test_member_names_with_regex_characters_are_taken_literally() -> None:
-    assert [f.rule for f in check_text("J.R. (ops) broke prod", ["J.R. (ops)"])] == [
-        "member-blame"
-    ]
+    assert [f.rule for f in check_text("J.R. (ops) broke prod", ["J.R. (ops)"])] == ["member-blame"]
     assert check_text("JxR broke prod", ["J.R."]) == []
 
 
