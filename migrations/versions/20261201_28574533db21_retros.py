@@ -317,9 +317,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # SQLite's full-text index of retro_search (PostgreSQL searches its tsvector column).
         # Its rowid is the retro's id; the retros services keep it in step with every edit.
+        # U+E002 and U+E003 stand for < and > in the indexed text: they separate words.
         op.execute(
-            "CREATE VIRTUAL TABLE retro_search_fts USING fts5("
-            "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+            "CREATE VIRTUAL TABLE retro_search_fts USING fts5(title, body, tokenize = "
+            "\"porter unicode61 remove_diacritics 2 separators '\ue002\ue003'\")"
         )
 
 

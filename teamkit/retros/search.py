@@ -33,6 +33,10 @@ QUERY_MISSING = "Search for at least one word or number."
 #: Marks around matching words, in the Unicode private use area: no text holds them, and
 #: they survive HTML escaping, so the words are marked only after the text is escaped.
 START, STOP = "\ue000", "\ue001"
+#: Stand-ins for < and > in the indexed text: PostgreSQL's parser would take `<x>` for a
+#: tag and drop it from excerpts. Put back (escaped) when an excerpt is shown.
+LT, GT = "\ue002", "\ue003"
+_INDEXED = str.maketrans({START: "", STOP: "", LT: "", GT: "", "<": LT, ">": GT})
 _WORD = re.compile(r"\w+")
 _TEXT_FIELDS = (
     "summary",
@@ -58,14 +62,18 @@ def _document(session: Session, retro: Retro) -> str:
     parts = [" ".join(tags)]
     parts += [getattr(retro, name) or "" for name in _TEXT_FIELDS]
     parts += list(factors) + list(notes)
-    # Private-use marks never come from a member: strip any, so highlighting stays ours.
-    return "\n".join(part for part in parts if part).replace(START, "").replace(STOP, "")
+    return _indexed("\n".join(part for part in parts if part))
+
+
+def _indexed(value: str) -> str:
+    # Private-use marks never come from a member: strip any, so the marks stay ours.
+    return value.translate(_INDEXED)
 
 
 def reindex_retro(session: Session, retro: Retro) -> None:
     """Write the retro's searchable text, within the caller's transaction."""
     body = _document(session, retro)
-    title = retro.title.replace(START, "").replace(STOP, "")
+    title = _indexed(retro.title)
     dialect = session.get_bind().dialect.name
     entry = session.get(RetroSearch, retro.id)
     if entry is None:
@@ -117,7 +125,9 @@ class SearchHit:
 def marked(fragment: str | None) -> Markup:
     """Return `fragment` escaped, its matching words wrapped in <mark>."""
     safe = str(escape(fragment or ""))
-    return Markup(safe.replace(START, "<mark>").replace(STOP, "</mark>"))
+    for mark, tag in ((START, "<mark>"), (STOP, "</mark>"), (LT, "&lt;"), (GT, "&gt;")):
+        safe = safe.replace(mark, tag)
+    return Markup(safe)
 
 
 def search_retros(
