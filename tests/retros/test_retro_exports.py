@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from html.parser import HTMLParser
 from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 
