@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 
 RULES_FILE = "blameless_rules.toml"
+#: Longest text checked in one call: the longest field a retro has.
+TEXT_MAX = 20_000
 MEMBERS_PLACEHOLDER = "{members}"
 #: Shortest member name the member rule looks for ("Al" and up; a letter is no name).
 NAME_MIN = 2

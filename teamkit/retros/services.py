@@ -489,23 +489,40 @@ class FlaggedField:
     flags: list[coach.Flag]
 
 
-def coach_retro(session: Session, retro: Retro) -> list[FlaggedField]:
-    """Return what the coach flags in a retro, its timeline, factors and action items."""
-    from teamkit.retros import actions, timeline
+def coach_retro(
+    retro: Retro,
+    *,
+    entries: Iterable[Any] = (),
+    factors: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+    names: Iterable[str] = (),
+) -> list[FlaggedField]:
+    """Return what the coach flags in a retro, its timeline, factors and action items.
 
+    Takes what the caller loaded already (a page has it), so it runs no query.
+    """
     parts: list[tuple[str, str, str]] = [("title", "Title", retro.title)]
     parts += [(name, label, getattr(retro, name)) for name, label in TEXT_FIELDS.items()]
-    for entry in timeline.list_entries(session, retro):
-        parts.append((f"timeline-{entry.id}", "Timeline entry", entry.note))
-    for factor in timeline.list_factors(session, retro):
-        parts.append((f"factor-{factor.id}", "Contributing factor", factor.description))
-    for item in actions.items_of_retro(session, retro):
-        parts.append((f"action-{item.id}", "Action item", item.title))
-    names = member_names(session, retro.team)
-    flagged = coach.check_fields(((key, text) for key, _label, text in parts), names)
+    parts += [(f"timeline-{e.id}", "Timeline entry", e.note) for e in entries]
+    parts += [(f"factor-{f.id}", "Contributing factor", f.description) for f in factors]
+    parts += [(f"action-{i.id}", "Action item", i.title) for i in items]
+    flagged = coach.check_fields(((key, text) for key, _label, text in parts), list(names))
     return [
         FlaggedField(key, label, text, flagged[key]) for key, label, text in parts if key in flagged
     ]
+
+
+def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
+    """Load a retro's parts and return what the coach flags in them."""
+    from teamkit.retros import actions, timeline
+
+    return coach_retro(
+        retro,
+        entries=timeline.list_entries(session, retro),
+        factors=timeline.list_factors(session, retro),
+        items=actions.items_of_retro(session, retro),
+        names=member_names(session, retro.team),
+    )
 
 
 # ---------------------------------------------------------------- team settings

@@ -307,7 +307,7 @@ def test_the_coach_reads_the_whole_retro(session, crew, as_member):
     member = as_member(crew.member)
     retro = _retro(session, member, summary="Root cause: human error.", lessons="Fine.")
     timeline.add_entry(session, member, retro, occurred_at=START, note="Alan forgot the flag")
-    flagged = services.coach_retro(session, retro)
+    flagged = services.coach_whole_retro(session, retro)
     assert [(part.label, [f.rule for f in part.flags]) for part in flagged] == [
         ("Summary", ["human-error"]),
         ("Timeline entry", ["member-blame"]),
