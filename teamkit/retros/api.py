@@ -51,12 +51,12 @@ def _text(maximum: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(max=maximum), **kwargs)
 
 
-class RefSchema(Schema):
+class RetroMemberSchema(Schema):
     id = fields.Integer(metadata={"description": "Membership id (see /members)."})
     name = fields.String()
 
 
-class PersonRefSchema(Schema):
+class RetroPersonSchema(Schema):
     id = fields.Integer(metadata={"description": "Person id."})
     name = fields.String()
 
@@ -114,7 +114,7 @@ class RetroSummarySchema(Schema):
     published_at = fields.DateTime(allow_none=True)
 
 
-class FlagSchema(Schema):
+class CoachFlagSchema(Schema):
     rule = fields.String()
     start = fields.Integer(metadata={"description": "Offset of the first character flagged."})
     end = fields.Integer(metadata={"description": "Offset just past the last one."})
@@ -124,10 +124,10 @@ class FlagSchema(Schema):
     source = fields.String(metadata={"description": "The guidance the rule comes from."})
 
 
-class FlaggedFieldSchema(Schema):
+class CoachFieldSchema(Schema):
     field = fields.String(metadata={"description": "`summary`, `timeline-3`, `action-7`, …"})
     label = fields.String()
-    flags = fields.List(fields.Nested(FlagSchema))
+    flags = fields.List(fields.Nested(CoachFlagSchema))
 
 
 class RetroSchema(RetroSummarySchema):
@@ -139,10 +139,10 @@ class RetroSchema(RetroSummarySchema):
     got_lucky = fields.String()
     lessons = fields.String()
     tags = fields.List(fields.String())
-    participants = fields.List(fields.Nested(RefSchema))
-    created_by = fields.Nested(PersonRefSchema, allow_none=True)
+    participants = fields.List(fields.Nested(RetroMemberSchema))
+    created_by = fields.Nested(RetroPersonSchema, allow_none=True)
     coach = fields.List(
-        fields.Nested(FlaggedFieldSchema),
+        fields.Nested(CoachFieldSchema),
         metadata={"description": "What the blameless-language coach flags, field by field."},
     )
 
@@ -155,20 +155,20 @@ class RetroListArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(RETRO_STATUSES))
 
 
-class EditSchema(Schema):
+class RetroEditSchema(Schema):
     id = fields.Integer()
     field = fields.String()
     old_value = fields.String(allow_none=True)
     new_value = fields.String(allow_none=True)
     edited_at = fields.DateTime()
-    person = fields.Nested(PersonRefSchema, allow_none=True)
+    person = fields.Nested(RetroPersonSchema, allow_none=True)
 
 
-class EditPageSchema(PageSchema):
-    items = fields.List(fields.Nested(EditSchema), required=True)
+class RetroEditPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RetroEditSchema), required=True)
 
 
-class EntryCreateSchema(Schema):
+class TimelineEntryCreateSchema(Schema):
     occurred_at = fields.DateTime(required=True)
     note = fields.String(required=True, validate=validate.Length(min=1, max=NOTE_MAX))
     kind = fields.String(
@@ -180,53 +180,53 @@ class EntryCreateSchema(Schema):
     )  # fmt: skip
 
 
-class EntryUpdateSchema(Schema):
+class TimelineEntryUpdateSchema(Schema):
     occurred_at = fields.DateTime()
     note = fields.String(validate=validate.Length(min=1, max=NOTE_MAX))
     kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
     author_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
 
 
-class EntrySchema(Schema):
+class TimelineEntrySchema(Schema):
     id = fields.Integer()
     occurred_at = fields.DateTime()
     note = fields.String()
     kind = fields.String()
-    author = fields.Nested(RefSchema, allow_none=True)
+    author = fields.Nested(RetroMemberSchema, allow_none=True)
 
 
-class EntryListSchema(Schema):
-    items = fields.List(fields.Nested(EntrySchema), required=True)
+class TimelineEntryListSchema(Schema):
+    items = fields.List(fields.Nested(TimelineEntrySchema), required=True)
 
 
-class FactorCreateSchema(Schema):
+class ContributingFactorCreateSchema(Schema):
     category = fields.String(
         required=True, validate=validate.OneOf([c.value for c in FactorCategory])
     )
     description = fields.String(required=True, validate=validate.Length(min=1, max=FACTOR_MAX))
 
 
-class FactorUpdateSchema(Schema):
+class ContributingFactorUpdateSchema(Schema):
     category = fields.String(validate=validate.OneOf([c.value for c in FactorCategory]))
     description = fields.String(validate=validate.Length(min=1, max=FACTOR_MAX))
 
 
-class FactorSchema(Schema):
+class ContributingFactorSchema(Schema):
     id = fields.Integer()
     category = fields.String()
     description = fields.String()
     position = fields.Integer()
 
 
-class FactorListSchema(Schema):
-    items = fields.List(fields.Nested(FactorSchema), required=True)
+class ContributingFactorListSchema(Schema):
+    items = fields.List(fields.Nested(ContributingFactorSchema), required=True)
 
 
-class SearchArgsSchema(Schema):
+class RetroSearchArgsSchema(Schema):
     q = fields.String(required=True, metadata={"description": "Words; every one must match."})
 
 
-class HitSchema(Schema):
+class RetroHitSchema(Schema):
     retro_id = fields.Integer()
     title = fields.String(metadata={"description": "HTML: escaped, matches in <mark>."})
     excerpt = fields.String(metadata={"description": "HTML: escaped, matches in <mark>."})
@@ -234,11 +234,11 @@ class HitSchema(Schema):
     format = fields.String()
 
 
-class HitListSchema(Schema):
-    items = fields.List(fields.Nested(HitSchema), required=True)
+class RetroHitListSchema(Schema):
+    items = fields.List(fields.Nested(RetroHitSchema), required=True)
 
 
-class ItemCreateSchema(Schema):
+class ActionItemCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=ACTION_TITLE_MAX))
     owner = fields.String(required=True, metadata={"description": "Email of a team member."})
     due_date = fields.Date(load_default=None, allow_none=True)
@@ -249,7 +249,7 @@ class ItemCreateSchema(Schema):
     )  # fmt: skip
 
 
-class ItemUpdateSchema(Schema):
+class ActionItemUpdateSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=ACTION_TITLE_MAX))
     owner = fields.String(metadata={"description": "Email of a team member."})
     due_date = fields.Date(allow_none=True)
@@ -261,11 +261,11 @@ class ItemUpdateSchema(Schema):
     closing_note = fields.String(validate=validate.Length(max=NOTE_MAX))
 
 
-class ItemSchema(Schema):
+class ActionItemSchema(Schema):
     id = fields.Integer()
     title = fields.String()
     status = fields.String(metadata={"enum": ACTION_STATUSES})
-    owner = fields.Nested(RefSchema, allow_none=True)
+    owner = fields.Nested(RetroMemberSchema, allow_none=True)
     owner_email = fields.String(allow_none=True)
     due_date = fields.Date(allow_none=True)
     is_overdue = fields.Boolean()
@@ -277,17 +277,17 @@ class ItemSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
 
 
-class ItemPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ItemSchema), required=True)
+class ActionItemPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ActionItemSchema), required=True)
 
 
-class ItemListArgsSchema(PageArgsSchema):
+class ActionItemListArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
     owner = fields.String(metadata={"description": "Email of a team member."})
     overdue = fields.Boolean(load_default=False, metadata={"description": "Only overdue ones."})
 
 
-class CheckSchema(Schema):
+class BlamelessCheckSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(max=coach.TEXT_MAX))
     team = fields.String(
         load_default=None,
@@ -296,8 +296,8 @@ class CheckSchema(Schema):
     )
 
 
-class CheckResultSchema(Schema):
-    flags = fields.List(fields.Nested(FlagSchema), required=True)
+class BlamelessCheckResultSchema(Schema):
+    flags = fields.List(fields.Nested(CoachFlagSchema), required=True)
 
 
 # ---------------------------------------------------------------- rendering
@@ -442,7 +442,7 @@ def update_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, An
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/history")
 @blp.arguments(PageArgsSchema, location="query")
-@blp.response(200, EditPageSchema)
+@blp.response(200, RetroEditPageSchema)
 def retro_history(args: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's edits, newest first: who changed which field, when, old and new value."""
     return paginate(get_session(), services.history_statement(_retro(retro_id)), args)
@@ -470,8 +470,8 @@ def publish_retro(slug: str, retro_id: int) -> dict[str, Any]:
 
 
 @blp.get("/teams/<slug>/retros/search")
-@blp.arguments(SearchArgsSchema, location="query")
-@blp.response(200, HitListSchema)
+@blp.arguments(RetroSearchArgsSchema, location="query")
+@blp.response(200, RetroHitListSchema)
 def search_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """Search the team's retros (title, text, tags, factors, timeline), best match first.
 
@@ -496,7 +496,7 @@ def search_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/timeline")
-@blp.response(200, EntryListSchema)
+@blp.response(200, TimelineEntryListSchema)
 def list_entries(slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's timeline, in order of time."""
     entries = timeline.list_entries(get_session(), _retro(retro_id))
@@ -504,8 +504,8 @@ def list_entries(slug: str, retro_id: int) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/timeline")
-@blp.arguments(EntryCreateSchema)
-@blp.response(201, EntrySchema)
+@blp.arguments(TimelineEntryCreateSchema)
+@blp.response(201, TimelineEntrySchema)
 def add_entry(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
     """Add a timeline entry; `kind` marks detection, mitigation or resolution."""
     entry = timeline.add_entry(get_session(), current_membership(), _retro(retro_id), **data)
@@ -513,8 +513,8 @@ def add_entry(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
-@blp.arguments(EntryUpdateSchema)
-@blp.response(200, EntrySchema)
+@blp.arguments(TimelineEntryUpdateSchema)
+@blp.response(200, TimelineEntrySchema)
 def update_entry(data: dict[str, Any], slug: str, retro_id: int, entry_id: int) -> Any:
     """Change a timeline entry."""
     db = get_session()
@@ -535,7 +535,7 @@ def delete_entry(slug: str, retro_id: int, entry_id: int) -> None:
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/factors")
-@blp.response(200, FactorListSchema)
+@blp.response(200, ContributingFactorListSchema)
 def list_factors(slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's contributing factors, in order."""
     factors = timeline.list_factors(get_session(), _retro(retro_id))
@@ -543,8 +543,8 @@ def list_factors(slug: str, retro_id: int) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/factors")
-@blp.arguments(FactorCreateSchema)
-@blp.response(201, FactorSchema)
+@blp.arguments(ContributingFactorCreateSchema)
+@blp.response(201, ContributingFactorSchema)
 def add_factor(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
     """Add a contributing factor with its category."""
     factor = timeline.add_factor(get_session(), current_membership(), _retro(retro_id), **data)
@@ -552,8 +552,8 @@ def add_factor(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")
-@blp.arguments(FactorUpdateSchema)
-@blp.response(200, FactorSchema)
+@blp.arguments(ContributingFactorUpdateSchema)
+@blp.response(200, ContributingFactorSchema)
 def update_factor(data: dict[str, Any], slug: str, retro_id: int, factor_id: int) -> Any:
     """Change a contributing factor."""
     db = get_session()
@@ -582,8 +582,8 @@ def _owner_id(email: str) -> int:
 
 
 @blp.get("/teams/<slug>/action-items")
-@blp.arguments(ItemListArgsSchema, location="query")
-@blp.response(200, ItemPageSchema)
+@blp.arguments(ActionItemListArgsSchema, location="query")
+@blp.response(200, ActionItemPageSchema)
 def list_items(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """List the team's action items: overdue first, then open by due date, then closed."""
     db = get_session()
@@ -600,8 +600,8 @@ def list_items(args: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/action-items")
-@blp.arguments(ItemCreateSchema)
-@blp.response(201, ItemSchema)
+@blp.arguments(ActionItemCreateSchema)
+@blp.response(201, ActionItemSchema)
 def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
     """Add an action item to a retro (any member), owned by a team member (by email)."""
     db = get_session()
@@ -629,15 +629,15 @@ def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @blp.get("/teams/<slug>/action-items/<int:item_id>")
-@blp.response(200, ItemSchema)
+@blp.response(200, ActionItemSchema)
 def get_item(slug: str, item_id: int) -> dict[str, Any]:
     """Return one of the team's action items."""
     return _item_out(actions.get_action_item(get_session(), current_team(), item_id))
 
 
 @blp.patch("/teams/<slug>/action-items/<int:item_id>")
-@blp.arguments(ItemUpdateSchema)
-@blp.response(200, ItemSchema)
+@blp.arguments(ActionItemUpdateSchema)
+@blp.response(200, ActionItemSchema)
 def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]:
     """Change an action item (its owner, or owners and facilitators).
 
@@ -657,8 +657,8 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]
 
 
 @blp.post("/blameless-check")
-@blp.arguments(CheckSchema)
-@blp.response(200, CheckResultSchema)
+@blp.arguments(BlamelessCheckSchema)
+@blp.response(200, BlamelessCheckResultSchema)
 def blameless_check(data: dict[str, Any]) -> dict[str, Any]:
     """Flag blaming and counterfactual phrasing in `text`, each with why and a reframe.
 

@@ -20,7 +20,6 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from teamkit.forms import required
-from teamkit.retros import actions, services, timeline
 from teamkit.retros.models import (
     ACTION_TITLE_MAX,
     FACTOR_MAX,
@@ -38,7 +37,10 @@ COACHED = {"data-coach": "true"}
 
 
 def optional(maximum: int) -> list[Any]:
-    """Return the checks of an optional text field: at most `maximum` long."""
+    """Return the form's checks of a text field: at most `maximum` long.
+
+    Whether it is required the services say, with every field's error in one answer.
+    """
     *_, length = required("", maximum)
     return [Optional(), length]
 
@@ -55,7 +57,7 @@ def _markdown(label: str, description: str) -> TextAreaField:
 class RetroForm(FlaskForm):
     title = StringField(
         "Title",
-        validators=required(services.TITLE_MISSING, TITLE_MAX),
+        validators=optional(TITLE_MAX),
         description="What happened, in a few words.",
         render_kw=COACHED,
     )
@@ -68,7 +70,7 @@ class RetroForm(FlaskForm):
         description="Leave empty while unknown; the duration follows from both.",
         render_kw=DATETIME_INPUT,
     )
-    severity = SelectField("Severity", choices=[])
+    severity = SelectField("Severity", choices=[], validate_choice=False)
     customer_impact = _markdown("Customer impact", "Who felt it outside the team, and how.")
     detection = _markdown("How it was detected", "An alert, a customer, by chance?")
     went_well = _markdown("What went well", "What helped.")
@@ -76,7 +78,9 @@ class RetroForm(FlaskForm):
     got_lucky = _markdown("Where we got lucky", "What could have made it worse, but didn't.")
     lessons = _markdown("Lessons learned", "What the team takes from it.")
     tags = StringField("Tags", description="Separated by commas, e.g. database, payments.")
-    participant_ids = SelectMultipleField("Participants", choices=[], coerce=str)
+    participant_ids = SelectMultipleField(
+        "Participants", choices=[], coerce=str, validate_choice=False
+    )
 
     def with_choices(self, severity_names: dict[int, str], members: list[Any]) -> RetroForm:
         """Offer the team's severity names and its members."""
@@ -108,7 +112,7 @@ class RetroForm(FlaskForm):
 class TimelineEntryForm(FlaskForm):
     occurred_at = StringField(
         "When (UTC)",
-        validators=required(timeline.WHEN_MISSING, 40),
+        validators=optional(40),
         description="YYYY-MM-DDTHH:MM.",
         render_kw=DATETIME_INPUT,
     )
@@ -116,13 +120,14 @@ class TimelineEntryForm(FlaskForm):
         "Marks",
         choices=[SelectChoice(kind.value, kind.label) for kind in TimelineKind],
         default=TimelineKind.EVENT.value,
+        validate_choice=False,
     )
     note = TextAreaField(
         "What happened",
-        validators=required(timeline.NOTE_MISSING, NOTE_MAX),
+        validators=optional(NOTE_MAX),
         render_kw={**COACHED, "rows": 2},
     )
-    author_id = SelectField("Who", choices=[], description="Optional.")
+    author_id = SelectField("Who", choices=[], description="Optional.", validate_choice=False)
 
     def with_members(self, members: list[Any]) -> TimelineEntryForm:
         self.author_id.choices = [SelectChoice("", "Nobody in particular")] + [
@@ -133,11 +138,13 @@ class TimelineEntryForm(FlaskForm):
 
 class FactorForm(FlaskForm):
     category = SelectField(
-        "Category", choices=[SelectChoice(c.value, c.label) for c in FactorCategory]
+        "Category",
+        choices=[SelectChoice(c.value, c.label) for c in FactorCategory],
+        validate_choice=False,
     )
     description = TextAreaField(
         "Condition",
-        validators=required(timeline.FACTOR_MISSING, FACTOR_MAX),
+        validators=optional(FACTOR_MAX),
         description="A condition that made the incident possible or worse.",
         render_kw={**COACHED, "rows": 2},
     )
@@ -146,13 +153,15 @@ class FactorForm(FlaskForm):
 class ActionItemForm(FlaskForm):
     title = StringField(
         "Action",
-        validators=required(actions.TITLE_MISSING, ACTION_TITLE_MAX),
+        validators=optional(ACTION_TITLE_MAX),
         description="A change to the system, not “be more careful”.",
         render_kw=COACHED,
     )
-    owner_id = SelectField("Owner", choices=[])
+    owner_id = SelectField("Owner", choices=[], validate_choice=False)
     due_date = StringField("Due", description="YYYY-MM-DD, optional.", render_kw={"type": "date"})
-    goal_id = SelectField("Serves the goal", choices=[], description="Optional.")
+    goal_id = SelectField(
+        "Serves the goal", choices=[], description="Optional.", validate_choice=False
+    )
 
     def with_choices(self, members: list[Any], goals: list[Any]) -> ActionItemForm:
         self.owner_id.choices = [SelectChoice(str(m.id), m.person.name) for m in members]
@@ -179,14 +188,8 @@ class PublishForm(FlaskForm):
 class RetroSettingsForm(FlaskForm):
     sev1_name = StringField(
         "Severity 1 (the worst)",
-        validators=required(services.SEVERITY_NAME_MESSAGE, SEVERITY_NAME_MAX),
+        validators=optional(SEVERITY_NAME_MAX),
     )
-    sev2_name = StringField(
-        "Severity 2", validators=required(services.SEVERITY_NAME_MESSAGE, SEVERITY_NAME_MAX)
-    )
-    sev3_name = StringField(
-        "Severity 3", validators=required(services.SEVERITY_NAME_MESSAGE, SEVERITY_NAME_MAX)
-    )
-    sev4_name = StringField(
-        "Severity 4", validators=required(services.SEVERITY_NAME_MESSAGE, SEVERITY_NAME_MAX)
-    )
+    sev2_name = StringField("Severity 2", validators=optional(SEVERITY_NAME_MAX))
+    sev3_name = StringField("Severity 3", validators=optional(SEVERITY_NAME_MAX))
+    sev4_name = StringField("Severity 4", validators=optional(SEVERITY_NAME_MAX))

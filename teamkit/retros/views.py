@@ -154,7 +154,7 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         entry_form=entry_form.with_members(members),
         factor_form=forms.get("factor_form") or FactorForm(formdata=None),
         item_form=item_form.with_choices(members, goals),
-        status_form=ActionStatusForm(formdata=None),
+        item_status_form=ActionStatusForm(formdata=None),
         status_errors=forms.get("status_errors") or {},
         confirm=ConfirmForm(formdata=None),
         today=today(),
@@ -336,6 +336,7 @@ def return_to_draft(slug: str, retro_id: int) -> BaseResponse:
 def publish(slug: str, retro_id: int) -> Any:
     db = get_session()
     me = current_membership()
+    require_role(me, Role.FACILITATOR, "publish a retro")
     retro = _retro(retro_id)
     flags = sum(len(part.flags) for part in services.coach_whole_retro(db, retro))
     form = PublishForm()
@@ -506,7 +507,7 @@ def action_items(slug: str) -> str:
         members=list_members(db, team),
         filters=filters,
         statuses=list(ActionStatus),
-        status_form=ActionStatusForm(formdata=None),
+        item_status_form=ActionStatusForm(formdata=None),
         may_edit_item=lambda item: actions.may_edit_item(current_membership(), item),
         today=today(),
         page_size=actions.PAGE_SIZE,

@@ -88,6 +88,7 @@ def _bulk(app, team_id, scale):
                     ),
                     "created_at": now - timedelta(days=scale - n),
                     "updated_at": now,
+                    "published_at": now,
                 }
                 for n in range(scale)
             ],
