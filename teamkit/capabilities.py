@@ -23,6 +23,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.auth",
     "teamkit.teams",
     "teamkit.goals",
+    "teamkit.retros",
 )
 
 

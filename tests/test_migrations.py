@@ -71,7 +71,9 @@ def test_every_migration_steps_down_and_up_again(engine: Engine) -> None:
 
 def test_autogenerate_finds_no_difference_between_models_and_migrations(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

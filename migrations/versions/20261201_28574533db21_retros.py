@@ -1,7 +1,7 @@
 """retros: timeline, contributing factors, edits, action items, settings, search
 
 Revision ID: 28574533db21
-Revises: 6282c432a4ed
+Revises: d1a6c0a15e77
 Create Date: 2026-12-01 07:47:51.201684
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import teamkit.db
 
 revision: str = "28574533db21"
-down_revision: str | None = "6282c432a4ed"
+down_revision: str | None = "d1a6c0a15e77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

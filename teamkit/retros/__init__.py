@@ -3,18 +3,7 @@
 from __future__ import annotations
 
 from teamkit.capability import Capability, HomeSection, NavLink
-from teamkit.config import Setting
-
-
-def _minutes(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError("expected a whole number") from None
-    if not 1 <= number <= 24 * 60:
-        raise ValueError("expected a number from 1 to 1440")
-    return number
-
+from teamkit.config import Setting, count
 
 CAPABILITY = Capability(
     name="retros",
@@ -30,8 +19,8 @@ CAPABILITY = Capability(
         Setting(
             "RETRO_TIMELINE_GAP_MINUTES",
             30,
-            "Minutes without a timeline entry that a retro's timeline marks as a gap (1 to 1440).",
-            _minutes,
+            "Minutes without a timeline entry that a retro's timeline marks as a gap.",
+            count(1, 24 * 60),
         ),
     ),
     # Not wired until teamkit/sections.py (the digests capability's core module) lands:

@@ -18,7 +18,6 @@ from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound, parse_choice
 from teamkit.goals.models import Goal
-from teamkit.goals.services import clean_text
 from teamkit.retros.models import (
     ACTION_TITLE_MAX,
     CLOSED_STATUSES,
@@ -30,6 +29,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
+from teamkit.validation import clean_text
 
 TITLE_MISSING = "Say what will be done."
 OWNER_MISSING = "Choose the member who sees it through."

@@ -17,9 +17,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
 
-from teamkit.forms import required
+from teamkit.forms import text_rules
 from teamkit.retros.models import (
     ACTION_TITLE_MAX,
     FACTOR_MAX,
@@ -31,6 +30,7 @@ from teamkit.retros.models import (
     FactorCategory,
     TimelineKind,
 )
+from teamkit.validation import Text
 
 DATETIME_INPUT = {"type": "datetime-local", "step": "60"}
 COACHED = {"data-coach": "true"}
@@ -41,8 +41,7 @@ def optional(maximum: int) -> list[Any]:
 
     Whether it is required the services say, with every field's error in one answer.
     """
-    *_, length = required("", maximum)
-    return [Optional(), length]
+    return text_rules(Text(maximum))
 
 
 def _markdown(label: str, description: str) -> TextAreaField:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
-from teamkit.goals.services import clean_text
 from teamkit.retros import coach, search
 from teamkit.retros.formats import RetroFormat, parse_format
 from teamkit.retros.models import (
@@ -37,6 +36,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import clean_text
 
 #: Markdown fields of a retro, with their labels (in page order).
 TEXT_FIELDS = {

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound, parse_choice
-from teamkit.goals.services import clean_text
 from teamkit.retros import search
 from teamkit.retros.formats import parse_format
 from teamkit.retros.models import (
@@ -30,6 +29,7 @@ from teamkit.retros.models import (
 )
 from teamkit.retros.services import record_edit, require_editable, to_datetime
 from teamkit.teams.models import Membership
+from teamkit.validation import clean_text
 
 NOTE_MISSING = "Say what happened at this moment."
 WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM (UTC)."

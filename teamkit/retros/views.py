@@ -20,10 +20,9 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from teamkit.auth.forms import ConfirmForm
 from teamkit.db import get_session, utcnow
 from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import show_service_error
+from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.services import list_goals
 from teamkit.retros import actions, coach, exports, search, services, timeline
@@ -47,8 +46,6 @@ bp = Blueprint("retros", __name__)
 
 #: Edits a retro page lists (the latest ones).
 HISTORY_SHOWN = 100
-#: Default quiet time between timeline entries that the page marks as a gap.
-DEFAULT_GAP_MINUTES = 30
 
 
 def today() -> date:
@@ -58,8 +55,7 @@ def today() -> date:
 
 def timeline_gap() -> timedelta:
     """Return the quiet time between timeline entries that counts as a gap."""
-    minutes = current_app.config["TEAMKIT"].get("RETRO_TIMELINE_GAP_MINUTES", DEFAULT_GAP_MINUTES)
-    return timedelta(minutes=int(minutes))
+    return timedelta(minutes=int(current_app.config["TEAMKIT"]["RETRO_TIMELINE_GAP_MINUTES"]))
 
 
 @bp.app_template_filter("markdown")
