@@ -26,8 +26,8 @@ CAPABILITY = Capability(
     # Not wired until teamkit/sections.py (the digests capability's core module) lands:
     # digest_sections=("teamkit.retros.digest:digest_section",),
     extra={
-        # A goal page lists what other capabilities hang on the goal: here, the action
-        # items that serve it. `context` is `(session, membership, goal) -> dict`.
+        # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
+        # serve the goal. `context` is `(session, membership, goal) -> dict`.
         "goal_sections": (
             HomeSection(10, "retros/_goal_section.html", "teamkit.retros.views:goal_context"),
         ),

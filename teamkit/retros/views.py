@@ -85,7 +85,7 @@ def goal_context(session: Session, membership: Membership, goal: Goal) -> dict[s
     """Fill the goal page's list of the action items that serve the goal."""
     return {
         "team": membership.team,
-        "items": actions.items_serving_goal(session, goal),
+        "action_items": actions.items_serving_goal(session, goal),
         "today": today(),
     }
 

@@ -302,3 +302,23 @@ def test_severity_levels_are_renamed_by_facilitators(login_as, portal_of, crew):
     )
     assert response.status_code == 303
     assert "Critical" in facilitator.client.get("/t/crew/retros/new").text
+
+
+def test_the_goal_page_lists_the_action_items_that_serve_it(login_as, api_as, crew, app):
+    goal = (
+        api_as(crew.owner)
+        .post("/api/v1/teams/crew/goals", json={"title": "Nobody waits", "why": "Customers stay."})
+        .json
+    )
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    for title, goal_id in [("Serves it", str(goal["id"])), ("Serves nothing", "")]:
+        response = portal.post(
+            f"/t/crew/retros/{retro_id}/action-items",
+            data={"title": title, "owner_id": mine, "goal_id": goal_id},
+        )
+        assert response.status_code == 303
+    page = portal.client.get(f"/t/crew/goals/{goal['id']}").text
+    assert "Action items serving this goal" in page
+    assert "Serves it" in page and "Serves nothing" not in page
