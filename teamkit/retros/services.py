@@ -65,7 +65,7 @@ DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
 END_BEFORE_START = "The end must be after the start."
 SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
-TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each."
+TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
 SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
 
 
