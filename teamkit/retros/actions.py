@@ -222,6 +222,7 @@ def items_statement(
     status: ActionStatus | None = None,
     owner_id: int | None = None,
     overdue: bool = False,
+    open_only: bool = False,
 ) -> Select[Any]:
     """Return the query of a team's action items: open ones first, overdue first among them,
     then by due date (undated last)."""
@@ -239,6 +240,8 @@ def items_statement(
         statement = statement.where(ActionItem.owner_id == owner_id)
     if overdue:
         statement = statement.where(is_overdue)
+    if open_only:
+        statement = statement.where(is_open)
     return statement
 
 
@@ -250,11 +253,12 @@ def list_action_items(
     status: ActionStatus | None = None,
     owner_id: int | None = None,
     overdue: bool = False,
+    open_only: bool = False,
     limit: int = PAGE_SIZE,
 ) -> list[ActionItem]:
     """Return the team's action items matching the filters, open and overdue first."""
     statement = items_statement(
-        team, today=today, status=status, owner_id=owner_id, overdue=overdue
+        team, today=today, status=status, owner_id=owner_id, overdue=overdue, open_only=open_only
     )
     return list(session.scalars(statement.limit(limit)))
 

@@ -46,6 +46,9 @@ bp = Blueprint("retros", __name__)
 
 #: Edits a retro page lists (the latest ones).
 HISTORY_SHOWN = 100
+#: Open action items of earlier retros a retro page lists (those due first); the team's
+#: action item page has them all.
+EARLIER_SHOWN = 20
 
 
 def today() -> date:
@@ -138,7 +141,8 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         gap=timeline_gap(),
         factors=factors,
         items=items,
-        earlier=actions.open_items_from_earlier_retros(db, retro),
+        earlier=actions.open_items_from_earlier_retros(db, retro, limit=EARLIER_SHOWN),
+        earlier_shown=EARLIER_SHOWN,
         history=services.history(db, retro, limit=HISTORY_SHOWN),
         flagged=flagged,
         flag_count=sum(len(part.flags) for part in flagged),
@@ -194,13 +198,18 @@ def search_page(slug: str) -> tuple[str, int]:
 
 def _form_page(form: RetroForm, retro: Retro | None, status: int) -> tuple[str, int]:
     db = get_session()
-    earlier = actions.list_action_items(db, current_team(), today=today(), limit=actions.PAGE_SIZE)
+    earlier = []
+    if retro is None:
+        earlier = actions.list_action_items(
+            db, current_team(), today=today(), open_only=True, limit=EARLIER_SHOWN
+        )
     return render_template(
         "retros/form.html",
         team=current_team(),
         retro=retro,
         form=form,
-        earlier=[item for item in earlier if not item.status.is_closed] if retro is None else [],
+        earlier=earlier,
+        earlier_shown=EARLIER_SHOWN,
         today=today(),
     ), status
 
