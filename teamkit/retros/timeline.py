@@ -165,12 +165,12 @@ def update_entry(
     """Change a timeline entry's time, note, kind or author."""
     require_editable(actor, retro)
     checked = _check_entry(session, retro, changes)
-    before = describe_entry(entry)
+    before, author_before = describe_entry(entry), entry.author_id
     for name, value in checked.items():
         setattr(entry, name, value)
     session.flush()
     after = describe_entry(entry)
-    if after != before or "author_id" in checked:
+    if after != before or entry.author_id != author_before:
         record_edit(session, actor, retro, "timeline entry", before, after)
         _touch(session, retro)
     return entry

@@ -35,7 +35,13 @@ from teamkit.retros.forms import (
     RetroSettingsForm,
     TimelineEntryForm,
 )
-from teamkit.retros.models import ActionStatus, Retro, RetroStatus
+from teamkit.retros.models import (
+    ActionStatus,
+    FactorCategory,
+    Retro,
+    RetroStatus,
+    TimelineKind,
+)
 from teamkit.retros.richtext import render_markdown
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role
@@ -156,6 +162,11 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         item_form=item_form.with_choices(members, goals),
         item_status_form=ActionStatusForm(formdata=None),
         status_errors=forms.get("status_errors") or {},
+        entry_errors=forms.get("entry_errors") or {},
+        factor_errors=forms.get("factor_errors") or {},
+        kinds=[(kind.value, kind.label) for kind in TimelineKind],
+        categories=[(category.value, category.label) for category in FactorCategory],
+        member_choices=[(str(m.id), m.person.name) for m in members],
         confirm=ConfirmForm(formdata=None),
         today=today(),
     ), status
@@ -397,6 +408,30 @@ def add_entry(slug: str, retro_id: int) -> Any:
     return _retro_page(retro, 422, entry_form=form)
 
 
+def _posted(*names: str) -> dict[str, str]:
+    return {name: request.form.get(name, "") for name in names}
+
+
+@bp.post("/t/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
+def update_entry(slug: str, retro_id: int, entry_id: int) -> Any:
+    db = get_session()
+    retro = _retro(retro_id)
+    entry = timeline.get_entry(db, retro, entry_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            timeline.update_entry(
+                db,
+                current_membership(),
+                retro,
+                entry,
+                _posted("occurred_at", "kind", "note", "author_id"),
+            )
+        except ServiceError as error:
+            return _retro_page(retro, error.status, entry_errors={entry.id: error})
+        flash("Timeline entry saved.", "success")
+    return _to_retro(retro, "timeline")
+
+
 @bp.post("/t/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>/delete")
 def delete_entry(slug: str, retro_id: int, entry_id: int) -> BaseResponse:
     db = get_session()
@@ -428,6 +463,22 @@ def add_factor(slug: str, retro_id: int) -> Any:
             flash("Contributing factor added.", "success")
             return _to_retro(retro, "factors")
     return _retro_page(retro, 422, factor_form=form)
+
+
+@bp.post("/t/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")
+def update_factor(slug: str, retro_id: int, factor_id: int) -> Any:
+    db = get_session()
+    retro = _retro(retro_id)
+    factor = timeline.get_factor(db, retro, factor_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            timeline.update_factor(
+                db, current_membership(), retro, factor, _posted("category", "description")
+            )
+        except ServiceError as error:
+            return _retro_page(retro, error.status, factor_errors={factor.id: error})
+        flash("Contributing factor saved.", "success")
+    return _to_retro(retro, "factors")
 
 
 @bp.post("/t/<slug>/retros/<int:retro_id>/factors/<int:factor_id>/delete")

@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from teamkit.db import job_session, utcnow
-from teamkit.retros.models import ActionItem, ActionStatus, Retro, RetroEdit, RetroStatus
+from teamkit.retros.models import (
+    ActionItem,
+    ActionStatus,
+    ContributingFactor,
+    Retro,
+    RetroEdit,
+    RetroStatus,
+    TimelineEntry,
+)
 from teamkit.teams.models import Membership
 
 
@@ -322,3 +330,43 @@ def test_the_goal_page_lists_the_action_items_that_serve_it(login_as, api_as, cr
     page = portal.client.get(f"/t/crew/goals/{goal['id']}").text
     assert "Action items serving this goal" in page
     assert "Serves it" in page and "Serves nothing" not in page
+
+
+def test_timeline_entries_and_factors_are_edited_in_place(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    portal.post(
+        f"/t/crew/retros/{retro_id}/timeline",
+        data={"occurred_at": "2026-11-30T14:00", "kind": "event", "note": "Alert"},
+    )
+    portal.post(
+        f"/t/crew/retros/{retro_id}/factors", data={"category": "tooling", "description": "x"}
+    )
+    with app.app_context(), job_session(app) as session:
+        entry_id = session.scalar(select(TimelineEntry.id))
+        factor_id = session.scalar(select(ContributingFactor.id))
+    refused = portal.post(
+        f"/t/crew/retros/{retro_id}/timeline/{entry_id}",
+        data={"occurred_at": "soon", "kind": "event", "note": ""},
+    )
+    assert refused.status_code == 422
+    assert f'id="entry-{entry_id}-occurred_at-error"' in refused.text
+    assert f'id="entry-{entry_id}-note-error"' in refused.text
+    saved = portal.post(
+        f"/t/crew/retros/{retro_id}/timeline/{entry_id}",
+        data={"occurred_at": "2026-11-30T14:05", "kind": "detected", "note": "Alert fired"},
+    )
+    assert saved.status_code == 303
+    factor = portal.post(
+        f"/t/crew/retros/{retro_id}/factors/{factor_id}",
+        data={"category": "process", "description": "No review step"},
+    )
+    assert factor.status_code == 303
+    with app.app_context(), job_session(app) as session:
+        entry = session.get(TimelineEntry, entry_id)
+        assert (entry.note, entry.kind.value) == ("Alert fired", "detected")
+        assert session.get(ContributingFactor, factor_id).category.value == "process"
+        edits = session.scalar(
+            select(func.count()).select_from(RetroEdit).where(RetroEdit.field == "timeline entry")
+        )
+    assert edits == 2
