@@ -167,6 +167,8 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         kinds=[(kind.value, kind.label) for kind in TimelineKind],
         categories=[(category.value, category.label) for category in FactorCategory],
         member_choices=[(str(m.id), m.person.name) for m in members],
+        goal_choices=[(str(g.id), g.title) for g in goals],
+        item_errors=forms.get("item_errors") or {},
         confirm=ConfirmForm(formdata=None),
         today=today(),
     ), status
@@ -541,6 +543,21 @@ def update_item(slug: str, item_id: int) -> Any:
         flash(f"“{item.title}” is {item.status.label.lower()}.", "success")
     if back:
         return redirect(url_for("retros.action_items", slug=slug), 303)
+    return _to_retro(item.retro, f"item-{item.id}")
+
+
+@bp.post("/t/<slug>/action-items/<int:item_id>/edit")
+def edit_item(slug: str, item_id: int) -> Any:
+    db = get_session()
+    item = actions.get_action_item(db, current_team(), item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            actions.update_action_item(
+                db, current_membership(), item, _posted("title", "owner_id", "due_date", "goal_id")
+            )
+        except ServiceError as error:
+            return _retro_page(item.retro, error.status, item_errors={item.id: error})
+        flash("Action item saved.", "success")
     return _to_retro(item.retro, f"item-{item.id}")
 
 

@@ -370,3 +370,31 @@ def test_timeline_entries_and_factors_are_edited_in_place(login_as, crew, app):
             select(func.count()).select_from(RetroEdit).where(RetroEdit.field == "timeline entry")
         )
     assert edits == 2
+
+
+def test_an_action_item_is_edited_in_place(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    portal.post(f"/t/crew/retros/{retro_id}/action-items", data={"title": "Old", "owner_id": mine})
+    with app.app_context(), job_session(app) as session:
+        item_id = session.scalar(select(ActionItem.id))
+    refused = portal.post(
+        f"/t/crew/action-items/{item_id}/edit",
+        data={"title": "", "owner_id": mine, "due_date": "someday", "goal_id": ""},
+    )
+    assert refused.status_code == 422
+    assert f'id="item-{item_id}-edit-due_date-error"' in refused.text
+    theirs = str(_membership_id(app, crew, crew.owner))
+    saved = portal.post(
+        f"/t/crew/action-items/{item_id}/edit",
+        data={"title": "New", "owner_id": theirs, "due_date": "2026-12-24", "goal_id": ""},
+    )
+    assert saved.status_code == 303
+    with app.app_context(), job_session(app) as session:
+        item = session.get(ActionItem, item_id)
+        assert (item.title, item.owner.person_id, str(item.due_date)) == (
+            "New",
+            crew.owner.id,
+            "2026-12-24",
+        )
