@@ -15,7 +15,6 @@ BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 def test_the_retro_benchmark_runs_and_reports_every_target(
     capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.syspath_prepend(str(BENCH))
     spec = importlib.util.spec_from_file_location("bench_retros", BENCH / "retros.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
