@@ -29,7 +29,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
-from teamkit.validation import clean_text
+from teamkit.validation import Text
 
 TITLE_MISSING = "Say what will be done."
 OWNER_MISSING = "Choose the member who sees it through."
@@ -38,6 +38,8 @@ DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
 GOAL_MESSAGE = "Choose one of this team's goals, or none."
 RETRO_MESSAGE = "Choose one of this team's retros."
 CLOSING_NOTE_MISSING = "Say what was done, or why it won't be."
+TITLE = Text(ACTION_TITLE_MAX, TITLE_MISSING)
+CLOSING_NOTE = Text(NOTE_MAX)
 EDITABLE = frozenset({"title", "owner_id", "due_date", "goal_id", "status", "closing_note"})
 #: The most items a page of the team's list shows.
 PAGE_SIZE = 200
@@ -115,7 +117,7 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
     for name, value in values.items():
         try:
             if name == "title":
-                checked[name] = clean_text(value, "title", ACTION_TITLE_MAX, required=TITLE_MISSING)
+                checked[name] = TITLE.clean(value, "title")
             elif name == "owner_id":
                 checked[name] = _check_owner(session, team, value)
             elif name == "due_date":
@@ -125,7 +127,7 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
             elif name == "status":
                 checked[name] = parse_choice(ActionStatus, value or "", "status")
             elif name == "closing_note":
-                checked[name] = clean_text(value, "closing_note", NOTE_MAX)
+                checked[name] = CLOSING_NOTE.clean(value, "closing_note")
         except InvalidInput as error:
             errors.update(error.errors)
     if errors:

@@ -9,19 +9,15 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, select
 
+from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session, utcnow
 from teamkit.errors import InvalidInput
 from teamkit.retros import actions, coach, search, services, timeline
 from teamkit.retros.models import (
-    ACTION_TITLE_MAX,
-    FACTOR_MAX,
-    NOTE_MAX,
     SEVERITY_LEVELS,
     TAG_MAX,
     TAGS_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     ActionItem,
     ActionStatus,
     ContributingFactor,
@@ -47,10 +43,6 @@ ACTION_STATUSES = [status.value for status in ActionStatus]
 RETRO_STATUSES = [status.value for status in RetroStatus]
 
 
-def _text(maximum: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=maximum), **kwargs)
-
-
 class RetroMemberSchema(Schema):
     id = fields.Integer(metadata={"description": "Membership id (see /members)."})
     name = fields.String()
@@ -64,8 +56,10 @@ class RetroPersonSchema(Schema):
 class RetroFieldsSchema(Schema):
     """Fields of a retro a client writes (all optional on PATCH)."""
 
-    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
-    summary = _text(TEXT_MAX, metadata={"description": "Markdown; needed to publish."})
+    title = text_field(services.TITLE, required=False)
+    summary = text_field(
+        services.LONG_TEXT, metadata={"description": "Markdown; needed to publish."}
+    )
     started_at = fields.DateTime(
         allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
     )
@@ -76,12 +70,14 @@ class RetroFieldsSchema(Schema):
         validate=SEVERITY,
         metadata={"description": "1 (the worst) to 4; the team names the levels."},
     )
-    customer_impact = _text(TEXT_MAX, metadata={"description": "Markdown."})
-    detection = _text(TEXT_MAX, metadata={"description": "How it was detected (Markdown)."})
-    went_well = _text(TEXT_MAX, metadata={"description": "Markdown."})
-    went_wrong = _text(TEXT_MAX, metadata={"description": "Markdown."})
-    got_lucky = _text(TEXT_MAX, metadata={"description": "Markdown."})
-    lessons = _text(TEXT_MAX, metadata={"description": "Markdown."})
+    customer_impact = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    detection = text_field(
+        services.LONG_TEXT, metadata={"description": "How it was detected (Markdown)."}
+    )
+    went_well = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    went_wrong = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    got_lucky = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    lessons = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
     tags = fields.List(
         fields.String(validate=validate.Length(max=TAG_MAX)),
         validate=validate.Length(max=TAGS_MAX),
@@ -96,7 +92,7 @@ class RetroCreateSchema(RetroFieldsSchema):
     format = fields.String(
         required=True, metadata={"description": "`incident` (the board formats add theirs)."}
     )
-    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
+    title = text_field(services.TITLE)
 
 
 class RetroSummarySchema(Schema):
@@ -170,7 +166,7 @@ class RetroEditPageSchema(PageSchema):
 
 class TimelineEntryCreateSchema(Schema):
     occurred_at = fields.DateTime(required=True)
-    note = fields.String(required=True, validate=validate.Length(min=1, max=NOTE_MAX))
+    note = text_field(timeline.NOTE)
     kind = fields.String(
         load_default="event", validate=validate.OneOf([k.value for k in TimelineKind])
     )
@@ -182,7 +178,7 @@ class TimelineEntryCreateSchema(Schema):
 
 class TimelineEntryUpdateSchema(Schema):
     occurred_at = fields.DateTime()
-    note = fields.String(validate=validate.Length(min=1, max=NOTE_MAX))
+    note = text_field(timeline.NOTE, required=False)
     kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
     author_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
 
@@ -203,12 +199,12 @@ class ContributingFactorCreateSchema(Schema):
     category = fields.String(
         required=True, validate=validate.OneOf([c.value for c in FactorCategory])
     )
-    description = fields.String(required=True, validate=validate.Length(min=1, max=FACTOR_MAX))
+    description = text_field(timeline.FACTOR)
 
 
 class ContributingFactorUpdateSchema(Schema):
     category = fields.String(validate=validate.OneOf([c.value for c in FactorCategory]))
-    description = fields.String(validate=validate.Length(min=1, max=FACTOR_MAX))
+    description = text_field(timeline.FACTOR, required=False)
 
 
 class ContributingFactorSchema(Schema):
@@ -239,7 +235,7 @@ class RetroHitListSchema(Schema):
 
 
 class ActionItemCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=ACTION_TITLE_MAX))
+    title = text_field(actions.TITLE)
     owner = fields.String(required=True, metadata={"description": "Email of a team member."})
     due_date = fields.Date(load_default=None, allow_none=True)
     retro_id = fields.Integer(required=True, strict=True, validate=ROW_ID)
@@ -250,7 +246,7 @@ class ActionItemCreateSchema(Schema):
 
 
 class ActionItemUpdateSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=ACTION_TITLE_MAX))
+    title = text_field(actions.TITLE, required=False)
     owner = fields.String(metadata={"description": "Email of a team member."})
     due_date = fields.Date(allow_none=True)
     goal_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
@@ -258,7 +254,7 @@ class ActionItemUpdateSchema(Schema):
         validate=validate.OneOf(ACTION_STATUSES),
         metadata={"description": "done and wont_do close it and need a closing_note."},
     )
-    closing_note = fields.String(validate=validate.Length(max=NOTE_MAX))
+    closing_note = text_field(actions.CLOSING_NOTE)
 
 
 class ActionItemSchema(Schema):

@@ -37,9 +37,10 @@ COACHED = {"data-coach": "true"}
 
 
 def optional(maximum: int) -> list[Any]:
-    """Return the form's checks of a text field: at most `maximum` long.
+    """Return the form's checks of a text field: at most `maximum` long, in the rule's words.
 
-    Whether it is required the services say, with every field's error in one answer.
+    Whether it is required the services say (with `Text`'s words too), so that a form shows
+    every field's error in one answer: an empty title beside an end before the start.
     """
     return text_rules(Text(maximum))
 

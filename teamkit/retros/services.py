@@ -36,7 +36,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import clean_text
+from teamkit.validation import Text
 
 #: Markdown fields of a retro, with their labels (in page order).
 TEXT_FIELDS = {
@@ -67,6 +67,10 @@ SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
 TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
 SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
+#: The input rules of a retro's text: forms and API schemas are built from them.
+TITLE = Text(TITLE_MAX, TITLE_MISSING)
+LONG_TEXT = Text(TEXT_MAX)
+SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE)
 
 
 # ---------------------------------------------------------------- checks
@@ -169,9 +173,9 @@ def _check_fields(
     for name, value in values.items():
         try:
             if name == "title":
-                checked[name] = clean_text(value, "title", TITLE_MAX, required=TITLE_MISSING)
+                checked[name] = TITLE.clean(value, "title")
             elif name in TEXT_FIELDS:
-                checked[name] = clean_text(value, name, TEXT_MAX)
+                checked[name] = LONG_TEXT.clean(value, name)
             elif name in ("started_at", "ended_at"):
                 checked[name] = to_datetime(value, name)
             elif name == "severity":
@@ -553,9 +557,7 @@ def set_severity_names(
             errors[str(level)] = SEVERITY_MESSAGE
             continue
         try:
-            cleaned[level] = clean_text(
-                name, field, SEVERITY_NAME_MAX, required=SEVERITY_NAME_MESSAGE
-            )
+            cleaned[level] = SEVERITY_NAME.clean(name, field)
         except InvalidInput as error:
             errors.update(error.errors)
     merged = {**settings.severity_names, **cleaned}

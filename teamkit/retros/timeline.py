@@ -29,12 +29,14 @@ from teamkit.retros.models import (
 )
 from teamkit.retros.services import record_edit, require_editable, to_datetime
 from teamkit.teams.models import Membership
-from teamkit.validation import clean_text
+from teamkit.validation import Text
 
 NOTE_MISSING = "Say what happened at this moment."
 WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM (UTC)."
 FACTOR_MISSING = "Describe the condition that contributed."
 AUTHOR_MESSAGE = "Choose a member of this team, or nobody."
+NOTE = Text(NOTE_MAX, NOTE_MISSING)
+FACTOR = Text(FACTOR_MAX, FACTOR_MISSING)
 NO_TIMELINE = "This format of retro has no timeline or contributing factors."
 ENTRY_FIELDS = frozenset({"occurred_at", "note", "kind", "author_id"})
 FACTOR_FIELDS = frozenset({"category", "description"})
@@ -79,7 +81,7 @@ def _check_entry(session: Session, retro: Retro, values: Mapping[str, Any]) -> d
                 if checked[name] is None:
                     raise InvalidInput({name: WHEN_MISSING})
             elif name == "note":
-                checked[name] = clean_text(value, "note", NOTE_MAX, required=NOTE_MISSING)
+                checked[name] = NOTE.clean(value, "note")
             elif name == "kind":
                 checked[name] = parse_choice(TimelineKind, value or "event", "kind")
             elif name == "author_id":
@@ -266,9 +268,7 @@ def _check_factor(values: Mapping[str, Any]) -> dict[str, Any]:
             if name == "category":
                 checked[name] = parse_choice(FactorCategory, value or "", "category")
             else:
-                checked[name] = clean_text(
-                    value, "description", FACTOR_MAX, required=FACTOR_MISSING
-                )
+                checked[name] = FACTOR.clean(value, "description")
         except InvalidInput as error:
             errors.update(error.errors)
     if errors:
