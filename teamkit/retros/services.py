@@ -382,11 +382,6 @@ def _apply(
     return changed
 
 
-def _check_times(retro: Retro) -> None:
-    if retro.started_at and retro.ended_at and retro.ended_at <= retro.started_at:
-        raise InvalidInput({"ended_at": END_BEFORE_START})
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -431,8 +426,11 @@ def update_retro(
     """Change some of a retro's fields; record each change; return the fields changed."""
     require_editable(actor, retro)
     checked = _check_fields(session, retro.team, parse_format(retro.format), changes)
+    starts = checked.get("started_at", retro.started_at)
+    ends = checked.get("ended_at", retro.ended_at)
+    if starts and ends and ends <= starts:
+        raise InvalidInput({"ended_at": END_BEFORE_START})
     changed = _apply(session, actor, retro, checked, record=True)
-    _check_times(retro)
     session.flush()
     if changed:
         search.reindex_retro(session, retro)

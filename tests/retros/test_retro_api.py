@@ -233,3 +233,17 @@ def test_the_openapi_document_lists_the_retro_endpoints(client):
         assert path in paths, path
     post = paths["/api/v1/teams/{slug}/retros"]["post"]["responses"]
     assert {"401", "403", "404", "422"} <= set(post)
+
+
+def test_a_refused_patch_leaves_the_retro_and_its_search_entry_as_they_were(api):
+    retro = _retro(api, started_at="2026-11-30T14:00:00Z")
+    answer = api.patch(
+        f"{BASE}/retros/{retro['id']}",
+        json={"title": "Renamed", "ended_at": "2026-11-30T13:00:00Z"},
+    )
+    assert answer.status_code == 422
+    assert api.get(f"{BASE}/retros/{retro['id']}").json["title"] == "Outage"
+    assert api.get(f"{BASE}/retros/search?q=renamed").json["items"] == []
+    assert [hit["retro_id"] for hit in api.get(f"{BASE}/retros/search?q=outage").json["items"]] == [
+        retro["id"]
+    ]

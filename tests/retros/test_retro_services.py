@@ -312,3 +312,19 @@ def test_the_coach_reads_the_whole_retro(session, crew, as_member):
         ("Summary", ["human-error"]),
         ("Timeline entry", ["member-blame"]),
     ]
+
+
+def test_a_refused_edit_changes_nothing_not_even_the_tags_or_history(session, crew, as_member):
+    member = as_member(crew.member)
+    retro = _retro(session, member, started_at=START, tags=["db"])
+    before = _count(session, RetroEdit)
+    with pytest.raises(InvalidInput):
+        services.update_retro(
+            session,
+            member,
+            retro,
+            {"tags": ["network"], "title": "New", "ended_at": START - timedelta(hours=1)},
+        )
+    assert services.tags_of(session, retro) == ["db"]
+    assert retro.title == "Checkout down for 40 minutes"
+    assert _count(session, RetroEdit) == before
