@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 
 from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
-from teamkit.db import get_session, utcnow
+from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput
 from teamkit.retros import actions, coach, search, services, timeline
 from teamkit.retros.models import (
@@ -653,6 +653,7 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]
 
 
 @blp.post("/blameless-check")
+@locks_late  # it only reads: an editor checking as its user types holds no write lock
 @blp.arguments(BlamelessCheckSchema)
 @blp.response(200, BlamelessCheckResultSchema)
 def blameless_check(data: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from teamkit.db import get_session, utcnow
+from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput, ServiceError
 from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.goals.models import Goal, GoalStatus
@@ -373,6 +373,7 @@ def publish(slug: str, retro_id: int) -> Any:
 
 
 @bp.post("/t/<slug>/retros/coach")
+@locks_late  # it only reads: a member typing never holds SQLite's write lock
 def check(slug: str) -> Any:
     """Check a text with the coach (the editor's script calls it as you type)."""
     data = request.get_json(silent=True)
