@@ -247,3 +247,26 @@ def test_a_refused_patch_leaves_the_retro_and_its_search_entry_as_they_were(api)
     assert [hit["retro_id"] for hit in api.get(f"{BASE}/retros/search?q=outage").json["items"]] == [
         retro["id"]
     ]
+
+
+def test_another_teams_retro_and_item_are_404_through_your_own_team(api, api_as, make, crew):
+    other = make.person()
+    make.team(other, slug="elsewhere")
+    theirs = api_as(other)
+    retro = theirs.post(
+        "/api/v1/teams/elsewhere/retros", json={"format": "incident", "title": "Theirs"}
+    ).json
+    item = theirs.post(
+        "/api/v1/teams/elsewhere/action-items",
+        json={"title": "Theirs", "owner": other.email, "retro_id": retro["id"]},
+    ).json
+    assert api.get(f"{BASE}/retros/{retro['id']}").status_code == 404
+    assert api.patch(f"{BASE}/retros/{retro['id']}", json={"title": "Mine"}).status_code == 404
+    assert api.get(f"{BASE}/action-items/{item['id']}").status_code == 404
+    assert api.patch(f"{BASE}/action-items/{item['id']}", json={"title": "x"}).status_code == 404
+    moved = api.post(
+        f"{BASE}/action-items",
+        json={"title": "x", "owner": crew.member.email, "retro_id": retro["id"]},
+    )
+    assert moved.status_code == 422
+    assert theirs.get(f"/api/v1/teams/elsewhere/retros/{retro['id']}").json["title"] == "Theirs"
