@@ -26,6 +26,7 @@ from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.services import list_goals
 from teamkit.retros import actions, coach, exports, search, services, timeline
+from teamkit.retros.formats import parse_format
 from teamkit.retros.forms import (
     ActionItemForm,
     ActionStatusForm,
@@ -140,6 +141,7 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         team=team,
         me=me,
         retro=retro,
+        kind=parse_format(retro.format),
         severity_names=settings.severity_names,
         tags=services.tags_of(db, retro),
         participants=services.participants_of(db, retro),
@@ -220,6 +222,7 @@ def _form_page(form: RetroForm, retro: Retro | None, status: int) -> tuple[str, 
         "retros/form.html",
         team=current_team(),
         retro=retro,
+        fields=parse_format(retro.format if retro else "incident").fields,
         form=form,
         earlier=earlier,
         earlier_shown=EARLIER_SHOWN,
@@ -281,7 +284,9 @@ def edit(slug: str, retro_id: int) -> Any:
     form = _choices(RetroForm(data=_retro_data(db, retro)))
     if form.validate_on_submit():
         try:
-            changed = services.update_retro(db, me, retro, form.values())
+            fields = parse_format(retro.format).fields
+            values = {name: value for name, value in form.values().items() if name in fields}
+            changed = services.update_retro(db, me, retro, values)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -301,7 +306,11 @@ def print_page(slug: str, retro_id: int) -> str:
     db = get_session()
     retro = _retro(retro_id)
     return render_template(
-        "retros/print.html", team=current_team(), export=_export(db, retro), today=today()
+        "retros/print.html",
+        team=current_team(),
+        export=_export(db, retro),
+        kind_label=parse_format(retro.format).label,
+        today=today(),
     )
 
 

@@ -398,3 +398,31 @@ def test_an_action_item_is_edited_in_place(login_as, crew, app):
             crew.owner.id,
             "2026-12-24",
         )
+
+
+def test_a_retro_of_another_format_shows_without_the_incident_parts(login_as, crew, app):
+    from teamkit.retros.formats import COMMON_FIELDS, FORMATS, RetroFormat, register_format
+
+    register_format(RetroFormat("test-board", "Test board", fields=COMMON_FIELDS))
+    try:
+        with app.app_context(), job_session(app) as session:
+            from teamkit.retros import services
+
+            actor = session.scalars(
+                select(Membership).where(Membership.person_id == crew.member.id)
+            ).one()
+            retro_id = services.create_retro(
+                session, actor, format="test-board", title="Sprint 12", went_well="Pairing."
+            ).id
+        page = login_as(crew.member).client.get(f"/t/crew/retros/{retro_id}").text
+        assert "Test board ·" in page and "Pairing." in page
+        assert "Timeline" not in page and "Severity" not in page
+        portal = login_as(crew.member)
+        edit = portal.client.get(f"/t/crew/retros/{retro_id}/edit").text
+        assert "Severity" not in edit
+        saved = portal.post(
+            f"/t/crew/retros/{retro_id}/edit", data={"title": "Sprint 12", "lessons": "Pair more."}
+        )
+        assert saved.status_code == 303
+    finally:
+        del FORMATS["test-board"]
