@@ -649,6 +649,42 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]
     return _item_out(actions.get_action_item(db, current_team(), item_id))
 
 
+# ---------------------------------------------------------------- settings
+
+
+class RetroSettingsSchema(Schema):
+    severity_names = fields.Dict(
+        keys=fields.String(validate=validate.OneOf([str(level) for level in SEVERITY_LEVELS])),
+        values=text_field(services.SEVERITY_NAME),
+        required=True,
+        metadata={
+            "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
+        },
+    )
+
+
+def _settings_out() -> dict[str, Any]:
+    names = services.get_settings(get_session(), current_team()).severity_names
+    return {"severity_names": {str(level): name for level, name in names.items()}}
+
+
+@blp.get("/teams/<slug>/retro-settings")
+@blp.response(200, RetroSettingsSchema)
+def get_retro_settings(slug: str) -> dict[str, Any]:
+    """Return the names of the team's severity levels."""
+    return _settings_out()
+
+
+@blp.patch("/teams/<slug>/retro-settings")
+@blp.arguments(RetroSettingsSchema)
+@blp.response(200, RetroSettingsSchema)
+def update_retro_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Rename some of the team's severity levels (owners and facilitators)."""
+    names = {int(level): name for level, name in data["severity_names"].items()}
+    services.set_severity_names(get_session(), current_membership(), names)
+    return _settings_out()
+
+
 # ---------------------------------------------------------------- the coach
 
 

@@ -270,3 +270,18 @@ def test_another_teams_retro_and_item_are_404_through_your_own_team(api, api_as,
     )
     assert moved.status_code == 422
     assert theirs.get(f"/api/v1/teams/elsewhere/retros/{retro['id']}").json["title"] == "Theirs"
+
+
+def test_severity_names_are_read_by_members_and_renamed_by_facilitators(api, api_as, crew):
+    assert api.get(f"{BASE}/retro-settings").json == {
+        "severity_names": {"1": "SEV1", "2": "SEV2", "3": "SEV3", "4": "SEV4"}
+    }
+    body = {"severity_names": {"1": "Critical"}}
+    assert api.patch(f"{BASE}/retro-settings", json=body).status_code == 403
+    facilitator = api_as(crew.facilitator)
+    renamed = facilitator.patch(f"{BASE}/retro-settings", json=body)
+    assert renamed.status_code == 200 and renamed.json["severity_names"]["1"] == "Critical"
+    for bad in [{"5": "Tiny"}, {"1": ""}, {"2": "Critical"}]:
+        answer = facilitator.patch(f"{BASE}/retro-settings", json={"severity_names": bad})
+        assert answer.status_code == 422, bad
+    assert _retro(api, severity=1)["severity_name"] == "Critical"
