@@ -60,6 +60,8 @@ def test_a_retro_is_written_without_script_too(browser, live_server, make):
         page.get_by_label("When (UTC)").fill("2026-11-30T14:00")
         page.get_by_label("What happened").fill("Queue depth alert fired.")
         page.get_by_role("button", name="Add entry").click()
-        expect(page.get_by_text("Queue depth alert fired.", exact=True)).to_be_visible()
+        expect(
+            page.locator(".timeline-entry p", has_text="Queue depth alert fired.")
+        ).to_be_visible()
     finally:
         context.close()
