@@ -11,7 +11,6 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import teamkit.retros.models  # noqa: F401 - the retros tables on Base.metadata
 from teamkit.auth.models import Person
 from teamkit.db import job_session
 from teamkit.retros import services
