@@ -51,9 +51,11 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || { echo "installing Debian's wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
-## bench-pages: time the same pages in-process (no server), with their SQL statement counts
+## bench-pages: time the same pages in-process (no server), with their SQL statement counts,
+## and search over 5,000 retros
 bench-pages: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/retros.py
 
 ## bench-fanout: 1,000 teams' digests due at once, by 2 scheduler processes, next to a plain smtplib loop
 bench-fanout: $(VENV)/.installed-test

@@ -71,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         if closed:
             page.goto(closed)
             page.screenshot(path=OUT / "pulse.png", full_page=True)
+        page.goto("/t/demo/retros?status=published")
+        page.locator("main table a").first.click()
+        page.set_viewport_size({"width": 1200, "height": 1500})
+        page.screenshot(path=OUT / "retro.png")
+        page.goto("/t/demo/action-items")
+        page.screenshot(path=OUT / "action-items.png", full_page=True)
+        page.set_viewport_size({"width": 1200, "height": 860})
         phone = browser.new_page(base_url=base, viewport={"width": 390, "height": 844})
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/t/demo/")

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import text
 
 import teamkit.models  # noqa: F401 - registers every model on Base.metadata
-from teamkit.db import Base
+from teamkit.db import Base, include_name
 
 #: Any number of `teamkit serve` processes may start together; on PostgreSQL they take
 #: turns through this advisory lock, and the later ones find the schema at head already.
@@ -24,6 +24,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":

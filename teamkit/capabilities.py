@@ -24,6 +24,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.teams",
     "teamkit.goals",
     "teamkit.pulses",
+    "teamkit.retros",
     "teamkit.digests",
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,21 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: Tables a migration keeps by hand that no model describes: SQLite FTS5 full-text indexes
+#: (named `<table>_fts`) and the shadow tables FTS5 keeps beside each.
+FULL_TEXT_TABLE = re.compile(r".+_fts(?:_(?:data|idx|content|docsize|config))?")
+
+
+def is_full_text_table(name: str) -> bool:
+    """Tell whether `name` is a full-text index table (or one of its shadow tables)."""
+    return FULL_TEXT_TABLE.fullmatch(name) is not None
+
+
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """Tell Alembic's autogenerate to compare `name`: every table but full-text indexes."""
+    return not (type_ == "table" and name is not None and is_full_text_table(name))
 
 
 class Base(DeclarativeBase):

@@ -238,3 +238,82 @@ def test_every_pulse_page_passes_the_audit(
     assert invalid["template"] == {"title", "items"}
     assert invalid["reply"] == {"text"}
     assert len(invalid["answer"]) == 1  # the one statement to rate
+
+
+@pytest.fixture
+def retro_pages(team_pages: Any, api_as: Any, make: Any) -> tuple[Any, int, list[str]]:
+    """Add a retro with a timeline entry, a factor and an action item; return its pages."""
+    portal, _urls = team_pages
+    me = portal.client.get("/account")
+    assert me.status_code == 200
+    from sqlalchemy import select
+
+    from teamkit.auth.models import Person
+    from teamkit.db import job_session
+
+    app = portal.client.application
+    with app.app_context(), job_session(app) as session:
+        owner = session.scalars(select(Person).where(Person.name == "Ada")).one()
+    api = api_as(owner)
+    retro = api.post(
+        "/api/v1/teams/core/retros",
+        json={"format": "incident", "title": "Outage", "summary": "Human error."},
+    ).json
+    base = f"/api/v1/teams/core/retros/{retro['id']}"
+    api.post(f"{base}/timeline", json={"occurred_at": "2026-11-30T14:00:00Z", "note": "Alert"})
+    api.post(f"{base}/factors", json={"category": "tooling", "description": "No alert"})
+    api.post(
+        "/api/v1/teams/core/action-items",
+        json={"title": "Add an alert", "owner": owner.email, "retro_id": retro["id"]},
+    )
+    api.post(f"{base}/review")
+    page = f"/t/core/retros/{retro['id']}"
+    urls = [
+        "/t/core/retros",
+        "/t/core/retros/new",
+        "/t/core/retros/search?q=alert",
+        "/t/core/retros/settings",
+        "/t/core/action-items",
+        page,
+        f"{page}/edit",
+        f"{page}/print",
+        f"{page}/publish",
+    ]
+    return portal, retro["id"], urls
+
+
+def test_every_retro_page_passes_the_audit(retro_pages: Any) -> None:
+    portal, _retro_id, urls = retro_pages
+    checked = {}
+    for url in urls:
+        response = portal.client.get(url)
+        assert response.status_code == 200, url
+        checked[url] = audit(response.text)
+    assert {url: problems for url, problems in checked.items() if problems} == {}
+
+
+def test_rejected_retro_forms_pass_the_audit(retro_pages: Any) -> None:
+    portal, retro_id, _urls = retro_pages
+    page = f"/t/core/retros/{retro_id}"
+    rejected = {
+        "retro": portal.post(
+            "/t/core/retros/new",
+            data={"title": "", "started_at": "2026-11-30T14:00", "ended_at": "noon"},
+        ),
+        "timeline": portal.post(f"{page}/timeline", data={"occurred_at": "noon", "note": ""}),
+        "factor": portal.post(f"{page}/factors", data={"category": "blame", "description": ""}),
+        "action": portal.post(f"{page}/action-items", data={"title": "", "due_date": "soon"}),
+        "search": portal.client.get("/t/core/retros/search?q=%21%21"),
+        "settings": portal.post("/t/core/retros/settings", data={"sev1_name": ""}),
+    }
+    results = {form: _audit_rejected(response) for form, response in rejected.items()}
+    assert {form: problems for form, (problems, _) in results.items() if problems} == {}
+    invalid = {form: set(names) for form, (_, names) in results.items()}
+    assert invalid == {
+        "retro": {"title", "ended_at"},
+        "timeline": {"occurred_at", "note"},
+        "factor": {"category", "description"},
+        "action": {"title", "due_date", "owner_id"},
+        "search": {"q"},
+        "settings": {"sev1_name"},
+    }

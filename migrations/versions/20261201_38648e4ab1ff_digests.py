@@ -1,7 +1,7 @@
 """Digests: settings, deliveries (unique by team, channel, period), recipients, opt-outs
 
 Revision ID: 38648e4ab1ff
-Revises: 0587c950ed13
+Revises: 28574533db21
 Create Date: 2026-12-01 07:52:38.274433
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "38648e4ab1ff"
-down_revision: str | None = "0587c950ed13"
+down_revision: str | None = "28574533db21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

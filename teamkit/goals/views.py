@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from teamkit.capability import Section, registry, resolve
 from teamkit.db import get_session
 from teamkit.errors import Conflict, ServiceError
 from teamkit.formatting import exact_number
@@ -176,6 +177,28 @@ def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
     return render_template("goals/form.html", team=current_team(), form=form, goal=goal), status
 
 
+#: Key of `Capability.extra` under which a capability above goals adds blocks to a goal's
+#: page (a retro's action items that serve the goal): a tuple of Section whose context is
+#: `(session, membership, goal) -> dict`. Goals reads them by name and imports none.
+GOAL_SECTIONS = "goal_sections"
+
+
+def goal_sections(session: Session, membership: Membership, goal: Goal) -> list[tuple[str, Any]]:
+    """Return the other capabilities' blocks of a goal's page, in order, filled."""
+    sections: list[Section] = sorted(
+        (
+            section
+            for capability in registry().capabilities
+            for section in capability.extra.get(GOAL_SECTIONS, ())
+        ),
+        key=lambda section: section.order,
+    )
+    return [
+        (section.template, resolve(section.context)(session, membership, goal))
+        for section in sections
+    ]
+
+
 def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None) -> Any:
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
@@ -204,6 +227,7 @@ def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None)
         form=form or CheckInForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         stale_days=stale_days,
+        sections=goal_sections(db, current_membership(), goal),
     ), status
 
 

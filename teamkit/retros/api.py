@@ -1,0 +1,455 @@
+"""API: a team's retros, their history, timeline and factors; action items; the coach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import Select, select
+
+from teamkit.api.pagination import PageArgsSchema, paginate
+from teamkit.db import get_session, locks_late, utcnow
+from teamkit.errors import InvalidInput
+from teamkit.retros import actions, coach, search, services, timeline
+from teamkit.retros.models import (
+    ActionItem,
+    ActionStatus,
+    ContributingFactor,
+    Retro,
+    RetroStatus,
+    TimelineEntry,
+)
+from teamkit.retros.schemas import (
+    ActionItemCreateSchema,
+    ActionItemListArgsSchema,
+    ActionItemPageSchema,
+    ActionItemSchema,
+    ActionItemUpdateSchema,
+    BlamelessCheckResultSchema,
+    BlamelessCheckSchema,
+    ContributingFactorCreateSchema,
+    ContributingFactorListSchema,
+    ContributingFactorSchema,
+    ContributingFactorUpdateSchema,
+    RetroCreateSchema,
+    RetroEditPageSchema,
+    RetroFieldsSchema,
+    RetroHitListSchema,
+    RetroListArgsSchema,
+    RetroPageSchema,
+    RetroSchema,
+    RetroSearchArgsSchema,
+    RetroSettingsSchema,
+    TimelineEntryCreateSchema,
+    TimelineEntryListSchema,
+    TimelineEntrySchema,
+    TimelineEntryUpdateSchema,
+)
+from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.services import find_membership
+
+blp = Blueprint(
+    "retros_api",
+    __name__,
+    description="Blameless retros: timeline, contributing factors, action items, the coach.",
+)
+
+# ---------------------------------------------------------------- rendering
+
+
+def _ref(membership: Any) -> dict[str, Any] | None:
+    return None if membership is None else {"id": membership.id, "name": membership.person.name}
+
+
+def _summary_out(retro: Retro, names: dict[int, str]) -> dict[str, Any]:
+    duration = retro.duration
+    return {
+        "id": retro.id,
+        "format": retro.format,
+        "status": retro.status.value,
+        "title": retro.title,
+        "severity": retro.severity,
+        "severity_name": names.get(retro.severity) if retro.severity else None,
+        "started_at": retro.started_at,
+        "ended_at": retro.ended_at,
+        "duration_minutes": int(duration.total_seconds() // 60) if duration else None,
+        "created_at": retro.created_at,
+        "updated_at": retro.updated_at,
+        "published_at": retro.published_at,
+    }
+
+
+def _retro_out(retro: Retro) -> dict[str, Any]:
+    db = get_session()
+    names = services.get_settings(db, retro.team).severity_names
+    flagged = services.coach_whole_retro(db, retro)
+    return {
+        **_summary_out(retro, names),
+        **{name: getattr(retro, name) for name in services.TEXT_FIELDS},
+        "tags": services.tags_of(db, retro),
+        "participants": [_ref(m) for m in services.participants_of(db, retro)],
+        "created_by": (
+            {"id": retro.created_by.id, "name": retro.created_by.name} if retro.created_by else None
+        ),
+        "coach": [
+            {"field": part.key, "label": part.label, "flags": [f.as_dict() for f in part.flags]}
+            for part in flagged
+        ],
+    }
+
+
+def _entry_out(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "occurred_at": entry.occurred_at,
+        "note": entry.note,
+        "kind": entry.kind.value,
+        "author": _ref(entry.author),
+    }
+
+
+def _factor_out(factor: ContributingFactor) -> dict[str, Any]:
+    return {
+        "id": factor.id,
+        "category": factor.category.value,
+        "description": factor.description,
+        "position": factor.position,
+    }
+
+
+def _item_out(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "status": item.status.value,
+        "owner": _ref(item.owner),
+        "owner_email": item.owner.person.email if item.owner else None,
+        "due_date": item.due_date,
+        "is_overdue": item.is_overdue(utcnow().date()),
+        "closing_note": item.closing_note,
+        "retro_id": item.retro_id,
+        "goal_id": item.goal_id,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "closed_at": item.closed_at,
+    }
+
+
+def _retro(retro_id: int) -> Retro:
+    return services.get_retro(get_session(), current_team(), retro_id)
+
+
+# ---------------------------------------------------------------- retros
+
+
+@blp.get("/teams/<slug>/retros")
+@blp.arguments(RetroListArgsSchema, location="query")
+@blp.response(200, RetroPageSchema)
+def list_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List the team's retros, newest first (`?status=` to pick one status)."""
+    db = get_session()
+    team = current_team()
+    statement: Select[Any] = services.retro_statement(team)
+    if args.get("status"):
+        statement = statement.where(Retro.status == RetroStatus(args["status"]))
+    page = paginate(db, statement, args)
+    names = services.get_settings(db, team).severity_names
+    page["items"] = [_summary_out(retro, names) for retro in page["items"]]
+    return page
+
+
+@blp.post("/teams/<slug>/retros")
+@blp.arguments(RetroCreateSchema)
+@blp.response(201, RetroSchema)
+def create_retro(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Create a draft retro (any member) from at least `{"format": "incident", "title"}`.
+
+    An unknown format is a 422 naming `format`.
+    """
+    values = dict(data)
+    kind, title = values.pop("format"), values.pop("title")
+    retro = services.create_retro(
+        get_session(), current_membership(), format=kind, title=title, **values
+    )
+    return _retro_out(retro)
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>")
+@blp.response(200, RetroSchema)
+def get_retro(slug: str, retro_id: int) -> dict[str, Any]:
+    """Return a retro with its tags, participants and the coach's flags."""
+    return _retro_out(_retro(retro_id))
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>")
+@blp.arguments(RetroFieldsSchema)
+@blp.response(200, RetroSchema)
+def update_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+    """Change a retro (any member; once published, owners and facilitators).
+
+    Every field that changes is recorded in its history.
+    """
+    retro = _retro(retro_id)
+    services.update_retro(get_session(), current_membership(), retro, data)
+    return _retro_out(retro)
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>/history")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, RetroEditPageSchema)
+def retro_history(args: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+    """List a retro's edits, newest first: who changed which field, when, old and new value."""
+    return paginate(get_session(), services.history_statement(_retro(retro_id)), args)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/review")
+@blp.response(200, RetroSchema)
+def review_retro(slug: str, retro_id: int) -> dict[str, Any]:
+    """Send a draft to review (any member); 409 unless it is a draft."""
+    retro = _retro(retro_id)
+    services.submit_for_review(get_session(), current_membership(), retro)
+    return _retro_out(retro)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/publish")
+@blp.response(200, RetroSchema)
+def publish_retro(slug: str, retro_id: int) -> dict[str, Any]:
+    """Publish a retro (owners and facilitators); it needs a title and a summary (422).
+
+    The coach's flags never block publishing; the answer lists those left.
+    """
+    retro = _retro(retro_id)
+    services.publish_retro(get_session(), current_membership(), retro)
+    return _retro_out(retro)
+
+
+@blp.get("/teams/<slug>/retros/search")
+@blp.arguments(RetroSearchArgsSchema, location="query")
+@blp.response(200, RetroHitListSchema)
+def search_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Search the team's retros (title, text, tags, factors, timeline), best match first.
+
+    Every word must match; a query without a word or number is a 422 naming `q`.
+    """
+    hits = search.search_retros(get_session(), current_team(), args["q"])
+    return {
+        "items": [
+            {
+                "retro_id": hit.retro_id,
+                "title": str(hit.title),
+                "excerpt": str(hit.excerpt),
+                "status": str(hit.status),
+                "format": hit.format,
+            }
+            for hit in hits
+        ]
+    }
+
+
+# ---------------------------------------------------------------- timeline and factors
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>/timeline")
+@blp.response(200, TimelineEntryListSchema)
+def list_entries(slug: str, retro_id: int) -> dict[str, Any]:
+    """List a retro's timeline, in order of time."""
+    entries = timeline.list_entries(get_session(), _retro(retro_id))
+    return {"items": [_entry_out(entry) for entry in entries]}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/timeline")
+@blp.arguments(TimelineEntryCreateSchema)
+@blp.response(201, TimelineEntrySchema)
+def add_entry(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+    """Add a timeline entry; `kind` marks detection, mitigation or resolution."""
+    entry = timeline.add_entry(get_session(), current_membership(), _retro(retro_id), **data)
+    return _entry_out(entry)
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
+@blp.arguments(TimelineEntryUpdateSchema)
+@blp.response(200, TimelineEntrySchema)
+def update_entry(data: dict[str, Any], slug: str, retro_id: int, entry_id: int) -> Any:
+    """Change a timeline entry."""
+    db = get_session()
+    retro = _retro(retro_id)
+    entry = timeline.get_entry(db, retro, entry_id)
+    timeline.update_entry(db, current_membership(), retro, entry, data)
+    db.refresh(entry)
+    return _entry_out(entry)
+
+
+@blp.delete("/teams/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
+@blp.response(204)
+def delete_entry(slug: str, retro_id: int, entry_id: int) -> None:
+    """Remove a timeline entry (its text stays in the history)."""
+    db = get_session()
+    retro = _retro(retro_id)
+    timeline.delete_entry(db, current_membership(), retro, timeline.get_entry(db, retro, entry_id))
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>/factors")
+@blp.response(200, ContributingFactorListSchema)
+def list_factors(slug: str, retro_id: int) -> dict[str, Any]:
+    """List a retro's contributing factors, in order."""
+    factors = timeline.list_factors(get_session(), _retro(retro_id))
+    return {"items": [_factor_out(factor) for factor in factors]}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/factors")
+@blp.arguments(ContributingFactorCreateSchema)
+@blp.response(201, ContributingFactorSchema)
+def add_factor(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+    """Add a contributing factor with its category."""
+    factor = timeline.add_factor(get_session(), current_membership(), _retro(retro_id), **data)
+    return _factor_out(factor)
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")
+@blp.arguments(ContributingFactorUpdateSchema)
+@blp.response(200, ContributingFactorSchema)
+def update_factor(data: dict[str, Any], slug: str, retro_id: int, factor_id: int) -> Any:
+    """Change a contributing factor."""
+    db = get_session()
+    retro = _retro(retro_id)
+    factor = timeline.get_factor(db, retro, factor_id)
+    timeline.update_factor(db, current_membership(), retro, factor, data)
+    return _factor_out(factor)
+
+
+@blp.delete("/teams/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")
+@blp.response(204)
+def delete_factor(slug: str, retro_id: int, factor_id: int) -> None:
+    """Remove a contributing factor (its text stays in the history)."""
+    db = get_session()
+    retro = _retro(retro_id)
+    timeline.delete_factor(
+        db, current_membership(), retro, timeline.get_factor(db, retro, factor_id)
+    )
+
+
+# ---------------------------------------------------------------- action items
+
+
+def _owner_id(email: str) -> int:
+    return actions.member_id_for_email(get_session(), current_team(), email)
+
+
+@blp.get("/teams/<slug>/action-items")
+@blp.arguments(ActionItemListArgsSchema, location="query")
+@blp.response(200, ActionItemPageSchema)
+def list_items(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List the team's action items: overdue first, then open by due date, then closed."""
+    db = get_session()
+    statement = actions.items_statement(
+        current_team(),
+        today=utcnow().date(),
+        status=ActionStatus(args["status"]) if args.get("status") else None,
+        owner_id=_owner_id(args["owner"]) if args.get("owner") else None,
+        overdue=args["overdue"],
+    )
+    page = paginate(db, statement, args)
+    page["items"] = [_item_out(item) for item in page["items"]]
+    return page
+
+
+@blp.post("/teams/<slug>/action-items")
+@blp.arguments(ActionItemCreateSchema)
+@blp.response(201, ActionItemSchema)
+def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Add an action item to a retro (any member), owned by a team member (by email)."""
+    db = get_session()
+    team = current_team()
+    errors: dict[str, str] = {}
+    retro = db.scalar(select(Retro).where(Retro.id == data["retro_id"], Retro.team_id == team.id))
+    if retro is None:
+        errors["retro_id"] = actions.RETRO_MESSAGE
+    try:
+        owner_id = _owner_id(data["owner"])
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if errors or retro is None:
+        raise InvalidInput(errors)
+    item = actions.create_action_item(
+        db,
+        current_membership(),
+        retro,
+        title=data["title"],
+        owner_id=owner_id,
+        due_date=data["due_date"],
+        goal_id=data["goal_id"],
+    )
+    return _item_out(actions.get_action_item(db, team, item.id))
+
+
+@blp.get("/teams/<slug>/action-items/<int:item_id>")
+@blp.response(200, ActionItemSchema)
+def get_item(slug: str, item_id: int) -> dict[str, Any]:
+    """Return one of the team's action items."""
+    return _item_out(actions.get_action_item(get_session(), current_team(), item_id))
+
+
+@blp.patch("/teams/<slug>/action-items/<int:item_id>")
+@blp.arguments(ActionItemUpdateSchema)
+@blp.response(200, ActionItemSchema)
+def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]:
+    """Change an action item (its owner, or owners and facilitators).
+
+    `done` and `wont_do` close it and need a `closing_note`.
+    """
+    db = get_session()
+    item = actions.get_action_item(db, current_team(), item_id)
+    changes = dict(data)
+    if "owner" in changes:
+        changes["owner_id"] = _owner_id(changes.pop("owner"))
+    actions.update_action_item(db, current_membership(), item, changes)
+    db.refresh(item)
+    return _item_out(actions.get_action_item(db, current_team(), item_id))
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _settings_out() -> dict[str, Any]:
+    names = services.get_settings(get_session(), current_team()).severity_names
+    return {"severity_names": {str(level): name for level, name in names.items()}}
+
+
+@blp.get("/teams/<slug>/retro-settings")
+@blp.response(200, RetroSettingsSchema)
+def get_retro_settings(slug: str) -> dict[str, Any]:
+    """Return the names of the team's severity levels."""
+    return _settings_out()
+
+
+@blp.patch("/teams/<slug>/retro-settings")
+@blp.arguments(RetroSettingsSchema)
+@blp.response(200, RetroSettingsSchema)
+def update_retro_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Rename some of the team's severity levels (owners and facilitators)."""
+    names = {int(level): name for level, name in data["severity_names"].items()}
+    services.set_severity_names(get_session(), current_membership(), names)
+    return _settings_out()
+
+
+# ---------------------------------------------------------------- the coach
+
+
+@blp.post("/blameless-check")
+@locks_late  # it only reads: an editor checking as its user types holds no write lock
+@blp.arguments(BlamelessCheckSchema)
+@blp.response(200, BlamelessCheckResultSchema)
+def blameless_check(data: dict[str, Any]) -> dict[str, Any]:
+    """Flag blaming and counterfactual phrasing in `text`, each with why and a reframe.
+
+    `start` and `end` are character (code point) offsets into the text sent. With `team`
+    (one of your teams' slugs), a member's name followed by a blame verb is flagged too.
+    """
+    names: list[str] = []
+    if data.get("team"):
+        membership = find_membership(get_session(), data["team"], g.person)
+        if membership is None:
+            raise InvalidInput({"team": "Name one of your teams by its URL name."})
+        names = services.member_names(get_session(), membership.team)
+    return {"flags": [flag.as_dict() for flag in coach.check_text(data["text"], names)]}

@@ -1,0 +1,195 @@
+"""Retro, timeline, contributing factor, action item and retro settings forms.
+
+Dates and times are plain text inputs (the browser offers its picker): the services parse
+them, so a bad one gets the services' own words beside the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from teamkit.forms import text_rules
+from teamkit.retros.models import (
+    ACTION_TITLE_MAX,
+    FACTOR_MAX,
+    NOTE_MAX,
+    SEVERITY_NAME_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    ActionStatus,
+    FactorCategory,
+    TimelineKind,
+)
+from teamkit.validation import Text
+
+DATETIME_INPUT = {"type": "datetime-local", "step": "60"}
+COACHED = {"data-coach": "true"}
+
+
+def optional(maximum: int) -> list[Any]:
+    """Return the form's checks of a text field: at most `maximum` long, in the rule's words.
+
+    Whether it is required the services say (with `Text`'s words too), so that a form shows
+    every field's error in one answer: an empty title beside an end before the start.
+    """
+    return text_rules(Text(maximum))
+
+
+def _markdown(label: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=optional(TEXT_MAX),
+        description=f"{description} Markdown works.",
+        render_kw={**COACHED, "rows": 4},
+    )
+
+
+class RetroForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=optional(TITLE_MAX),
+        description="What happened, in a few words.",
+        render_kw=COACHED,
+    )
+    summary = _markdown("Summary", "What happened, in a few sentences; needed to publish.")
+    started_at = StringField(
+        "Incident started (UTC)", description="YYYY-MM-DDTHH:MM.", render_kw=DATETIME_INPUT
+    )
+    ended_at = StringField(
+        "Incident ended (UTC)",
+        description="Leave empty while unknown; the duration follows from both.",
+        render_kw=DATETIME_INPUT,
+    )
+    severity = SelectField("Severity", choices=[], validate_choice=False)
+    customer_impact = _markdown("Customer impact", "Who felt it outside the team, and how.")
+    detection = _markdown("How it was detected", "An alert, a customer, by chance?")
+    went_well = _markdown("What went well", "What helped.")
+    went_wrong = _markdown("What went wrong", "What got in the way.")
+    got_lucky = _markdown("Where we got lucky", "What could have made it worse, but didn't.")
+    lessons = _markdown("Lessons learned", "What the team takes from it.")
+    tags = StringField("Tags", description="Separated by commas, e.g. database, payments.")
+    participant_ids = SelectMultipleField(
+        "Participants", choices=[], coerce=str, validate_choice=False
+    )
+
+    def with_choices(self, severity_names: dict[int, str], members: list[Any]) -> RetroForm:
+        """Offer the team's severity names and its members."""
+        self.severity.choices = [SelectChoice("", "Not set")] + [
+            SelectChoice(str(level), name) for level, name in severity_names.items()
+        ]
+        self.participant_ids.choices = [SelectChoice(str(m.id), m.person.name) for m in members]
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """Return the retro fields as the services take them."""
+        return {
+            "title": self.title.data or "",
+            "summary": self.summary.data or "",
+            "started_at": self.started_at.data,
+            "ended_at": self.ended_at.data,
+            "severity": self.severity.data,
+            "customer_impact": self.customer_impact.data or "",
+            "detection": self.detection.data or "",
+            "went_well": self.went_well.data or "",
+            "went_wrong": self.went_wrong.data or "",
+            "got_lucky": self.got_lucky.data or "",
+            "lessons": self.lessons.data or "",
+            "tags": self.tags.data or "",
+            "participant_ids": self.participant_ids.data or [],
+        }
+
+
+class TimelineEntryForm(FlaskForm):
+    occurred_at = StringField(
+        "When (UTC)",
+        validators=optional(40),
+        description="YYYY-MM-DDTHH:MM.",
+        render_kw=DATETIME_INPUT,
+    )
+    kind = SelectField(
+        "Marks",
+        choices=[SelectChoice(kind.value, kind.label) for kind in TimelineKind],
+        default=TimelineKind.EVENT.value,
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        "What happened",
+        validators=optional(NOTE_MAX),
+        render_kw={**COACHED, "rows": 2},
+    )
+    author_id = SelectField("Who", choices=[], description="Optional.", validate_choice=False)
+
+    def with_members(self, members: list[Any]) -> TimelineEntryForm:
+        self.author_id.choices = [SelectChoice("", "Nobody in particular")] + [
+            SelectChoice(str(m.id), m.person.name) for m in members
+        ]
+        return self
+
+
+class FactorForm(FlaskForm):
+    category = SelectField(
+        "Category",
+        choices=[SelectChoice(c.value, c.label) for c in FactorCategory],
+        validate_choice=False,
+    )
+    description = TextAreaField(
+        "Condition",
+        validators=optional(FACTOR_MAX),
+        description="A condition that made the incident possible or worse.",
+        render_kw={**COACHED, "rows": 2},
+    )
+
+
+class ActionItemForm(FlaskForm):
+    title = StringField(
+        "Action",
+        validators=optional(ACTION_TITLE_MAX),
+        description="A change to the system, not “be more careful”.",
+        render_kw=COACHED,
+    )
+    owner_id = SelectField("Owner", choices=[], validate_choice=False)
+    due_date = StringField("Due", description="YYYY-MM-DD, optional.", render_kw={"type": "date"})
+    goal_id = SelectField(
+        "Serves the goal", choices=[], description="Optional.", validate_choice=False
+    )
+
+    def with_choices(self, members: list[Any], goals: list[Any]) -> ActionItemForm:
+        self.owner_id.choices = [SelectChoice(str(m.id), m.person.name) for m in members]
+        self.goal_id.choices = [SelectChoice("", "No goal")] + [
+            SelectChoice(str(g.id), g.title) for g in goals
+        ]
+        return self
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in ActionStatus])
+    closing_note = TextAreaField(
+        "Closing note",
+        validators=optional(NOTE_MAX),
+        description="What was done, or why it won't be; needed to close it.",
+        render_kw={"rows": 2},
+    )
+
+
+class PublishForm(FlaskForm):
+    confirmed = BooleanField("Publish with the coach's flags left")
+
+
+class RetroSettingsForm(FlaskForm):
+    sev1_name = StringField(
+        "Severity 1 (the worst)",
+        validators=optional(SEVERITY_NAME_MAX),
+    )
+    sev2_name = StringField("Severity 2", validators=optional(SEVERITY_NAME_MAX))
+    sev3_name = StringField("Severity 3", validators=optional(SEVERITY_NAME_MAX))
+    sev4_name = StringField("Severity 4", validators=optional(SEVERITY_NAME_MAX))

@@ -1,0 +1,291 @@
+"""API schemas of retros, their timeline, factors and history, action items and the coach.
+
+Fields are built from the services' input rules, so a client reads the services' words.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from teamkit.api.fields import text_field
+from teamkit.api.pagination import PageArgsSchema, PageSchema
+from teamkit.retros import actions, coach, services, timeline
+from teamkit.retros.models import (
+    SEVERITY_LEVELS,
+    TAG_MAX,
+    TAGS_MAX,
+    ActionStatus,
+    FactorCategory,
+    RetroStatus,
+    TimelineKind,
+)
+from teamkit.urls import MAX_ID
+
+ROW_ID = validate.Range(min=1, max=MAX_ID)
+SEVERITY = validate.Range(min=min(SEVERITY_LEVELS), max=max(SEVERITY_LEVELS))
+ACTION_STATUSES = [status.value for status in ActionStatus]
+RETRO_STATUSES = [status.value for status in RetroStatus]
+
+
+class RetroMemberSchema(Schema):
+    id = fields.Integer(metadata={"description": "Membership id (see /members)."})
+    name = fields.String()
+
+
+class RetroPersonSchema(Schema):
+    id = fields.Integer(metadata={"description": "Person id."})
+    name = fields.String()
+
+
+class RetroFieldsSchema(Schema):
+    """Fields of a retro a client writes (all optional on PATCH)."""
+
+    title = text_field(services.TITLE, required=False)
+    summary = text_field(
+        services.LONG_TEXT, metadata={"description": "Markdown; needed to publish."}
+    )
+    started_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
+    )
+    ended_at = fields.DateTime(allow_none=True, metadata={"description": "After started_at."})
+    severity = fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=SEVERITY,
+        metadata={"description": "1 (the worst) to 4; the team names the levels."},
+    )
+    customer_impact = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    detection = text_field(
+        services.LONG_TEXT, metadata={"description": "How it was detected (Markdown)."}
+    )
+    went_well = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    went_wrong = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    got_lucky = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    lessons = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
+    tags = fields.List(
+        fields.String(validate=validate.Length(max=TAG_MAX)),
+        validate=validate.Length(max=TAGS_MAX),
+    )
+    participant_ids = fields.List(
+        fields.Integer(strict=True, validate=ROW_ID),
+        metadata={"description": "Membership ids of those who took part."},
+    )
+
+
+class RetroCreateSchema(RetroFieldsSchema):
+    format = fields.String(
+        required=True, metadata={"description": "`incident` (the board formats add theirs)."}
+    )
+    title = text_field(services.TITLE)
+
+
+class RetroSummarySchema(Schema):
+    id = fields.Integer()
+    format = fields.String()
+    status = fields.String(metadata={"enum": RETRO_STATUSES})
+    title = fields.String()
+    severity = fields.Integer(allow_none=True)
+    severity_name = fields.String(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    duration_minutes = fields.Integer(allow_none=True, metadata={"description": "From both."})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+
+
+class CoachFlagSchema(Schema):
+    rule = fields.String()
+    start = fields.Integer(metadata={"description": "Offset of the first character flagged."})
+    end = fields.Integer(metadata={"description": "Offset just past the last one."})
+    text = fields.String()
+    message = fields.String(metadata={"description": "Why, in one line."})
+    suggestion = fields.String(metadata={"description": "How else to say it."})
+    source = fields.String(metadata={"description": "The guidance the rule comes from."})
+
+
+class CoachFieldSchema(Schema):
+    field = fields.String(metadata={"description": "`summary`, `timeline-3`, `action-7`, …"})
+    label = fields.String()
+    flags = fields.List(fields.Nested(CoachFlagSchema))
+
+
+class RetroSchema(RetroSummarySchema):
+    summary = fields.String()
+    customer_impact = fields.String()
+    detection = fields.String()
+    went_well = fields.String()
+    went_wrong = fields.String()
+    got_lucky = fields.String()
+    lessons = fields.String()
+    tags = fields.List(fields.String())
+    participants = fields.List(fields.Nested(RetroMemberSchema))
+    created_by = fields.Nested(RetroPersonSchema, allow_none=True)
+    coach = fields.List(
+        fields.Nested(CoachFieldSchema),
+        metadata={"description": "What the blameless-language coach flags, field by field."},
+    )
+
+
+class RetroPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RetroSummarySchema), required=True)
+
+
+class RetroListArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(RETRO_STATUSES))
+
+
+class RetroEditSchema(Schema):
+    id = fields.Integer()
+    field = fields.String()
+    old_value = fields.String(allow_none=True)
+    new_value = fields.String(allow_none=True)
+    edited_at = fields.DateTime()
+    person = fields.Nested(RetroPersonSchema, allow_none=True)
+
+
+class RetroEditPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RetroEditSchema), required=True)
+
+
+class TimelineEntryCreateSchema(Schema):
+    occurred_at = fields.DateTime(required=True)
+    note = text_field(timeline.NOTE)
+    kind = fields.String(
+        load_default="event", validate=validate.OneOf([k.value for k in TimelineKind])
+    )
+    author_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=ROW_ID,
+        metadata={"description": "Membership id, or null."},
+    )  # fmt: skip
+
+
+class TimelineEntryUpdateSchema(Schema):
+    occurred_at = fields.DateTime()
+    note = text_field(timeline.NOTE, required=False)
+    kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
+    author_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
+
+
+class TimelineEntrySchema(Schema):
+    id = fields.Integer()
+    occurred_at = fields.DateTime()
+    note = fields.String()
+    kind = fields.String()
+    author = fields.Nested(RetroMemberSchema, allow_none=True)
+
+
+class TimelineEntryListSchema(Schema):
+    items = fields.List(fields.Nested(TimelineEntrySchema), required=True)
+
+
+class ContributingFactorCreateSchema(Schema):
+    category = fields.String(
+        required=True, validate=validate.OneOf([c.value for c in FactorCategory])
+    )
+    description = text_field(timeline.FACTOR)
+
+
+class ContributingFactorUpdateSchema(Schema):
+    category = fields.String(validate=validate.OneOf([c.value for c in FactorCategory]))
+    description = text_field(timeline.FACTOR, required=False)
+
+
+class ContributingFactorSchema(Schema):
+    id = fields.Integer()
+    category = fields.String()
+    description = fields.String()
+    position = fields.Integer()
+
+
+class ContributingFactorListSchema(Schema):
+    items = fields.List(fields.Nested(ContributingFactorSchema), required=True)
+
+
+class RetroSearchArgsSchema(Schema):
+    q = fields.String(required=True, metadata={"description": "Words; every one must match."})
+
+
+class RetroHitSchema(Schema):
+    retro_id = fields.Integer()
+    title = fields.String(metadata={"description": "HTML: escaped, matches in <mark>."})
+    excerpt = fields.String(metadata={"description": "HTML: escaped, matches in <mark>."})
+    status = fields.String()
+    format = fields.String()
+
+
+class RetroHitListSchema(Schema):
+    items = fields.List(fields.Nested(RetroHitSchema), required=True)
+
+
+class ActionItemCreateSchema(Schema):
+    title = text_field(actions.TITLE)
+    owner = fields.String(required=True, metadata={"description": "Email of a team member."})
+    due_date = fields.Date(load_default=None, allow_none=True)
+    retro_id = fields.Integer(required=True, strict=True, validate=ROW_ID)
+    goal_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=ROW_ID,
+        metadata={"description": "A goal of this team that the item serves."},
+    )  # fmt: skip
+
+
+class ActionItemUpdateSchema(Schema):
+    title = text_field(actions.TITLE, required=False)
+    owner = fields.String(metadata={"description": "Email of a team member."})
+    due_date = fields.Date(allow_none=True)
+    goal_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
+    status = fields.String(
+        validate=validate.OneOf(ACTION_STATUSES),
+        metadata={"description": "done and wont_do close it and need a closing_note."},
+    )
+    closing_note = text_field(actions.CLOSING_NOTE)
+
+
+class ActionItemSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String(metadata={"enum": ACTION_STATUSES})
+    owner = fields.Nested(RetroMemberSchema, allow_none=True)
+    owner_email = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    is_overdue = fields.Boolean()
+    closing_note = fields.String()
+    retro_id = fields.Integer()
+    goal_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ActionItemPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ActionItemSchema), required=True)
+
+
+class ActionItemListArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    owner = fields.String(metadata={"description": "Email of a team member."})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "Only overdue ones."})
+
+
+class BlamelessCheckSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(max=coach.TEXT_MAX))
+    team = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Slug of one of your teams: its member names are checked too."},
+    )
+
+
+class BlamelessCheckResultSchema(Schema):
+    flags = fields.List(fields.Nested(CoachFlagSchema), required=True)
+
+
+class RetroSettingsSchema(Schema):
+    severity_names = fields.Dict(
+        keys=fields.String(validate=validate.OneOf([str(level) for level in SEVERITY_LEVELS])),
+        values=text_field(services.SEVERITY_NAME),
+        required=True,
+        metadata={
+            "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
+        },
+    )

@@ -1,0 +1,571 @@
+"""Write and edit retros, move them through review to published, keep their history.
+
+Every function takes a session and plain values, may flush, and never commits. Each edit
+records who changed which field, from what to what, and refreshes the retro's search
+entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session, joinedload
+
+from teamkit.db import utcnow
+from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.retros import coach, search
+from teamkit.retros.formats import RetroFormat, parse_format
+from teamkit.retros.models import (
+    DEFAULT_SEVERITY_NAMES,
+    SEVERITY_LEVELS,
+    SEVERITY_NAME_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Retro,
+    RetroEdit,
+    RetroParticipant,
+    RetroSettings,
+    RetroStatus,
+    RetroTag,
+)
+from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.roles import require_role
+from teamkit.validation import Text
+
+#: Markdown fields of a retro, with their labels (in page order).
+TEXT_FIELDS = {
+    "summary": "Summary",
+    "customer_impact": "Customer impact",
+    "detection": "How it was detected",
+    "went_well": "What went well",
+    "went_wrong": "What went wrong",
+    "got_lucky": "Where we got lucky",
+    "lessons": "Lessons learned",
+}
+#: Every field's label, as the history and the coach name it.
+FIELD_LABELS = {
+    "title": "Title",
+    **TEXT_FIELDS,
+    "started_at": "Started",
+    "ended_at": "Ended",
+    "severity": "Severity",
+    "tags": "Tags",
+    "participant_ids": "Participants",
+    "status": "Status",
+}
+TITLE_MISSING = "Give the retro a title: what happened, in a few words."
+SUMMARY_MISSING = "Write a summary before publishing: what happened, in a few sentences."
+DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
+END_BEFORE_START = "The end must be after the start."
+SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
+PARTICIPANTS_MESSAGE = "Choose members of this team."
+TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
+SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
+#: The input rules of a retro's text: forms and API schemas are built from them.
+TITLE = Text(TITLE_MAX, TITLE_MISSING)
+LONG_TEXT = Text(TEXT_MAX)
+SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def require_editable(actor: Membership, retro: Retro) -> None:
+    """Raise Forbidden unless `actor` may edit `retro` (published: owners and facilitators)."""
+    if retro.is_published:
+        require_role(actor, Role.FACILITATOR, "edit a published retro")
+
+
+def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
+    """Return `value` as an aware UTC datetime (None when blank); a naive one is UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not isinstance(value, datetime):
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        raise InvalidInput({field: DATETIME_MESSAGE}) from None
+
+
+def to_severity(value: int | str | None) -> int | None:
+    """Return a severity level 1 to 4 (None when blank), or raise InvalidInput."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidInput({"severity": SEVERITY_MESSAGE})
+    try:
+        level = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput({"severity": SEVERITY_MESSAGE}) from None
+    if level not in SEVERITY_LEVELS:
+        raise InvalidInput({"severity": SEVERITY_MESSAGE})
+    return level
+
+
+def to_tags(value: Iterable[str] | str | None) -> list[str]:
+    """Return tags lower-cased, trimmed and unique, in order; a string splits on commas."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    tags: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInput({"tags": TAG_MESSAGE})
+        tag = " ".join(item.lower().split())
+        if "," in tag or len(tag) > TAG_MAX or "\x00" in tag:
+            raise InvalidInput({"tags": TAG_MESSAGE})
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise InvalidInput({"tags": TAG_MESSAGE})
+    return tags
+
+
+def _check_participants(session: Session, team: Team, ids: Iterable[Any] | None) -> list[int]:
+    wanted: list[int] = []
+    for raw in ids or ():
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE}) from None
+        if isinstance(raw, bool) or number < 1:
+            raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE})
+        if number not in wanted:
+            wanted.append(number)
+    if not wanted:
+        return []
+    found = set(
+        session.scalars(
+            select(Membership.id).where(Membership.team_id == team.id, Membership.id.in_(wanted))
+        )
+    )
+    if found != set(wanted):
+        raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE})
+    return wanted
+
+
+def _check_fields(
+    session: Session, team: Team, kind: RetroFormat, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return checked values for `values` (fields of `kind`); raise every error at once."""
+    unknown = set(values) - set(kind.fields)
+    if unknown:
+        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
+    checked: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        try:
+            if name == "title":
+                checked[name] = TITLE.clean(value, "title")
+            elif name in TEXT_FIELDS:
+                checked[name] = LONG_TEXT.clean(value, name)
+            elif name in ("started_at", "ended_at"):
+                checked[name] = to_datetime(value, name)
+            elif name == "severity":
+                checked[name] = to_severity(value)
+            elif name == "tags":
+                checked[name] = to_tags(value)
+            elif name == "participant_ids":
+                checked[name] = _check_participants(session, team, value)
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return checked
+
+
+# ---------------------------------------------------------------- reading
+
+
+def retro_statement(team: Team) -> Select[Any]:
+    """Return the query of a team's retros, newest first."""
+    return (
+        select(Retro)
+        .where(Retro.team_id == team.id)
+        .options(joinedload(Retro.created_by))
+        .order_by(Retro.created_at.desc(), Retro.id.desc())
+    )
+
+
+def list_retros(
+    session: Session, team: Team, *, status: RetroStatus | None = None, limit: int = 200
+) -> list[Retro]:
+    """Return the team's latest retros (optionally of one status), newest first."""
+    statement = retro_statement(team)
+    if status is not None:
+        statement = statement.where(Retro.status == status)
+    return list(session.scalars(statement.limit(limit)))
+
+
+def get_retro(session: Session, team: Team, retro_id: int) -> Retro:
+    """Return the team's retro `retro_id`; another team's is NotFound, like a missing one."""
+    retro = session.scalar(
+        select(Retro)
+        .where(Retro.id == retro_id, Retro.team_id == team.id)
+        .options(joinedload(Retro.created_by))
+    )
+    if retro is None:
+        raise NotFound("No such retro in this team.")
+    return retro
+
+
+def tags_of(session: Session, retro: Retro) -> list[str]:
+    """Return the retro's tags, in alphabetical order."""
+    return list(
+        session.scalars(
+            select(RetroTag.name).where(RetroTag.retro_id == retro.id).order_by(RetroTag.name)
+        )
+    )
+
+
+def participants_of(session: Session, retro: Retro) -> list[Membership]:
+    """Return the members who took part, by name."""
+    from teamkit.auth.models import Person
+
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(RetroParticipant, RetroParticipant.membership_id == Membership.id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(RetroParticipant.retro_id == retro.id)
+            .options(joinedload(Membership.person))
+            .order_by(Person.name, Membership.id)
+        )
+    )
+
+
+def history_statement(retro: Retro) -> Select[Any]:
+    """Return the query of a retro's edits, newest first."""
+    return (
+        select(RetroEdit)
+        .where(RetroEdit.retro_id == retro.id)
+        .options(joinedload(RetroEdit.person))
+        .order_by(RetroEdit.edited_at.desc(), RetroEdit.id.desc())
+    )
+
+
+def history(session: Session, retro: Retro, *, limit: int = 200) -> list[RetroEdit]:
+    """Return the retro's latest edits, newest first."""
+    return list(session.scalars(history_statement(retro).limit(limit)))
+
+
+def member_names(session: Session, team: Team) -> list[str]:
+    """Return the names of the team's members, for the coach."""
+    from teamkit.auth.models import Person
+
+    return list(
+        session.scalars(
+            select(Person.name)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == team.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+def record_edit(
+    session: Session,
+    actor: Membership,
+    retro: Retro,
+    field: str,
+    old: str | None,
+    new: str | None,
+    *,
+    at: datetime | None = None,
+) -> RetroEdit:
+    """Record that `actor` changed `field` of `retro` from `old` to `new`."""
+    edit = RetroEdit(
+        retro_id=retro.id,
+        person_id=actor.person_id,
+        field=field,
+        old_value=old,
+        new_value=new,
+        edited_at=at or utcnow(),
+    )
+    session.add(edit)
+    return edit
+
+
+def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
+    """Return how the history shows a field's value."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if name == "severity":
+        return names.get(value, str(value))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _participant_names(session: Session, ids: list[int]) -> list[str]:
+    from teamkit.auth.models import Person
+
+    if not ids:
+        return []
+    rows = dict(
+        session.execute(
+            select(Membership.id, Person.name)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.id.in_(ids))
+        ).all()
+    )
+    return sorted(rows[i] for i in ids if i in rows)
+
+
+def _apply(
+    session: Session, actor: Membership, retro: Retro, checked: dict[str, Any], *, record: bool
+) -> list[str]:
+    """Set `checked` values on `retro`; record each real change; return the changed fields."""
+    severity_names = get_settings(session, retro.team).severity_names
+    now = utcnow()
+    changed: list[str] = []
+    for name, value in checked.items():
+        if name == "tags":
+            old_tags = tags_of(session, retro)
+            if sorted(old_tags) == sorted(value):
+                continue
+            session.execute(delete(RetroTag).where(RetroTag.retro_id == retro.id))
+            session.add_all(RetroTag(retro_id=retro.id, name=tag) for tag in value)
+            old_shown, new_shown = (
+                _shown(name, sorted(old_tags), {}),
+                _shown(name, sorted(value), {}),
+            )
+        elif name == "participant_ids":
+            old_ids = list(
+                session.scalars(
+                    select(RetroParticipant.membership_id).where(
+                        RetroParticipant.retro_id == retro.id
+                    )
+                )
+            )
+            if set(old_ids) == set(value):
+                continue
+            session.execute(delete(RetroParticipant).where(RetroParticipant.retro_id == retro.id))
+            session.add_all(
+                RetroParticipant(retro_id=retro.id, membership_id=member) for member in value
+            )
+            old_shown = _shown(name, _participant_names(session, old_ids), {})
+            new_shown = _shown(name, _participant_names(session, value), {})
+        else:
+            old = getattr(retro, name)
+            if old == value:
+                continue
+            setattr(retro, name, value)
+            old_shown = _shown(name, old, severity_names)
+            new_shown = _shown(name, value, severity_names)
+        changed.append(name)
+        if record:
+            record_edit(session, actor, retro, name, old_shown or None, new_shown or None, at=now)
+    if changed:
+        retro.updated_at = now
+    return changed
+
+
+# ---------------------------------------------------------------- writing
+
+
+def create_retro(
+    session: Session,
+    actor: Membership,
+    *,
+    format: str = "incident",
+    title: str,
+    **values: Any,
+) -> Retro:
+    """Create a draft retro of `format` (any member); its creation starts the history."""
+    kind = parse_format(format)
+    team = actor.team
+    checked = _check_fields(session, team, kind, {"title": title, **values})
+    starts, ends = checked.get("started_at"), checked.get("ended_at")
+    if starts and ends and ends <= starts:
+        raise InvalidInput({"ended_at": END_BEFORE_START})
+    now = utcnow()
+    retro = Retro(
+        team=team,
+        format=kind.name,
+        status=RetroStatus.DRAFT,
+        title=checked.pop("title"),
+        created_by_id=actor.person_id,
+        created_at=now,
+        updated_at=now,
+        **{name: "" for name in TEXT_FIELDS},
+    )
+    session.add(retro)
+    session.flush()
+    record_edit(session, actor, retro, "created", None, retro.title, at=now)
+    _apply(session, actor, retro, checked, record=False)
+    session.flush()
+    search.reindex_retro(session, retro)
+    return retro
+
+
+def update_retro(
+    session: Session, actor: Membership, retro: Retro, changes: Mapping[str, Any]
+) -> list[str]:
+    """Change some of a retro's fields; record each change; return the fields changed."""
+    require_editable(actor, retro)
+    checked = _check_fields(session, retro.team, parse_format(retro.format), changes)
+    starts = checked.get("started_at", retro.started_at)
+    ends = checked.get("ended_at", retro.ended_at)
+    if starts and ends and ends <= starts:
+        raise InvalidInput({"ended_at": END_BEFORE_START})
+    changed = _apply(session, actor, retro, checked, record=True)
+    session.flush()
+    if changed:
+        search.reindex_retro(session, retro)
+    return changed
+
+
+def _move(session: Session, actor: Membership, retro: Retro, status: RetroStatus) -> None:
+    record_edit(session, actor, retro, "status", retro.status.label, status.label)
+    retro.status = status
+    retro.updated_at = utcnow()
+    if status is RetroStatus.PUBLISHED:
+        retro.published_at = retro.updated_at
+    session.flush()
+
+
+def submit_for_review(session: Session, actor: Membership, retro: Retro) -> Retro:
+    """Move a draft to review (any member): the team reads it and the coach's flags."""
+    if retro.status is not RetroStatus.DRAFT:
+        raise Conflict(f"This retro is {retro.status.label.lower()}; only a draft goes to review.")
+    _move(session, actor, retro, RetroStatus.IN_REVIEW)
+    return retro
+
+
+def return_to_draft(session: Session, actor: Membership, retro: Retro) -> Retro:
+    """Move a retro in review back to draft (any member)."""
+    if retro.status is not RetroStatus.IN_REVIEW:
+        raise Conflict("Only a retro in review goes back to draft.")
+    _move(session, actor, retro, RetroStatus.DRAFT)
+    return retro
+
+
+def publish_retro(session: Session, actor: Membership, retro: Retro) -> Retro:
+    """Publish a retro (owners and facilitators); it needs a title and a summary."""
+    require_role(actor, Role.FACILITATOR, "publish a retro")
+    if retro.is_published:
+        raise Conflict("This retro is already published.")
+    errors: dict[str, str] = {}
+    if not retro.title.strip():
+        errors["title"] = TITLE_MISSING
+    if not retro.summary.strip():
+        errors["summary"] = SUMMARY_MISSING
+    if errors:
+        raise InvalidInput(errors)
+    _move(session, actor, retro, RetroStatus.PUBLISHED)
+    return retro
+
+
+# ---------------------------------------------------------------- the coach on a retro
+
+
+@dataclass(frozen=True)
+class FlaggedField:
+    """A part of a retro the coach flagged: its label, its text and the flags in it."""
+
+    key: str
+    label: str
+    text: str
+    flags: list[coach.Flag]
+
+
+def coach_retro(
+    retro: Retro,
+    *,
+    entries: Iterable[Any] = (),
+    factors: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+    names: Iterable[str] = (),
+) -> list[FlaggedField]:
+    """Return what the coach flags in a retro, its timeline, factors and action items.
+
+    Takes what the caller loaded already (a page has it), so it runs no query.
+    """
+    parts: list[tuple[str, str, str]] = [("title", "Title", retro.title)]
+    parts += [(name, label, getattr(retro, name)) for name, label in TEXT_FIELDS.items()]
+    parts += [(f"timeline-{e.id}", "Timeline entry", e.note) for e in entries]
+    parts += [(f"factor-{f.id}", "Contributing factor", f.description) for f in factors]
+    parts += [(f"action-{i.id}", "Action item", i.title) for i in items]
+    flagged = coach.check_fields(((key, text) for key, _label, text in parts), list(names))
+    return [
+        FlaggedField(key, label, text, flagged[key]) for key, label, text in parts if key in flagged
+    ]
+
+
+def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
+    """Load a retro's parts and return what the coach flags in them."""
+    from teamkit.retros import actions, timeline
+
+    return coach_retro(
+        retro,
+        entries=timeline.list_entries(session, retro),
+        factors=timeline.list_factors(session, retro),
+        items=actions.items_of_retro(session, retro),
+        names=member_names(session, retro.team),
+    )
+
+
+# ---------------------------------------------------------------- team settings
+
+
+def get_settings(session: Session, team: Team) -> RetroSettings:
+    """Return the team's retro settings (the defaults, unsaved, when it has none yet)."""
+    found = session.get(RetroSettings, team.id)
+    if found is not None:
+        return found
+    first, second, third, fourth = DEFAULT_SEVERITY_NAMES
+    return RetroSettings(
+        team_id=team.id, sev1_name=first, sev2_name=second, sev3_name=third, sev4_name=fourth
+    )
+
+
+def set_severity_names(
+    session: Session, actor: Membership, names: Mapping[int, str | None]
+) -> RetroSettings:
+    """Rename the team's severity levels (owners and facilitators); levels not given stay."""
+    require_role(actor, Role.FACILITATOR, "rename severity levels")
+    settings = get_settings(session, actor.team)
+    errors: dict[str, str] = {}
+    cleaned: dict[int, str] = {}
+    for level, name in names.items():
+        field = f"sev{level}_name"
+        if level not in SEVERITY_LEVELS:
+            errors[str(level)] = SEVERITY_MESSAGE
+            continue
+        try:
+            cleaned[level] = SEVERITY_NAME.clean(name, field)
+        except InvalidInput as error:
+            errors.update(error.errors)
+    merged = {**settings.severity_names, **cleaned}
+    if not errors and len(set(merged.values())) < len(merged):
+        errors["sev1_name"] = "Give each level a name of its own."
+    if errors:
+        raise InvalidInput(errors)
+    for level, name in cleaned.items():
+        setattr(settings, f"sev{level}_name", name)
+    if session.get(RetroSettings, actor.team.id) is None:
+        session.add(settings)
+    session.flush()
+    return settings
