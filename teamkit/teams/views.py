@@ -72,7 +72,8 @@ def list_teams() -> str | Response | tuple[str, int]:
 def home(slug: str) -> str:
     db = get_session()
     membership = current_membership()
-    session[LAST_TEAM_KEY] = slug
+    if session.get(LAST_TEAM_KEY) != slug:  # an unchanged session sends no cookie
+        session[LAST_TEAM_KEY] = slug
     sections = [(s.template, s.context(db, membership)) for s in home_sections()]
     return render_template("teams/home.html", team=current_team(), sections=sections)
 
