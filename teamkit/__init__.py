@@ -108,8 +108,9 @@ def register_api(app: Flask) -> None:
 
 def register_shell(app: Flask) -> None:
     """Add security headers, the request log, error pages and the health check."""
-    from teamkit import web
+    from teamkit import dates, web
 
+    dates.init_app(app)
     web.register_proxy_fix(app)
     web.register_security_headers(app)
     web.register_request_log(app)

@@ -29,9 +29,7 @@ SURROGATE_MESSAGE = (
 
 #: Deepest nesting of arrays and objects a JSON body may have.
 MAX_JSON_DEPTH = 32
-TOO_DEEP_MESSAGE = (
-    f"The JSON body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep."
-)
+TOO_DEEP_MESSAGE = f"The JSON body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep."
 #: A JSON string (escapes included), or one bracket outside strings.
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 

@@ -54,6 +54,9 @@ class InviteForm(FlaskForm):
         default="member",
         validate_choice=False,
         validators=[DataRequired("Choose the role to invite as.")],
+        # A menu without an empty first choice always has a value: HTML allows no
+        # `required` on it.
+        render_kw={"required": False},
     )
 
     def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:
