@@ -143,9 +143,7 @@ def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client,
 def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, rows):
     goal_id = add_goal(measure=Measure(start=0, target=10))
     portal = login_as(crew.member)
-    response = portal.post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": "7", "confidence": "4", "note": "Close"}
-    )
+    response = portal.post(f"{GOALS}/{goal_id}", {"value": "7", "confidence": "4", "note": "Close"})
     assert response.status_code == 303
     assert rows(CheckIn) == 1
     assert "Check-in recorded" in _text(client.get(response.location))
@@ -164,16 +162,35 @@ def test_bad_check_in_shows_the_error_beside_the_field_with_422(
     crew, login_as, add_goal, rows, data, field, message
 ):
     goal_id = add_goal(measure=Measure(start=0, target=10))
-    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", data)
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", data)
     assert response.status_code == 422
     assert message in (_error_beside(_text(response), field) or "")
+    assert rows(CheckIn) == 0
+
+
+def test_a_refused_check_in_stays_at_the_goal_address_keeping_what_was_typed(
+    crew, login_as, client, add_goal, rows
+):
+    goal_id = add_goal(measure=Measure(start=0, target=10))
+    portal = login_as(crew.member)
+    form_action = re.search(
+        r'<form method="post" action="([^"]+)" novalidate', _text(client.get(f"{GOALS}/{goal_id}"))
+    )
+    assert form_action is not None
+    action = form_action.group(1)
+    assert action == f"{GOALS}/{goal_id}#check-in"  # a reload or a bookmark is the goal page
+    response = portal.post(action.split("#")[0], {"value": "lots", "note": "Blocked on review"})
+    assert response.status_code == 422
+    html = _text(response)
+    assert 'value="lots"' in html and "Blocked on review</textarea>" in html
+    assert "Choose how confident you are" in (_error_beside(html, "confidence") or "")
     assert rows(CheckIn) == 0
 
 
 def test_every_check_in_error_shows_at_once(crew, login_as, add_goal, rows):
     goal_id = add_goal(measure=Measure(start=0, target=10))
     response = login_as(crew.member).post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": "1,5", "note": "x" * 2001}
+        f"{GOALS}/{goal_id}", {"value": "1,5", "note": "x" * 2001}
     )
     assert response.status_code == 422
     html = _text(response)
@@ -186,9 +203,7 @@ def test_every_check_in_error_shows_at_once(crew, login_as, add_goal, rows):
 @pytest.mark.parametrize("value", ["1,000", "2,5"])
 def test_check_in_value_with_a_comma_is_refused_not_guessed(crew, login_as, add_goal, rows, value):
     goal_id = add_goal(measure=Measure(start=0, target=5000))
-    response = login_as(crew.member).post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": value, "confidence": "3"}
-    )
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", {"value": value, "confidence": "3"})
     assert response.status_code == 422
     assert "Use a dot for decimals and no thousands separators" in (
         _error_beside(_text(response), "value") or ""
@@ -468,7 +483,7 @@ def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, a
     portal = login_as(crew.owner)
     assert client.get(f"{GOALS}/{goal_id}").status_code == 404
     assert client.get(f"/t/other/goals/{goal_id}").status_code == 404
-    assert portal.post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "3"}).status_code == 404
+    assert portal.post(f"{GOALS}/{goal_id}", {"confidence": "3"}).status_code == 404
 
 
 def test_goal_without_target_date_says_so_instead_of_none(crew, login_as, client, add_goal):
@@ -552,7 +567,7 @@ def test_check_in_on_an_achieved_goal_is_refused_in_the_portal(
 ):
     goal_id = add_goal()
     login_as(crew.owner).post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "achieved"})
-    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "4"})
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", {"confidence": "4"})
     assert response.status_code == 409
     assert "only active goals take check-ins" in _text(response)
     assert rows(CheckIn) == 0
