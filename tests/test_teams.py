@@ -279,7 +279,7 @@ def test_owner_changes_a_members_role(
     )
     assert response.status_code == 303
     assert role_of(session, team, mia) is Role.FACILITATOR
-    assert "Mia is now facilitator." in flashes(portal.client.get("/t/core/members").text)
+    assert "Mia is now a facilitator." in flashes(portal.client.get("/t/core/members").text)
 
 
 def test_the_last_owner_cannot_step_down(
@@ -296,10 +296,38 @@ def test_an_owner_can_step_down_once_there_is_another_owner(
     team: Team, owner: Person, make: Any, login_as: Any, session: Session
 ) -> None:
     make.member(team, role=Role.OWNER)
-    login_as(owner).post(
-        f"/t/core/members/{membership_id(session, team, owner)}/role", {"role": "member"}
-    )
+    portal = login_as(owner)
+    url = f"/t/core/members/{membership_id(session, team, owner)}/role"
+    portal.post(url, {"role": "member", "confirmed": "yes"})
     assert role_of(session, team, owner) is Role.MEMBER
+    assert "You are now a member." in flashes(portal.client.get("/t/core/members").text)
+
+
+@pytest.mark.parametrize(
+    ("role", "also_lost"),
+    [("facilitator", False), ("member", True)],
+)
+def test_an_owner_stepping_down_is_asked_first_and_told_what_they_lose(
+    team: Team,
+    owner: Person,
+    make: Any,
+    login_as: Any,
+    session: Session,
+    role: str,
+    also_lost: bool,
+) -> None:
+    make.member(team, role=Role.OWNER)
+    portal = login_as(owner)
+    url = f"/t/core/members/{membership_id(session, team, owner)}/role"
+    response = portal.post(url, {"role": role})
+    assert response.status_code == 200
+    assert role_of(session, team, owner) is Role.OWNER
+    page = " ".join(response.text.split())
+    assert heading(response.text) == "Step down as owner of Core team?"
+    assert "change anyone's role or remove members" in page
+    assert ("create, edit, reorder or archive goals" in page) is also_lost
+    assert f'<input type="hidden" name="role" value="{role}">' in page
+    assert '<input type="hidden" name="confirmed" value="yes">' in page
 
 
 def test_an_unknown_role_is_refused(

@@ -24,6 +24,7 @@ from teamkit.teams import invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.home import home_sections
+from teamkit.teams.models import Role
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
 
@@ -154,21 +155,33 @@ def revoke_invite(slug: str, invite_id: int) -> Response:
 
 
 @bp.post("/t/<slug>/members/<int:membership_id>/role")
-def change_role(slug: str, membership_id: int) -> Response:
+def change_role(slug: str, membership_id: int) -> str | Response:
+    """Change a member's role; an owner stepping down is first asked, and told what goes."""
     form = RoleForm()
     if form.validate_on_submit():
+        db = get_session()
+        me = current_membership()
+        role = services.parse_role(form.role.data or "")
+        stepping_down = membership_id == me.id and me.role is Role.OWNER and role is not Role.OWNER
+        if (
+            stepping_down
+            and request.form.get("confirmed") != "yes"
+            and not services.is_last_owner(db, me)
+        ):
+            return render_template("teams/step_down.html", team=current_team(), me=me, role=role)
         try:
-            changed = services.change_role(
-                get_session(),
-                current_membership(),
-                membership_id,
-                services.parse_role(form.role.data or ""),
-            )
+            changed = services.change_role(db, me, membership_id, role)
         except ServiceError as error:
             flash(error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
-        flash(f"{changed.person.name} is now {changed.role.value}.", "success")
+        who = "You are" if changed.id == me.id else f"{changed.person.name} is"
+        flash(f"{who} now {with_article(changed.role)}.", "success")
     return redirect(url_for("teams.members", slug=slug), 303)
+
+
+def with_article(role: Role) -> str:
+    """Return the role as it reads after "is now": "an owner", "a member"."""
+    return f"an {role.value}" if role is Role.OWNER else f"a {role.value}"
 
 
 @bp.route("/t/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
