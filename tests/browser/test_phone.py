@@ -1,0 +1,92 @@
+"""On a phone (390 px wide), tables turn into cards: no word, date or button breaks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from clients import PASSWORD
+
+from teamkit.db import job_session
+from teamkit.goals.checkins import record_check_in
+from teamkit.goals.services import Measure, create_goal
+from teamkit.teams.models import Membership, Role
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+#: For every text in a table cell, the words drawn over more than one line.
+BROKEN_WORDS = """
+() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("table td, table th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.checkVisibility()) continue;
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+#: Buttons and dates drawn over more than one line.
+BROKEN_BOXES = """
+() => [...document.querySelectorAll("table time, table .button, table button")]
+  .filter((el) => el.checkVisibility())
+  .filter((el) => new Set([...el.getClientRects()].map((r) => Math.round(r.top))).size > 1
+    || el.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(el).fontSize))
+  .map((el) => el.textContent.trim())
+"""
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: str) -> Any:
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def busy_team(app: Any, make: Any, api_as: Any) -> None:
+    """A team with long names, open invites, a measured goal with check-ins and a token."""
+    owner = make.person(name="Ada Lovelace-Byron", email="ada.lovelace@example.com")
+    team = make.team(owner, slug="core", name="Core platform team")
+    for name in ("Grace Brewster Murray Hopper", "Katherine Johnson"):
+        make.member(team, make.person(name=name), Role.FACILITATOR)
+    api = api_as(owner)
+    for role in ("member", "facilitator"):
+        assert api.post("/api/v1/teams/core/invites", json={"role": role}).status_code == 201
+    with app.app_context(), job_session(app) as db:
+        me = db.query(Membership).filter_by(person_id=owner.id).one()
+        goal = create_goal(
+            db, me, title="Answer fast", why="People wait.", measure=Measure(800, 200, "ms")
+        )
+        for value in (780, 640):
+            record_check_in(db, me, goal, value=value, note="Rota works well.", confidence=4)
+
+
+def log_in(page: Any) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill("ada.lovelace@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.usefixtures("busy_team")
+def test_tables_on_a_phone_break_no_word_date_or_button(phone: Any) -> None:
+    log_in(phone)
+    for path in ("/t/core/members", "/t/core/goals/1", "/account"):
+        phone.goto(path)
+        assert phone.locator("table").count() >= 1, path
+        assert phone.evaluate(BROKEN_WORDS) == [], path
+        assert phone.evaluate(BROKEN_BOXES) == [], path
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
