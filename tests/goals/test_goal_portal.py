@@ -548,7 +548,8 @@ def test_check_in_values_are_numbers_under_a_header_that_names_the_unit(
     goal_id = add_goal(measure=Measure(start=0, target=12, unit="retros"), check_ins=[(1, 3, None)])
     login_as(crew.member)
     html = _text(client.get(f"{GOALS}/{goal_id}"))
-    assert '<th scope="col">Value (retros)</th>' in html and "<td>1</td>" in html
+    assert '<th scope="col">Value (retros)</th>' in html
+    assert '<td data-label="Value (retros)">1</td>' in html
     assert "1 retros" not in html
 
 
