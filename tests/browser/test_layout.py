@@ -1,4 +1,5 @@
-"""On a phone (390 px wide), tables turn into cards: no word, date or button breaks."""
+"""Layout at a phone's and a desktop's width: tables as cards without broken words on a
+phone (390 px), and a progress chart across the page on a desktop (1280 px)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,21 @@ def test_tables_on_a_phone_break_no_word_date_or_button(phone: Any) -> None:
         assert phone.evaluate(BROKEN_BOXES) == [], path
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)
+
+
+@pytest.mark.usefixtures("busy_team")
+def test_the_progress_chart_uses_the_width_of_the_page_on_a_desktop(
+    browser: Any, live_server: str
+) -> None:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page)
+    page.goto("/t/core/goals/1")
+    chart = page.locator("svg.chart:visible")
+    assert chart.count() == 1
+    chart_width = chart.bounding_box()["width"]
+    section = page.locator("section", has=chart).bounding_box()["width"]
+    context.close()
+    assert chart_width >= 0.85 * section
+    # Text drawn at 14 user units stays between 12 and 24 pixels high.
+    assert 12 <= 14 * chart_width / 860 <= 24
