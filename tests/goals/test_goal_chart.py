@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -131,7 +132,7 @@ def test_check_ins_on_one_day_stay_apart_long_after_the_goal_was_set(
     chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
     xs = sorted(float(node.get("cx", 0)) for node in chart.root.iter(f"{SVG}circle"))
     assert len(xs) == 3
-    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(xs)]
     assert min(gaps) >= 2 * 5 + 4  # two markers' width and a little air
 
 
@@ -144,7 +145,7 @@ def test_check_ins_on_the_day_the_goal_is_set_are_labelled_with_times(
     login_as(crew.member)
     chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
     xs = sorted(float(node.get("cx", 0)) for node in chart.root.iter(f"{SVG}circle"))
-    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= 14
+    assert min(b - a for a, b in pairwise(xs)) >= 14
     assert any(label.endswith(" UTC") for label in chart.texts)
 
 
