@@ -45,7 +45,7 @@ def test_goal_is_set_checked_in_on_charted_and_leads_the_home_page(page, make):
     expect(page.get_by_role("cell", name="Rota works.")).to_be_visible()
 
     page.get_by_role("button", name="We reviewed this together").click()
-    expect(page.get_by_text("reminded 1 time", exact=False)).to_be_visible()
+    expect(page.get_by_text("reminded once", exact=False)).to_be_visible()
 
     page.get_by_role("navigation").get_by_role("link", name="Home").click()
     expect(page.get_by_text("“Nobody waits”")).to_be_visible()

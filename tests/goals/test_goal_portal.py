@@ -137,7 +137,7 @@ def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client,
     assert "<circle" in html and "<rect" in html  # values and start: different shapes
     assert "target 10%" in html and "now 5%" in html  # labels in text, not colour
     assert html.count("<tr>") == 4  # the data table: a header and three check-ins
-    assert "The team was reminded 1 time" in html and "by email" in html
+    assert "The team was reminded once" in html and "by email" in html
 
 
 def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, rows):
@@ -366,7 +366,7 @@ def test_two_quick_clicks_on_we_reviewed_this_together_count_once(
     assert rows(Reinforcement) == 1
     html = _text(client.get(again.location))
     assert "Already noted: the team reviewed “Nobody waits” at" in html
-    assert "The team was reminded 1 time," in html
+    assert "The team was reminded once," in html
 
 
 def test_review_of_an_achieved_goal_is_refused_with_the_reason(
@@ -514,12 +514,12 @@ def _progress(html):
         (
             Measure(start=800, target=200, unit="milliseconds"),
             500,
-            "500 now, down from 800 to 200 milliseconds · 50% of the way",
+            "500 milliseconds now, from 800 down to 200 milliseconds · 50% of the way",
         ),
         (
             Measure(start=800, target=200, unit="milliseconds"),
             100,
-            "100 now, down from 800 to 200 milliseconds · target passed",
+            "100 milliseconds now, from 800 down to 200 milliseconds · beyond the target",
         ),
         (
             Measure(start=0, target=10, unit="deploys"),
@@ -527,10 +527,11 @@ def _progress(html):
             "10 of 10 deploys (start 0) · target reached",
         ),
         (Measure(start=0, target=1000), 996, "996 of 1,000 (start 0) · 99% of the way"),
+        (Measure(start=0, target=50), 60, "60 of 50 (start 0) · beyond the target"),
         (
             Measure(start=5, target=0, unit="incidents"),
             7,
-            "7 now, down from 5 to 0 incidents · behind the start",
+            "7 incidents now, from 5 down to 0 incidents · behind the start",
         ),
     ],
 )
@@ -607,3 +608,33 @@ def test_active_goal_past_its_target_date_is_marked_overdue_in_words(
     assert home.count("Overdue") == 1
     assert f"Overdue: target date {late.isoformat()} has passed" in home
     assert "Overdue: the target date has passed" in _text(client.get(f"{GOALS}/{goal_id}"))
+
+
+@pytest.mark.parametrize(("times", "words"), [(1, "once"), (2, "twice"), (3, "3 times")])
+def test_reminders_are_counted_in_words(app, crew, login_as, client, add_goal, times, words):
+    goal_id = add_goal("Nobody waits")
+    with app.app_context(), job_session(app) as session:
+        for _ in range(times):
+            record_reinforcement(session, session.get(Goal, goal_id), "email")
+    login_as(crew.member)
+    assert f"The team was reminded {words}," in _text(client.get(f"{GOALS}/{goal_id}"))
+
+
+def test_the_breadcrumb_leads_from_the_goals_to_this_goal(crew, login_as, client, add_goal):
+    goal_id = add_goal("Nobody waits")
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.S)
+    assert crumbs is not None
+    assert f'<a href="{GOALS}">Goals</a>' in crumbs.group(0)
+    assert '<li aria-current="page">Nobody waits</li>' in crumbs.group(0)
+    assert "›</p>" not in html
+
+
+@pytest.mark.parametrize("page", [HOME, GOALS])
+def test_an_empty_team_tells_each_person_what_they_can_do_next(crew, portal_of, page):
+    member = _text(portal_of(crew.member).client.get(page))
+    facilitator = _text(portal_of(crew.facilitator).client.get(page))
+    assert "ask one of them" in member
+    assert "catchy slogan" not in member and f'href="{GOALS}/new"' not in member
+    assert f'href="{GOALS}/new"' in facilitator and "ask one of them" not in facilitator
