@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from teamkit.teams.models import Role
 
-VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page"]
+VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page", "/api/docs"]
 PERSON_PAGES = ["/teams", "/account"]
 
 
