@@ -628,7 +628,7 @@ def test_the_breadcrumb_leads_from_the_goals_to_this_goal(crew, login_as, client
     assert crumbs is not None
     assert f'<a href="{GOALS}">Goals</a>' in crumbs.group(0)
     assert '<li aria-current="page">Nobody waits</li>' in crumbs.group(0)
-    assert "›</p>" not in html
+    assert "\u203a</p>" not in html
 
 
 @pytest.mark.parametrize("page", [HOME, GOALS])
