@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from teamkit import capabilities, db
 from teamkit import config as settings
-from teamkit import db
 from teamkit.paths import resource_dir
 from teamkit.urls import IdConverter
 
@@ -28,16 +28,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure(app, config or {})
     db.init_app(app, settings.database_url(app.config["TEAMKIT"]))
     register_extensions(app)
-    register_guards(app)
-    register_portal(app)
-    register_api(app)
+    register_input_check(app)
+    capabilities.install(app)
     register_shell(app)
     return app
 
 
 def configure(app: Flask, overrides: dict[str, Any]) -> None:
     """Load the TEAMKIT_* settings and the Flask settings that follow from them."""
-    values = settings.load_settings(overrides)
+    values = settings.load_settings(overrides, capabilities.capability_settings())
     app.config["TEAMKIT"] = values
     app.config.update(
         SECRET_KEY=settings.secret_key(values),
@@ -73,44 +72,17 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_guards(app: Flask) -> None:
-    """Refuse text no database can store, know who is asking, then keep every team's
-    pages to its members."""
+def register_input_check(app: Flask) -> None:
+    """Refuse text no database can store, before any capability's guard reads it."""
     from teamkit import inputs
-    from teamkit.auth import guard as auth_guard
-    from teamkit.teams import guard as team_guard
 
     inputs.init_app(app)
-    auth_guard.init_app(app)
-    team_guard.init_app(app)
-
-
-def register_portal(app: Flask) -> None:
-    """Register the portal's pages, one blueprint per capability."""
-    from teamkit import goals
-    from teamkit.auth.views import bp as auth_views
-    from teamkit.teams.views import bp as teams_views
-
-    app.register_blueprint(auth_views)
-    app.register_blueprint(teams_views)
-    goals.register(app)
-
-
-def register_api(app: Flask) -> None:
-    """Mount the JSON API and its OpenAPI document."""
-    from teamkit.api import setup
-    from teamkit.auth.api import blp as auth_api
-    from teamkit.goals.api import blp as goals_api
-    from teamkit.teams.api import blp as teams_api
-
-    setup.init_app(app, [auth_api, teams_api, goals_api])
 
 
 def register_shell(app: Flask) -> None:
     """Add security headers, the request log, error pages and the health check."""
-    from teamkit import dates, web
+    from teamkit import web
 
-    dates.init_app(app)
     web.register_proxy_fix(app)
     web.register_security_headers(app)
     web.register_request_log(app)

@@ -6,13 +6,16 @@ all read it: adding a capability is its package (with a `CAPABILITY`) plus one l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from teamkit.capability import Capability
+from teamkit.capability import REGISTRY_KEY, Capability, Job, Registry, Section, resolve
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from teamkit.config import Setting
 
 #: Every capability's package, lower layers first (see DESIGN.md, "Layers").
@@ -39,3 +42,42 @@ def import_models() -> None:
     for capability in capabilities():
         if capability.models:
             import_module(capability.models)
+
+
+def install(app: Flask) -> None:
+    """Set up every capability on `app`: guards, blueprints, API, and the registry."""
+    from teamkit.api import setup as api_setup
+
+    found = capabilities()
+    for capability in found:
+        for name in capability.setup:
+            resolve(name)(app)
+    for capability in found:
+        if capability.portal:
+            app.register_blueprint(resolve(capability.portal))
+    api_setup.init_app(app, [resolve(c.api) for c in found if c.api])
+    app.extensions[REGISTRY_KEY] = Registry(
+        capabilities=found,
+        home_sections=_sections(found, "home_sections"),
+        account_sections=_sections(found, "account_sections"),
+        nav_links=sorted((link for c in found for link in c.nav_links), key=lambda n: n.order),
+        digest_sections=[resolve(name) for c in found for name in c.digest_sections],
+    )
+
+
+def _sections(
+    found: tuple[Capability, ...], kind: str
+) -> list[tuple[Section, Callable[..., dict[str, Any]]]]:
+    """Return every capability's sections of one kind, in order, with their functions."""
+    sections = sorted((s for c in found for s in getattr(c, kind)), key=lambda s: s.order)
+    return [(section, resolve(section.context)) for section in sections]
+
+
+def jobs() -> tuple[Job, ...]:
+    """Return every capability's scheduler jobs, in order."""
+    return tuple(job for capability in capabilities() for job in capability.jobs)
+
+
+def demo_seeders() -> list[Callable[..., None]]:
+    """Return every capability's demo seeder `(session, team, people)`, in order."""
+    return [resolve(c.demo) for c in capabilities() if c.demo]

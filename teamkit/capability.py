@@ -30,15 +30,24 @@ def resolve(reference: str) -> Any:
 
 
 @dataclass(frozen=True)
-class HomeSection:
-    """One block on the team home page: a template, and the function that fills it.
+class Section:
+    """One block of a page that several capabilities fill: a template, and the function
+    that fills it, shown in `order` among every capability's.
 
-    `context` names a function `(session, membership) -> dict` of the template's values.
+    `context` names a function returning the template's values (as `section`): for the
+    team home page `(session, membership) -> dict`, for the account page
+    `(session, person) -> dict`.
     """
 
     order: int
     template: str
     context: str
+
+
+#: A block of the team home page.
+HomeSection = Section
+#: A block of a person's account page (a capability's own preferences there).
+AccountSection = Section
 
 
 @dataclass(frozen=True)
@@ -48,18 +57,6 @@ class NavLink:
     order: int
     label: str
     endpoint: str
-
-
-@dataclass(frozen=True)
-class AccountSection:
-    """One block on a person's account page (a capability's own preferences there).
-
-    `context` names a function `(session, person) -> dict` of the template's values.
-    """
-
-    order: int
-    template: str
-    context: str
 
 
 @dataclass(frozen=True)
@@ -101,9 +98,9 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
-    #: A function `(app) -> None` run when the app is built, for what fits nowhere above
-    #: (request guards, template filters, extensions).
-    setup: str | None = None
+    #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
+    #: above (request guards, template filters, context processors).
+    setup: tuple[str, ...] = ()
     #: Anything else another capability above this one reads by name.
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy.orm import Session
 
 from teamkit import create_app, migrate
+from teamkit.auth.models import Person
 from teamkit.config import SettingError
 from teamkit.db import backup_sqlite, get_engine, job_session
 from teamkit.errors import ServiceError
@@ -39,6 +41,16 @@ def main(ctx: click.Context) -> None:
 
 def _fail(error: ServiceError) -> None:
     raise click.ClickException(error.detail)
+
+
+def _person(session: Session, email: str) -> Person:
+    """Return the person with `email`, or stop the command saying there is none."""
+    from teamkit.auth.services import find_person_by_email
+
+    person = find_person_by_email(session, email)
+    if person is None:
+        raise click.ClickException(f"No person with email {email}.")
+    return person
 
 
 def _setup_logging() -> None:
@@ -175,14 +187,11 @@ def team() -> None:
 @with_appcontext
 def team_create(name: str, slug: str, owner_email: str) -> None:
     """Create a team with an owner."""
-    from teamkit.auth.services import find_person_by_email
     from teamkit.teams.services import create_team
 
     try:
         with job_session(current_app) as session:
-            owner = find_person_by_email(session, owner_email)
-            if owner is None:
-                raise click.ClickException(f"No person with email {owner_email}.")
+            owner = _person(session, owner_email)
             created = create_team(session, name, slug, owner)
             click.echo(f"created team {created.slug}")
     except ServiceError as error:
@@ -201,14 +210,11 @@ def team_create(name: str, slug: str, owner_email: str) -> None:
 @with_appcontext
 def team_add_member(slug: str, email: str, role: str) -> None:
     """Add a person to a team."""
-    from teamkit.auth.services import find_person_by_email
     from teamkit.teams.services import add_member, find_team, parse_role
 
     try:
         with job_session(current_app) as session:
-            person = find_person_by_email(session, email)
-            if person is None:
-                raise click.ClickException(f"No person with email {email}.")
+            person = _person(session, email)
             add_member(session, find_team(session, slug), person, parse_role(role))
             click.echo(f"{email} is now {role} of {slug}")
     except ServiceError as error:
@@ -226,13 +232,11 @@ def token() -> None:
 @with_appcontext
 def token_create(email: str, name: str) -> None:
     """Create an API token and print it, alone, on stdout."""
-    from teamkit.auth.services import create_api_token, find_person_by_email
+    from teamkit.auth.services import create_api_token
 
     try:
         with job_session(current_app) as session:
-            person = find_person_by_email(session, email)
-            if person is None:
-                raise click.ClickException(f"No person with email {email}.")
+            person = _person(session, email)
             _token, plain = create_api_token(session, person, name)
     except ServiceError as error:
         _fail(error)

@@ -38,7 +38,7 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _count(low: int, high: int) -> Any:
+def count(low: int, high: int) -> Any:
     """Return a parser of a whole number from `low` to `high`."""
 
     def parse(value: str) -> int:
@@ -84,7 +84,7 @@ def _rate_limit_storage(value: str) -> str:
     return value
 
 
-#: The settings table; the README's table is generated from the same text.
+#: The core's settings; each capability declares its own (`Capability.settings`).
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DATABASE_URL",
@@ -116,13 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Number of reverse proxies in front of teamkit whose X-Forwarded-For/-Proto/-Host "
         "headers to trust (for the client address the log-in limit counts, and https links).",
-        _count(0, 10),
+        count(0, 10),
     ),
     Setting(
         "INVITE_TTL_HOURS",
         168,
         "Hours an invite link stays valid (it can be used once).",
-        _count(1, 24 * 366),
+        count(1, 24 * 366),
     ),
     Setting(
         "LOGIN_RATE_LIMIT",
@@ -141,34 +141,25 @@ SETTINGS: tuple[Setting, ...] = (
         "API_PAGE_SIZE",
         50,
         "Default number of items per page in API lists (a client may ask for up to 200).",
-        _count(1, 200),
+        count(1, 200),
     ),
     Setting(
         "SCHEDULER_TICK_SECONDS",
         60,
         "How often the scheduler looks for due work.",
-        _count(1, 24 * 3600),
-    ),
-    Setting(
-        "GOAL_STALE_DAYS",
-        14,
-        "Days without a check-in after which a goal is shown as stale.",
-        _count(1, 3660),
-    ),
-    Setting(
-        "GOAL_NEAR_TARGET_DAYS",
-        14,
-        "Days before its target date from which a goal is resurfaced sooner.",
-        _count(1, 3660),
+        count(1, 24 * 3600),
     ),
 )
 
 
-def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the settings from the environment, then `overrides`, parsed."""
+def load_settings(
+    overrides: dict[str, Any] | None = None, extra: tuple[Setting, ...] = ()
+) -> dict[str, Any]:
+    """Return the settings (teamkit's own, then `extra`) from the environment, then
+    `overrides`, parsed."""
     overrides = overrides or {}
     values: dict[str, Any] = {}
-    for setting in SETTINGS:
+    for setting in SETTINGS + extra:
         if setting.name in overrides:
             values[setting.name] = overrides[setting.name]
             continue

@@ -2,14 +2,12 @@
 
 A `<time datetime>` takes at most three digits of a second, and Python's isoformat gives
 six; strftime("%Y") gives "1" for the year 1 on some platforms. Every page writes dates
-through these, as template filters.
+through these, as template filters (teamkit.web registers them).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-
-from flask import Flask
 
 
 def iso_date(value: date | datetime | None) -> str:
@@ -37,10 +35,3 @@ def utc_minute(value: datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
     return f"{iso_date(value)} {value:%H:%M} UTC"
-
-
-def init_app(app: Flask) -> None:
-    """Give templates the iso_date, machine_time and utc_minute filters."""
-    app.add_template_filter(iso_date)
-    app.add_template_filter(machine_time)
-    app.add_template_filter(utc_minute)

@@ -113,10 +113,11 @@ def init_app(app: Flask, url: str) -> None:
     @app.after_request
     def _commit_session(response: Any) -> Any:
         # One transaction per request: kept only when the request succeeded, so a
-        # rejected form or API call (any 4xx/5xx) leaves nothing half-written.
+        # rejected form or API call (any 4xx/5xx), or a request in which a service raised
+        # an error (whatever the view answered), leaves nothing half-written.
         session = g.get("db_session")
         if session is not None:
-            if response.status_code < 400:
+            if response.status_code < 400 and g.get("service_error") is None:
                 session.commit()
             else:
                 session.rollback()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
 from teamkit.auth.services import create_person
+from teamkit.capabilities import demo_seeders
 from teamkit.teams.models import Role, Team
 from teamkit.teams.services import add_member, create_team
 
@@ -45,13 +46,6 @@ def seed_demo(session: Session) -> DemoResult:
     team = create_team(session, "Demo team", DEMO_SLUG, people[0])
     for person, (_email, _name, role) in zip(people[1:], DEMO_PEOPLE[1:], strict=True):
         add_member(session, team, person, role)
-    for seed in _capability_seeds():
+    for seed in demo_seeders():
         seed(session, team, people)
     return DemoResult(True, team, people)
-
-
-def _capability_seeds() -> list:  # type: ignore[type-arg]
-    """Return each capability's demo seeder, called with (session, team, people)."""
-    from teamkit.goals.demo import seed_goals
-
-    return [seed_goals]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
+from flask import g, has_request_context
+
 Choice = TypeVar("Choice", bound=enum.StrEnum)
 
 
@@ -19,6 +21,11 @@ class ServiceError(Exception):
         self.detail = detail
         #: Field name -> message, for errors that belong beside a form field.
         self.errors: dict[str, str] = {field: detail} if field else {}
+        # A view may catch this and still answer 303 (flash and redirect), so the request's
+        # transaction can't tell from the status that a service failed: it is told here,
+        # and keeps nothing the service wrote before raising (see db.init_app).
+        if has_request_context():
+            g.service_error = self
 
 
 class InvalidInput(ServiceError):

@@ -1,16 +1,5 @@
-"""Import every model, so Base.metadata knows the whole schema (for Alembic and tests)."""
+"""Every capability's models on Base.metadata (for Alembic and tests)."""
 
-from teamkit.auth.models import ApiToken, Person
-from teamkit.goals.models import CheckIn, Goal, Reinforcement
-from teamkit.teams.models import Invite, Membership, Team
+from teamkit.capabilities import import_models
 
-__all__ = [
-    "ApiToken",
-    "CheckIn",
-    "Goal",
-    "Invite",
-    "Membership",
-    "Person",
-    "Reinforcement",
-    "Team",
-]
+import_models()

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from teamkit.capabilities import jobs
+from teamkit.capability import Job, resolve
 from teamkit.db import job_session
 
 log = logging.getLogger("teamkit.scheduler")
-
-
-@dataclass(frozen=True)
-class Job:
-    """A periodic tick: its id, what it runs, and how often (seconds)."""
-
-    id: str
-    run: Callable[[Flask], None]
-    every_seconds: Callable[[Flask], int]
 
 
 def heartbeat(app: Flask) -> None:
@@ -36,24 +28,25 @@ def heartbeat(app: Flask) -> None:
     log.info("scheduler tick")
 
 
-def _tick_seconds(app: Flask) -> int:
-    return int(app.config["TEAMKIT"]["SCHEDULER_TICK_SECONDS"])
+#: The scheduler's own job; every capability adds its own (`Capability.jobs`).
+HEARTBEAT = Job("heartbeat", "teamkit.scheduler:heartbeat")
 
 
-#: Every periodic job of teamkit.
-JOBS: tuple[Job, ...] = (Job("heartbeat", heartbeat, _tick_seconds),)
+def all_jobs() -> tuple[Job, ...]:
+    """Return every periodic job of teamkit: the heartbeat, then each capability's."""
+    return (HEARTBEAT, *jobs())
 
 
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
-    """Return a scheduler with every job of JOBS added (not started)."""
+    """Return a scheduler with every job of `all_jobs()` added (not started)."""
     scheduler: BaseScheduler = (
         BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
     )
-    for job in JOBS:
+    for job in all_jobs():
         scheduler.add_job(
-            _in_app_context(app, job.run),
+            _in_app_context(app, resolve(job.run)),
             "interval",
-            seconds=job.every_seconds(app),
+            seconds=int(app.config["TEAMKIT"][job.every_setting]),
             id=job.id,
             max_instances=1,
             coalesce=True,

@@ -6,8 +6,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request, session
-from flask_login import current_user
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy import text
@@ -16,8 +15,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from teamkit.api.problems import problem, problem_from_http_exception
 from teamkit.api.setup import is_api_request
-from teamkit.db import get_engine, get_session
+from teamkit.dates import iso_date, machine_time, utc_minute
+from teamkit.db import get_engine
 from teamkit.errors import ServiceError
+from teamkit.formatting import days_ago, format_number
 
 log = logging.getLogger("teamkit.request")
 
@@ -164,37 +165,13 @@ def register_health(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Give every template the person's teams, for the navigation's team switcher."""
-    from teamkit.teams.home import nav_links
-    from teamkit.teams.services import TeamOfPerson, list_teams_of
-    from teamkit.teams.views import LAST_TEAM_KEY
-
-    def nav_team(my_teams: list[TeamOfPerson]) -> Any:
-        """Return the team the navigation shows: this page's, else the one visited last."""
-        if g.get("team") is not None:
-            return g.team
-        last = session.get(LAST_TEAM_KEY)
-        for item in my_teams:
-            if item.team.slug == last:
-                return item.team
-        return my_teams[0].team if len(my_teams) == 1 else None
+    """Give every template the CSRF field and the filters every capability's pages use."""
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(days_ago, "days_ago")
+    for date_filter in (iso_date, machine_time, utc_minute):
+        app.add_template_filter(date_filter)
 
     @app.template_global()
     def csrf_field() -> Markup:
         """Return the hidden CSRF input; unlike hidden_tag(), it has no id to repeat."""
         return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
-
-    @app.context_processor
-    def _navigation() -> dict[str, Any]:
-        context = {
-            "current_team": g.get("team"),
-            "nav_team": g.get("team"),
-            "team_nav_links": nav_links(),
-            "my_teams": [],
-        }
-        if not request.path.startswith("/api/") and current_user.is_authenticated:
-            # Every page for a logged-in person keeps the team switcher, not only team pages.
-            my_teams = list_teams_of(get_session(), current_user)
-            context["my_teams"] = my_teams
-            context["nav_team"] = nav_team(my_teams)
-        return context

@@ -14,6 +14,7 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from teamkit import create_app
+from teamkit.capabilities import capability_settings
 from teamkit.cli import main
 from teamkit.config import load_settings
 from teamkit.db import get_engine
@@ -50,7 +51,7 @@ def test_settings_read_from_the_environment_are_parsed(monkeypatch: pytest.Monke
     monkeypatch.setenv("TEAMKIT_GOAL_STALE_DAYS", "21")
     monkeypatch.setenv("TEAMKIT_BASE_URL", "https://teamkit.example.com/")
     monkeypatch.setenv("TEAMKIT_LOG_LEVEL", "debug")
-    settings = load_settings()
+    settings = load_settings(extra=capability_settings())
     assert settings["GOAL_STALE_DAYS"] == 21
     assert settings["BASE_URL"] == "https://teamkit.example.com"
     assert settings["LOG_LEVEL"] == "DEBUG"

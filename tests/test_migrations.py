@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from teamkit import migrate
 from teamkit.db import Base
@@ -73,3 +73,24 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(engine: 
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_goals_per_digest_moves_to_goal_settings_and_back(engine: Engine) -> None:
+    migrate.downgrade(engine, "6282c432a4ed")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO team (id, name, slug, goals_per_digest, created_at) VALUES "
+                "(1, 'Five', 'five', 5, CURRENT_TIMESTAMP), "
+                "(2, 'Three', 'three', 3, CURRENT_TIMESTAMP)"
+            )
+        )
+    migrate.upgrade(engine, "d1a6c0a15e77")
+    with engine.connect() as connection:
+        moved = connection.execute(text("SELECT team_id, goals_per_digest FROM goal_settings"))
+        assert list(moved) == [(1, 5)]  # the default needs no row
+    migrate.downgrade(engine, "6282c432a4ed")
+    with engine.begin() as connection:
+        back = connection.execute(text("SELECT slug, goals_per_digest FROM team ORDER BY id"))
+        assert list(back) == [("five", 5), ("three", 3)]
+        connection.execute(text("DELETE FROM team"))

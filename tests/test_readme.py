@@ -3,8 +3,11 @@
 import re
 from pathlib import Path
 
-from teamkit.config import SETTINGS
+from teamkit.capabilities import capability_settings
+from teamkit.config import SETTINGS as CORE_SETTINGS
 
+#: Every setting: the core's and each capability's.
+SETTINGS = CORE_SETTINGS + capability_settings()
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 

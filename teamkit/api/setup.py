@@ -12,7 +12,10 @@ from teamkit.api.problems import problem
 from teamkit.api.spec import BODY_METHODS, ProblemResponses, ProblemSchema
 from teamkit.extensions import csrf
 
+#: Where the API and its OpenAPI document live; the one place the paths are spelled.
 API_PATH = "/api/"
+#: Where the API's endpoints live (each capability's API blueprint is mounted here).
+API_V1 = "/api/v1"
 
 
 class ProblemApi(Api):
@@ -29,13 +32,18 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PATH)
 
 
+def is_api_call() -> bool:
+    """Tell whether this request is for an API endpoint (which takes only a token)."""
+    return request.path.startswith(API_V1 + "/")
+
+
 def init_app(app: Flask, blueprints: list[Any]) -> None:
     """Configure the OpenAPI document and register the API blueprints."""
     app.config.update(
         API_TITLE="teamkit API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.1.0",
-        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_URL_PREFIX=API_PATH.rstrip("/"),
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {
@@ -50,7 +58,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
     api.init_app(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     docs.init_app(app)
     for blueprint in blueprints:
-        api.register_blueprint(blueprint, url_prefix="/api/v1")
+        api.register_blueprint(blueprint, url_prefix=API_V1)
         # Tokens, not cookies, authenticate the API: there is no CSRF to guard against.
         csrf.exempt(blueprint)
 

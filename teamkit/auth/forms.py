@@ -6,9 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from teamkit.auth.models import EMAIL_MAX, NAME_MAX
-from teamkit.auth.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX
-from teamkit.forms import required
+from teamkit.auth.models import EMAIL_MAX
+from teamkit.auth.services import EMAIL, NAME, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME
+from teamkit.forms import text_rules
+from teamkit.validation import Text, too_long
+
+#: What log-in asks for: present, and no longer than anything sign-up would take.
+PASSWORD_GIVEN = Text(PASSWORD_MAX, "Enter your password.")
+CURRENT_PASSWORD = Text(PASSWORD_MAX, "Enter your current password.")
 
 
 def new_password_validators(missing: str) -> list[Any]:
@@ -20,14 +25,14 @@ def new_password_validators(missing: str) -> list[Any]:
 class SignupForm(FlaskForm):
     name = StringField(
         "Your name",
-        validators=required("Enter your name.", NAME_MAX),
+        validators=text_rules(NAME),
     )
     email = EmailField(
         "Email",
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(EMAIL.missing),
             Email("This is not a valid email address.", check_deliverability=False),
-            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
         ],
     )
     password = PasswordField(
@@ -40,30 +45,26 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=required("Enter your email address.", EMAIL_MAX),
+        validators=text_rules(EMAIL),
     )
     password = PasswordField(
         "Password",
-        validators=required("Enter your password.", PASSWORD_MAX),
+        validators=text_rules(PASSWORD_GIVEN),
     )
 
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=required("Give the token a name.", TOKEN_NAME_MAX),
+        validators=text_rules(TOKEN_NAME),
         description="What will use it, e.g. “release script”.",
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form: the CSRF token is its content."""
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
-        validators=required("Enter your current password.", PASSWORD_MAX),
+        validators=text_rules(CURRENT_PASSWORD),
     )
     new_password = PasswordField(
         "New password",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Flask, abort, g, request
 from flask_login import current_user
 
+from teamkit.api.setup import is_api_call
 from teamkit.auth.services import find_person_by_api_token
 from teamkit.db import get_session
-
-API_PREFIX = "/api/v1/"
 
 
 def init_app(app: Flask) -> None:
@@ -16,7 +15,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _load_person() -> None:
-        if request.path.startswith(API_PREFIX):
+        if is_api_call():
             # Never the cookie: a cross-site request can't borrow a logged-in browser.
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             person = None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.validation import Text, too_long
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -26,12 +27,17 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 
+#: A person's display name.
+NAME = Text(NAME_MAX, "Enter your name.")
+#: What an API token is for.
+TOKEN_NAME = Text(TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.")
+#: The person's email address, before it is checked as one.
+EMAIL = Text(EMAIL_MAX, "Enter your email address.")
+
 
 def normalize_email(email: str) -> str:
     """Return `email` checked and lower-cased, or raise InvalidInput."""
-    email = (email or "").strip()
-    if len(email) > EMAIL_MAX:
-        raise InvalidInput({"email": f"Use at most {EMAIL_MAX} characters."})
+    email = EMAIL.clean(email, "email")
     try:
         checked = validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
@@ -41,12 +47,7 @@ def normalize_email(email: str) -> str:
 
 def check_name(name: str) -> str:
     """Return a person's display name trimmed, or raise InvalidInput."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput({"name": "Enter a name."})
-    if len(name) > NAME_MAX:
-        raise InvalidInput({"name": f"Use at most {NAME_MAX} characters."})
-    return name
+    return NAME.clean(name, "name")
 
 
 def check_password(password: str) -> str:
@@ -54,7 +55,7 @@ def check_password(password: str) -> str:
     if len(password or "") < PASSWORD_MIN:
         raise InvalidInput({"password": f"Use at least {PASSWORD_MIN} characters."})
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput({"password": f"Use at most {PASSWORD_MAX} characters."})
+        raise InvalidInput({"password": too_long(PASSWORD_MAX)})
     return password
 
 
@@ -136,11 +137,7 @@ def _hash_token(token: str) -> str:
 
 def create_api_token(session: Session, person: Person, name: str) -> tuple[ApiToken, str]:
     """Create an API token for `person`; return it and the plain token, shown only once."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput({"name": "Give the token a name, e.g. the script that will use it."})
-    if len(name) > TOKEN_NAME_MAX:
-        raise InvalidInput({"name": f"Use at most {TOKEN_NAME_MAX} characters."})
+    name = TOKEN_NAME.clean(name, "name")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(person=person, name=name, token_hash=_hash_token(plain), prefix=plain[:10])
     session.add(token)

@@ -18,12 +18,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
-from teamkit.auth.forms import ApiTokenForm, ConfirmForm, LoginForm, PasswordForm, SignupForm
+from teamkit.auth.forms import ApiTokenForm, LoginForm, PasswordForm, SignupForm
+from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter, login_manager
-from teamkit.forms import show_service_error
-from teamkit.teams.services import list_teams_of
+from teamkit.forms import ConfirmForm, show_service_error
 
 bp = Blueprint("auth", __name__)
 
@@ -123,7 +123,10 @@ def _account_page(
         form=token_form or ApiTokenForm(formdata=None),
         new_token=new_token,
         tokens=services.list_api_tokens(db, current_user),
-        teams=list_teams_of(db, current_user),
+        sections=[
+            (section.template, context(db, current_user))
+            for section, context in registry().account_sections
+        ],
         confirm=ConfirmForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
     ), status

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from teamkit.teams.home import HomeSection, NavLink, register_home_section, register_nav_link
+from teamkit.capability import Capability, HomeSection, NavLink
+from teamkit.config import Setting, count
+
+#: What the goal pages, forms and API say of digests; the one place that says it.
+DIGESTS_STATUS = "Email and Slack digests are not sent yet."
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,28 @@ def goal_timing(app: Flask | None = None) -> GoalTiming:
     return GoalTiming(int(settings["GOAL_STALE_DAYS"]), int(settings["GOAL_NEAR_TARGET_DAYS"]))
 
 
-def register(app: Flask) -> None:
-    """Add the goal pages, the goals section of the team home page and the Goals link."""
-    from teamkit.goals.views import bp, home_context
-
-    app.register_blueprint(bp)
-    register_home_section(HomeSection(10, "goals/_home_section.html", home_context))
-    register_nav_link(NavLink(10, "Goals", "goals.index"))
+CAPABILITY = Capability(
+    name="goals",
+    models="teamkit.goals.models",
+    portal="teamkit.goals.views:bp",
+    api="teamkit.goals.api:blp",
+    home_sections=(
+        HomeSection(10, "goals/_home_section.html", "teamkit.goals.views:home_context"),
+    ),
+    nav_links=(NavLink(10, "Goals", "goals.index"),),
+    demo="teamkit.goals.demo:seed_goals",
+    settings=(
+        Setting(
+            "GOAL_STALE_DAYS",
+            14,
+            "Days without a check-in after which a goal is shown as stale.",
+            count(1, 3660),
+        ),
+        Setting(
+            "GOAL_NEAR_TARGET_DAYS",
+            14,
+            "Days before its target date from which a goal is resurfaced sooner.",
+            count(1, 3660),
+        ),
+    ),
+)

@@ -5,25 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
+from teamkit.api.fields import number_field, text_field, whole_number_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
 from teamkit.errors import Conflict
-from teamkit.goals import checkins, goal_timing, reinforcements, services
-from teamkit.goals.models import (
-    CONFIDENCE_MAX,
-    CONFIDENCE_MIN,
-    NOTE_MAX,
-    SLOGAN_MAX,
-    TITLE_MAX,
-    UNIT_MAX,
-    WHY_MAX,
-    Channel,
-    Goal,
-    GoalStatus,
-)
-from teamkit.goals.summaries import GoalSummary, summarize
+from teamkit.goals import DIGESTS_STATUS, checkins, goal_timing, reinforcements, services
+from teamkit.goals.models import Channel, GoalStatus
+from teamkit.goals.summaries import GoalSummary, summarize, summarize_goal
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.urls import MAX_ID
 
@@ -34,44 +24,41 @@ STATUSES = [status.value for status in GoalStatus]
 MEMBERSHIP_ID = validate.Range(min=1, max=MAX_ID)
 
 
-def _number(**kwargs: Any) -> fields.Float:
-    """Return a field for a finite measure value: no NaN, no infinity, no absurd magnitude."""
-    limit = validate.Range(-services.NUMBER_MAX, services.NUMBER_MAX)
-    return fields.Float(allow_nan=False, validate=limit, **kwargs)
-
-
 class MeasureInSchema(Schema):
-    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=UNIT_MAX))
-    start = _number(required=True)
-    target = _number(required=True)
+    unit = text_field(services.UNIT, load_default=None)
+    start = number_field(required=True)
+    target = number_field(required=True)
+
+    @post_load
+    def _measure(self, data: dict[str, Any], **_: Any) -> services.Measure:
+        return services.Measure(unit=data.get("unit"), start=data["start"], target=data["target"])
 
 
 class MeasureSchema(Schema):
-    unit = fields.String(allow_none=True)
-    start = fields.Float()
-    target = fields.Float()
+    """A goal's measure, read from its summary."""
+
+    unit = fields.String(attribute="goal.measure_unit", allow_none=True)
+    start = fields.Float(attribute="goal.measure_start")
+    target = fields.Float(attribute="goal.measure_target")
     current = fields.Float(
-        metadata={"description": "Latest checked-in value, or the start value before any."}
+        attribute="current_value",
+        metadata={"description": "Latest checked-in value, or the start value before any."},
     )
     progress = fields.Float(metadata={"description": "From start (0) to target (1)."})
 
 
+PINNED_DESCRIPTION = (
+    f"The team's north star: listed first. {DIGESTS_STATUS} Once they are, featured first "
+    "in them, leaving one slot for the other goals."
+)
+
+
 class GoalCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
-    why = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=WHY_MAX),
-        metadata={"description": "The belief or value behind the goal."},
-    )
-    slogan = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=SLOGAN_MAX)
-    )
-    pinned = fields.Boolean(
-        load_default=False,
-        metadata={
-            "description": "The team's north star: listed first. Once digests are sent "
-            "(not yet), featured first in them, leaving one slot for the other goals."
-        },
+    title = text_field(services.TITLE)
+    why = text_field(services.WHY, metadata={"description": "The belief or value behind the goal."})
+    slogan = text_field(services.SLOGAN, load_default=None)
+    is_pinned = fields.Boolean(
+        data_key="pinned", load_default=False, metadata={"description": PINNED_DESCRIPTION}
     )
     target_date = fields.Date(load_default=None, allow_none=True)
     measure = fields.Nested(MeasureInSchema, load_default=None, allow_none=True)
@@ -84,10 +71,10 @@ class GoalCreateSchema(Schema):
 
 
 class GoalUpdateSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
-    why = fields.String(validate=validate.Length(min=1, max=WHY_MAX))
-    slogan = fields.String(allow_none=True, validate=validate.Length(max=SLOGAN_MAX))
-    pinned = fields.Boolean()
+    title = text_field(services.TITLE, required=False)
+    why = text_field(services.WHY, required=False)
+    slogan = text_field(services.SLOGAN)
+    is_pinned = fields.Boolean(data_key="pinned")
     target_date = fields.Date(allow_none=True)
     measure = fields.Nested(
         MeasureInSchema, allow_none=True, metadata={"description": "null removes the measure."}
@@ -103,7 +90,7 @@ class GoalUpdateSchema(Schema):
 
 class OwnerSchema(Schema):
     id = fields.Integer(metadata={"description": "Membership id."})
-    name = fields.String()
+    name = fields.String(attribute="person.name")
 
 
 class MoveSchema(Schema):
@@ -118,40 +105,44 @@ class MoveSchema(Schema):
 
 
 class GoalSettingsSchema(Schema):
-    goals_per_digest = fields.Integer(
+    goals_per_digest = whole_number_field(
+        services.GOALS_PER_DIGEST,
         required=True,
-        strict=True,
-        validate=validate.Range(services.GOALS_PER_DIGEST_MIN, services.GOALS_PER_DIGEST_MAX),
         metadata={
             "description": "How many goals each digest will feature, "
-            f"{services.GOALS_PER_DIGEST_MIN} to {services.GOALS_PER_DIGEST_MAX}. "
-            "Digests are not sent yet."
+            f"{services.GOALS_PER_DIGEST.low} to {services.GOALS_PER_DIGEST.high}. "
+            f"{DIGESTS_STATUS}"
         },
     )
 
 
 class GoalSchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    why = fields.String()
-    slogan = fields.String(allow_none=True)
-    pinned = fields.Boolean()
-    status = fields.String(metadata={"enum": STATUSES})
-    position = fields.Integer(metadata={"description": "Manual order (lower first)."})
-    target_date = fields.Date(allow_none=True)
+    """A goal, read from its summary (the goal and its aggregates)."""
+
+    id = fields.Integer(attribute="goal.id")
+    title = fields.String(attribute="goal.title")
+    why = fields.String(attribute="goal.why")
+    slogan = fields.String(attribute="goal.slogan", allow_none=True)
+    pinned = fields.Boolean(attribute="goal.is_pinned")
+    status = fields.String(attribute="goal.status", metadata={"enum": STATUSES})
+    position = fields.Integer(
+        attribute="goal.position", metadata={"description": "Manual order (lower first)."}
+    )
+    target_date = fields.Date(attribute="goal.target_date", allow_none=True)
     measure = fields.Nested(MeasureSchema, allow_none=True)
-    owner = fields.Nested(OwnerSchema, allow_none=True)
-    archived_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    check_in_count = fields.Integer()
-    last_check_in_at = fields.DateTime(allow_none=True)
+    owner = fields.Nested(OwnerSchema, attribute="goal.owner", allow_none=True)
+    archived_at = fields.DateTime(attribute="goal.archived_at", allow_none=True)
+    created_at = fields.DateTime(attribute="goal.created_at")
+    updated_at = fields.DateTime(attribute="goal.updated_at")
+    check_in_count = fields.Integer(attribute="stats.check_in_count")
+    last_check_in_at = fields.DateTime(attribute="stats.last_check_in_at", allow_none=True)
     is_stale = fields.Boolean(metadata={"description": "No check-in for the stale days."})
     is_overdue = fields.Boolean(metadata={"description": "Active, and its target date has passed."})
     reinforcement_count = fields.Integer(
-        metadata={"description": "Times the team was reminded of it."}
+        attribute="stats.reinforcement_count",
+        metadata={"description": "Times the team was reminded of it."},
     )
-    last_reinforced_at = fields.DateTime(allow_none=True)
+    last_reinforced_at = fields.DateTime(attribute="stats.last_reinforced_at", allow_none=True)
 
 
 class GoalPageSchema(PageSchema):
@@ -164,16 +155,15 @@ class GoalListArgsSchema(PageArgsSchema):
 
 
 class CheckInCreateSchema(Schema):
-    value = _number(
+    value = number_field(
         load_default=None,
         allow_none=True,
         metadata={"description": "New value of a measured goal."},
     )
-    note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))
-    confidence = fields.Integer(
+    note = text_field(checkins.NOTE, load_default="")
+    confidence = whole_number_field(
+        checkins.CONFIDENCE,
         required=True,
-        strict=True,
-        validate=validate.Range(CONFIDENCE_MIN, CONFIDENCE_MAX),
         metadata={"description": "How sure the member is the team will reach it, 1 to 5."},
     )
 
@@ -209,51 +199,11 @@ class ReinforcementPageSchema(PageSchema):
     items = fields.List(fields.Nested(ReinforcementSchema), required=True)
 
 
-def _goal_out(summary: GoalSummary) -> dict[str, Any]:
-    goal, stats = summary.goal, summary.stats
-    measure = None
-    if goal.is_measured:
-        measure = {
-            "unit": goal.measure_unit,
-            "start": goal.measure_start,
-            "target": goal.measure_target,
-            "current": summary.current_value,
-            "progress": summary.progress,
-        }
-    owner = None
-    if goal.owner is not None:
-        owner = {"id": goal.owner.id, "name": goal.owner.person.name}
-    return {
-        "id": goal.id,
-        "title": goal.title,
-        "why": goal.why,
-        "slogan": goal.slogan,
-        "pinned": goal.is_pinned,
-        "status": goal.status.value,
-        "position": goal.position,
-        "target_date": goal.target_date,
-        "measure": measure,
-        "owner": owner,
-        "archived_at": goal.archived_at,
-        "created_at": goal.created_at,
-        "updated_at": goal.updated_at,
-        "check_in_count": stats.check_in_count,
-        "last_check_in_at": stats.last_check_in_at,
-        "is_stale": summary.is_stale,
-        "is_overdue": summary.is_overdue,
-        "reinforcement_count": stats.reinforcement_count,
-        "last_reinforced_at": stats.last_reinforced_at,
-    }
-
-
-def _one_goal_out(goal: Goal) -> dict[str, Any]:
-    return _goal_out(summarize(get_session(), [goal], stale_days=goal_timing().stale_days)[0])
-
-
-def _measure(data: dict[str, Any] | None) -> services.Measure | None:
-    if data is None:
-        return None
-    return services.Measure(unit=data.get("unit"), start=data["start"], target=data["target"])
+def _summary(goal_id: int) -> GoalSummary:
+    """Return the team's goal `goal_id` with its aggregates."""
+    db = get_session()
+    goal = services.get_goal(db, current_team(), goal_id)
+    return summarize_goal(db, goal, stale_days=goal_timing().stale_days)
 
 
 @blp.get("/teams/<slug>/goals")
@@ -265,51 +215,35 @@ def list_goals(args: dict[str, Any], slug: str) -> dict[str, Any]:
     statement = services.goals_statement(current_team(), archived=args["archived"], status=status)
     db = get_session()
     page = paginate(db, statement, args)
-    summaries = summarize(db, page["items"], stale_days=goal_timing().stale_days)
-    page["items"] = [_goal_out(summary) for summary in summaries]
+    page["items"] = summarize(db, page["items"], stale_days=goal_timing().stale_days)
     return page
 
 
 @blp.post("/teams/<slug>/goals")
 @blp.arguments(GoalCreateSchema)
 @blp.response(201, GoalSchema)
-def create_goal(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_goal(data: dict[str, Any], slug: str) -> GoalSummary:
     """Create a goal (owners and facilitators); only `title` and `why` are required."""
-    goal = services.create_goal(
-        get_session(),
-        current_membership(),
-        title=data["title"],
-        why=data["why"],
-        slogan=data["slogan"],
-        is_pinned=data["pinned"],
-        target_date=data["target_date"],
-        measure=_measure(data["measure"]),
-        owner_id=data["owner_id"],
-    )
-    return _one_goal_out(goal)
+    goal = services.create_goal(get_session(), current_membership(), **data)
+    return _summary(goal.id)
 
 
 @blp.get("/teams/<slug>/goals/<int:goal_id>")
 @blp.response(200, GoalSchema)
-def get_goal(slug: str, goal_id: int) -> dict[str, Any]:
+def get_goal(slug: str, goal_id: int) -> GoalSummary:
     """Return one of the team's goals with its progress and reminders."""
-    return _one_goal_out(services.get_goal(get_session(), current_team(), goal_id))
+    return _summary(goal_id)
 
 
 @blp.patch("/teams/<slug>/goals/<int:goal_id>")
 @blp.arguments(GoalUpdateSchema)
 @blp.response(200, GoalSchema)
-def update_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]:
+def update_goal(data: dict[str, Any], slug: str, goal_id: int) -> GoalSummary:
     """Change a goal (owners and facilitators): any of its fields, its status, archiving."""
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
-    changes = dict(data)
-    if "pinned" in changes:
-        changes["is_pinned"] = changes.pop("pinned")
-    if "measure" in changes:
-        changes["measure"] = _measure(changes["measure"])
-    services.update_goal(db, current_membership(), goal, changes)
-    return _one_goal_out(goal)
+    services.update_goal(db, current_membership(), goal, data)
+    return _summary(goal.id)
 
 
 @blp.delete("/teams/<slug>/goals/<int:goal_id>")
@@ -326,7 +260,7 @@ def delete_goal(slug: str, goal_id: int) -> None:
 @blp.post("/teams/<slug>/goals/<int:goal_id>/move")
 @blp.arguments(MoveSchema)
 @blp.response(200, GoalSchema)
-def move_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]:
+def move_goal(data: dict[str, Any], slug: str, goal_id: int) -> GoalSummary:
     """Move a goal one place up or down in the team's order (owners and facilitators).
 
     Goals move among those pinned alike, as the portal's buttons move them. A goal already
@@ -336,25 +270,24 @@ def move_goal(data: dict[str, Any], slug: str, goal_id: int) -> dict[str, Any]:
     goal = services.get_goal(db, current_team(), goal_id)
     if not services.move_goal(db, current_membership(), goal, data["direction"]):
         raise Conflict(services.not_moved_message(goal, data["direction"]))
-    return _one_goal_out(goal)
+    return _summary(goal.id)
 
 
 @blp.get("/teams/<slug>/goal-settings")
 @blp.response(200, GoalSettingsSchema)
-def get_goal_settings(slug: str) -> dict[str, Any]:
+def get_goal_settings(slug: str) -> Any:
     """Return the team's goal settings."""
-    return {"goals_per_digest": current_team().goals_per_digest}
+    return services.goal_settings(get_session(), current_team())
 
 
 @blp.patch("/teams/<slug>/goal-settings")
 @blp.arguments(GoalSettingsSchema)
 @blp.response(200, GoalSettingsSchema)
-def update_goal_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def update_goal_settings(data: dict[str, Any], slug: str) -> Any:
     """Change the team's goal settings (owners and facilitators)."""
-    team = services.set_goals_per_digest(
+    return services.set_goals_per_digest(
         get_session(), current_membership(), data["goals_per_digest"]
     )
-    return {"goals_per_digest": team.goals_per_digest}
 
 
 @blp.get("/teams/<slug>/goals/<int:goal_id>/checkins")

@@ -22,6 +22,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from teamkit.dates import iso_date
+from teamkit.formatting import format_number
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, CheckIn, Goal
 
 #: Narrowest chart, in user units; a chart with long labels grows to keep PLOT_MIN for data.
@@ -64,26 +65,6 @@ class Label:
 
     y: float
     text: str
-
-
-def format_number(value: float | None, unit: str | None = None) -> str:
-    """Return a number as people write it: no trailing .0, the unit after it ("%" attached)."""
-    if value is None:
-        return "-"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit:
-        return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-    return text
-
-
-def exact_number(value: float | None) -> str:
-    """Return a number as the shortest text that reads back as exactly it ("" for None).
-
-    For a form's field: no rounding, no thousands separators, so saving it unchanged keeps it.
-    """
-    if value is None:
-        return ""
-    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def text_width(text: str, size: float = FONT) -> float:

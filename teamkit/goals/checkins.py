@@ -14,10 +14,16 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import InvalidInput, NotFound
+from teamkit.errors import InvalidInput
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, NOTE_MAX, CheckIn, Goal
-from teamkit.goals.services import clean_text, require_in_progress, to_number
+from teamkit.goals.services import require_in_progress, require_own_goal
 from teamkit.teams.models import Membership
+from teamkit.validation import Text, WholeNumber, to_number
+
+#: The rules of a check-in's fields; its form and API schema are built from them.
+NOTE = Text(NOTE_MAX)
+CONFIDENCE = WholeNumber(CONFIDENCE_MIN, CONFIDENCE_MAX)
+CONFIDENCE_MESSAGE = f"Choose how confident you are, from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}."
 
 
 def record_check_in(
@@ -31,8 +37,7 @@ def record_check_in(
     at: datetime | None = None,
 ) -> CheckIn:
     """Record a member's progress on a goal: new value (if measured), note, confidence 1-5."""
-    if goal.team_id != actor.team_id:
-        raise NotFound("No such goal in this team.")
+    require_own_goal(actor, goal)
     require_in_progress(goal, "check-ins")
     errors: dict[str, str] = {}
     number = None
@@ -43,14 +48,12 @@ def record_check_in(
     except InvalidInput as error:
         errors.update(error.errors)
     try:
-        text = clean_text(note, "note", NOTE_MAX)
+        text = NOTE.clean(note, "note")
     except InvalidInput as error:
         errors.update(error.errors)
     level = _confidence(confidence)
     if level is None:
-        errors["confidence"] = (
-            f"Choose how confident you are, from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}."
-        )
+        errors["confidence"] = CONFIDENCE_MESSAGE
     if errors:
         raise InvalidInput(errors)
     assert level is not None

@@ -18,15 +18,9 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import required, show_service_error
-from teamkit.goals import services
-from teamkit.goals.models import (
-    SLOGAN_MAX,
-    TITLE_MAX,
-    UNIT_MAX,
-    WHY_MAX,
-    GoalStatus,
-)
+from teamkit.forms import show_service_error, text_rules
+from teamkit.goals import DIGESTS_STATUS, services
+from teamkit.goals.models import SLOGAN_MAX, GoalStatus
 
 CONFIDENCE_CHOICES = [
     SelectChoice("1", "1 · not at all"),
@@ -35,21 +29,13 @@ CONFIDENCE_CHOICES = [
     SelectChoice("4", "4 · likely"),
     SelectChoice("5", "5 · sure"),
 ]
-#: Digests are the next step: say what the settings will do, not that anything is sent.
-DIGESTS_NOT_YET = "Email and Slack digests are not sent yet."
-#: What pinning will promise in digests: the selector keeps at least one slot rotating.
+#: What pinning promises in digests: the selector keeps at least one slot rotating.
 PINNED_IN_DIGESTS = (
     "north-star goals come first, leaving at least one slot for the other goals; "
     "with as many north stars as slots or more, they take turns."
 )
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in GoalStatus]
 STATUS_MESSAGE = f"Choose one of: {', '.join(status.value for status in GoalStatus)}."
-
-
-def optional(maximum: int) -> list[Any]:
-    """Return the checks of an optional text field: at most `maximum` long, worded as `required`."""
-    *_, length = required("", maximum)
-    return [Optional(), length]
 
 
 #: Service error names -> form field names, where they differ.
@@ -61,22 +47,20 @@ FIELD_NAMES = {
 
 
 class GoalForm(FlaskForm):
-    title = StringField(
-        "Goal", validators=required(services.TITLE_MISSING, TITLE_MAX), description="What to reach."
-    )
+    title = StringField("Goal", validators=text_rules(services.TITLE), description="What to reach.")
     why = TextAreaField(
         "Why it matters",
-        validators=required(services.WHY_MISSING, WHY_MAX),
+        validators=text_rules(services.WHY),
         description="The belief or value behind the goal: what moves the team.",
     )
     slogan = StringField(
         "Slogan",
-        validators=optional(SLOGAN_MAX),
+        validators=text_rules(services.SLOGAN),
         description=f"A short, catchy line to repeat, at most {SLOGAN_MAX} characters.",
     )
     is_pinned = BooleanField(
         "North star: first on the home page",
-        description=f"{DIGESTS_NOT_YET} Once they are, {PINNED_IN_DIGESTS}",
+        description=f"{DIGESTS_STATUS} Once they are, {PINNED_IN_DIGESTS}",
     )
     owner_id = SelectField(
         "Owner", choices=[], validate_choice=True, invalid_choice_message=services.OWNER_MESSAGE
@@ -92,7 +76,7 @@ class GoalForm(FlaskForm):
     )
     measure_unit = StringField(
         "Unit",
-        validators=optional(UNIT_MAX),
+        validators=text_rules(services.UNIT),
         description="Optional measure, e.g. %, customers, ms.",
     )
     measure_start = StringField("Start value", description="Where the team starts.")
@@ -137,9 +121,9 @@ class GoalSettingsForm(FlaskForm):
 
     goals_per_digest = IntegerField(
         "Goals per digest",
-        invalid_value_message=services.GOALS_PER_DIGEST_MESSAGE,
+        invalid_value_message=services.GOALS_PER_DIGEST.message,
         description=(
-            f"{DIGESTS_NOT_YET} Once they are, each features this many goals: {PINNED_IN_DIGESTS}"
+            f"{DIGESTS_STATUS} Once they are, each features this many goals: {PINNED_IN_DIGESTS}"
         ),
     )
 

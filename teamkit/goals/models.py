@@ -165,3 +165,20 @@ class Reinforcement(Base):
 
     goal: Mapped[Goal] = relationship()
     recorded_by: Mapped[Person | None] = relationship()
+
+
+#: How many goals a digest features unless the team chooses otherwise.
+GOALS_PER_DIGEST_DEFAULT = 3
+
+
+class GoalSettings(Base):
+    """A team's goal settings; a team without a row has the defaults."""
+
+    __tablename__ = "goal_settings"
+
+    #: The team these settings are for (one row a team at most).
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: How many goals a digest features (the resurfacing selector's K).
+    goals_per_digest: Mapped[int] = mapped_column(Integer, default=GOALS_PER_DIGEST_DEFAULT)

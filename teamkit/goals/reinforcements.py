@@ -13,10 +13,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Forbidden, NotFound, parse_choice
+from teamkit.errors import parse_choice
 from teamkit.goals.models import Channel, Goal, Reinforcement
-from teamkit.goals.services import require_in_progress
-from teamkit.teams.models import Membership
+from teamkit.goals.services import require_in_progress, require_own_goal
+from teamkit.teams.models import Membership, Role
+from teamkit.teams.roles import require_role
 
 
 def parse_channel(value: str | Channel) -> Channel:
@@ -61,10 +62,8 @@ def mark_reviewed(
     session: Session, actor: Membership, goal: Goal, at: datetime | None = None
 ) -> Review:
     """Record that the team reviewed `goal` together, once per REVIEW_WINDOW (facilitators)."""
-    if not actor.can_facilitate:
-        raise Forbidden("Only owners and facilitators can mark a goal as reviewed together.")
-    if goal.team_id != actor.team_id:
-        raise NotFound("No such goal in this team.")
+    require_role(actor, Role.FACILITATOR, "mark a goal as reviewed together")
+    require_own_goal(actor, goal)
     require_in_progress(goal, "reviews")
     at = at or utcnow()
     # Lock the goal, so two clicks at once can't both find no review and both record one.

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from teamkit.db import utcnow
 from teamkit.goals import goal_timing
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
+from teamkit.goals.services import goal_settings
 from teamkit.teams.models import Team
 
 
@@ -94,7 +95,7 @@ def select_goals_to_resurface(
     Deterministic: the same goals, reinforcements, check-ins and `now` give the same answer.
     """
     now = now or utcnow()
-    slots = limit if limit is not None else team.goals_per_digest
+    slots = limit if limit is not None else goal_settings(session, team).goals_per_digest
     if slots < 1:
         return []
 

@@ -5,7 +5,6 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,29 +14,29 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound, parse_choice
+from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
 from teamkit.goals.models import (
+    GOALS_PER_DIGEST_DEFAULT,
     SLOGAN_MAX,
     TITLE_MAX,
     UNIT_MAX,
     WHY_MAX,
     Goal,
+    GoalSettings,
     GoalStatus,
 )
-from teamkit.teams.models import Membership, Team
+from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.roles import require_role, require_same_team
+from teamkit.validation import Text, WholeNumber, to_number
 
-#: Largest magnitude a measure value may have: well inside a double, and readable.
-NUMBER_MAX = 1e12
-SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 1234.5."
-GOALS_PER_DIGEST_MIN = 1
-GOALS_PER_DIGEST_MAX = 10
-GOALS_PER_DIGEST_MESSAGE = (
-    f"Choose a whole number from {GOALS_PER_DIGEST_MIN} to {GOALS_PER_DIGEST_MAX}."
-)
-#: What the portal and the API say when a goal field is missing or wrong.
-TITLE_MISSING = "Enter what the team wants to reach."
-WHY_MISSING = "Say why this goal matters: the belief behind it."
+#: The rules of a goal's fields; its forms and API schemas are built from them.
+TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.")
+WHY = Text(WHY_MAX, "Say why this goal matters: the belief behind it.")
+SLOGAN = Text(SLOGAN_MAX)
+UNIT = Text(UNIT_MAX)
+GOALS_PER_DIGEST = WholeNumber(1, 10)
 DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
+NO_SUCH_GOAL = "No such goal in this team."
 OWNER_MESSAGE = "Choose a member of this team as owner."
 
 #: Ways `move_goal` moves a goal: before the one above it, or after the one below.
@@ -64,8 +63,12 @@ EDITABLE = frozenset(
 
 def require_facilitator(actor: Membership) -> None:
     """Raise Forbidden unless `actor` may create and edit the team's goals."""
-    if not actor.can_facilitate:
-        raise Forbidden("Only owners and facilitators can create and edit goals.")
+    require_role(actor, Role.FACILITATOR, "create and edit goals")
+
+
+def require_own_goal(actor: Membership, goal: Goal) -> None:
+    """Raise NotFound unless `goal` is one of `actor`'s team's goals."""
+    require_same_team(actor, goal.team_id, NO_SUCH_GOAL)
 
 
 def require_in_progress(goal: Goal, what: str) -> None:
@@ -74,38 +77,6 @@ def require_in_progress(goal: Goal, what: str) -> None:
         raise Conflict(f"This goal is archived; unarchive it to add {what}.")
     if goal.status is not GoalStatus.ACTIVE:
         raise Conflict(f"This goal is {goal.status.value}; only active goals take {what}.")
-
-
-def clean_text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
-    """Return `value` stripped, or raise InvalidInput naming `field` (too long, or required)."""
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput({field: required})
-    if len(text) > maximum:
-        raise InvalidInput({field: f"Use at most {maximum} characters (this has {len(text)})."})
-    return text
-
-
-def to_number(value: float | int | str | None, field: str) -> float | None:
-    """Return `value` as a finite float (None when blank), or raise InvalidInput naming `field`."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."})
-    if isinstance(value, str):
-        value = value.strip()
-        # "1,000" is a thousand to some and one to others: refuse to guess.
-        if any(char in ",_'" or char.isspace() for char in value):
-            raise InvalidInput({field: SEPARATOR_MESSAGE})
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput({field: "Enter a number, e.g. 42 or 3.5."}) from None
-    if not math.isfinite(number):
-        raise InvalidInput({field: "Enter a finite number, not infinity or NaN."})
-    if abs(number) > NUMBER_MAX:
-        raise InvalidInput({field: f"Enter a number between -{NUMBER_MAX:g} and {NUMBER_MAX:g}."})
-    return number
 
 
 @dataclass(frozen=True)
@@ -132,7 +103,7 @@ def check_measure(measure: Measure | None) -> dict[str, Any]:
             if values[name] is None:
                 errors[f"measure.{name}"] = f"Enter the {name} value of the measure."
     try:
-        unit = clean_text(measure.unit, "measure.unit", UNIT_MAX)
+        unit = UNIT.clean(measure.unit, "measure.unit")
     except InvalidInput as error:
         errors.update(error.errors)
         unit = ""
@@ -175,9 +146,9 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
     if unknown:
         raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
     checks: dict[str, Any] = {
-        "title": lambda v: {"title": clean_text(v, "title", TITLE_MAX, required=TITLE_MISSING)},
-        "why": lambda v: {"why": clean_text(v, "why", WHY_MAX, required=WHY_MISSING)},
-        "slogan": lambda v: {"slogan": clean_text(v, "slogan", SLOGAN_MAX) or None},
+        "title": lambda v: {"title": TITLE.clean(v, "title")},
+        "why": lambda v: {"why": WHY.clean(v, "why")},
+        "slogan": lambda v: {"slogan": SLOGAN.clean(v, "slogan") or None},
         "is_pinned": lambda v: {"is_pinned": bool(v)},
         "target_date": lambda v: {"target_date": v},
         "measure": lambda v: check_measure(v),
@@ -256,6 +227,7 @@ def update_goal(
     and `archived=False` brings it back.
     """
     require_facilitator(actor)
+    require_own_goal(actor, goal)
     columns = _check_fields(session, actor.team, changes)
     archived = columns.pop("archived", None)
     for name, value in columns.items():
@@ -313,13 +285,14 @@ def get_goal(session: Session, team: Team, goal_id: int) -> Goal:
         .options(joinedload(Goal.owner).joinedload(Membership.person))
     )
     if goal is None:
-        raise NotFound("No such goal in this team.")
+        raise NotFound(NO_SUCH_GOAL)
     return goal
 
 
 def archive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
     """Hide a goal from the home page and digests, keeping it and its history."""
     require_facilitator(actor)
+    require_own_goal(actor, goal)
     if goal.archived_at is None:
         goal.archived_at = goal.updated_at = utcnow()
         session.flush()
@@ -329,6 +302,7 @@ def archive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
 def unarchive_goal(session: Session, actor: Membership, goal: Goal) -> Goal:
     """Bring an archived goal back."""
     require_facilitator(actor)
+    require_own_goal(actor, goal)
     if goal.archived_at is not None:
         goal.archived_at = None
         goal.updated_at = utcnow()
@@ -342,6 +316,7 @@ def move_goal(session: Session, actor: Membership, goal: Goal, direction: str) -
     Return whether it moved: a goal already first (or last) stays where it is.
     """
     require_facilitator(actor)
+    require_own_goal(actor, goal)
     if direction not in DIRECTIONS:
         raise InvalidInput({"direction": "Move a goal up or down."})
     if goal.is_archived:
@@ -377,28 +352,38 @@ def not_moved_message(goal: Goal, direction: str) -> str:
     return f"“{goal.title}” is already {edge}; nothing moved."
 
 
-def require_owner_to_delete(actor: Membership) -> None:
-    """Raise Forbidden unless `actor` may delete goals for good."""
-    if not actor.is_owner:
-        raise Forbidden("Only an owner can delete a goal for good; archive it instead.")
+def require_may_delete(actor: Membership) -> None:
+    """Raise Forbidden unless `actor` may delete goals for good (the portal asks first)."""
+    require_role(actor, Role.OWNER, "delete a goal for good; archive it instead")
 
 
 def delete_goal(session: Session, actor: Membership, goal: Goal) -> None:
     """Delete a goal with its check-ins and reinforcements, for good (owners only)."""
-    require_owner_to_delete(actor)
+    require_may_delete(actor)
+    require_own_goal(actor, goal)
     session.delete(goal)
     session.flush()
 
 
-def set_goals_per_digest(session: Session, actor: Membership, value: int | str | None) -> Team:
+# ---------------------------------------------------------------- settings
+
+
+def goal_settings(session: Session, team: Team) -> GoalSettings:
+    """Return the team's goal settings: its row, or the defaults (not saved) if it has none."""
+    found = session.get(GoalSettings, team.id)
+    if found is None:
+        return GoalSettings(team_id=team.id, goals_per_digest=GOALS_PER_DIGEST_DEFAULT)
+    return found
+
+
+def set_goals_per_digest(
+    session: Session, actor: Membership, value: int | str | None
+) -> GoalSettings:
     """Set how many goals the team's digests feature (owners and facilitators)."""
     require_facilitator(actor)
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput({"goals_per_digest": GOALS_PER_DIGEST_MESSAGE}) from None
-    if not GOALS_PER_DIGEST_MIN <= number <= GOALS_PER_DIGEST_MAX:
-        raise InvalidInput({"goals_per_digest": GOALS_PER_DIGEST_MESSAGE})
-    actor.team.goals_per_digest = number
+    number = GOALS_PER_DIGEST.clean(value, "goals_per_digest")
+    settings = goal_settings(session, actor.team)
+    settings.goals_per_digest = number
+    settings = session.merge(settings)
     session.flush()
-    return actor.team
+    return settings

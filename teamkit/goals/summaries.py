@@ -73,6 +73,11 @@ class GoalSummary:
         return (current - goal.measure_start) / (goal.measure_target - goal.measure_start)
 
     @property
+    def measure(self) -> GoalSummary | None:
+        """Return this summary where a goal has a measure (what its measure is read from)."""
+        return self if self.goal.is_measured else None
+
+    @property
     def progress(self) -> float | None:
         """Return how far the measure has come from start to target, 0 to 1."""
         distance = self.distance
@@ -214,3 +219,10 @@ def summarize(
         stale = is_stale(goal, found.last_check_in_at, now, stale_days)
         summaries.append(GoalSummary(goal, found, stale, is_overdue(goal, now)))
     return summaries
+
+
+def summarize_goal(
+    session: Session, goal: Goal, *, stale_days: int, now: datetime | None = None
+) -> GoalSummary:
+    """Return one goal with its aggregates (one query)."""
+    return summarize(session, [goal], stale_days=stale_days, now=now)[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,12 +9,12 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from teamkit.auth.forms import ConfirmForm
-from teamkit.db import get_session, utcnow
+from teamkit.db import get_session
 from teamkit.errors import Conflict, ServiceError
-from teamkit.forms import show_service_error
-from teamkit.goals import checkins, goal_timing, reinforcements, services
-from teamkit.goals.chart import exact_number, format_number, progress_chart
+from teamkit.formatting import exact_number
+from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.goals import DIGESTS_STATUS, checkins, goal_timing, reinforcements, services
+from teamkit.goals.chart import progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.summaries import summarize
@@ -56,19 +55,6 @@ class GoalUrls:
         return f"{parts[0]}{goal_id}{parts[1]}"
 
 
-@bp.app_template_filter("number")
-def _number_filter(value: float | None, unit: str | None = None) -> str:
-    return format_number(value, unit)
-
-
-@bp.app_template_filter("days_ago")
-def _days_ago_filter(moment: datetime) -> str:
-    days = (utcnow() - moment).days
-    if days <= 0:
-        return "today"
-    return "yesterday" if days == 1 else f"{days} days ago"
-
-
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:
     """Fill the goals section of the team home page: north star first, slogans up front."""
     goals = services.list_goals(session, membership.team, status=GoalStatus.ACTIVE)
@@ -99,6 +85,8 @@ def index(slug: str) -> str:
         counts=services.count_goals(db, team),
         summaries=summarize(db, goals, stale_days=stale_days),
         archived=services.list_goals(db, team, archived=True),
+        goals_per_digest=services.goal_settings(db, team).goals_per_digest,
+        digests_status=DIGESTS_STATUS,
         stale_days=stale_days,
         confirm=ConfirmForm(formdata=None),
         goal_url=GoalUrls(team.slug),
@@ -312,7 +300,7 @@ def move_down(slug: str, goal_id: int) -> Response:
 def delete(slug: str, goal_id: int) -> str | Response:
     db = get_session()
     me = current_membership()
-    services.require_owner_to_delete(me)
+    services.require_may_delete(me)
     goal = services.get_goal(db, current_team(), goal_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -328,7 +316,8 @@ def delete(slug: str, goal_id: int) -> str | Response:
 def settings(slug: str) -> str | Response | tuple[str, int]:
     me = current_membership()
     services.require_facilitator(me)
-    form = GoalSettingsForm(data={"goals_per_digest": current_team().goals_per_digest})
+    current = services.goal_settings(get_session(), current_team())
+    form = GoalSettingsForm(data={"goals_per_digest": current.goals_per_digest})
     if form.validate_on_submit():
         try:
             services.set_goals_per_digest(get_session(), me, form.goals_per_digest.data)

@@ -1,1 +1,14 @@
 """Teams, memberships, roles, invites and the isolation guard."""
+
+from teamkit.capability import AccountSection, Capability
+
+CAPABILITY = Capability(
+    name="teams",
+    models="teamkit.teams.models",
+    portal="teamkit.teams.views:bp",
+    api="teamkit.teams.api:blp",
+    account_sections=(
+        AccountSection(10, "teams/_account_section.html", "teamkit.teams.views:account_context"),
+    ),
+    setup=("teamkit.teams.guard:init_app", "teamkit.teams.navigation:init_app"),
+)

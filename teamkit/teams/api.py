@@ -7,14 +7,13 @@ from typing import Any
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
+from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
 from teamkit.teams import invites, services
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
+from teamkit.teams.models import SLUG_MAX, Membership, Role
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
 
@@ -24,19 +23,21 @@ ROLES = [role.value for role in Role]
 
 
 class TeamSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = fields.String(dump_only=True)
-    slug = fields.String(dump_only=True)
+    """A team as one of its members sees it, read from their membership."""
+
+    id = fields.Integer(attribute="team.id", dump_only=True)
+    name = fields.String(attribute="team.name", dump_only=True)
+    slug = fields.String(attribute="team.slug", dump_only=True)
     role = fields.String(dump_only=True, metadata={"description": "Your role in the team."})
-    goals_per_digest = fields.Integer(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = fields.DateTime(attribute="team.created_at", dump_only=True)
 
 
 class TeamCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=TEAM_NAME_MAX))
+    name = text_field(services.TEAM_NAME)
     slug = fields.String(
         required=True,
-        validate=validate.Length(min=services.SLUG_MIN, max=SLUG_MAX),
+        validate=validate.Length(min=services.SLUG_MIN, max=SLUG_MAX, error=services.SLUG_LENGTH),
+        error_messages={"required": services.SLUG_MISSING, "null": services.SLUG_MISSING},
         metadata={"description": "Lower-case letters, digits and hyphens; the team's URL name."},
     )
 
@@ -67,11 +68,18 @@ class InviteCreateSchema(Schema):
 
 
 class InviteSchema(Schema):
-    id = fields.Integer(metadata={"description": "For DELETE /teams/{slug}/invites/{id}."})
-    url = fields.String(metadata={"description": "Link to open in a browser to join."})
+    """A new invite with its link, read from what `create_invite` made."""
+
+    id = fields.Integer(
+        attribute="invite.id", metadata={"description": "For DELETE /teams/{slug}/invites/{id}."}
+    )
+    url = fields.Method("_url", metadata={"description": "Link to open in a browser to join."})
     token = fields.String(metadata={"description": "For POST /invites/{token}/accept."})
-    role = fields.String()
-    expires_at = fields.DateTime()
+    role = fields.String(attribute="invite.role")
+    expires_at = fields.DateTime(attribute="invite.expires_at")
+
+    def _url(self, new: invites.NewInvite) -> str:
+        return external_url("teams.invite", token=new.token)
 
 
 class OpenInviteSchema(Schema):
@@ -96,48 +104,28 @@ class AcceptedSchema(Schema):
     member = fields.Nested(MemberSchema)
 
 
-def _team_out(team: Team, role: Role) -> dict[str, Any]:
-    return {
-        "id": team.id,
-        "name": team.name,
-        "slug": team.slug,
-        "role": role.value,
-        "goals_per_digest": team.goals_per_digest,
-        "created_at": team.created_at,
-    }
-
-
 @blp.get("/teams")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, TeamPageSchema)
 def list_teams(args: dict[str, Any]) -> dict[str, Any]:
     """List the teams you belong to."""
-    statement = (
-        select(Membership)
-        .where(Membership.person_id == g.person.id)
-        .options(joinedload(Membership.team))
-        .join(Team, Team.id == Membership.team_id)
-        .order_by(func.lower(Team.name), Team.id)
-    )
-    page = paginate(get_session(), statement, args)
-    page["items"] = [_team_out(m.team, m.role) for m in page["items"]]
-    return page
+    return paginate(get_session(), services.teams_of_statement(g.person), args)
 
 
 @blp.post("/teams")
 @blp.arguments(TeamCreateSchema)
 @blp.response(201, TeamSchema)
-def create_team(data: dict[str, Any]) -> dict[str, Any]:
+def create_team(data: dict[str, Any]) -> Membership:
     """Create a team; you become its owner."""
     team = services.create_team(get_session(), data["name"], data["slug"], g.person)
-    return _team_out(team, Role.OWNER)
+    return team.memberships[0]  # its only member yet: you, its owner
 
 
 @blp.get("/teams/<slug>")
 @blp.response(200, TeamSchema)
-def get_team(slug: str) -> dict[str, Any]:
+def get_team(slug: str) -> Membership:
     """Return one of your teams."""
-    return _team_out(current_team(), current_membership().role)
+    return current_membership()
 
 
 @blp.get("/teams/<slug>/members")
@@ -176,7 +164,7 @@ def remove_member(slug: str, membership_id: int) -> None:
 @blp.post("/teams/<slug>/invites")
 @blp.arguments(InviteCreateSchema)
 @blp.response(201, InviteSchema)
-def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_invite(data: dict[str, Any], slug: str) -> invites.NewInvite:
     """Create a single-use invite link (owners: any role; facilitators: members)."""
     invite, token = invites.create_invite(
         get_session(),
@@ -185,13 +173,7 @@ def create_invite(data: dict[str, Any], slug: str) -> dict[str, Any]:
         secret_key=invite_key(),
         ttl=invite_ttl(),
     )
-    return {
-        "id": invite.id,
-        "url": external_url("teams.invite", token=token),
-        "token": token,
-        "role": invite.role.value,
-        "expires_at": invite.expires_at,
-    }
+    return invites.NewInvite(invite, token)
 
 
 @blp.get("/teams/<slug>/invites")
@@ -217,4 +199,4 @@ def revoke_invite(slug: str, invite_id: int) -> None:
 def accept_invite(token: str) -> dict[str, Any]:
     """Join a team with an invite token."""
     membership = invites.accept_invite(get_session(), token, g.person, secret_key=invite_key())
-    return {"team": _team_out(membership.team, membership.role), "member": membership}
+    return {"team": membership, "member": membership}

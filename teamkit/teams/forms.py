@@ -8,9 +8,10 @@ from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, StopValidation
 
 from teamkit.errors import InvalidInput
-from teamkit.forms import required
-from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Role
-from teamkit.teams.services import SLUG_LABEL, check_slug
+from teamkit.forms import text_rules
+from teamkit.teams.models import SLUG_MAX, Role
+from teamkit.teams.services import SLUG_LABEL, SLUG_MISSING, TEAM_NAME, check_slug
+from teamkit.validation import Text
 
 
 def role_choice(role: Role) -> SelectChoice:
@@ -24,11 +25,11 @@ ROLE_CHOICES = [role_choice(role) for role in Role]
 class TeamForm(FlaskForm):
     name = StringField(
         "Team name",
-        validators=required("Enter the team's name.", TEAM_NAME_MAX),
+        validators=text_rules(TEAM_NAME),
     )
     slug = StringField(
         SLUG_LABEL,
-        validators=required("Choose a URL name, e.g. platform-team.", SLUG_MAX),
+        validators=text_rules(Text(SLUG_MAX, SLUG_MISSING)),
         description="Lower-case letters, digits and hyphens: /t/<url-name>/",
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, abort, g, request
 from werkzeug.wrappers import Response
 
+from teamkit.api.setup import is_api_request
 from teamkit.db import get_session
 from teamkit.extensions import login_manager
 from teamkit.teams.models import Membership, Team
@@ -26,7 +27,7 @@ def init_app(app: Flask) -> None:
             return None
         person = g.get("person")
         if person is None:
-            if request.path.startswith("/api/"):
+            if is_api_request():
                 abort(401)
             # Flask-Login's own answer, as on every page for people: the same prompt, and back.
             return login_manager.unauthorized()

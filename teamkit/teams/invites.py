@@ -7,6 +7,7 @@ The link is shown once, when the invite is created, and never rebuilt from the n
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -17,6 +18,7 @@ from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, Forbidden, Gone, NotFound
 from teamkit.teams.models import Invite, Membership, Role
+from teamkit.teams.roles import require_role
 from teamkit.teams.services import add_member, find_membership
 
 INVITE_SALT = "teamkit.invite"
@@ -38,13 +40,16 @@ def invitable_roles(actor: Membership) -> list[Role]:
     return []
 
 
-def _require_inviter(actor: Membership, what: str) -> None:
-    if not actor.can_facilitate:
-        raise Forbidden(f"Only owners and facilitators can {what}.")
-
-
 def _serializer(secret_key: str | bytes) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=INVITE_SALT)
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    """An invite just created, with its token: the only time the token is known."""
+
+    invite: Invite
+    token: str
 
 
 def create_invite(
@@ -56,7 +61,7 @@ def create_invite(
     ttl: timedelta,
 ) -> tuple[Invite, str]:
     """Create an invite link's token; owners invite any role, facilitators invite members."""
-    _require_inviter(actor, "invite people")
+    require_role(actor, Role.FACILITATOR, "invite people")
     if role not in invitable_roles(actor):
         raise Forbidden("Only an owner can invite someone as owner or facilitator.")
     invite = Invite(
@@ -76,7 +81,7 @@ def open_invites_statement(actor: Membership) -> Select[Invite]:
 
     Only those who may invite may see them: owners and facilitators.
     """
-    _require_inviter(actor, "see the open invites")
+    require_role(actor, Role.FACILITATOR, "see the open invites")
     return (
         select(Invite)
         .where(
@@ -101,7 +106,7 @@ def revoke_invite(session: Session, actor: Membership, invite_id: int) -> Invite
     The same people may revoke an invite as may create it: owners any, facilitators those
     to join as member.
     """
-    _require_inviter(actor, "revoke invites")
+    require_role(actor, Role.FACILITATOR, "revoke invites")
     invite = session.get(Invite, invite_id)
     if invite is None or invite.team_id != actor.team_id:
         raise NotFound("No such invite in this team.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import Person
@@ -32,8 +32,6 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(TEAM_NAME_MAX))
     #: URL name, unique: /t/<slug>/.
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
-    #: How many goals a digest features (the resurfacing selector's K).
-    goals_per_digest: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

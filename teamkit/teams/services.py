@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from teamkit.auth.models import Person
-from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound, parse_choice
+from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
+from teamkit.teams.roles import require_role
+from teamkit.validation import Text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN = 2
@@ -19,16 +20,16 @@ SLUG_MIN = 2
 RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", "signup"})
 #: What the slug is called where people see it (the form's label).
 SLUG_LABEL = "URL name"
+#: A team's name.
+TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.")
+SLUG_MISSING = "Choose a URL name, e.g. platform-team."
+SLUG_LENGTH = f"Use {SLUG_MIN} to {SLUG_MAX} characters."
+SLUG_FORM = "Use lower-case letters, digits and single hyphens, e.g. platform-team."
 
 
 def check_team_name(name: str) -> str:
     """Return a team name trimmed, or raise InvalidInput."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput({"name": "Enter the team's name."})
-    if len(name) > TEAM_NAME_MAX:
-        raise InvalidInput({"name": f"Use at most {TEAM_NAME_MAX} characters."})
-    return name
+    return TEAM_NAME.clean(name, "name")
 
 
 def check_slug(slug: str) -> str:
@@ -37,15 +38,23 @@ def check_slug(slug: str) -> str:
     Raise InvalidInput otherwise. “Platform ” and “platform” name the same team.
     """
     slug = (slug or "").strip().lower()
+    if not slug:
+        raise InvalidInput({"slug": SLUG_MISSING})
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
-        raise InvalidInput({"slug": f"Use {SLUG_MIN} to {SLUG_MAX} characters."})
+        raise InvalidInput({"slug": SLUG_LENGTH})
     if not SLUG_RE.match(slug):
-        raise InvalidInput(
-            {"slug": "Use lower-case letters, digits and single hyphens, e.g. platform-team."}
-        )
+        raise InvalidInput({"slug": SLUG_FORM})
     if slug in RESERVED_SLUGS:
         raise InvalidInput({"slug": f"“{slug}” is reserved; choose another."})
     return slug
+
+
+def _slug_taken() -> Conflict:
+    return Conflict(f"This {SLUG_LABEL} is taken; choose another.", field="slug")
+
+
+def _already_member(person: Person, team: Team) -> Conflict:
+    return Conflict(f"{person.email} is already a member of {team.name}.")
 
 
 def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
@@ -60,9 +69,8 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
     if errors:
         raise InvalidInput(errors)
     name, slug = checked
-    taken = Conflict(f"This {SLUG_LABEL} is taken; choose another.", field="slug")
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
-        raise taken
+        raise _slug_taken()
     team = Team(name=name, slug=slug)
     team.memberships.append(Membership(person=owner, role=Role.OWNER))
     session.add(team)
@@ -70,27 +78,24 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise taken from None
+        raise _slug_taken() from None
     return team
 
 
-@dataclass(frozen=True)
-class TeamOfPerson:
-    """A team as one of its members sees it in a list."""
-
-    team: Team
-    role: Role
-
-
-def list_teams_of(session: Session, person: Person) -> list[TeamOfPerson]:
-    """Return the teams `person` belongs to, by name."""
-    rows = session.execute(
-        select(Team, Membership.role)
-        .join(Membership, Membership.team_id == Team.id)
+def teams_of_statement(person: Person) -> Select[Membership]:
+    """Return the query of `person`'s memberships with their teams, by team name."""
+    return (
+        select(Membership)
+        .join(Team, Team.id == Membership.team_id)
         .where(Membership.person_id == person.id)
+        .options(contains_eager(Membership.team))
         .order_by(func.lower(Team.name), Team.id)
     )
-    return [TeamOfPerson(team, role) for team, role in rows]
+
+
+def list_teams_of(session: Session, person: Person) -> list[Membership]:
+    """Return `person`'s memberships (each with its `team` and `role`), by team name."""
+    return list(session.scalars(teams_of_statement(person)))
 
 
 def find_membership(session: Session, slug: str, person: Person | None) -> Membership | None:
@@ -140,9 +145,8 @@ def add_member(session: Session, team: Team, person: Person, role: Role) -> Memb
     existing = session.scalar(
         select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
     )
-    already = Conflict(f"{person.email} is already a member of {team.name}.")
     if existing is not None:
-        raise already
+        raise _already_member(person, team)
     membership = Membership(team=team, person=person, role=role)
     session.add(membership)
     try:
@@ -150,7 +154,7 @@ def add_member(session: Session, team: Team, person: Person, role: Role) -> Memb
             session.flush()
     except IntegrityError:
         # The same person joined in a request running beside this one.
-        raise already from None
+        raise _already_member(person, team) from None
     return membership
 
 
@@ -173,8 +177,7 @@ def _count_owners(session: Session, team: Team) -> int:
 
 
 def _require_owner(actor: Membership) -> None:
-    if not actor.is_owner:
-        raise Forbidden("Only an owner of the team can do this.")
+    require_role(actor, Role.OWNER, "do this")
 
 
 def _keep_an_owner(session: Session, membership: Membership, what: str) -> None:

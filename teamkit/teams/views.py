@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,23 +15,24 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from teamkit.auth.forms import ConfirmForm
+from teamkit.auth.models import Person
+from teamkit.capability import registry
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
-from teamkit.forms import show_service_error
+from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.teams import invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.home import home_sections
 from teamkit.teams.models import Role
+from teamkit.teams.navigation import forget_team, last_team, remember_team
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
 
 bp = Blueprint("teams", __name__)
 
-LAST_TEAM_KEY = "last_team"
 NEW_INVITE_KEY = "new_invite"
 
 
@@ -38,13 +40,9 @@ NEW_INVITE_KEY = "new_invite"
 def index() -> str | Response:
     if not current_user.is_authenticated:
         return render_template("teams/landing.html")
-    last = session.get(LAST_TEAM_KEY)
-    teams = services.list_teams_of(get_session(), current_user)
-    for item in teams:
-        if item.team.slug == last:
-            return redirect(url_for("teams.home", slug=last))
-    if len(teams) == 1:
-        return redirect(url_for("teams.home", slug=teams[0].team.slug))
+    team = last_team(services.list_teams_of(get_session(), current_user))
+    if team is not None:
+        return redirect(url_for("teams.home", slug=team.slug))
     return redirect(url_for("teams.list_teams"))
 
 
@@ -69,13 +67,17 @@ def list_teams() -> str | Response | tuple[str, int]:
     ), status
 
 
+def account_context(db: Session, person: Person) -> dict[str, Any]:
+    """Fill the account page's list of the person's teams."""
+    return {"teams": services.list_teams_of(db, person)}
+
+
 @bp.get("/t/<slug>/")
 def home(slug: str) -> str:
     db = get_session()
     membership = current_membership()
-    if session.get(LAST_TEAM_KEY) != slug:  # an unchanged session sends no cookie
-        session[LAST_TEAM_KEY] = slug
-    sections = [(s.template, s.context(db, membership)) for s in home_sections()]
+    remember_team(slug)
+    sections = [(s.template, context(db, membership)) for s, context in registry().home_sections]
     return render_template("teams/home.html", team=current_team(), sections=sections)
 
 
@@ -211,7 +213,7 @@ def leave(slug: str) -> str | Response:
         except ServiceError as error:
             flash(error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
-        session.pop(LAST_TEAM_KEY, None)
+        forget_team()
         flash(f"You left {current_team().name}.", "info")
         return redirect(url_for("teams.list_teams"), 303)
     return render_template(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from teamkit.goals import services
 from teamkit.goals.checkins import record_check_in
+from teamkit.goals.models import GoalSettings
 from teamkit.goals.reinforcements import mark_reviewed, record_reinforcement
 from teamkit.goals.selector import select_goals_to_resurface
 from teamkit.teams.models import Membership, Role, Team
@@ -41,7 +42,7 @@ def test_pinned_goals_are_featured_first_and_the_rest_rotate(session, crew, as_m
     for title in "abcd":
         _goal(session, owner, title)
     crew.team = session.merge(crew.team)
-    crew.team.goals_per_digest = 3
+    session.merge(GoalSettings(team_id=crew.team.id, goals_per_digest=3))
     first = _select(session, crew.team)
     assert _titles(first) == ["North star", "a", "b"]
     for goal in first:
@@ -144,7 +145,7 @@ _teams = itertools.count(1)
 
 def _new_team(session, owner_membership: Membership) -> tuple[Team, Membership]:
     """Make a fresh team in `session` (one per example: examples share a transaction)."""
-    team = Team(name="Property", slug=f"property-{next(_teams)}", goals_per_digest=3)
+    team = Team(name="Property", slug=f"property-{next(_teams)}")
     actor = Membership(team=team, person_id=owner_membership.person_id, role=Role.OWNER)
     session.add_all([team, actor])
     session.flush()
@@ -225,7 +226,7 @@ def test_every_active_goal_is_featured_within_ceil_u_over_s_digests(
     """With u active unpinned goals and s rotating slots, any ceil(u/s) digests in a row
     feature every one of them, and never an achieved, dropped or archived goal."""
     team, actor = _new_team(session, as_member(crew.owner))
-    team.goals_per_digest = slots
+    session.merge(GoalSettings(team_id=team.id, goals_per_digest=slots))
 
     def add(index, shape, **fields):
         target = shape["target_in_days"]

@@ -1,0 +1,64 @@
+"""API schema fields built from the services' input rules (`teamkit.validation`).
+
+The OpenAPI document shows each rule's limits (they are marshmallow's own validators),
+and a client that breaks one reads the service's words, as a portal user does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+from teamkit.validation import (
+    FINITE_MESSAGE,
+    NUMBER_MAX,
+    NUMBER_MESSAGE,
+    RANGE_MESSAGE,
+    Text,
+    WholeNumber,
+)
+
+
+class TextLength(validate.Length):
+    """A length check worded by a `Text` rule (trimmed, as the service trims it)."""
+
+    def __init__(self, rule: Text) -> None:
+        super().__init__(min=1 if rule.is_required else None, max=rule.maximum)
+        self.rule = rule
+
+    def __call__(self, value: Any) -> Any:
+        problem = self.rule.message(value)
+        if problem is not None:
+            raise ValidationError(problem)
+        return value
+
+
+def text_field(rule: Text, *, required: bool | None = None, **kwargs: Any) -> fields.String:
+    """Return a string field checked by `rule`; required (on create) when the rule says so."""
+    required = rule.is_required if required is None else required
+    if rule.is_required:
+        kwargs.setdefault("error_messages", {"required": rule.missing, "null": rule.missing})
+    else:
+        kwargs.setdefault("allow_none", True)
+    return fields.String(required=required, validate=TextLength(rule), **kwargs)
+
+
+def number_field(**kwargs: Any) -> fields.Float:
+    """Return a field for a finite number: no NaN, no infinity, no absurd magnitude."""
+    return fields.Float(
+        allow_nan=False,
+        validate=validate.Range(-NUMBER_MAX, NUMBER_MAX, error=RANGE_MESSAGE),
+        error_messages={"invalid": NUMBER_MESSAGE, "special": FINITE_MESSAGE},
+        **kwargs,
+    )
+
+
+def whole_number_field(rule: WholeNumber, **kwargs: Any) -> fields.Integer:
+    """Return an integer field checked by `rule`, with its words."""
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(rule.low, rule.high, error=rule.message),
+        error_messages={"invalid": rule.message, "null": rule.message, "required": rule.message},
+        **kwargs,
+    )

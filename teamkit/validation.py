@@ -1,0 +1,120 @@
+"""Input rules every capability shares, each with one wording.
+
+A service checks its input with these rules; its forms (`teamkit.forms`) and API
+schemas (`teamkit.api.fields`) are built from the same rules, so a portal user and an
+API client who make the same mistake read the same message.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from teamkit.errors import InvalidInput
+
+#: Largest magnitude a number may have: well inside a double, and readable.
+NUMBER_MAX = 1e12
+NUMBER_MESSAGE = "Enter a number, e.g. 42 or 3.5."
+FINITE_MESSAGE = "Enter a finite number, not infinity or NaN."
+RANGE_MESSAGE = f"Enter a number between -{NUMBER_MAX:g} and {NUMBER_MAX:g}."
+SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 1234.5."
+
+
+def too_long(maximum: int) -> str:
+    """Say that a text is longer than `maximum` characters."""
+    return f"Use at most {maximum} characters."
+
+
+def whole_number_range(low: int, high: int) -> str:
+    """Say which whole numbers a field takes."""
+    return f"Choose a whole number from {low} to {high}."
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text field's rule: at most `maximum` characters; required when `missing` is set."""
+
+    maximum: int
+    #: What to say when it is empty; None makes the field optional.
+    missing: str | None = None
+
+    @property
+    def is_required(self) -> bool:
+        return self.missing is not None
+
+    def message(self, value: str | None) -> str | None:
+        """Return what is wrong with `value` (after trimming), or None."""
+        text = (value or "").strip()
+        if self.missing is not None and not text:
+            return self.missing
+        if len(text) > self.maximum:
+            return too_long(self.maximum)
+        return None
+
+    def clean(self, value: str | None, field: str) -> str:
+        """Return `value` trimmed, or raise InvalidInput naming `field`."""
+        problem = self.message(value)
+        if problem is not None:
+            raise InvalidInput({field: problem})
+        return (value or "").strip()
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole-number field's rule: from `low` to `high`."""
+
+    low: int
+    high: int
+
+    @property
+    def message(self) -> str:
+        return whole_number_range(self.low, self.high)
+
+    def clean(self, value: int | str | None, field: str) -> int:
+        """Return `value` as an int in range, or raise InvalidInput naming `field`."""
+        if isinstance(value, bool):
+            raise InvalidInput({field: self.message})
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise InvalidInput({field: self.message}) from None
+        if not self.low <= number <= self.high:
+            raise InvalidInput({field: self.message})
+        return number
+
+
+def clean_text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:
+    """Return `value` stripped, or raise InvalidInput naming `field` (too long, or required)."""
+    return Text(maximum, required).clean(value, field)
+
+
+def number_message(value: float | int | str | None) -> str | None:
+    """Return what is wrong with `value` as a number (blank is fine), or None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return NUMBER_MESSAGE
+    if isinstance(value, str):
+        value = value.strip()
+        # "1,000" is a thousand to some and one to others: refuse to guess.
+        if any(char in ",_'" or char.isspace() for char in value):
+            return SEPARATOR_MESSAGE
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return NUMBER_MESSAGE
+    if not math.isfinite(number):
+        return FINITE_MESSAGE
+    if abs(number) > NUMBER_MAX:
+        return RANGE_MESSAGE
+    return None
+
+
+def to_number(value: float | int | str | None, field: str) -> float | None:
+    """Return `value` as a finite float (None when blank), or raise InvalidInput naming `field`."""
+    problem = number_message(value)
+    if problem is not None:
+        raise InvalidInput({field: problem})
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(value)
