@@ -11,6 +11,9 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from teamkit.validation import (
+    DATE_MAX,
+    DATE_MESSAGE,
+    DATE_MIN,
     FINITE_MESSAGE,
     NUMBER_MAX,
     NUMBER_MESSAGE,
@@ -60,5 +63,16 @@ def whole_number_field(rule: WholeNumber, **kwargs: Any) -> fields.Integer:
         strict=True,
         validate=validate.Range(rule.low, rule.high, error=rule.message),
         error_messages={"invalid": rule.message, "null": rule.message, "required": rule.message},
+        **kwargs,
+    )
+
+
+def date_field(**kwargs: Any) -> fields.Date:
+    """Return a field for a YYYY-MM-DD date from DATE_MIN to DATE_MAX, with the rule's words."""
+    metadata = {"description": DATE_MESSAGE, **kwargs.pop("metadata", {})}
+    return fields.Date(
+        validate=validate.Range(DATE_MIN, DATE_MAX, error=DATE_MESSAGE),
+        error_messages={"invalid": DATE_MESSAGE},
+        metadata=metadata,
         **kwargs,
     )

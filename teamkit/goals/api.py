@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
-from teamkit.api.fields import number_field, text_field, whole_number_field
+from teamkit.api.fields import date_field, number_field, text_field, whole_number_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
 from teamkit.errors import Conflict
@@ -60,7 +60,7 @@ class GoalCreateSchema(Schema):
     is_pinned = fields.Boolean(
         data_key="pinned", load_default=False, metadata={"description": PINNED_DESCRIPTION}
     )
-    target_date = fields.Date(load_default=None, allow_none=True)
+    target_date = date_field(load_default=None, allow_none=True)
     measure = fields.Nested(MeasureInSchema, load_default=None, allow_none=True)
     owner_id = fields.Integer(
         load_default=None,
@@ -75,7 +75,7 @@ class GoalUpdateSchema(Schema):
     why = text_field(services.WHY, required=False)
     slogan = text_field(services.SLOGAN)
     is_pinned = fields.Boolean(data_key="pinned")
-    target_date = fields.Date(allow_none=True)
+    target_date = date_field(allow_none=True)
     measure = fields.Nested(
         MeasureInSchema, allow_none=True, metadata={"description": "null removes the measure."}
     )

@@ -279,7 +279,11 @@ WTFORMS_DEFAULTS = ("This field is required", "Field cannot be longer", "Not a v
             "measure_unit",
             "Use at most 24 characters.",
         ),
-        ({"target_date": "someday"}, "target_date", "Enter a date as YYYY-MM-DD."),
+        (
+            {"target_date": "someday"},
+            "target_date",
+            "Enter a date from 1900-01-01 to 9999-12-31, as YYYY-MM-DD.",
+        ),
         ({"owner_id": "999"}, "owner_id", "Choose a member of this team as owner."),
     ],
 )
