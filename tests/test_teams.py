@@ -95,7 +95,7 @@ def test_a_taken_slug_is_shown_beside_the_field_and_nothing_is_written(
     assert teams(session) == 1
 
 
-@pytest.mark.parametrize("slug", ["Core Team", "x", "new", "a--b", "s" * 41, "-core"])
+@pytest.mark.parametrize("slug", ["x", "new", "s" * 41, "!!", "Ω"])
 def test_a_malformed_slug_is_shown_beside_the_field(
     owner: Person, login_as: Any, session: Session, slug: str
 ) -> None:

@@ -35,10 +35,13 @@ class TeamSchema(Schema):
 class TeamCreateSchema(Schema):
     name = text_field(services.TEAM_NAME)
     slug = fields.String(
-        required=True,
+        load_default=None,
         validate=validate.Length(min=services.SLUG_MIN, max=SLUG_MAX, error=services.SLUG_LENGTH),
-        error_messages={"required": services.SLUG_MISSING, "null": services.SLUG_MISSING},
-        metadata={"description": "Lower-case letters, digits and hyphens; the team's URL name."},
+        metadata={
+            "description": "Lower-case letters, digits and hyphens; the team's URL name. "
+            "Left out, it is made from the name (“Payments Platform”: payments-platform, "
+            "or payments-platform-2 when that is taken)."
+        },
     )
 
 

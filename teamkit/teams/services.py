@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -49,16 +50,50 @@ def check_slug(slug: str) -> str:
     return slug
 
 
-def _slug_taken() -> Conflict:
-    return Conflict(f"This {SLUG_LABEL} is taken; choose another.", field="slug")
+def _slug_taken(session: Session, slug: str) -> Conflict:
+    free = suggest_slug(session, slug)
+    offer = f" “{free}” is free." if free else " Choose another."
+    return Conflict(f"This {SLUG_LABEL} is taken.{offer}", field="slug")
+
+
+def slug_from(text: str, *, cut: bool = True) -> str:
+    """Return `text` as a URL name: "Payments Platform" → "payments-platform".
+
+    Accents are dropped, every run of other characters becomes one hyphen; unless `cut`
+    is false, the result is cut to SLUG_MAX. It may still be too short, too long or
+    reserved: check_slug says so.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") if cut else slug
+
+
+def suggest_slug(session: Session, text: str) -> str | None:
+    """Return a free URL name made from `text` ("platform", else "platform-2", …), or None."""
+    base = slug_from(text)
+    if len(base) < SLUG_MIN:
+        return None
+    candidates = [base]
+    for n in range(2, 100):
+        suffix = f"-{n}"
+        candidates.append(f"{base[: SLUG_MAX - len(suffix)].rstrip('-')}{suffix}")
+    taken = set(session.scalars(select(Team.slug).where(Team.slug.in_(candidates))))
+    return next(
+        (slug for slug in candidates if slug not in taken and slug not in RESERVED_SLUGS), None
+    )
 
 
 def _already_member(person: Person, team: Team) -> Conflict:
     return Conflict(f"{person.email} is already a member of {team.name}.")
 
 
-def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
-    """Create a team with `owner` as its first owner; a taken slug raises Conflict."""
+def create_team(session: Session, name: str, slug: str | None, owner: Person) -> Team:
+    """Create a team with `owner` as its first owner; a taken slug raises Conflict.
+
+    Without a slug, the team gets a free one made from its name.
+    """
+    if not (slug or "").strip():
+        slug = suggest_slug(session, name) or ""
     errors: dict[str, str] = {}
     checked: list[str] = []
     for check, value in ((check_team_name, name), (check_slug, slug)):
@@ -70,7 +105,7 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
         raise InvalidInput(errors)
     name, slug = checked
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
-        raise _slug_taken()
+        raise _slug_taken(session, slug)
     team = Team(name=name, slug=slug)
     team.memberships.append(Membership(person=owner, role=Role.OWNER))
     session.add(team)
@@ -78,7 +113,7 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise _slug_taken() from None
+        raise _slug_taken(session, slug) from None
     return team
 
 

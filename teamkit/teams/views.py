@@ -52,12 +52,14 @@ def list_teams() -> str | Response | tuple[str, int]:
     db = get_session()
     form = TeamForm()
     if form.validate_on_submit():
+        name = form.name.data or ""
         try:
-            team = services.create_team(
-                db, form.name.data or "", form.slug.data or "", current_user
-            )
+            team = services.create_team(db, name, form.slug.data, current_user)
         except ServiceError as error:
             show_service_error(form, error)
+            if "slug" in error.errors:
+                # Offer a free URL name in the field, ready to send again.
+                form.slug.data = services.suggest_slug(db, form.slug.data or name) or form.slug.data
         else:
             flash(f"Team “{team.name}” created. Invite your teammates from Members.", "success")
             return redirect(url_for("teams.home", slug=team.slug))
