@@ -177,7 +177,7 @@ def rejected_forms(team_pages: Any) -> dict[str, Any]:
     portal, urls = team_pages
     goal_page = next(url for url in urls if url.rstrip("/").split("/")[-1].isdigit())
     return {
-        "team": portal.post("/teams", data={"name": "", "slug": "no spaces"}),
+        "team": portal.post("/teams", data={"name": "", "slug": "!!"}),
         "goal": portal.post(
             "/t/core/goals/new",
             data={"title": "Ship", "slogan": "x" * 81, "owner_id": "", "status": "active"},

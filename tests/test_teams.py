@@ -185,7 +185,13 @@ def test_a_visitor_can_sign_up_from_an_invite_and_come_back_to_it(
     response = portal.post(
         sign_up.group(1), {"name": "Nell", "email": "nell@example.com", "password": PASSWORD}
     )
-    assert response.headers["Location"] == f"/invites/{token}"
+    # Sign-up asks to log in (the same answer for an email that had an account), then
+    # the log-in leads back to the invite.
+    assert response.headers["Location"] == f"/login?next=/invites/{token}"
+    logged_in = portal.post(
+        response.headers["Location"], {"email": "nell@example.com", "password": PASSWORD}
+    )
+    assert logged_in.headers["Location"] == f"/invites/{token}"
     assert "Join Core team" in client.get(f"/invites/{token}").text
 
 

@@ -85,6 +85,18 @@ def create_person(session: Session, email: str, name: str, password: str) -> Per
     return person
 
 
+def sign_up(session: Session, email: str, name: str, password: str) -> Person | None:
+    """Create a person from the sign-up form; None when the email already has an account.
+
+    The caller answers both the same way, so sign-up never tells whether an email has an
+    account: the password is hashed either way, and nothing of the account is changed.
+    """
+    try:
+        return create_person(session, email, name, password)
+    except Conflict:
+        return None
+
+
 def authenticate(session: Session, email: str, password: str) -> Person | None:
     """Return the person whose email and password match, or None."""
     person = find_person_by_email(session, email or "")

@@ -16,6 +16,9 @@ def sign_up(page, name: str, email: str, password: str = "a long password") -> N
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign up").click()
+    if page.url.split("?")[0].endswith("/login"):  # signed up: now log in, email filled in
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
 
 
 def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser, live_server):
