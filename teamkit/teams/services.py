@@ -26,6 +26,7 @@ TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.")
 SLUG_MISSING = "Choose a URL name, e.g. platform-team."
 SLUG_LENGTH = f"Use {SLUG_MIN} to {SLUG_MAX} characters."
 SLUG_FORM = "Use lower-case letters, digits and single hyphens, e.g. platform-team."
+SLUG_RESERVED = "This URL name is reserved for teamkit's own pages; choose another."
 
 
 def check_team_name(name: str) -> str:
@@ -46,7 +47,7 @@ def check_slug(slug: str) -> str:
     if not SLUG_RE.match(slug):
         raise InvalidInput({"slug": SLUG_FORM})
     if slug in RESERVED_SLUGS:
-        raise InvalidInput({"slug": f"“{slug}” is reserved; choose another."})
+        raise InvalidInput({"slug": SLUG_RESERVED})
     return slug
 
 
@@ -93,7 +94,8 @@ def create_team(session: Session, name: str, slug: str | None, owner: Person) ->
     Without a slug, the team gets a free one made from its name.
     """
     if not (slug or "").strip():
-        slug = suggest_slug(session, name) or ""
+        # A name of no Latin letters or digits ("Équipe" has some) makes "team", "team-2", …
+        slug = suggest_slug(session, name) or suggest_slug(session, "team") or ""
     errors: dict[str, str] = {}
     checked: list[str] = []
     for check, value in ((check_team_name, name), (check_slug, slug)):
