@@ -100,6 +100,7 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "is_last_owner": services.is_last_owner(db, membership),
         "invite_form": forms.get("invite_form") or _invite_form(),
         "open_invites": invites.list_open_invites(db, membership) if invitable else [],
+        "had_invites": bool(invitable) and invites.has_invites(db, membership),
         "invitable_roles": invitable,
         "role_form": RoleForm(formdata=None),
         "invite_url": forms.get("invite_url"),
@@ -227,6 +228,11 @@ def leave(slug: str) -> str | Response:
 def invite(token: str) -> str | Response | tuple[str, int]:
     db = get_session()
     key = invite_key()
+    if current_user.is_authenticated:
+        joined = invites.team_of_member(db, token, current_user, secret_key=key)
+        if joined is not None:
+            flash(f"You are a member of {joined.team.name} already.", "info")
+            return redirect(url_for("teams.home", slug=joined.team.slug), 303)
     try:
         found = invites.find_invite(db, token, secret_key=key)
     except ServiceError as error:

@@ -109,3 +109,28 @@ def test_the_progress_chart_uses_the_width_of_the_page_on_a_desktop(
     assert chart_width >= 0.85 * section
     # Text drawn at 14 user units stays between 12 and 24 pixels high.
     assert 12 <= 14 * chart_width / 860 <= 24
+
+
+def test_a_new_invite_link_is_copied_with_one_button(
+    browser: Any, live_server: str, make: Any
+) -> None:
+    owner = make.person(name="Ada", email="ada.lovelace@example.com")
+    make.team(owner, slug="core", name="Core team")
+    context = browser.new_context(
+        base_url=live_server, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    log_in(page)
+    page.goto("/t/core/members")
+    page.get_by_role("button", name="Create invite link").click()
+    link = page.get_by_label("Invite link").input_value()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_text("Copied.").wait_for()
+    # teamkit's pages may write the clipboard, never read it: paste on a blank page.
+    blank = context.new_page()
+    blank.set_content("<textarea aria-label='pasted'></textarea>")
+    blank.get_by_label("pasted").focus()
+    blank.keyboard.press("Control+V")
+    copied = blank.get_by_label("pasted").input_value()
+    context.close()
+    assert "/invites/" in link and copied == link
