@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 from teamkit.teams.models import Role
 
 VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page", "/api/docs"]
-PERSON_PAGES = ["/teams", "/account"]
+PERSON_PAGES = ["/teams", "/account", "/account/delete"]
 
 
 class PageAudit(HTMLParser):
@@ -219,7 +219,7 @@ def more_pages(app: Flask, team_pages: Any) -> dict[str, str]:
             "csrf_token": member.csrf_token("/login"),
         },
     )
-    for url in ("/t/core/", "/t/core/goals", "/t/core/members", goal_page):
+    for url in ("/t/core/", "/t/core/goals", "/t/core/members", goal_page, "/account/delete"):
         pages[f"{url} for a facilitator"] = member.client.get(url).text
     return pages
 

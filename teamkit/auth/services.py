@@ -127,6 +127,24 @@ def change_password(session: Session, person: Person, current: str, new: str) ->
     session.flush()
 
 
+def change_name(session: Session, person: Person, name: str) -> None:
+    """Set the name teammates see."""
+    person.name = check_name(name)
+    session.flush()
+
+
+def reset_password(session: Session, email: str, new: str) -> Person:
+    """Set a new password for the person with `email` (from the command line); their
+    sessions end. An unknown email raises NotFound."""
+    person = find_person_by_email(session, email or "")
+    if person is None:
+        raise NotFound(f"No account has the email {email}.")
+    person.password_hash = _hasher.hash(check_password(new))
+    end_all_sessions(person)
+    session.flush()
+    return person
+
+
 def end_all_sessions(person: Person) -> None:
     """Invalidate every portal session of `person` (log out everywhere)."""
     person.session_token = secrets.token_hex(16)

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
-from teamkit.auth.forms import ApiTokenForm, LoginForm, PasswordForm, SignupForm
+from teamkit.auth.forms import ApiTokenForm, LoginForm, NameForm, PasswordForm, SignupForm
 from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
@@ -130,10 +130,11 @@ def _account_page(
     *,
     token_form: ApiTokenForm | None = None,
     password_form: PasswordForm | None = None,
+    name_form: NameForm | None = None,
     new_token: str | None = None,
 ) -> tuple[str, int]:
     db = get_session()
-    forms = [f for f in (token_form, password_form) if f is not None]
+    forms = [f for f in (token_form, password_form, name_form) if f is not None]
     status = 422 if any(f.errors or f.form_errors for f in forms) else 200
     return render_template(
         "auth/account.html",
@@ -146,6 +147,7 @@ def _account_page(
         ],
         confirm=ConfirmForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
+        name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),
     ), status
 
 
@@ -187,6 +189,21 @@ def change_password() -> str | Response | tuple[str, int]:
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form)
+
+
+@bp.post("/account/name")
+@login_required
+def change_name() -> str | Response | tuple[str, int]:
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            services.change_name(get_session(), current_user, form.your_name.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Your name is now {current_user.name}.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(name_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

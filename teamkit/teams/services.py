@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
@@ -98,7 +98,7 @@ def create_team(session: Session, name: str, slug: str | None, owner: Person) ->
         slug = suggest_slug(session, name) or suggest_slug(session, "team") or ""
     errors: dict[str, str] = {}
     checked: list[str] = []
-    for check, value in ((check_team_name, name), (check_slug, slug)):
+    for check, value in ((check_team_name, name), (check_slug, slug or "")):
         try:
             checked.append(check(value))
         except InvalidInput as error:
@@ -269,3 +269,30 @@ def leave_team(session: Session, membership: Membership) -> None:
     _keep_an_owner(session, membership, "leaving")
     session.delete(membership)
     session.flush()
+
+
+def teams_only_owned_by(session: Session, person: Person) -> list[Team]:
+    """Return the teams of which `person` is the only owner, by name."""
+    mine = list(session.scalars(teams_of_statement(person)))
+    return [m.team for m in mine if m.role is Role.OWNER and is_last_owner(session, m)]
+
+
+def delete_account(session: Session, person: Person) -> None:
+    """Delete `person`'s account: their memberships, tokens and sessions go with it.
+
+    What they wrote stays with its team (check-ins, goals, reminders, invites), shown as by
+    a former member. A team's only owner is refused, with the teams named: a team always
+    keeps an owner.
+    """
+    owned = teams_only_owned_by(session, person)
+    if owned:
+        names = ", ".join(team.name for team in owned)
+        raise Conflict(
+            f"You are the only owner of {names}. On each team's Members page, make someone "
+            "else owner first (invite someone if you are alone); then you can delete your "
+            "account."
+        )
+    # The database's own rules do the rest: memberships and tokens are deleted, and what
+    # the person wrote keeps its row with no author (ON DELETE CASCADE / SET NULL).
+    session.execute(delete(Person).where(Person.id == person.id))
+    session.expunge_all()

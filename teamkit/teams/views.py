@@ -14,10 +14,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from teamkit.auth import services as auth_services
+from teamkit.auth.forms import DeleteAccountForm
 from teamkit.auth.models import Person
 from teamkit.capability import registry
 from teamkit.db import get_session
@@ -70,8 +72,33 @@ def list_teams() -> str | Response | tuple[str, int]:
 
 
 def account_context(db: Session, person: Person) -> dict[str, Any]:
-    """Fill the account page's list of the person's teams."""
-    return {"teams": services.list_teams_of(db, person)}
+    """Fill the account page's list of the person's teams, and what deleting it needs."""
+    return {
+        "teams": services.list_teams_of(db, person),
+        "only_owner_of": services.teams_only_owned_by(db, person),
+    }
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response | tuple[str, int]:
+    """Ask for the password (GET), then delete the account (POST); a last owner is told why not."""
+    db = get_session()
+    form = DeleteAccountForm()
+    only_owner_of = services.teams_only_owned_by(db, current_user)
+    if form.validate_on_submit() and not only_owner_of:
+        if auth_services.authenticate(db, current_user.email, form.password.data or "") is None:
+            form.password.errors = ["This is not your password."]
+        else:
+            services.delete_account(db, current_user._get_current_object())
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. What you wrote stays, as by a former member.", "info")
+            return redirect(url_for("auth.login"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "teams/delete_account.html", form=form, only_owner_of=only_owner_of
+    ), status
 
 
 @bp.get("/t/<slug>/")
