@@ -54,6 +54,9 @@ def main() -> int:
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/t/demo/")
         phone.screenshot(path=OUT / "home-phone.png")
+        # Tables become cards on a phone: the members page shows it.
+        phone.goto("/t/demo/members")
+        phone.screenshot(path=OUT / "members-phone.png", full_page=True)
         browser.close()
     server.close()
     shutil.rmtree(instance, ignore_errors=True)
