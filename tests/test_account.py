@@ -110,3 +110,23 @@ def test_a_teams_last_owner_cannot_delete_their_account_and_is_told_why(
     assert heading(response.text) == "Make someone else owner first"
     assert "You are the only owner of Core team" in " ".join(response.text.split())
     assert session.get(Person, owner.id) is not None
+
+
+@pytest.mark.parametrize("path", ["/account", "/account/delete"])
+def test_account_pages_issue_the_same_queries_for_one_team_and_many(
+    make: Any, login_as: Callable[[Person], Portal], count_queries: Any, path: str
+) -> None:
+    ada = make.person(name="Ada")
+    make.team(ada, slug="first")
+    portal = login_as(ada)
+    with count_queries() as one:
+        assert portal.client.get(path).status_code == 200
+    for n in range(5):
+        team = make.team(ada, slug=f"more-{n}", name=f"More {n}")
+        make.member(team, role=Role.OWNER if n % 2 else Role.MEMBER)
+    with count_queries() as many:
+        page = portal.client.get(path)
+    assert page.status_code == 200
+    if path == "/account/delete":  # names the teams Ada alone owns, and only those
+        assert "More 4" in page.text and "More 1" not in page.text
+    assert many.count == one.count, many.statements

@@ -272,9 +272,25 @@ def leave_team(session: Session, membership: Membership) -> None:
 
 
 def teams_only_owned_by(session: Session, person: Person) -> list[Team]:
-    """Return the teams of which `person` is the only owner, by name."""
-    mine = list(session.scalars(teams_of_statement(person)))
-    return [m.team for m in mine if m.role is Role.OWNER and is_last_owner(session, m)]
+    """Return the teams of which `person` is the only owner, by name (one query)."""
+    owners = (
+        select(Membership.team_id, func.count().label("owners"))
+        .where(Membership.role == Role.OWNER)
+        .group_by(Membership.team_id)
+        .subquery()
+    )
+    statement = (
+        select(Team)
+        .join(Membership, Membership.team_id == Team.id)
+        .join(owners, owners.c.team_id == Team.id)
+        .where(
+            Membership.person_id == person.id,
+            Membership.role == Role.OWNER,
+            owners.c.owners == 1,
+        )
+        .order_by(Team.name, Team.id)
+    )
+    return list(session.scalars(statement))
 
 
 def delete_account(session: Session, person: Person) -> None:
