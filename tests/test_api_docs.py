@@ -32,3 +32,11 @@ def test_the_portal_links_to_the_api_docs(make: Any, login_as: Any) -> None:
     portal = login_as(owner)
     assert 'href="/api/docs"' in portal.client.get("/account").text
     assert 'href="/api/docs"' in portal.client.get("/t/core/").text
+
+
+def test_the_api_docs_page_reads_nothing_from_the_database(
+    client: FlaskClient, count_queries: Any
+) -> None:
+    with count_queries() as found:
+        assert client.get("/api/docs").status_code == 200
+    assert found.count == 0, found.statements
