@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/t/demo/")
         shoot(phone, "home-phone")
+        # Tables become cards on a phone: the members page shows it.
+        phone.goto("/t/demo/members")
+        shoot(phone, "members-phone", full_page=True)
         browser.close()
     server.close()
     shutil.rmtree(instance, ignore_errors=True)

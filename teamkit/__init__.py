@@ -58,9 +58,11 @@ def configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Initialise CSRF protection, log-in sessions and the log-in rate limit."""
+    """Initialise the session cookie, CSRF protection, log-in sessions and the log-in limit."""
+    from teamkit import cookies
     from teamkit.extensions import csrf, limiter, login_manager
 
+    cookies.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

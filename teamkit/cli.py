@@ -207,6 +207,24 @@ def user_create(email: str, name: str, password: str | None) -> None:
         _fail(error)
 
 
+@user.command("reset-password")
+@click.argument("email")
+@click.option("--password", help="Asked for when not given.")
+@with_appcontext
+def user_reset_password(email: str, password: str | None) -> None:
+    """Set a new password for a person who forgot theirs; their sessions end."""
+    from teamkit.auth.services import reset_password
+
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with job_session(current_app) as session:
+            person = reset_password(session, email, password or "")
+            click.echo(f"set a new password for {person.email}; their sessions have ended")
+    except ServiceError as error:
+        _fail(error)
+
+
 @main.group()
 def team() -> None:
     """Manage teams."""

@@ -138,6 +138,12 @@ SETTINGS: tuple[Setting, ...] = (
         _rate_limit,
     ),
     Setting(
+        "SIGNUP_RATE_LIMIT",
+        "10 per minute",
+        "Sign-up attempts allowed per client address (Flask-Limiter notation).",
+        _rate_limit,
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URL",
         "memory://",
         "Where log-in attempt counts live. `memory://` counts per process; with several web "

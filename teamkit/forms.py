@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms import DateField, Field
+from wtforms.validators import Optional, StopValidation
 
+from teamkit.dates import iso_date
 from teamkit.errors import ServiceError
-from teamkit.validation import Text
+from teamkit.validation import DATE_MAX, DATE_MESSAGE, DATE_MIN, Text, date_message
 
 
 class ConfirmForm(FlaskForm):
@@ -51,3 +52,31 @@ def show_service_error(form: FlaskForm, error: ServiceError) -> None:
     if not error.errors:
         leftover.append(error.detail)
     form.form_errors.extend(leftover)
+
+
+def _check_date(form: FlaskForm, field: Field) -> None:
+    problem = date_message(field.data) if field.data is not None else None
+    if problem is not None:
+        raise StopValidation(problem)
+
+
+class IsoDateField(DateField):
+    """An optional YYYY-MM-DD date in the shared range, always shown with a four-digit year.
+
+    WTForms writes the value with strftime, which gives "1-01-01" for the year 1 on some
+    platforms: a browser shows that as empty, and saving the form unchanged erased it.
+    """
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            validators=[Optional(), _check_date],
+            invalid_value_message=DATE_MESSAGE,
+            render_kw={"min": iso_date(DATE_MIN), "max": iso_date(DATE_MAX)},
+            **kwargs,
+        )
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return iso_date(self.data)

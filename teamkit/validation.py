@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from teamkit.errors import InvalidInput
 
@@ -18,6 +19,10 @@ NUMBER_MESSAGE = "Enter a number, e.g. 42 or 3.5."
 FINITE_MESSAGE = "Enter a finite number, not infinity or NaN."
 RANGE_MESSAGE = f"Enter a number between -{NUMBER_MAX:g} and {NUMBER_MAX:g}."
 SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 1234.5."
+#: Dates teamkit takes: four-digit years that every page, form and database writes alike.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(9999, 12, 31)
+DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
 def too_long(maximum: int) -> str:
@@ -118,3 +123,20 @@ def to_number(value: float | int | str | None, field: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return float(value)
+
+
+def date_message(value: date | None) -> str | None:
+    """Return what is wrong with `value` as a date (None is fine), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, date) or not DATE_MIN <= value <= DATE_MAX:
+        return DATE_MESSAGE
+    return None
+
+
+def check_date(value: date | None, field: str) -> date | None:
+    """Return `value` if it is a date in range (or None), or raise InvalidInput naming `field`."""
+    problem = date_message(value)
+    if problem is not None:
+        raise InvalidInput({field: problem})
+    return value

@@ -125,6 +125,7 @@ def app_config(database_url: str, tmp_path: Any) -> dict[str, Any]:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "BASE_URL": "http://teamkit.test",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SIGNUP_RATE_LIMIT": "1000 per minute",
         "TESTING": True,
     }
 

@@ -10,12 +10,23 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from clients import PASSWORD, Portal
 from flask import Flask
+from nu import check
 from urlmap import team_rules
 from werkzeug.routing import IntegerConverter
 
-VISITOR_PAGES = ["/", "/login", "/signup", "/no-such-page", "/digest/unsubscribe/not-a-token"]
-PERSON_PAGES = ["/teams", "/account"]
+from teamkit.teams.models import Role
+
+VISITOR_PAGES = [
+    "/",
+    "/login",
+    "/signup",
+    "/no-such-page",
+    "/api/docs",
+    "/digest/unsubscribe/not-a-token",
+]
+PERSON_PAGES = ["/teams", "/account", "/account/delete"]
 
 
 class PageAudit(HTMLParser):
@@ -102,14 +113,31 @@ def audit(html: str) -> list[str]:
 def team_pages(app: Flask, make: Any, login_as: Any, api_as: Any) -> tuple[Any, list[str]]:
     """Log in an owner of a team with a goal; return the portal and every team page to open."""
     owner = make.person(name="Ada")
-    make.team(owner, slug="core", name="Core team")
-    goal = api_as(owner).post(
+    team = make.team(owner, slug="core", name="Core team")
+    make.member(team, make.person(name="Grace Hopper", email="grace@example.com"), Role.FACILITATOR)
+    api = api_as(owner)
+    goal = api.post(
         "/api/v1/teams/core/goals",
-        json={"title": "Ship", "why": "Because.", "measure": {"start": 0, "target": 10}},
+        json={
+            "title": "Ship",
+            "why": "Because.",
+            "slogan": "Ship it",
+            "pinned": True,
+            "target_date": "2030-06-30",
+            "measure": {"unit": "%", "start": 0, "target": 10},
+        },
     )
     assert goal.status_code == 201
     goal_id = goal.json["id"]
-    api_as(owner).post(f"/api/v1/teams/core/goals/{goal_id}/checkins", json={"confidence": 4})
+    for value in (2, 5):
+        api.post(
+            f"/api/v1/teams/core/goals/{goal_id}/checkins",
+            json={"value": value, "note": "On track.", "confidence": 4},
+        )
+    api.post(f"/api/v1/teams/core/goals/{goal_id}/reinforcements")
+    invite = api.post("/api/v1/teams/core/invites", json={"role": "member"})
+    assert invite.status_code == 201
+    app.config["TEST_INVITE_PATH"] = "/invites/" + invite.json["token"]
     portal = login_as(owner)
     urls = []
     for rule in team_rules(app):
@@ -151,17 +179,22 @@ def test_a_rejected_sign_up_form_names_each_invalid_field_for_assistive_technolo
     assert {"email", "name", "password"} <= set(invalid)
 
 
-def test_rejected_team_goal_and_check_in_forms_pass_the_audit(team_pages: Any) -> None:
+def rejected_forms(team_pages: Any) -> dict[str, Any]:
+    """Post the team, goal and check-in forms with invalid fields; return the answers."""
     portal, urls = team_pages
     goal_page = next(url for url in urls if url.rstrip("/").split("/")[-1].isdigit())
-    rejected = {
-        "team": portal.post("/teams", data={"name": "", "slug": "no spaces"}),
+    return {
+        "team": portal.post("/teams", data={"name": "", "slug": "!!"}),
         "goal": portal.post(
             "/t/core/goals/new",
             data={"title": "Ship", "slogan": "x" * 81, "owner_id": "", "status": "active"},
         ),
-        "check-in": portal.post(f"{goal_page}/check-ins", data={"value": "a lot"}),
+        "check-in": portal.post(goal_page, data={"value": "a lot"}),
     }
+
+
+def test_rejected_team_goal_and_check_in_forms_pass_the_audit(team_pages: Any) -> None:
+    rejected = rejected_forms(team_pages)
     results = {form: _audit_rejected(response) for form, response in rejected.items()}
     assert {form: problems for form, (problems, _) in results.items() if problems} == {}
     invalid = {form: set(names) for form, (_, names) in results.items()}
@@ -172,15 +205,64 @@ def test_rejected_team_goal_and_check_in_forms_pass_the_audit(team_pages: Any) -
     }
 
 
-def test_every_team_page_and_personal_page_passes_the_audit(team_pages: Any) -> None:
+def more_pages(app: Flask, team_pages: Any) -> dict[str, str]:
+    """Return pages the URL map alone doesn't reach: an invite, a new link, a member's view."""
+    portal, urls = team_pages
+    goal_page = next(url for url in urls if url.rstrip("/").split("/")[-1].isdigit())
+    invite = app.config["TEST_INVITE_PATH"]
+    pages = {
+        "invite for a visitor": app.test_client().get(invite).text,
+        "invite for a person": portal.client.get(invite).text,
+        "members with a new link": portal.post(
+            "/t/core/invites", data={"role": "member"}, follow_redirects=True
+        ).text,
+    }
+    member = Portal(app.test_client())
+    member.client.post(
+        "/login",
+        data={
+            "email": "grace@example.com",
+            "password": PASSWORD,
+            "csrf_token": member.csrf_token("/login"),
+        },
+    )
+    for url in ("/t/core/", "/t/core/goals", "/t/core/members", goal_page, "/account/delete"):
+        pages[f"{url} for a facilitator"] = member.client.get(url).text
+    return pages
+
+
+def test_every_team_page_and_personal_page_passes_the_audit(app: Flask, team_pages: Any) -> None:
     portal, urls = team_pages
     checked = {}
     for url in [*PERSON_PAGES, *urls]:
         response = portal.client.get(url)
         if response.status_code == 200:
             checked[url] = audit(response.text)
-    assert len(checked) >= 8, sorted(checked)
+    checked |= {name: audit(page) for name, page in more_pages(app, team_pages).items()}
+    assert len(checked) >= 15, sorted(checked)
     assert {url: problems for url, problems in checked.items() if problems} == {}
+
+
+def test_every_audited_page_is_valid_html(app: Flask, team_pages: Any, tmp_path: Any) -> None:
+    """The Nu HTML checker finds no error on any page the audits above open."""
+    visitor = app.test_client()
+    pages = {path: visitor.get(path).text for path in VISITOR_PAGES}
+    pages["expired form"] = visitor.post("/signup", data={}).text
+    pages["rejected sign-up"] = (
+        Portal(app.test_client())
+        .post("/signup", data={"email": "not an email", "name": "", "password": "x"})
+        .text
+    )
+    portal, urls = team_pages
+    pages |= {f"rejected {form}": r.text for form, r in rejected_forms(team_pages).items()}
+    for url in [*PERSON_PAGES, *urls]:
+        response = portal.client.get(url)
+        if response.mimetype == "text/html":
+            pages[url] = response.text
+    pages |= more_pages(app, team_pages)
+    assert len(pages) >= 26, sorted(pages)
+    errors = check(pages, tmp_path)
+    assert errors == {}, "\n".join(f"{page}: {e}" for page, found in errors.items() for e in found)
 
 
 def test_every_pulse_page_passes_the_audit(

@@ -183,9 +183,8 @@ def test_malformed_json_is_a_400_problem_that_says_so(
 
 def test_missing_fields_are_a_422_problem_naming_each_field(api: Api, session: Session) -> None:
     body = assert_problem(api.post("/api/v1/teams", json={}), 422)
-    assert fields_named(body) == {"name", "slug"}
+    assert fields_named(body) == {"name"}  # the slug is made from the name when left out
     assert "name" in body["detail"]
-    assert "slug" in body["detail"]
     assert count(session, Team) == 0
 
 
@@ -473,7 +472,7 @@ def test_openapi_request_schema_is_the_one_that_validates(openapi: dict[str, Any
     body = openapi["paths"]["/api/v1/teams"]["post"]["requestBody"]
     reference = body["content"]["application/json"]["schema"]["$ref"]
     schema = openapi["components"]["schemas"][reference.rsplit("/", 1)[1]]
-    assert set(schema["required"]) == {"name", "slug"}
+    assert set(schema["required"]) == {"name"}
     assert schema["properties"]["slug"]["maxLength"] == 40
 
 
@@ -534,3 +533,49 @@ def test_every_problem_with_the_same_status_has_the_same_title(api: Api) -> None
     not_found_routes = assert_problem(api.get("/api/v1/nothing-here"), 404)
     not_found_rows = assert_problem(api.get("/api/v1/teams/nobody"), 404)
     assert not_found_routes["title"] == not_found_rows["title"] == "Not Found"
+
+
+# ---------------------------------------------------------------- the document and the server agree
+
+
+def test_a_boolean_field_takes_only_true_or_false(api: Api) -> None:
+    api.post("/api/v1/teams", json={"name": "Core", "slug": "core"})
+    response = api.post("/api/v1/teams/core/goals", json={"title": "T", "why": "W", "pinned": 0})
+    body = assert_problem(response, 422)
+    assert fields_named(body) == {"pinned"}
+
+
+@pytest.mark.parametrize("value", [3.0, 3])
+def test_a_whole_number_field_takes_an_integer_valued_number(api: Api, value: float) -> None:
+    api.post("/api/v1/teams", json={"name": "Core", "slug": "core"})
+    response = api.patch("/api/v1/teams/core/goal-settings", json={"goals_per_digest": value})
+    assert response.status_code == 200
+    assert response.json["goals_per_digest"] == 3
+
+
+@pytest.mark.parametrize("value", ["3", 3.5, True])
+def test_a_whole_number_field_refuses_text_fractions_and_booleans(api: Api, value: Any) -> None:
+    api.post("/api/v1/teams", json={"name": "Core", "slug": "core"})
+    response = api.patch("/api/v1/teams/core/goal-settings", json={"goals_per_digest": value})
+    assert fields_named(assert_problem(response, 422)) == {"goals_per_digest"}
+
+
+def test_bodies_the_server_does_without_are_optional_in_the_document(
+    openapi: dict[str, Any],
+) -> None:
+    paths = openapi["paths"]
+    assert paths["/api/v1/teams/{slug}/invites"]["post"]["requestBody"]["required"] is False
+    assert (
+        paths["/api/v1/teams/{slug}/goals/{goal_id}"]["patch"]["requestBody"]["required"] is False
+    )
+    assert paths["/api/v1/teams/{slug}/members/{membership_id}"]["patch"]["requestBody"]["required"]
+
+
+def test_the_document_states_the_slug_pattern_and_the_date_range(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+    slug = schemas["TeamCreate"]["properties"]["slug"]
+    assert slug["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+    assert "new" in slug["not"]["enum"]
+    target_date = schemas["GoalCreate"]["properties"]["target_date"]
+    assert re.match(target_date["pattern"], "1900-01-01")
+    assert not re.match(target_date["pattern"], "1899-12-31")

@@ -42,9 +42,20 @@ def is_logged_in(client: FlaskClient) -> bool:
 # ---------------------------------------------------------------- sign-up
 
 
-def test_signing_up_creates_an_account_and_logs_in(sign_up: Any, client: FlaskClient) -> None:
+def test_signing_up_creates_an_account_then_asks_to_log_in(
+    sign_up: Any, portal: Portal, client: FlaskClient, session: Session
+) -> None:
     response = sign_up()
-    assert response.status_code == 302
+    assert response.status_code == 303
+    assert response.location == "/login"
+    login_page = client.get("/login").text
+    assert 'value="ada@example.com"' in login_page  # filled in
+    assert "Log in with the email and password you chose." in " ".join(flashes(login_page))
+    assert people(session) == 1
+    client.post(
+        "/login",
+        data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": portal.csrf_token()},
+    )
     page = client.get("/account").get_data(as_text=True)
     assert "Ada Lovelace" in page
     assert "ada@example.com" in page
@@ -96,14 +107,21 @@ def test_sign_up_with_a_short_password_is_refused(sign_up: Any, session: Session
     assert people(session) == 0
 
 
-def test_sign_up_with_a_taken_email_says_so_beside_the_field(
-    make: Any, sign_up: Any, session: Session
+def test_sign_up_with_a_taken_email_is_answered_as_a_new_one_and_changes_nothing(
+    app: Flask, make: Any, session: Session
 ) -> None:
-    make.person(email="ada@example.com")
-    response = sign_up(email="ADA@example.com")
-    assert response.status_code == 422
-    assert "already exists" in (field_error(response.get_data(as_text=True), "email") or "")
-    assert people(session) == 1
+    def answer(email: str) -> tuple[int, str | None, list[str]]:
+        portal = Portal(app.test_client())
+        response = portal.post("/signup", {**SIGNUP, "email": email, "name": "Someone"})
+        follow = portal.client.get(response.location).text
+        return response.status_code, response.location, flashes(follow)
+
+    ada = make.person(email="ada@example.com", name="Ada")
+    assert answer("ADA@example.com") == answer("new@example.com")
+    assert "already" not in " ".join(answer("ada@example.com")[2]).replace("already had", "")
+    assert people(session) == 2  # Ada and the new person; Ada's account is untouched
+    found = session.scalar(select(Person).where(Person.email == "ada@example.com"))
+    assert found is not None and found.name == "Ada" and found.password_hash == ada.password_hash
 
 
 def test_sign_up_keeps_what_was_typed_after_an_error(sign_up: Any) -> None:
@@ -459,3 +477,23 @@ def test_an_api_token_needs_a_name(make: Any, login_as: Any, session: Session) -
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "name")
     assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
+@pytest.fixture
+def signup_limit_of_three(app_config: dict[str, Any]) -> None:
+    """Allow three sign-up attempts a minute (set before the app is created)."""
+    app_config["SIGNUP_RATE_LIMIT"] = "3 per minute"
+
+
+@pytest.mark.usefixtures("signup_limit_of_three")
+def test_the_fourth_sign_up_within_a_minute_is_refused(
+    portal: Portal, client: FlaskClient, session: Session
+) -> None:
+    token = portal.csrf_token("/signup")
+    answers = [
+        client.post("/signup", data={**SIGNUP, "email": f"p{n}@example.com", "csrf_token": token})
+        for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [303, 303, 303, 429]
+    assert "Wait a minute, then try again." in answers[-1].text
+    assert people(session) == 3

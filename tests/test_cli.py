@@ -400,3 +400,29 @@ def test_db_backup_into_a_missing_folder_says_so_and_leaves_no_file(
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: could not copy the database to {target}")
     assert not target.exists()
+
+
+def test_user_reset_password_sets_a_new_one_and_ends_every_session(
+    teamkit: Invoke, ada: Person, portal: Portal, session: Session
+) -> None:
+    assert portal.login(ada).status_code == 302
+    result = teamkit(
+        "user", "reset-password", "ADA@example.com", input="brand new pw\nbrand new pw\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "brand new pw" not in result.output
+    assert portal.client.get("/account").status_code == 302  # that session has ended
+    assert portal.login(ada).status_code == 422  # the old password is gone
+    assert portal.login(ada, password="brand new pw").status_code == 302
+
+
+def test_user_reset_password_for_an_unknown_email_fails(teamkit: Invoke) -> None:
+    result = teamkit("user", "reset-password", "nobody@example.com", "--password", PASSWORD)
+    assert result.exit_code == 1
+    assert "No account has the email nobody@example.com." in result.output
+
+
+def test_user_reset_password_refuses_a_short_one(teamkit: Invoke, ada: Person) -> None:
+    result = teamkit("user", "reset-password", "ada@example.com", "--password", "short")
+    assert result.exit_code == 1
+    assert "at least 8 characters" in result.output

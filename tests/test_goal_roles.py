@@ -87,7 +87,7 @@ def portal_action(action: str, portal: Portal, crew: Crew) -> bool:
         page = portal.client.get("/t/core/goals")
         return page.status_code == 200 and "First" in page.text
     if action == "check in":
-        portal.post(f"{goal_url}/check-ins", {"confidence": "4"})
+        portal.post(goal_url, {"confidence": "4"})
         return crew.count(CheckIn) == 1
     if action == "create a goal":
         portal.post("/t/core/goals/new", {**form, "title": "Third"})

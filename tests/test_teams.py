@@ -21,7 +21,7 @@ from teamkit.db import job_session, utcnow
 from teamkit.teams import invites, services
 from teamkit.teams.models import Invite, Membership, Role, Team
 
-INVITE_LINK = re.compile(r'<code class="token" id="invite-url">([^<]+)</code>')
+INVITE_LINK = re.compile(r'<input type="text" id="invite-url" value="([^"]+)" readonly')
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_taken_slug_is_shown_beside_the_field_and_nothing_is_written(
     assert teams(session) == 1
 
 
-@pytest.mark.parametrize("slug", ["Core Team", "x", "new", "a--b", "s" * 41, "-core"])
+@pytest.mark.parametrize("slug", ["x", "new", "s" * 41, "!!", "Ω"])
 def test_a_malformed_slug_is_shown_beside_the_field(
     owner: Person, login_as: Any, session: Session, slug: str
 ) -> None:
@@ -185,7 +185,13 @@ def test_a_visitor_can_sign_up_from_an_invite_and_come_back_to_it(
     response = portal.post(
         sign_up.group(1), {"name": "Nell", "email": "nell@example.com", "password": PASSWORD}
     )
-    assert response.headers["Location"] == f"/invites/{token}"
+    # Sign-up asks to log in (the same answer for an email that had an account), then
+    # the log-in leads back to the invite.
+    assert response.headers["Location"] == f"/login?next=/invites/{token}"
+    logged_in = portal.post(
+        response.headers["Location"], {"email": "nell@example.com", "password": PASSWORD}
+    )
+    assert logged_in.headers["Location"] == f"/invites/{token}"
     assert "Join Core team" in client.get(f"/invites/{token}").text
 
 
@@ -258,12 +264,60 @@ def test_an_invite_signed_with_another_key_answers_404(
     assert login_as(make.person()).client.get(f"/invites/{forged}").status_code == 404
 
 
-def test_a_member_cannot_spend_an_invite_to_their_own_team(
-    team: Team, owner: Person, invite_token: Callable[..., str], login_as: Any
+def test_a_member_who_opens_an_invite_to_their_own_team_is_taken_to_it(
+    team: Team, owner: Person, invite_token: Callable[..., str], login_as: Any, session: Session
 ) -> None:
-    response = login_as(owner).post(f"/invites/{invite_token()}")
-    assert response.status_code == 409
-    assert "already a member" in response.get_data(as_text=True)
+    portal = login_as(owner)
+    token = invite_token()
+    for response in (portal.client.get(f"/invites/{token}"), portal.post(f"/invites/{token}")):
+        assert response.status_code == 303
+        assert response.location == "/t/core/"
+    assert "You are a member of Core team already." in flashes(portal.client.get("/t/core/").text)
+    invite = session.scalar(select(Invite))
+    assert invite is not None and invite.used_at is None  # not spent
+
+
+def test_a_person_who_joined_and_opens_the_used_link_again_is_taken_to_the_team(
+    team: Team, invite_token: Callable[..., str], make: Any, portal_of: Callable[[Person], Portal]
+) -> None:
+    token = invite_token()
+    portal = portal_of(make.person())
+    assert portal.post(f"/invites/{token}").status_code == 303
+    again = portal.client.get(f"/invites/{token}")
+    assert again.status_code == 303 and again.location == "/t/core/"
+    assert "used already" not in portal.client.get(again.location).text
+
+
+def test_the_invite_page_says_who_invited_you_to_which_team(
+    team: Team, invite_token: Callable[..., str], client: FlaskClient
+) -> None:
+    page = " ".join(client.get(f"/invites/{invite_token(Role.FACILITATOR)}").text.split())
+    assert (
+        "<strong>Olive Owner</strong> invited you to join <strong>Core team</strong> as "
+        "<strong>facilitator</strong>." in page
+    )
+
+
+def test_the_members_page_says_no_invites_yet_before_the_first_one(
+    team: Team, owner: Person, login_as: Any
+) -> None:
+    portal = login_as(owner)
+    before = portal.client.get("/t/core/members").text
+    assert "No invites yet." in before and "every link was used" not in before
+    created = portal.post("/t/core/invites", {"role": "member"}, follow_redirects=True).text
+    link = INVITE_LINK.search(created)
+    assert link is not None
+    assert '<input type="text" id="invite-url" value="' in created and " readonly " in created
+    assert 'data-copy="invite-url" hidden>Copy link</button>' in created
+    assert 'src="/static/copy.js"' in created
+
+
+def test_after_the_last_open_invite_the_page_says_every_link_was_used(
+    team: Team, invite_token: Callable[..., str], make: Any, owner: Person, portal_of: Any
+) -> None:
+    portal_of(make.person()).post(f"/invites/{invite_token()}")
+    page = portal_of(owner).client.get("/t/core/members").text
+    assert "every link was used, revoked or has expired" in page
 
 
 # ---------------------------------------------------------------- roles, removing, leaving
@@ -279,7 +333,7 @@ def test_owner_changes_a_members_role(
     )
     assert response.status_code == 303
     assert role_of(session, team, mia) is Role.FACILITATOR
-    assert "Mia is now facilitator." in flashes(portal.client.get("/t/core/members").text)
+    assert "Mia is now a facilitator." in flashes(portal.client.get("/t/core/members").text)
 
 
 def test_the_last_owner_cannot_step_down(
@@ -296,10 +350,38 @@ def test_an_owner_can_step_down_once_there_is_another_owner(
     team: Team, owner: Person, make: Any, login_as: Any, session: Session
 ) -> None:
     make.member(team, role=Role.OWNER)
-    login_as(owner).post(
-        f"/t/core/members/{membership_id(session, team, owner)}/role", {"role": "member"}
-    )
+    portal = login_as(owner)
+    url = f"/t/core/members/{membership_id(session, team, owner)}/role"
+    portal.post(url, {"role": "member", "confirmed": "yes"})
     assert role_of(session, team, owner) is Role.MEMBER
+    assert "You are now a member." in flashes(portal.client.get("/t/core/members").text)
+
+
+@pytest.mark.parametrize(
+    ("role", "also_lost"),
+    [("facilitator", False), ("member", True)],
+)
+def test_an_owner_stepping_down_is_asked_first_and_told_what_they_lose(
+    team: Team,
+    owner: Person,
+    make: Any,
+    login_as: Any,
+    session: Session,
+    role: str,
+    also_lost: bool,
+) -> None:
+    make.member(team, role=Role.OWNER)
+    portal = login_as(owner)
+    url = f"/t/core/members/{membership_id(session, team, owner)}/role"
+    response = portal.post(url, {"role": role})
+    assert response.status_code == 200
+    assert role_of(session, team, owner) is Role.OWNER
+    page = " ".join(response.text.split())
+    assert heading(response.text) == "Step down as owner of Core team?"
+    assert "change anyone's role or remove members" in page
+    assert ("create, edit, reorder or archive goals" in page) is also_lost
+    assert f'<input type="hidden" name="role" value="{role}">' in page
+    assert '<input type="hidden" name="confirmed" value="yes">' in page
 
 
 def test_an_unknown_role_is_refused(

@@ -11,6 +11,9 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from teamkit.validation import (
+    DATE_MAX,
+    DATE_MESSAGE,
+    DATE_MIN,
     FINITE_MESSAGE,
     NUMBER_MAX,
     NUMBER_MESSAGE,
@@ -34,8 +37,19 @@ class TextLength(validate.Length):
         return value
 
 
+#: Text a database can store: no NUL character (teamkit.inputs refuses it with a 422).
+STORABLE_TEXT = "^[^\\u0000]*$"
+#: The same, and not blank: a required text holds something besides spaces.
+STORABLE_FILLED_TEXT = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+#: A date in DATE_MIN..DATE_MAX, for the OpenAPI document (JSON Schema has no date range).
+DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
+
+
 def text_field(rule: Text, *, required: bool | None = None, **kwargs: Any) -> fields.String:
     """Return a string field checked by `rule`; required (on create) when the rule says so."""
+    metadata = kwargs.pop("metadata", {})
+    metadata.setdefault("pattern", STORABLE_FILLED_TEXT if rule.is_required else STORABLE_TEXT)
+    kwargs["metadata"] = metadata
     required = rule.is_required if required is None else required
     if rule.is_required:
         kwargs.setdefault("error_messages", {"required": rule.missing, "null": rule.missing})
@@ -54,11 +68,41 @@ def number_field(**kwargs: Any) -> fields.Float:
     )
 
 
+class JsonInteger(fields.Integer):
+    """A JSON integer: 3, or 3.0 (the same number in JSON), never "3", 3.5 or true."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON boolean: true or false, never 0, 1 or "true"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def whole_number_field(rule: WholeNumber, **kwargs: Any) -> fields.Integer:
     """Return an integer field checked by `rule`, with its words."""
-    return fields.Integer(
-        strict=True,
+    return JsonInteger(
         validate=validate.Range(rule.low, rule.high, error=rule.message),
         error_messages={"invalid": rule.message, "null": rule.message, "required": rule.message},
+        **kwargs,
+    )
+
+
+def date_field(**kwargs: Any) -> fields.Date:
+    """Return a field for a YYYY-MM-DD date from DATE_MIN to DATE_MAX, with the rule's words."""
+    metadata = {"description": DATE_MESSAGE, "pattern": DATE_PATTERN, **kwargs.pop("metadata", {})}
+    return fields.Date(
+        validate=validate.Range(DATE_MIN, DATE_MAX, error=DATE_MESSAGE),
+        error_messages={"invalid": DATE_MESSAGE},
+        metadata=metadata,
         **kwargs,
     )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request
 from flask_smorest import Api
 
+from teamkit.api import docs
 from teamkit.api.problems import problem
 from teamkit.api.spec import BODY_METHODS, ProblemResponses, ProblemSchema
 from teamkit.extensions import csrf
@@ -55,6 +56,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
         },
     )
     api.init_app(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    docs.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_V1)
         # Tokens, not cookies, authenticate the API: there is no CSRF to guard against.

@@ -71,3 +71,19 @@ class PasswordForm(FlaskForm):
         validators=new_password_validators("Choose a new password."),
         description=f"At least {PASSWORD_MIN} characters. Your other sessions end.",
     )
+
+
+class NameForm(FlaskForm):
+    """Change the name teammates see."""
+
+    your_name = StringField("Your name", validators=text_rules(NAME))
+
+
+class DeleteAccountForm(FlaskForm):
+    """Confirm deleting one's own account with one's password."""
+
+    password = PasswordField(
+        "Your password",
+        validators=text_rules(CURRENT_PASSWORD),
+        description="To be sure it is you.",
+    )

@@ -85,6 +85,18 @@ def create_person(session: Session, email: str, name: str, password: str) -> Per
     return person
 
 
+def sign_up(session: Session, email: str, name: str, password: str) -> Person | None:
+    """Create a person from the sign-up form; None when the email already has an account.
+
+    The caller answers both the same way, so sign-up never tells whether an email has an
+    account: the password is hashed either way, and nothing of the account is changed.
+    """
+    try:
+        return create_person(session, email, name, password)
+    except Conflict:
+        return None
+
+
 def authenticate(session: Session, email: str, password: str) -> Person | None:
     """Return the person whose email and password match, or None."""
     person = find_person_by_email(session, email or "")
@@ -113,6 +125,24 @@ def change_password(session: Session, person: Person, current: str, new: str) ->
         raise InvalidInput({"new_password": error.errors["password"]}) from None
     end_all_sessions(person)
     session.flush()
+
+
+def change_name(session: Session, person: Person, name: str) -> None:
+    """Set the name teammates see."""
+    person.name = check_name(name)
+    session.flush()
+
+
+def reset_password(session: Session, email: str, new: str) -> Person:
+    """Set a new password for the person with `email` (from the command line); their
+    sessions end. An unknown email raises NotFound."""
+    person = find_person_by_email(session, email or "")
+    if person is None:
+        raise NotFound(f"No account has the email {email}.")
+    person.password_hash = _hasher.hash(check_password(new))
+    end_all_sessions(person)
+    session.flush()
+    return person
 
 
 def end_all_sessions(person: Person) -> None:

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
-from teamkit.auth.forms import ApiTokenForm, LoginForm, PasswordForm, SignupForm
+from teamkit.auth.forms import ApiTokenForm, LoginForm, NameForm, PasswordForm, SignupForm
 from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
@@ -54,29 +54,44 @@ def _start_session(person: services.Person) -> None:
     session.permanent = True
 
 
-@bp.route("/signup", methods=["GET", "POST"])
-@locks_late
-def signup() -> str | Response | tuple[str, int]:
-    if current_user.is_authenticated:
-        return redirect(url_for("teams.index"))
-    form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(
-                get_session(), form.email.data or "", form.name.data or "", form.password.data or ""
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            _start_session(person)
-            flash(f"Welcome to teamkit, {person.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/signup.html", form=form), status
+#: Where the session keeps the email just signed up with, to fill in the log-in form.
+SIGNED_UP_EMAIL_KEY = "signed_up_email"
+#: The one answer to a sign-up, whether or not the email already had an account.
+SIGNED_UP_MESSAGE = (
+    "Thank you. Log in with the email and password you chose. If you already had an "
+    "account with this email, log in with its password instead; if you forgot it, whoever "
+    "runs teamkit can set a new one (teamkit user reset-password EMAIL)."
+)
 
 
 def _login_limit() -> str:
     return str(current_app.config["TEAMKIT"]["LOGIN_RATE_LIMIT"])
+
+
+def _signup_limit() -> str:
+    return str(current_app.config["TEAMKIT"]["SIGNUP_RATE_LIMIT"])
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+@locks_late
+def signup() -> str | Response | tuple[str, int]:
+    """Create an account, then ask to log in: the same answer for an email already in use."""
+    if current_user.is_authenticated:
+        return redirect(url_for("teams.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        try:
+            services.sign_up(get_session(), email, form.name.data or "", form.password.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            session[SIGNED_UP_EMAIL_KEY] = services.normalize_email(email)
+            flash(SIGNED_UP_MESSAGE, "info")
+            return redirect(url_for("auth.login", next=_safe_next(request.args.get("next"))), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/signup.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,6 +101,8 @@ def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("teams.index"))
     form = LoginForm()
+    if not form.is_submitted() and session.get(SIGNED_UP_EMAIL_KEY):
+        form.email.data = session.pop(SIGNED_UP_EMAIL_KEY)
     if form.validate_on_submit():
         person = services.authenticate(
             get_session(), form.email.data or "", form.password.data or ""
@@ -117,10 +134,11 @@ def _account_page(
     *,
     token_form: ApiTokenForm | None = None,
     password_form: PasswordForm | None = None,
+    name_form: NameForm | None = None,
     new_token: str | None = None,
 ) -> tuple[str, int]:
     db = get_session()
-    forms = [f for f in (token_form, password_form) if f is not None]
+    forms = [f for f in (token_form, password_form, name_form) if f is not None]
     status = 422 if any(f.errors or f.form_errors for f in forms) else 200
     return render_template(
         "auth/account.html",
@@ -133,6 +151,7 @@ def _account_page(
         ],
         confirm=ConfirmForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
+        name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),
     ), status
 
 
@@ -174,6 +193,21 @@ def change_password() -> str | Response | tuple[str, int]:
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form)
+
+
+@bp.post("/account/name")
+@login_required
+def change_name() -> str | Response | tuple[str, int]:
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            services.change_name(get_session(), current_user, form.your_name.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Your name is now {current_user.name}.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(name_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -7,7 +7,14 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
-from teamkit.api.fields import number_field, text_field, whole_number_field
+from teamkit.api.fields import (
+    JsonBoolean,
+    JsonInteger,
+    date_field,
+    number_field,
+    text_field,
+    whole_number_field,
+)
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session
 from teamkit.errors import Conflict
@@ -57,12 +64,12 @@ class GoalCreateSchema(Schema):
     title = text_field(services.TITLE)
     why = text_field(services.WHY, metadata={"description": "The belief or value behind the goal."})
     slogan = text_field(services.SLOGAN, load_default=None)
-    is_pinned = fields.Boolean(
+    is_pinned = JsonBoolean(
         data_key="pinned", load_default=False, metadata={"description": PINNED_DESCRIPTION}
     )
-    target_date = fields.Date(load_default=None, allow_none=True)
+    target_date = date_field(load_default=None, allow_none=True)
     measure = fields.Nested(MeasureInSchema, load_default=None, allow_none=True)
-    owner_id = fields.Integer(
+    owner_id = JsonInteger(
         load_default=None,
         allow_none=True,
         validate=MEMBERSHIP_ID,
@@ -74,18 +81,18 @@ class GoalUpdateSchema(Schema):
     title = text_field(services.TITLE, required=False)
     why = text_field(services.WHY, required=False)
     slogan = text_field(services.SLOGAN)
-    is_pinned = fields.Boolean(data_key="pinned")
-    target_date = fields.Date(allow_none=True)
+    is_pinned = JsonBoolean(data_key="pinned")
+    target_date = date_field(allow_none=True)
     measure = fields.Nested(
         MeasureInSchema, allow_none=True, metadata={"description": "null removes the measure."}
     )
-    owner_id = fields.Integer(
+    owner_id = JsonInteger(
         allow_none=True,
         validate=MEMBERSHIP_ID,
         metadata={"description": "Membership id of the owner (see /members); null for none."},
     )
     status = fields.String(validate=validate.OneOf(STATUSES))
-    archived = fields.Boolean(metadata={"description": "Archive (true) or bring back (false)."})
+    archived = JsonBoolean(metadata={"description": "Archive (true) or bring back (false)."})
 
 
 class OwnerSchema(Schema):
@@ -235,7 +242,7 @@ def get_goal(slug: str, goal_id: int) -> GoalSummary:
 
 
 @blp.patch("/teams/<slug>/goals/<int:goal_id>")
-@blp.arguments(GoalUpdateSchema)
+@blp.arguments(GoalUpdateSchema, required=False)
 @blp.response(200, GoalSchema)
 def update_goal(data: dict[str, Any], slug: str, goal_id: int) -> GoalSummary:
     """Change a goal (owners and facilitators): any of its fields, its status, archiving."""

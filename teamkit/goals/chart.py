@@ -4,8 +4,13 @@ Each series has its own marker shape and line style, the start, target and lates
 are labelled in text, and the SVG carries a <title> and <desc>; the page adds a data table.
 
 Labels sit in margins sized from their text, never over the data, and are nudged apart
-when their values are close, so none is cut off and none covers another. The viewBox
-stays small, so the text stays legible when a phone scales the chart down.
+when their values are close, so none is cut off and none covers another. Time runs left
+to right, but check-ins close in time (several on one day) are kept a marker's width
+apart, so each stays readable.
+
+Each chart is drawn twice: a compact one whose small viewBox keeps the text legible when
+a phone scales it down, and a wide one that a desktop shows across the page; the
+stylesheet shows one of them.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from teamkit.dates import iso_date
 from teamkit.formatting import format_number
 from teamkit.goals.models import CONFIDENCE_MAX, CONFIDENCE_MIN, CheckIn, Goal
 
 #: Narrowest chart, in user units; a chart with long labels grows to keep PLOT_MIN for data.
 WIDTH = 420
+#: Width of the chart a wide screen shows.
+WIDE_WIDTH = 860
 HEIGHT = 240
 PLOT_MIN = 200
 #: Room above the plot (for the unit) and below it (for the dates).
@@ -37,6 +45,8 @@ MUTED = "#5b6474"
 LINE = "#2d5bd7"
 GRID = "#d9dee7"
 MARKER = 5
+#: Least distance between two check-ins along the time axis, so neither hides the other.
+POINT_GAP = 3 * MARKER + 4
 
 #: Width of characters in ems, generous for common sans-serif fonts, so room is never short.
 _NARROW = frozenset(" .,:;'!|/()[]-ijlrtf1")
@@ -134,9 +144,37 @@ def _widest(labels: Sequence[Label]) -> float:
 
 
 def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
-    """Return the SVG chart of a goal's check-ins (oldest first), or None without any."""
+    """Return the compact and the wide SVG chart of a goal's check-ins (oldest first), or
+    None without any."""
     if not check_ins:
         return None
+    compact = _chart(goal, check_ins, WIDTH, f"goal-{goal.id}-chart", "chart chart-compact")
+    wide = _chart(goal, check_ins, WIDE_WIDTH, f"goal-{goal.id}-chart-wide", "chart chart-wide")
+    return compact + wide
+
+
+def time_positions(
+    times: Sequence[datetime], left: float, right: float, gap: float = POINT_GAP
+) -> list[float]:
+    """Return where each moment (oldest first) sits between `left` and `right`.
+
+    In proportion to time, the latest at `right`; moments close together are then moved
+    apart, as little as needed, to be `gap` apart (less, when too many share the width).
+    """
+    if len(times) == 1:
+        return [right]
+    first, last = times[0], times[-1]
+    span = (last - first).total_seconds()
+    wanted = [
+        right - ((last - at).total_seconds() / span * (right - left) if span > 0 else 0.0)
+        for at in times
+    ]
+    return spread(wanted, min(gap, (right - left) / (len(times) - 1)), left, right)
+
+
+def _chart(
+    goal: Goal, check_ins: Sequence[CheckIn], least_width: float, chart_id: str, css: str
+) -> Markup:
     measured = goal.is_measured
     if measured:
         points = [Point(c.created_at, c.value) for c in check_ins if c.value is not None]
@@ -165,8 +203,8 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
         title = f"Progress of “{goal.title}”"
         in_unit = f" (in {unit_title})" if unit_title else ""
         desc = (
-            f"{len(points)} measured check-ins from {points[0].at:%Y-%m-%d} to "
-            f"{last_at:%Y-%m-%d}. Start {format_number(start, shown_unit)}, latest "
+            f"{len(points)} measured check-ins from {iso_date(points[0].at)} to "
+            f"{iso_date(last_at)}. Start {format_number(start, shown_unit)}, latest "
             f"{format_number(values[-1], shown_unit)}, target "
             f"{format_number(target, shown_unit)}{in_unit}."
         )
@@ -181,7 +219,7 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
         y_of = _Scale(CONFIDENCE_MIN - 0.3, CONFIDENCE_MAX + 0.3, y_bottom, y_top)
         title = f"Confidence in “{goal.title}”"
         desc = (
-            f"{len(points)} check-ins from {points[0].at:%Y-%m-%d} to {last_at:%Y-%m-%d}; "
+            f"{len(points)} check-ins from {iso_date(points[0].at)} to {iso_date(last_at)}; "
             f"confidence on a scale of {CONFIDENCE_MIN} to {CONFIDENCE_MAX}, "
             f"first {values[0]:g}, latest {values[-1]:g}."
         )
@@ -193,15 +231,12 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
     # Room for each margin's widest label, its gap and the marker's overhang.
     x_left = round(EDGE + _widest(left) + GAP, 1)
     right_room = MARKER + 2 + GAP + _widest(right) + EDGE
-    width = max(WIDTH, round(x_left + PLOT_MIN + right_room, 1))
+    width = max(least_width, round(x_left + PLOT_MIN + right_room, 1))
     x_right = round(width - right_room, 1)
-    span = (last_at - first_at).total_seconds()
-
-    def x_of(at: datetime) -> float:
-        """Place `at` along the plot; the latest check-in always ends it, beside its label."""
-        if span <= 0:
-            return x_right
-        return round(x_right - (last_at - at).total_seconds() / span * (x_right - x_left), 1)
+    # The start square (where the goal was set) takes its place in time before the points.
+    times = [first_at, *(p.at for p in points)] if measured else [p.at for p in points]
+    xs = time_positions(times, x_left, x_right)
+    start_x, point_xs = (xs[0], xs[1:]) if measured else (x_left, xs)
 
     parts = [
         f'<line x1="{x_left}" y1="{y_of(v)}" x2="{x_right}" y2="{y_of(v)}" stroke="{GRID}"/>'
@@ -218,8 +253,8 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
             f'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
         parts.append(_marker("diamond", x_right, ty))
-        parts.append(_marker("square", x_of(first_at), y_of(start)))
-    coords = [(x_of(p.at), y_of(p.value)) for p in points]
+        parts.append(_marker("square", start_x, y_of(start)))
+    coords = [(x, y_of(p.value)) for x, p in zip(point_xs, points, strict=True)]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x} {y}" for i, (x, y) in enumerate(coords))
     parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
     parts.extend(_marker(shape, x, y) for x, y in coords)
@@ -228,13 +263,18 @@ def progress_chart(goal: Goal, check_ins: Sequence[CheckIn]) -> Markup | None:
     if unit_title:
         parts.append(_text(EDGE, FONT * 0.7, unit_title, fill=MUTED))
     date_y = HEIGHT - FONT
-    parts.append(_text(x_left, date_y, f"{first_at:%Y-%m-%d}"))
-    if f"{last_at:%Y-%m-%d}" != f"{first_at:%Y-%m-%d}":
-        parts.append(_text(x_right, date_y, f"{last_at:%Y-%m-%d}", "end"))
+    if iso_date(last_at) != iso_date(first_at):
+        parts.append(_text(x_left, date_y, iso_date(first_at)))
+        parts.append(_text(x_right, date_y, iso_date(last_at), "end"))
+    elif len(times) > 1:
+        # One day: its date and the times of day at either end (UTC, like the table).
+        parts.append(_text(x_left, date_y, f"{iso_date(first_at)} {first_at:%H:%M}"))
+        parts.append(_text(x_right, date_y, f"{last_at:%H:%M} UTC", "end"))
+    else:
+        parts.append(_text(x_left, date_y, iso_date(first_at)))
 
-    chart_id = f"goal-{goal.id}-chart"
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {width} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="system-ui, sans-serif">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'

@@ -7,7 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -15,10 +14,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
 
 from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import show_service_error, text_rules
+from teamkit.forms import IsoDateField, show_service_error, text_rules
 from teamkit.goals import DIGESTS_STATUS, services
 from teamkit.goals.models import SLOGAN_MAX, GoalStatus
 
@@ -65,9 +63,7 @@ class GoalForm(FlaskForm):
     owner_id = SelectField(
         "Owner", choices=[], validate_choice=True, invalid_choice_message=services.OWNER_MESSAGE
     )
-    target_date = DateField(
-        "Target date", validators=[Optional()], invalid_value_message=services.DATE_MESSAGE
-    )
+    target_date = IsoDateField("Target date")
     status = SelectField(
         "Status",
         choices=STATUS_CHOICES,

@@ -27,7 +27,7 @@ from teamkit.goals.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
-from teamkit.validation import Text, WholeNumber, to_number
+from teamkit.validation import Text, WholeNumber, check_date, to_number
 
 #: The rules of a goal's fields; its forms and API schemas are built from them.
 TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.")
@@ -35,7 +35,6 @@ WHY = Text(WHY_MAX, "Say why this goal matters: the belief behind it.")
 SLOGAN = Text(SLOGAN_MAX)
 UNIT = Text(UNIT_MAX)
 GOALS_PER_DIGEST = WholeNumber(1, 10)
-DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
 NO_SUCH_GOAL = "No such goal in this team."
 OWNER_MESSAGE = "Choose a member of this team as owner."
 
@@ -150,7 +149,7 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
         "why": lambda v: {"why": WHY.clean(v, "why")},
         "slogan": lambda v: {"slogan": SLOGAN.clean(v, "slogan") or None},
         "is_pinned": lambda v: {"is_pinned": bool(v)},
-        "target_date": lambda v: {"target_date": v},
+        "target_date": lambda v: {"target_date": check_date(v, "target_date")},
         "measure": lambda v: check_measure(v),
         "owner_id": lambda v: {"owner_id": _check_owner(session, team, v)},
         "status": lambda v: {"status": parse_status(v)},
@@ -159,9 +158,6 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
     columns: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
-        if name == "target_date" and value is not None and not isinstance(value, date):
-            errors[name] = DATE_MESSAGE
-            continue
         try:
             columns.update(checks[name](value))
         except InvalidInput as error:

@@ -98,12 +98,13 @@ class GoalSummary:
 
     @property
     def progress_text(self) -> str:
-        """Return where the measure stands, in words: "target passed", "40% of the way"…"""
+        """Return where the measure stands, in words: "beyond the target", "40% of the way"…"""
         distance = self.distance
         if distance is None:
             return ""
         if distance > 1:
-            return "target passed"
+            # Not "target passed": beside a target date, that reads like a missed deadline.
+            return "beyond the target"
         if distance == 1:
             return "target reached"
         if distance < 0:

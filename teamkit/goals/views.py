@@ -236,8 +236,13 @@ def show(slug: str, goal_id: int) -> Any:
     return _goal_page(goal_id)
 
 
-@bp.post("/t/<slug>/goals/<int:goal_id>/check-ins")
+@bp.post("/t/<slug>/goals/<int:goal_id>")
 def check_in(slug: str, goal_id: int) -> Any:
+    """Record a check-in posted from the goal's page.
+
+    The form posts to the goal's own address: a refused check-in is shown there, with
+    what was typed and the errors, so the address bar still names the goal page.
+    """
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
     form = CheckInForm()

@@ -35,10 +35,19 @@ class TeamSchema(Schema):
 class TeamCreateSchema(Schema):
     name = text_field(services.TEAM_NAME)
     slug = fields.String(
-        required=True,
-        validate=validate.Length(min=services.SLUG_MIN, max=SLUG_MAX, error=services.SLUG_LENGTH),
-        error_messages={"required": services.SLUG_MISSING, "null": services.SLUG_MISSING},
-        metadata={"description": "Lower-case letters, digits and hyphens; the team's URL name."},
+        load_default=None,
+        validate=[
+            validate.Length(min=services.SLUG_MIN, max=SLUG_MAX, error=services.SLUG_LENGTH),
+            validate.Regexp(services.SLUG_RE, error=services.SLUG_FORM),
+            validate.NoneOf(services.RESERVED_SLUGS, error=services.SLUG_RESERVED),
+        ],
+        metadata={
+            "description": "Lower-case letters, digits and single hyphens; the team's URL "
+            "name. Left out, it is made from the name (“Payments Platform”: "
+            "payments-platform, or payments-platform-2 when that is taken).",
+            "pattern": services.SLUG_RE.pattern,
+            "not": {"enum": sorted(services.RESERVED_SLUGS)},
+        },
     )
 
 
@@ -162,7 +171,7 @@ def remove_member(slug: str, membership_id: int) -> None:
 
 
 @blp.post("/teams/<slug>/invites")
-@blp.arguments(InviteCreateSchema)
+@blp.arguments(InviteCreateSchema, required=False)
 @blp.response(201, InviteSchema)
 def create_invite(data: dict[str, Any], slug: str) -> invites.NewInvite:
     """Create a single-use invite link (owners: any role; facilitators: members)."""

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, StopValidation
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
 from teamkit.teams.models import SLUG_MAX, Role
-from teamkit.teams.services import SLUG_LABEL, SLUG_MISSING, TEAM_NAME, check_slug
+from teamkit.teams.services import SLUG_LABEL, TEAM_NAME, check_slug, slug_from
 from teamkit.validation import Text
 
 
@@ -29,15 +29,18 @@ class TeamForm(FlaskForm):
     )
     slug = StringField(
         SLUG_LABEL,
-        validators=text_rules(Text(SLUG_MAX, SLUG_MISSING)),
-        description="Lower-case letters, digits and hyphens: /t/<url-name>/",
+        validators=text_rules(Text(SLUG_MAX * 2)),
+        description="The team's address, /t/<url-name>/. Leave it empty to make it from the "
+        "team name: “Payments Platform” becomes payments-platform.",
     )
 
     def validate_slug(self, field: Field) -> None:
-        # The service's own check, so a bad URL name shows beside an empty team name
-        # in the same round, not after it.
+        # Typed as people write ("Payments Platform"), taken as the URL name it makes; the
+        # service's own check, so a bad URL name shows beside an empty team name at once.
+        if not (field.data or "").strip():
+            return
         try:
-            check_slug(field.data or "")
+            field.data = check_slug(slug_from(field.data, cut=False) or field.data)
         except InvalidInput as error:
             raise StopValidation(error.errors["slug"]) from None
 
@@ -55,6 +58,9 @@ class InviteForm(FlaskForm):
         default="member",
         validate_choice=False,
         validators=[DataRequired("Choose the role to invite as.")],
+        # A menu without an empty first choice always has a value: HTML allows no
+        # `required` on it.
+        render_kw={"required": False},
     )
 
     def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:

@@ -138,17 +138,47 @@ def _unusable(invite: Invite, now: datetime) -> Gone | None:
     return None
 
 
-def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
-    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
+def _invite_of(session: Session, token: str, secret_key: str | bytes) -> Invite:
+    """Return the invite behind `token`, usable or not, or raise NotFound."""
     try:
         nonce = _serializer(secret_key).loads(token)
     except BadSignature:
         raise NotFound(NOT_VALID) from None
     invite = session.scalar(
-        select(Invite).where(Invite.nonce == nonce).options(joinedload(Invite.team))
+        select(Invite)
+        .where(Invite.nonce == nonce)
+        .options(joinedload(Invite.team), joinedload(Invite.created_by))
     )
     if invite is None:
         raise NotFound(NOT_VALID)
+    return invite
+
+
+def team_of_member(
+    session: Session, token: str, person: Person, *, secret_key: str | bytes
+) -> Membership | None:
+    """Return `person`'s membership of the team an invite link is for, used or not, if any.
+
+    Someone who joined and opens the link again is a member: they are taken to the team,
+    not told the link was used.
+    """
+    try:
+        invite = _invite_of(session, token, secret_key)
+    except NotFound:
+        return None
+    return find_membership(session, invite.team.slug, person)
+
+
+def has_invites(session: Session, actor: Membership) -> bool:
+    """Tell whether the team ever had an invite (to say "no invites yet" rather than
+    "every link was used")."""
+    found = session.scalar(select(Invite.id).where(Invite.team_id == actor.team_id).limit(1))
+    return found is not None
+
+
+def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
+    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
+    invite = _invite_of(session, token, secret_key)
     gone = _unusable(invite, utcnow())
     if gone is not None:
         raise gone

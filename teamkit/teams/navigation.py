@@ -19,7 +19,8 @@ LAST_TEAM_KEY = "last_team"
 
 def remember_team(slug: str) -> None:
     """Keep `slug` as the team visited last, where `/` and the navigation lead."""
-    session[LAST_TEAM_KEY] = slug
+    if session.get(LAST_TEAM_KEY) != slug:  # an unchanged session sends no cookie
+        session[LAST_TEAM_KEY] = slug
 
 
 def forget_team() -> None:

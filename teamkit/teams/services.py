@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -25,6 +26,7 @@ TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.")
 SLUG_MISSING = "Choose a URL name, e.g. platform-team."
 SLUG_LENGTH = f"Use {SLUG_MIN} to {SLUG_MAX} characters."
 SLUG_FORM = "Use lower-case letters, digits and single hyphens, e.g. platform-team."
+SLUG_RESERVED = "This URL name is reserved for teamkit's own pages; choose another."
 
 
 def check_team_name(name: str) -> str:
@@ -45,23 +47,58 @@ def check_slug(slug: str) -> str:
     if not SLUG_RE.match(slug):
         raise InvalidInput({"slug": SLUG_FORM})
     if slug in RESERVED_SLUGS:
-        raise InvalidInput({"slug": f"“{slug}” is reserved; choose another."})
+        raise InvalidInput({"slug": SLUG_RESERVED})
     return slug
 
 
-def _slug_taken() -> Conflict:
-    return Conflict(f"This {SLUG_LABEL} is taken; choose another.", field="slug")
+def _slug_taken(session: Session, slug: str) -> Conflict:
+    free = suggest_slug(session, slug)
+    offer = f" “{free}” is free." if free else " Choose another."
+    return Conflict(f"This {SLUG_LABEL} is taken.{offer}", field="slug")
+
+
+def slug_from(text: str, *, cut: bool = True) -> str:
+    """Return `text` as a URL name: "Payments Platform" → "payments-platform".
+
+    Accents are dropped, every run of other characters becomes one hyphen; unless `cut`
+    is false, the result is cut to SLUG_MAX. It may still be too short, too long or
+    reserved: check_slug says so.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") if cut else slug
+
+
+def suggest_slug(session: Session, text: str) -> str | None:
+    """Return a free URL name made from `text` ("platform", else "platform-2", …), or None."""
+    base = slug_from(text)
+    if len(base) < SLUG_MIN:
+        return None
+    candidates = [base]
+    for n in range(2, 100):
+        suffix = f"-{n}"
+        candidates.append(f"{base[: SLUG_MAX - len(suffix)].rstrip('-')}{suffix}")
+    taken = set(session.scalars(select(Team.slug).where(Team.slug.in_(candidates))))
+    return next(
+        (slug for slug in candidates if slug not in taken and slug not in RESERVED_SLUGS), None
+    )
 
 
 def _already_member(person: Person, team: Team) -> Conflict:
     return Conflict(f"{person.email} is already a member of {team.name}.")
 
 
-def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
-    """Create a team with `owner` as its first owner; a taken slug raises Conflict."""
+def create_team(session: Session, name: str, slug: str | None, owner: Person) -> Team:
+    """Create a team with `owner` as its first owner; a taken slug raises Conflict.
+
+    Without a slug, the team gets a free one made from its name.
+    """
+    if not (slug or "").strip():
+        # A name of no Latin letters or digits ("Équipe" has some) makes "team", "team-2", …
+        slug = suggest_slug(session, name) or suggest_slug(session, "team") or ""
     errors: dict[str, str] = {}
     checked: list[str] = []
-    for check, value in ((check_team_name, name), (check_slug, slug)):
+    for check, value in ((check_team_name, name), (check_slug, slug or "")):
         try:
             checked.append(check(value))
         except InvalidInput as error:
@@ -70,7 +107,7 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
         raise InvalidInput(errors)
     name, slug = checked
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
-        raise _slug_taken()
+        raise _slug_taken(session, slug)
     team = Team(name=name, slug=slug)
     team.memberships.append(Membership(person=owner, role=Role.OWNER))
     session.add(team)
@@ -78,7 +115,7 @@ def create_team(session: Session, name: str, slug: str, owner: Person) -> Team:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise _slug_taken() from None
+        raise _slug_taken(session, slug) from None
     return team
 
 
@@ -241,3 +278,46 @@ def leave_team(session: Session, membership: Membership) -> None:
     _keep_an_owner(session, membership, "leaving")
     session.delete(membership)
     session.flush()
+
+
+def teams_only_owned_by(session: Session, person: Person) -> list[Team]:
+    """Return the teams of which `person` is the only owner, by name (one query)."""
+    owners = (
+        select(Membership.team_id, func.count().label("owners"))
+        .where(Membership.role == Role.OWNER)
+        .group_by(Membership.team_id)
+        .subquery()
+    )
+    statement = (
+        select(Team)
+        .join(Membership, Membership.team_id == Team.id)
+        .join(owners, owners.c.team_id == Team.id)
+        .where(
+            Membership.person_id == person.id,
+            Membership.role == Role.OWNER,
+            owners.c.owners == 1,
+        )
+        .order_by(Team.name, Team.id)
+    )
+    return list(session.scalars(statement))
+
+
+def delete_account(session: Session, person: Person) -> None:
+    """Delete `person`'s account: their memberships, tokens and sessions go with it.
+
+    What they wrote stays with its team (check-ins, goals, reminders, invites), shown as by
+    a former member. A team's only owner is refused, with the teams named: a team always
+    keeps an owner.
+    """
+    owned = teams_only_owned_by(session, person)
+    if owned:
+        names = ", ".join(team.name for team in owned)
+        raise Conflict(
+            f"You are the only owner of {names}. On each team's Members page, make someone "
+            "else owner first (invite someone if you are alone); then you can delete your "
+            "account."
+        )
+    # The database's own rules do the rest: memberships and tokens are deleted, and what
+    # the person wrote keeps its row with no author (ON DELETE CASCADE / SET NULL).
+    session.execute(delete(Person).where(Person.id == person.id))
+    session.expunge_all()

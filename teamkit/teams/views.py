@@ -14,10 +14,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from teamkit.auth import services as auth_services
+from teamkit.auth.forms import DeleteAccountForm
 from teamkit.auth.models import Person
 from teamkit.capability import registry
 from teamkit.db import get_session
@@ -26,6 +28,7 @@ from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.teams import invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.models import Role
 from teamkit.teams.navigation import forget_team, last_team, remember_team
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
@@ -51,12 +54,14 @@ def list_teams() -> str | Response | tuple[str, int]:
     db = get_session()
     form = TeamForm()
     if form.validate_on_submit():
+        name = form.name.data or ""
         try:
-            team = services.create_team(
-                db, form.name.data or "", form.slug.data or "", current_user
-            )
+            team = services.create_team(db, name, form.slug.data, current_user)
         except ServiceError as error:
             show_service_error(form, error)
+            if "slug" in error.errors:
+                # Offer a free URL name in the field, ready to send again.
+                form.slug.data = services.suggest_slug(db, form.slug.data or name) or form.slug.data
         else:
             flash(f"Team “{team.name}” created. Invite your teammates from Members.", "success")
             return redirect(url_for("teams.home", slug=team.slug))
@@ -67,8 +72,33 @@ def list_teams() -> str | Response | tuple[str, int]:
 
 
 def account_context(db: Session, person: Person) -> dict[str, Any]:
-    """Fill the account page's list of the person's teams."""
-    return {"teams": services.list_teams_of(db, person)}
+    """Fill the account page's list of the person's teams, and what deleting it needs."""
+    return {
+        "teams": services.list_teams_of(db, person),
+        "only_owner_of": services.teams_only_owned_by(db, person),
+    }
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response | tuple[str, int]:
+    """Ask for the password (GET), then delete the account (POST); a last owner is told why not."""
+    db = get_session()
+    form = DeleteAccountForm()
+    only_owner_of = services.teams_only_owned_by(db, current_user)
+    if form.validate_on_submit() and not only_owner_of:
+        if auth_services.authenticate(db, current_user.email, form.password.data or "") is None:
+            form.password.errors = ["This is not your password."]
+        else:
+            services.delete_account(db, current_user._get_current_object())
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. What you wrote stays, as by a former member.", "info")
+            return redirect(url_for("auth.login"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "teams/delete_account.html", form=form, only_owner_of=only_owner_of
+    ), status
 
 
 @bp.get("/t/<slug>/")
@@ -97,6 +127,7 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "is_last_owner": services.is_last_owner(db, membership),
         "invite_form": forms.get("invite_form") or _invite_form(),
         "open_invites": invites.list_open_invites(db, membership) if invitable else [],
+        "had_invites": bool(invitable) and invites.has_invites(db, membership),
         "invitable_roles": invitable,
         "role_form": RoleForm(formdata=None),
         "invite_url": forms.get("invite_url"),
@@ -156,21 +187,33 @@ def revoke_invite(slug: str, invite_id: int) -> Response:
 
 
 @bp.post("/t/<slug>/members/<int:membership_id>/role")
-def change_role(slug: str, membership_id: int) -> Response:
+def change_role(slug: str, membership_id: int) -> str | Response:
+    """Change a member's role; an owner stepping down is first asked, and told what goes."""
     form = RoleForm()
     if form.validate_on_submit():
+        db = get_session()
+        me = current_membership()
+        role = services.parse_role(form.role.data or "")
+        stepping_down = membership_id == me.id and me.role is Role.OWNER and role is not Role.OWNER
+        if (
+            stepping_down
+            and request.form.get("confirmed") != "yes"
+            and not services.is_last_owner(db, me)
+        ):
+            return render_template("teams/step_down.html", team=current_team(), me=me, role=role)
         try:
-            changed = services.change_role(
-                get_session(),
-                current_membership(),
-                membership_id,
-                services.parse_role(form.role.data or ""),
-            )
+            changed = services.change_role(db, me, membership_id, role)
         except ServiceError as error:
             flash(error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
-        flash(f"{changed.person.name} is now {changed.role.value}.", "success")
+        who = "You are" if changed.id == me.id else f"{changed.person.name} is"
+        flash(f"{who} now {with_article(changed.role)}.", "success")
     return redirect(url_for("teams.members", slug=slug), 303)
+
+
+def with_article(role: Role) -> str:
+    """Return the role as it reads after "is now": "an owner", "a member"."""
+    return f"an {role.value}" if role is Role.OWNER else f"a {role.value}"
 
 
 @bp.route("/t/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -212,6 +255,11 @@ def leave(slug: str) -> str | Response:
 def invite(token: str) -> str | Response | tuple[str, int]:
     db = get_session()
     key = invite_key()
+    if current_user.is_authenticated:
+        joined = invites.team_of_member(db, token, current_user, secret_key=key)
+        if joined is not None:
+            flash(f"You are a member of {joined.team.name} already.", "info")
+            return redirect(url_for("teams.home", slug=joined.team.slug), 303)
     try:
         found = invites.find_invite(db, token, secret_key=key)
     except ServiceError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -116,3 +117,45 @@ def test_latest_value_sits_beside_its_label_right_after_the_goal_is_set(
     chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
     [point] = chart.root.iter(f"{SVG}circle")
     assert 0 < chart.box("now 100")[0] - float(point.get("cx", 0)) <= 20
+
+
+def test_check_ins_on_one_day_stay_apart_long_after_the_goal_was_set(
+    app, crew, login_as, client, add_goal
+):
+    now = utcnow()
+    set_at = now - timedelta(days=30)
+    check_ins = [(v, 3, now - timedelta(minutes=m)) for v, m in ((5, 30), (6, 20), (7, 10))]
+    goal_id = add_goal(measure=Measure(start=0, target=10), check_ins=check_ins)
+    with app.app_context(), job_session(app) as session:
+        session.get(Goal, goal_id).created_at = set_at
+    login_as(crew.member)
+    chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
+    xs = sorted(float(node.get("cx", 0)) for node in chart.root.iter(f"{SVG}circle"))
+    assert len(xs) == 3
+    gaps = [b - a for a, b in pairwise(xs)]
+    assert min(gaps) >= 2 * 5 + 4  # two markers' width and a little air
+
+
+def test_check_ins_on_the_day_the_goal_is_set_are_labelled_with_times(
+    crew, login_as, client, add_goal
+):
+    now = utcnow()
+    check_ins = [(v, 3, now - timedelta(minutes=m)) for v, m in ((5, 3), (6, 2), (7, 1))]
+    goal_id = add_goal(measure=Measure(start=0, target=10), check_ins=check_ins)
+    login_as(crew.member)
+    chart = Chart(client.get(f"{GOALS}/{goal_id}").get_data(as_text=True))
+    xs = sorted(float(node.get("cx", 0)) for node in chart.root.iter(f"{SVG}circle"))
+    assert min(b - a for a, b in pairwise(xs)) >= 14
+    assert any(label.endswith(" UTC") for label in chart.texts)
+
+
+def test_a_wide_screen_gets_a_chart_drawn_for_its_width(crew, login_as, client, add_goal):
+    goal_id = add_goal(measure=Measure(start=0, target=10), check_ins=[(4, 3, None)])
+    login_as(crew.member)
+    html = client.get(f"{GOALS}/{goal_id}").get_data(as_text=True)
+    svgs = re.findall(r'<svg [^>]*class="([^"]+)" viewBox="0 0 ([\d.]+) ', html)
+    assert [(css, float(width)) for css, width in svgs] == [
+        ("chart chart-compact", 420.0),
+        ("chart chart-wide", 860.0),
+    ]
+    assert '<figure class="chart-figure">' in html

@@ -45,7 +45,9 @@ def goal_with_check_ins(app, crew, add_goal):
 
 def _notes(html: str) -> list[int]:
     """Return the numbers of the check-ins the page's table lists, in its order."""
-    return [int(n) for n in re.findall(r'<td class="note">Check-in (\d+)</td>', html)]
+    return [
+        int(n) for n in re.findall(r'<td class="note" data-label="Note">Check-in (\d+)</td>', html)
+    ]
 
 
 def _link(html: str, rel: str) -> str | None:

@@ -98,7 +98,8 @@ def test_home_page_shows_progress_and_the_date_of_the_last_check_in(
     login_as(crew.member)
     html = _text(client.get(HOME))
     assert "50 of 200 customers" in html and "25% of the way" in html
-    assert f'Last check-in <time datetime="{at.isoformat()}">{at:%Y-%m-%d}</time>' in html
+    stamp = f"{at:%Y-%m-%dT%H:%M:%S}Z"
+    assert f'Last check-in <time datetime="{stamp}">{at:%Y-%m-%d}</time>' in html
     assert "3 days ago" in html
 
 
@@ -137,15 +138,13 @@ def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client,
     assert "<circle" in html and "<rect" in html  # values and start: different shapes
     assert "target 10%" in html and "now 5%" in html  # labels in text, not colour
     assert html.count("<tr>") == 4  # the data table: a header and three check-ins
-    assert "The team was reminded 1 time" in html and "by email" in html
+    assert "The team was reminded once" in html and "by email" in html
 
 
 def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, rows):
     goal_id = add_goal(measure=Measure(start=0, target=10))
     portal = login_as(crew.member)
-    response = portal.post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": "7", "confidence": "4", "note": "Close"}
-    )
+    response = portal.post(f"{GOALS}/{goal_id}", {"value": "7", "confidence": "4", "note": "Close"})
     assert response.status_code == 303
     assert rows(CheckIn) == 1
     assert "Check-in recorded" in _text(client.get(response.location))
@@ -164,16 +163,35 @@ def test_bad_check_in_shows_the_error_beside_the_field_with_422(
     crew, login_as, add_goal, rows, data, field, message
 ):
     goal_id = add_goal(measure=Measure(start=0, target=10))
-    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", data)
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", data)
     assert response.status_code == 422
     assert message in (_error_beside(_text(response), field) or "")
+    assert rows(CheckIn) == 0
+
+
+def test_a_refused_check_in_stays_at_the_goal_address_keeping_what_was_typed(
+    crew, login_as, client, add_goal, rows
+):
+    goal_id = add_goal(measure=Measure(start=0, target=10))
+    portal = login_as(crew.member)
+    form_action = re.search(
+        r'<form method="post" action="([^"]+)" novalidate', _text(client.get(f"{GOALS}/{goal_id}"))
+    )
+    assert form_action is not None
+    action = form_action.group(1)
+    assert action == f"{GOALS}/{goal_id}#check-in"  # a reload or a bookmark is the goal page
+    response = portal.post(action.split("#")[0], {"value": "lots", "note": "Blocked on review"})
+    assert response.status_code == 422
+    html = _text(response)
+    assert 'value="lots"' in html and "Blocked on review</textarea>" in html
+    assert "Choose how confident you are" in (_error_beside(html, "confidence") or "")
     assert rows(CheckIn) == 0
 
 
 def test_every_check_in_error_shows_at_once(crew, login_as, add_goal, rows):
     goal_id = add_goal(measure=Measure(start=0, target=10))
     response = login_as(crew.member).post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": "1,5", "note": "x" * 2001}
+        f"{GOALS}/{goal_id}", {"value": "1,5", "note": "x" * 2001}
     )
     assert response.status_code == 422
     html = _text(response)
@@ -186,9 +204,7 @@ def test_every_check_in_error_shows_at_once(crew, login_as, add_goal, rows):
 @pytest.mark.parametrize("value", ["1,000", "2,5"])
 def test_check_in_value_with_a_comma_is_refused_not_guessed(crew, login_as, add_goal, rows, value):
     goal_id = add_goal(measure=Measure(start=0, target=5000))
-    response = login_as(crew.member).post(
-        f"{GOALS}/{goal_id}/check-ins", {"value": value, "confidence": "3"}
-    )
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", {"value": value, "confidence": "3"})
     assert response.status_code == 422
     assert "Use a dot for decimals and no thousands separators" in (
         _error_beside(_text(response), "value") or ""
@@ -264,7 +280,11 @@ WTFORMS_DEFAULTS = ("This field is required", "Field cannot be longer", "Not a v
             "measure_unit",
             "Use at most 24 characters.",
         ),
-        ({"target_date": "someday"}, "target_date", "Enter a date as YYYY-MM-DD."),
+        (
+            {"target_date": "someday"},
+            "target_date",
+            "Enter a date from 1900-01-01 to 9999-12-31, as YYYY-MM-DD.",
+        ),
         ({"owner_id": "999"}, "owner_id", "Choose a member of this team as owner."),
     ],
 )
@@ -351,7 +371,7 @@ def test_two_quick_clicks_on_we_reviewed_this_together_count_once(
     assert rows(Reinforcement) == 1
     html = _text(client.get(again.location))
     assert "Already noted: the team reviewed “Nobody waits” at" in html
-    assert "The team was reminded 1 time," in html
+    assert "The team was reminded once," in html
 
 
 def test_review_of_an_achieved_goal_is_refused_with_the_reason(
@@ -466,7 +486,7 @@ def test_another_teams_goal_is_404_in_the_portal(crew, make, login_as, client, a
     portal = login_as(crew.owner)
     assert client.get(f"{GOALS}/{goal_id}").status_code == 404
     assert client.get(f"/t/other/goals/{goal_id}").status_code == 404
-    assert portal.post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "3"}).status_code == 404
+    assert portal.post(f"{GOALS}/{goal_id}", {"confidence": "3"}).status_code == 404
 
 
 def test_goal_without_target_date_says_so_instead_of_none(crew, login_as, client, add_goal):
@@ -497,12 +517,12 @@ def _progress(html):
         (
             Measure(start=800, target=200, unit="milliseconds"),
             500,
-            "500 now, down from 800 to 200 milliseconds · 50% of the way",
+            "500 milliseconds now, from 800 down to 200 milliseconds · 50% of the way",
         ),
         (
             Measure(start=800, target=200, unit="milliseconds"),
             100,
-            "100 now, down from 800 to 200 milliseconds · target passed",
+            "100 milliseconds now, from 800 down to 200 milliseconds · beyond the target",
         ),
         (
             Measure(start=0, target=10, unit="deploys"),
@@ -510,10 +530,11 @@ def _progress(html):
             "10 of 10 deploys (start 0) · target reached",
         ),
         (Measure(start=0, target=1000), 996, "996 of 1,000 (start 0) · 99% of the way"),
+        (Measure(start=0, target=50), 60, "60 of 50 (start 0) · beyond the target"),
         (
             Measure(start=5, target=0, unit="incidents"),
             7,
-            "7 now, down from 5 to 0 incidents · behind the start",
+            "7 incidents now, from 5 down to 0 incidents · behind the start",
         ),
     ],
 )
@@ -531,7 +552,8 @@ def test_check_in_values_are_numbers_under_a_header_that_names_the_unit(
     goal_id = add_goal(measure=Measure(start=0, target=12, unit="retros"), check_ins=[(1, 3, None)])
     login_as(crew.member)
     html = _text(client.get(f"{GOALS}/{goal_id}"))
-    assert '<th scope="col">Value (retros)</th>' in html and "<td>1</td>" in html
+    assert '<th scope="col">Value (retros)</th>' in html
+    assert '<td data-label="Value (retros)">1</td>' in html
     assert "1 retros" not in html
 
 
@@ -550,7 +572,7 @@ def test_check_in_on_an_achieved_goal_is_refused_in_the_portal(
 ):
     goal_id = add_goal()
     login_as(crew.owner).post(f"{GOALS}/{goal_id}/edit", {**GOOD_GOAL, "status": "achieved"})
-    response = login_as(crew.member).post(f"{GOALS}/{goal_id}/check-ins", {"confidence": "4"})
+    response = login_as(crew.member).post(f"{GOALS}/{goal_id}", {"confidence": "4"})
     assert response.status_code == 409
     assert "only active goals take check-ins" in _text(response)
     assert rows(CheckIn) == 0
@@ -589,3 +611,33 @@ def test_active_goal_past_its_target_date_is_marked_overdue_in_words(
     assert home.count("Overdue") == 1
     assert f"Overdue: target date {late.isoformat()} has passed" in home
     assert "Overdue: the target date has passed" in _text(client.get(f"{GOALS}/{goal_id}"))
+
+
+@pytest.mark.parametrize(("times", "words"), [(1, "once"), (2, "twice"), (3, "3 times")])
+def test_reminders_are_counted_in_words(app, crew, login_as, client, add_goal, times, words):
+    goal_id = add_goal("Nobody waits")
+    with app.app_context(), job_session(app) as session:
+        for _ in range(times):
+            record_reinforcement(session, session.get(Goal, goal_id), "email")
+    login_as(crew.member)
+    assert f"The team was reminded {words}," in _text(client.get(f"{GOALS}/{goal_id}"))
+
+
+def test_the_breadcrumb_leads_from_the_goals_to_this_goal(crew, login_as, client, add_goal):
+    goal_id = add_goal("Nobody waits")
+    login_as(crew.member)
+    html = _text(client.get(f"{GOALS}/{goal_id}"))
+    crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.S)
+    assert crumbs is not None
+    assert f'<a href="{GOALS}">Goals</a>' in crumbs.group(0)
+    assert '<li aria-current="page">Nobody waits</li>' in crumbs.group(0)
+    assert "\u203a</p>" not in html
+
+
+@pytest.mark.parametrize("page", [HOME, GOALS])
+def test_an_empty_team_tells_each_person_what_they_can_do_next(crew, portal_of, page):
+    member = _text(portal_of(crew.member).client.get(page))
+    facilitator = _text(portal_of(crew.facilitator).client.get(page))
+    assert "ask one of them" in member
+    assert "catchy slogan" not in member and f'href="{GOALS}/new"' not in member
+    assert f'href="{GOALS}/new"' in facilitator and "ask one of them" not in facilitator

@@ -172,7 +172,7 @@ def test_goal_page_issues_the_same_queries_for_no_and_many_check_ins(
     none, _ = ask(f"/t/crew/goals/{first}")
     twenty, page = ask(f"/t/crew/goals/{second}")
     html = page.get_data(as_text=True)
-    assert all(f"<td>Author {k}</td>" in html for k in range(CHECK_INS_PER_GOAL))
+    assert all(f'<td data-label="Who">Author {k}</td>' in html for k in range(CHECK_INS_PER_GOAL))
     assert "<dd>Owner 1</dd>" in html
     assert none == twenty, (none, twenty)
 
