@@ -369,10 +369,13 @@ def deliver_due(
     team_id: int | None = None,
     max_rounds: int | None = None,
 ) -> TickReport:
-    """Plan every due period, then claim and send due deliveries until none is left."""
+    """Plan every due period, then claim and send due deliveries until none is left.
+
+    With `team_id`, only that team's deliveries are sent, and no period is planned.
+    """
     worker = worker or new_worker_id()
     report = TickReport()
-    while True:
+    while team_id is None:
         with job_session(app) as session:
             planned = plan_due_periods(session, app, utcnow())
         report.planned += planned

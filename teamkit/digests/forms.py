@@ -12,7 +12,7 @@ from teamkit.digests.services import SettingsChange
 
 CUSTOM = "custom"
 SCHEDULE_CHOICES = [SelectChoice(preset.key, preset.label) for preset in PRESETS] + [
-    SelectChoice(CUSTOM, "Custom (cron expression below)")
+    SelectChoice(CUSTOM, "Custom: write it below")
 ]
 
 

@@ -46,6 +46,7 @@ from teamkit.retros.schemas import (
     TimelineEntrySchema,
     TimelineEntryUpdateSchema,
 )
+from teamkit.retros.settings import get_settings, set_severity_names
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.services import find_membership
 
@@ -82,7 +83,7 @@ def _summary_out(retro: Retro, names: dict[int, str]) -> dict[str, Any]:
 
 def _retro_out(retro: Retro) -> dict[str, Any]:
     db = get_session()
-    names = services.get_settings(db, retro.team).severity_names
+    names = get_settings(db, retro.team).severity_names
     flagged = services.coach_whole_retro(db, retro)
     return {
         **_summary_out(retro, names),
@@ -154,7 +155,7 @@ def list_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
     if args.get("status"):
         statement = statement.where(Retro.status == RetroStatus(args["status"]))
     page = paginate(db, statement, args)
-    names = services.get_settings(db, team).severity_names
+    names = get_settings(db, team).severity_names
     page["items"] = [_summary_out(retro, names) for retro in page["items"]]
     return page
 
@@ -412,7 +413,7 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]
 
 
 def _settings_out() -> dict[str, Any]:
-    names = services.get_settings(get_session(), current_team()).severity_names
+    names = get_settings(get_session(), current_team()).severity_names
     return {"severity_names": {str(level): name for level, name in names.items()}}
 
 
@@ -429,7 +430,7 @@ def get_retro_settings(slug: str) -> dict[str, Any]:
 def update_retro_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
     """Rename some of the team's severity levels (owners and facilitators)."""
     names = {int(level): name for level, name in data["severity_names"].items()}
-    services.set_severity_names(get_session(), current_membership(), names)
+    set_severity_names(get_session(), current_membership(), names)
     return _settings_out()
 
 

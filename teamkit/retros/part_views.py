@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.forms import ConfirmForm, show_service_error
-from teamkit.retros import actions, exports, services, timeline
+from teamkit.retros import actions, exports, timeline
 from teamkit.retros.forms import (
     ActionItemForm,
     ActionStatusForm,
@@ -31,6 +31,7 @@ from teamkit.retros.forms import (
 from teamkit.retros.models import (
     ActionStatus,
 )
+from teamkit.retros.settings import get_settings, set_severity_names
 from teamkit.retros.views import (
     _active_goals,
     _download,
@@ -266,11 +267,11 @@ def settings(slug: str) -> Any:
     db = get_session()
     me = current_membership()
     require_role(me, Role.FACILITATOR, "rename severity levels")
-    current = services.get_settings(db, current_team()).severity_names
+    current = get_settings(db, current_team()).severity_names
     form = RetroSettingsForm(data={f"sev{level}_name": name for level, name in current.items()})
     if form.validate_on_submit():
         try:
-            services.set_severity_names(
+            set_severity_names(
                 db, me, {level: getattr(form, f"sev{level}_name").data for level in current}
             )
         except ServiceError as error:

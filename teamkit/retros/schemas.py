@@ -19,6 +19,7 @@ from teamkit.retros.models import (
     RetroStatus,
     TimelineKind,
 )
+from teamkit.retros.settings import SEVERITY_NAME
 from teamkit.urls import MAX_ID
 
 ROW_ID = validate.Range(min=1, max=MAX_ID)
@@ -283,7 +284,7 @@ class BlamelessCheckResultSchema(Schema):
 class RetroSettingsSchema(Schema):
     severity_names = fields.Dict(
         keys=fields.String(validate=validate.OneOf([str(level) for level in SEVERITY_LEVELS])),
-        values=text_field(services.SEVERITY_NAME),
+        values=text_field(SEVERITY_NAME),
         required=True,
         metadata={
             "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'

@@ -20,9 +20,7 @@ from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.retros import coach, search
 from teamkit.retros.formats import RetroFormat, parse_format
 from teamkit.retros.models import (
-    DEFAULT_SEVERITY_NAMES,
     SEVERITY_LEVELS,
-    SEVERITY_NAME_MAX,
     TAG_MAX,
     TAGS_MAX,
     TEXT_MAX,
@@ -30,10 +28,10 @@ from teamkit.retros.models import (
     Retro,
     RetroEdit,
     RetroParticipant,
-    RetroSettings,
     RetroStatus,
     RetroTag,
 )
+from teamkit.retros.settings import SEVERITY_MESSAGE, get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.validation import Text
@@ -63,14 +61,11 @@ TITLE_MISSING = "Give the retro a title: what happened, in a few words."
 SUMMARY_MISSING = "Write a summary before publishing: what happened, in a few sentences."
 DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
 END_BEFORE_START = "The end must be after the start."
-SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
 TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
-SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
 #: The input rules of a retro's text: forms and API schemas are built from them.
 TITLE = Text(TITLE_MAX, TITLE_MISSING)
 LONG_TEXT = Text(TEXT_MAX)
-SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE)
 
 
 # ---------------------------------------------------------------- checks
@@ -525,47 +520,3 @@ def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
         items=actions.items_of_retro(session, retro),
         names=member_names(session, retro.team),
     )
-
-
-# ---------------------------------------------------------------- team settings
-
-
-def get_settings(session: Session, team: Team) -> RetroSettings:
-    """Return the team's retro settings (the defaults, unsaved, when it has none yet)."""
-    found = session.get(RetroSettings, team.id)
-    if found is not None:
-        return found
-    first, second, third, fourth = DEFAULT_SEVERITY_NAMES
-    return RetroSettings(
-        team_id=team.id, sev1_name=first, sev2_name=second, sev3_name=third, sev4_name=fourth
-    )
-
-
-def set_severity_names(
-    session: Session, actor: Membership, names: Mapping[int, str | None]
-) -> RetroSettings:
-    """Rename the team's severity levels (owners and facilitators); levels not given stay."""
-    require_role(actor, Role.FACILITATOR, "rename severity levels")
-    settings = get_settings(session, actor.team)
-    errors: dict[str, str] = {}
-    cleaned: dict[int, str] = {}
-    for level, name in names.items():
-        field = f"sev{level}_name"
-        if level not in SEVERITY_LEVELS:
-            errors[str(level)] = SEVERITY_MESSAGE
-            continue
-        try:
-            cleaned[level] = SEVERITY_NAME.clean(name, field)
-        except InvalidInput as error:
-            errors.update(error.errors)
-    merged = {**settings.severity_names, **cleaned}
-    if not errors and len(set(merged.values())) < len(merged):
-        errors["sev1_name"] = "Give each level a name of its own."
-    if errors:
-        raise InvalidInput(errors)
-    for level, name in cleaned.items():
-        setattr(settings, f"sev{level}_name", name)
-    if session.get(RetroSettings, actor.team.id) is None:
-        session.add(settings)
-    session.flush()
-    return settings

@@ -42,6 +42,7 @@ from teamkit.retros.models import (
     TimelineKind,
 )
 from teamkit.retros.richtext import render_markdown
+from teamkit.retros.settings import get_settings
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import has_role, require_role
@@ -130,7 +131,7 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         items=items,
         names=[m.person.name for m in members],
     )
-    settings = services.get_settings(db, team)
+    settings = get_settings(db, team)
     goals = _active_goals(db)
     entry_form = forms.get("entry_form") or TimelineEntryForm(formdata=None)
     item_form = forms.get("item_form") or ActionItemForm(formdata=None)
@@ -189,7 +190,7 @@ def index(slug: str) -> str:
         status=status,
         statuses=list(RetroStatus),
         retros=services.list_retros(db, team, status=status),
-        severity_names=services.get_settings(db, team).severity_names,
+        severity_names=get_settings(db, team).severity_names,
     )
 
 
@@ -231,7 +232,7 @@ def _form_page(form: RetroForm, retro: Retro | None, status: int) -> tuple[str, 
 def _choices(form: RetroForm) -> RetroForm:
     db = get_session()
     team = current_team()
-    return form.with_choices(services.get_settings(db, team).severity_names, list_members(db, team))
+    return form.with_choices(get_settings(db, team).severity_names, list_members(db, team))
 
 
 @bp.route("/t/<slug>/retros/new", methods=["GET", "POST"])
@@ -313,7 +314,7 @@ def print_page(slug: str, retro_id: int) -> str:
 
 
 def _export(db: Session, retro: Retro) -> exports.RetroExport:
-    names = services.get_settings(db, retro.team).severity_names
+    names = get_settings(db, retro.team).severity_names
     return exports.RetroExport(
         retro=retro,
         severity_name=names.get(retro.severity) if retro.severity else None,

@@ -268,3 +268,11 @@ def test_an_unsubscribe_page_with_a_valid_link_passes_the_audit(digest_app, crew
     path = link.removeprefix("http://teamkit.test")
     assert audit(client.get(path).get_data(as_text=True)) == []
     assert audit(client.post(path).get_data(as_text=True)) == []
+
+
+def test_the_unsubscribe_link_of_a_deleted_team_says_it_is_gone(digest_app, crew, client):
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    with digest_app.app_context(), job_session(digest_app) as session:
+        session.delete(session.get(Team, crew.team.id))
+    response = client.get(link.removeprefix("http://teamkit.test"))
+    assert response.status_code == 410 and "no longer exists" in response.get_data(as_text=True)

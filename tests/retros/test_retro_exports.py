@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from teamkit.retros import actions, services, timeline
+from teamkit.retros import settings as retro_settings
 from teamkit.retros.exports import RetroExport, action_items_csv, retro_markdown, safe_cell
 from teamkit.retros.richtext import ALLOWED_TAGS, inert_markdown, render_markdown
 
@@ -83,7 +84,7 @@ def test_markdown_keeps_formatting_and_links():
 def _export(session, retro):
     return RetroExport(
         retro=retro,
-        severity_name=services.get_settings(session, retro.team).severity_names.get(
+        severity_name=retro_settings.get_settings(session, retro.team).severity_names.get(
             retro.severity or 0
         ),
         tags=services.tags_of(session, retro),

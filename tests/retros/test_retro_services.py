@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput
 from teamkit.retros import services, timeline
+from teamkit.retros import settings as retro_settings
 from teamkit.retros.models import (
     ContributingFactor,
     FactorCategory,
@@ -180,8 +181,8 @@ def test_a_review_goes_back_to_draft(session, crew, as_member):
 
 def test_teams_rename_their_severity_levels(session, crew, as_member):
     with pytest.raises(Forbidden):
-        services.set_severity_names(session, as_member(crew.member), {1: "Critical"})
-    settings = services.set_severity_names(
+        retro_settings.set_severity_names(session, as_member(crew.member), {1: "Critical"})
+    settings = retro_settings.set_severity_names(
         session, as_member(crew.facilitator), {1: " Critical ", 2: "Major"}
     )
     assert settings.severity_names == {1: "Critical", 2: "Major", 3: "SEV3", 4: "SEV4"}
@@ -193,8 +194,8 @@ def test_teams_rename_their_severity_levels(session, crew, as_member):
 @pytest.mark.parametrize("names", [{1: ""}, {1: "x" * 21}, {1: "SEV2"}, {5: "Tiny"}])
 def test_bad_severity_names_are_refused(session, crew, as_member, names):
     with pytest.raises(InvalidInput):
-        services.set_severity_names(session, as_member(crew.owner), names)
-    assert services.get_settings(session, crew.team).severity_names[1] == "SEV1"
+        retro_settings.set_severity_names(session, as_member(crew.owner), names)
+    assert retro_settings.get_settings(session, crew.team).severity_names[1] == "SEV1"
 
 
 # ---------------------------------------------------------------- timeline and factors
