@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import empty_tables
 from flask import Flask
 from sample_capability import parts
 
@@ -30,6 +31,7 @@ def with_sample(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def sample_app(with_sample: None, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app({**app_config, "SAMPLE_GREETING": "ahoy"})
     yield app
+    empty_tables(get_engine(app))
     get_engine(app).dispose()
 
 

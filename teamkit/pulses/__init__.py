@@ -19,4 +19,5 @@ CAPABILITY = Capability(
         Job("pulses-close-due", "teamkit.pulses.jobs:close_due"),
         Job("pulses-open-due", "teamkit.pulses.jobs:open_due"),
     ),
+    digest_sections=("teamkit.pulses.digest:digest_section",),
 )

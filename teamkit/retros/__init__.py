@@ -23,8 +23,7 @@ CAPABILITY = Capability(
             count(1, 24 * 60),
         ),
     ),
-    # Not wired until teamkit/sections.py (the digests capability's core module) lands:
-    # digest_sections=("teamkit.retros.digest:digest_section",),
+    digest_sections=("teamkit.retros.digest:digest_section",),
     extra={
         # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
         # serve the goal. `context` is `(session, membership, goal) -> dict`.

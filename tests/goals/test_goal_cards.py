@@ -46,7 +46,7 @@ def test_a_check_in_shows_on_the_card_at_once(crew, login_as, add_goal, seen, pa
     goal_id = add_goal(measure=Measure(unit="%", start=0, target=100))
     assert "No check-in yet" in seen(path)
     portal = login_as(crew.member)
-    answer = portal.post(f"/t/crew/goals/{goal_id}/check-ins", {"value": "40", "confidence": "4"})
+    answer = portal.post(f"/t/crew/goals/{goal_id}", {"value": "40", "confidence": "4"})
     assert answer.status_code == 303
     html = seen(path)
     assert "No check-in yet" not in html
