@@ -48,7 +48,7 @@ format: $(VENV)/.installed-test
 
 ## bench: load the busiest pages under `teamkit serve` next to a bare Flask app (a few minutes)
 bench: $(VENV)/.installed-test
-	@command -v wrk >/dev/null || { echo "installing Debian's wrk"; apt-get install -y -qq wrk >/dev/null; }
+	@command -v wrk >/dev/null || { echo "installing Debian's wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 ## bench-pages: time the same pages in-process (no server), with their SQL statement counts,

@@ -15,7 +15,7 @@ import enum
 import json
 import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -108,6 +108,8 @@ def _expected_type(expression: ColumnElement[Any]) -> type | None:
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
     if isinstance(value, enum.Enum):
         return value.value
     if value is None:
@@ -117,6 +119,10 @@ def _encode_value(value: Any) -> Any:
 
 def _decode_value(raw: Any, kind: type | None) -> Any:
     """Return the key value `raw` as `kind`, or raise ValueError for anything else."""
+    if isinstance(raw, dict) and set(raw) == {"d"}:
+        if kind not in (date, None) or not isinstance(raw["d"], str):
+            raise ValueError(raw)
+        return date.fromisoformat(raw["d"])
     if isinstance(raw, dict):
         if kind not in (datetime, None) or set(raw) != {"t"} or not isinstance(raw["t"], str):
             raise ValueError(raw)

@@ -31,6 +31,9 @@ from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
 from teamkit.validation import Text
 
+#: Where an undated action item sorts: after every dated one.
+UNDATED = date(9999, 12, 31)
+
 TITLE_MISSING = "Say what will be done."
 OWNER_MISSING = "Choose the member who sees it through."
 OWNER_MESSAGE = "Choose a member of this team as owner."
@@ -232,8 +235,8 @@ def items_statement(
     is_overdue = and_(is_open, ActionItem.due_date.is_not(None), ActionItem.due_date < today)
     statement = _loaded(select(ActionItem).where(ActionItem.team_id == team.id)).order_by(
         case((is_overdue, 0), (is_open, 1), else_=2),
-        ActionItem.due_date.is_(None),
-        ActionItem.due_date,
+        # Undated last; one key that is never NULL, so the API can page by it.
+        func.coalesce(ActionItem.due_date, UNDATED),
         ActionItem.id,
     )
     if status is not None:

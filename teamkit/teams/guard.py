@@ -26,7 +26,7 @@ from teamkit.auth.services import (
 from teamkit.db import get_session
 from teamkit.extensions import login_manager
 from teamkit.teams.models import Membership, Team
-from teamkit.teams.services import find_membership
+from teamkit.teams.services import SLUG_RE, find_membership
 
 TEAM_URL_ARG = "slug"
 
@@ -85,8 +85,13 @@ def find_token_holder(session: Session, plain: str, slug: str) -> Person | None:
 
 
 def team_slug() -> str | None:
-    """Return the team slug of this request's URL, if it has one."""
-    return (request.view_args or {}).get(TEAM_URL_ARG)
+    """Return the team slug of this request's URL, if it has one a team could have.
+
+    Anything else (a NUL character, say) names no team: the person is then found alone,
+    and even an error page about such a URL never sends it to the database.
+    """
+    slug = (request.view_args or {}).get(TEAM_URL_ARG)
+    return slug if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else None
 
 
 def init_app(app: Flask) -> None:
