@@ -142,7 +142,7 @@ class AnswerCreateSchema(Schema):
         required=True,
         metadata={
             "description": "Item id -> 1 to 7 for every agreement item (required), or "
-            "words for an open question (optional).",
+            "words (or null) for an open question (optional).",
             # Keys are item ids; apispec passes no `propertyNames`, so it goes in an allOf.
             "allOf": [{"propertyNames": {"pattern": answering.ITEM_ID_PATTERN}}],
         },
