@@ -6,6 +6,7 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,8 @@ VALUE_MESSAGE = (
 )
 #: A comment, an answer to an open question, goal-recall words: all optional.
 COMMENT = Text(COMMENT_MAX)
+#: A key of `answers`: an item's id, in ASCII digits.
+ITEM_ID_PATTERN = "^[0-9]+$"
 
 
 def _check_values(pulse: Pulse, values: Mapping[Any, Any]) -> tuple[dict[int, int], dict[int, str]]:
@@ -51,10 +54,8 @@ def _check_values(pulse: Pulse, values: Mapping[Any, Any]) -> tuple[dict[int, in
     ratings: dict[int, int] = {}
     words: dict[int, str] = {}
     for key, value in values.items():
-        try:
-            item_id = int(str(key).strip())
-        except ValueError:
-            item_id = -1
+        key_text = str(key)
+        item_id = int(key_text) if re.fullmatch(ITEM_ID_PATTERN, key_text) else -1
         item = items.get(item_id)
         if item is None:
             errors[f"answers.{key}"] = "No such item in this pulse."

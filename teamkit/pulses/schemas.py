@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import text_field
+from teamkit.api.fields import STORABLE_TEXT, JsonBoolean, JsonInteger, text_field
 from teamkit.api.pagination import PageSchema
 from teamkit.pulses import answers as answering
 from teamkit.pulses import replies, templates
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import (
     CADENCE_WEEKS,
+    COMMENT_MAX,
+    SCALE_MAX,
+    SCALE_MIN,
     TEMPLATE_KEY_MAX,
     THRESHOLD_MAX,
     THRESHOLD_MIN,
@@ -20,6 +25,30 @@ from teamkit.pulses.models import (
 from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
 
 KINDS = [kind.value for kind in ItemKind]
+TEMPLATE_MESSAGE = "Choose one of this team's pulse templates."
+
+
+def template_key_field(**kwargs: Any) -> fields.String:
+    """Return a field for a template key: its shape is checked here, that it exists later."""
+    return fields.String(
+        validate=[
+            validate.Length(min=1, max=TEMPLATE_KEY_MAX, error=TEMPLATE_MESSAGE),
+            validate.Regexp(templates.KEY_PATTERN, error=TEMPLATE_MESSAGE),
+        ],
+        error_messages={"invalid": TEMPLATE_MESSAGE, "null": TEMPLATE_MESSAGE},
+        **kwargs,
+    )
+
+
+#: What an answer holds: 1 to 7 for an agreement item, words for an open question, or
+#: nothing (an open question may go unanswered). Which item wants which, the server tells.
+ANSWER_VALUE = {
+    "anyOf": [
+        {"type": "integer", "minimum": SCALE_MIN, "maximum": SCALE_MAX},
+        {"type": "string", "maxLength": COMMENT_MAX, "pattern": STORABLE_TEXT},
+        {"type": "null"},
+    ]
+}
 
 
 class TemplateItemSchema(Schema):
@@ -45,7 +74,7 @@ class TemplateListSchema(Schema):
 
 class TemplateItemInSchema(Schema):
     text = text_field(templates.ITEM)
-    reverse_scored = fields.Boolean(load_default=False)
+    reverse_scored = JsonBoolean(load_default=False)
 
 
 class TemplateCreateSchema(Schema):
@@ -92,9 +121,8 @@ class PulsePageSchema(PageSchema):
 
 
 class PulseCreateSchema(Schema):
-    template = fields.String(
+    template = template_key_field(
         load_default=None,
-        validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX),
         metadata={"description": "A template key; by default the team's settings template."},
     )
     opens_at = fields.AwareDateTime(
@@ -104,17 +132,19 @@ class PulseCreateSchema(Schema):
         load_default=None,
         metadata={"description": "Default: the team's `window_days` (7) after it opens."},
     )
-    asks_goal_recall = fields.Boolean(load_default=False)
+    asks_goal_recall = JsonBoolean(load_default=False)
 
 
 class AnswerCreateSchema(Schema):
     answers = fields.Dict(
         keys=fields.String(),
-        values=fields.Raw(),
+        values=fields.Raw(allow_none=True, metadata=ANSWER_VALUE),
         required=True,
         metadata={
             "description": "Item id -> 1 to 7 for every agreement item (required), or "
-            "words for an open question (optional)."
+            "words (or null) for an open question (optional).",
+            # Keys are item ids; apispec passes no `propertyNames`, so it goes in an allOf.
+            "allOf": [{"propertyNames": {"pattern": answering.ITEM_ID_PATTERN}}],
         },
     )
     comment = text_field(answering.COMMENT, load_default=None)
@@ -123,7 +153,7 @@ class AnswerCreateSchema(Schema):
         load_default=None,
         metadata={"description": "Your words for “what is our team's most important goal?”."},
     )
-    share_goal_recall = fields.Boolean(
+    share_goal_recall = JsonBoolean(
         load_default=False,
         metadata={"description": "Keep your goal-recall words and show them with the comments."},
     )
@@ -199,7 +229,7 @@ class ReplyCreateSchema(Schema):
 
 
 class TrendArgsSchema(Schema):
-    template = fields.String(
+    template = template_key_field(
         load_default=None, metadata={"description": "Default: the settings template."}
     )
 
@@ -219,26 +249,23 @@ class TrendSchema(Schema):
 
 
 class SettingsSchema(Schema):
-    threshold = fields.Integer(
-        strict=True,
+    threshold = JsonInteger(
         validate=validate.Range(
             THRESHOLD_MIN, THRESHOLD_MAX, error=pulse_settings.THRESHOLD_MESSAGE
         ),
         error_messages={"invalid": pulse_settings.THRESHOLD_MESSAGE},
         metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
     )
-    cadence_weeks = fields.Integer(
-        strict=True,
+    cadence_weeks = JsonInteger(
         allow_none=True,
         validate=validate.OneOf(CADENCE_WEEKS),
         metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
     )
-    window_days = fields.Integer(
-        strict=True,
+    window_days = JsonInteger(
         validate=validate.Range(1, WINDOW_DAYS_MAX, error=pulse_settings.WINDOW_MESSAGE),
         error_messages={"invalid": pulse_settings.WINDOW_MESSAGE},
         metadata={"description": "Days a pulse stays open: scheduled ones, and the default."},
     )
-    template = fields.String(validate=validate.Length(min=1, max=TEMPLATE_KEY_MAX))
-    asks_goal_recall = fields.Boolean()
+    template = template_key_field()
+    asks_goal_recall = JsonBoolean()
     warnings = fields.List(fields.String(), dump_only=True)

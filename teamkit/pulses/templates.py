@@ -45,6 +45,8 @@ DESCRIPTION = Text(TEMPLATE_DESCRIPTION_MAX)
 ITEM = Text(ITEM_TEXT_MAX, "Write the statement or question.")
 ITEMS_MISSING = "Add at least one statement to rate from 1 to 7."
 NOT_FOUND = "No such pulse template in this team."
+#: Every key, built in or made by `_free_key`: lowercase words and digits joined by hyphens.
+KEY_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 @dataclass(frozen=True)

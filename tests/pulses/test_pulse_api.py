@@ -129,6 +129,76 @@ def test_bad_answers_are_422_and_store_nothing(app, facilitator_api, api_as, squ
     assert (_count(app, PulseAnswer), _count(app, PulseParticipation)) == (0, 0)
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda a: {f" {k}": v for k, v in a.items()}, "answers."),
+        (lambda a: {k: float(v) + 0.5 for k, v in a.items()}, "answers."),
+        (lambda a: {k: True for k in a}, "answers."),
+    ],
+)
+def test_answers_keyed_or_valued_unlike_the_document_are_422(
+    app, facilitator_api, api_as, squad, change, field
+):
+    """Keys are item ids in digits, values whole numbers: as the OpenAPI document says."""
+    pulse = _open(facilitator_api)
+    response = api_as(squad.members[0]).post(
+        f"{BASE}/pulses/{pulse['id']}/answers", {"answers": change(_answers(pulse))}
+    )
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert all(e["field"].startswith(field) for e in response.get_json()["errors"])
+    assert (_count(app, PulseAnswer), _count(app, PulseParticipation)) == (0, 0)
+
+
+def test_an_open_question_may_go_unanswered_with_null(facilitator_api, api_as, squad):
+    made = facilitator_api.post(
+        f"{BASE}/pulse-templates",
+        {"title": "Asks", "items": [{"text": "We finish."}], "questions": ["What to stop?"]},
+    ).get_json()
+    pulse = _open(facilitator_api, template=made["key"])
+    answers = {str(i["id"]): 5 if i["kind"] == "agreement" else None for i in pulse["items"]}
+    response = api_as(squad.members[0]).post(
+        f"{BASE}/pulses/{pulse['id']}/answers", {"answers": answers}
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/pulses", {"template": "Not a key"}),
+        ("patch", "/pulse-settings", {"template": "psychological-safety-7 "}),
+        ("patch", "/pulse-settings", {"template": None}),
+        ("get", "/pulses/trend?template=%3Cb%3E", None),
+        ("post", "/pulses", {"template": "no-such-template"}),
+        ("patch", "/pulse-settings", {"template": "no-such-template"}),
+        ("get", "/pulses/trend?template=no-such-template", None),
+    ],
+)
+def test_a_template_that_names_none_of_the_team_s_is_a_422(facilitator_api, method, path, body):
+    url = f"{BASE}{path}"
+    response = getattr(facilitator_api, method)(url, **({} if body is None else {"json": body}))
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert response.get_json()["errors"] == [
+        {"field": "template", "message": "Choose one of this team's pulse templates."}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"threshold": "4"}, {"threshold": True}, {"window_days": 3.5}, {"asks_goal_recall": 1}],
+)
+def test_settings_take_json_numbers_and_booleans_only(facilitator_api, body):
+    response = facilitator_api.patch(f"{BASE}/pulse-settings", body)
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert [e["field"] for e in response.get_json()["errors"]] == list(body)
+
+
+def test_a_whole_number_written_with_a_point_is_that_number(facilitator_api):
+    response = facilitator_api.patch(f"{BASE}/pulse-settings", {"threshold": 6.0})
+    assert response.status_code == 200 and response.get_json()["threshold"] == 6
+
+
 def test_results_are_403_while_open_or_under_the_threshold_then_shown(
     facilitator_api, api_as, squad
 ):
