@@ -90,9 +90,11 @@ def fix_positive(operation: Any, case: Any, path_values: dict[str, Any]) -> None
     body = case.body if isinstance(case.body, dict) else {}
     query = case.query if isinstance(case.query, dict) else {}
     members = path_values["retros_member_ids"]
-    if path == "/api/v1/teams/{slug}/retros" and method == "POST" or (
-        path == "/api/v1/teams/{slug}/retros/{retro_id}" and method == "PATCH"
-    ):
+    retro_body = (path, method) in {
+        ("/api/v1/teams/{slug}/retros", "POST"),
+        ("/api/v1/teams/{slug}/retros/{retro_id}", "PATCH"),
+    }
+    if retro_body:
         if isinstance(body.get("participant_ids"), list):
             ids = body["participant_ids"]
             body["participant_ids"] = [members[i % len(members)] for i in range(len(ids))]
@@ -106,19 +108,22 @@ def fix_positive(operation: Any, case: Any, path_values: dict[str, Any]) -> None
         if query.get("owner") is not None:
             query["owner"] = path_values["retros_owner_email"]
     elif path.startswith("/api/v1/teams/{slug}/action-items") and method in ("POST", "PATCH"):
-        if "owner" in body:
-            body["owner"] = path_values["retros_owner_email"]
-        if "retro_id" in body:
-            body["retro_id"] = path_values["retro_id"]
-        if body.get("goal_id") is not None:
-            body["goal_id"] = path_values["retros_goal_id"]
-        # Closing needs a note, also against the status stored: a note is never cleared.
-        note = body.get("closing_note")
-        if body.get("status") in CLOSING or "closing_note" in body:
-            if not isinstance(note, str) or not note.strip():
-                body["closing_note"] = "Done as planned."
+        _fix_item(body, path_values)
     elif path == "/api/v1/teams/{slug}/retro-settings" and method == "PATCH":
         _fix_severity_names(body)
-    elif path == "/api/v1/blameless-check":
-        if body.get("team") is not None:
-            body["team"] = path_values["slug"]
+    elif path == "/api/v1/blameless-check" and body.get("team") is not None:
+        body["team"] = path_values["slug"]
+
+
+def _fix_item(body: dict[str, Any], path_values: dict[str, Any]) -> None:
+    if "owner" in body:
+        body["owner"] = path_values["retros_owner_email"]
+    if "retro_id" in body:
+        body["retro_id"] = path_values["retro_id"]
+    if body.get("goal_id") is not None:
+        body["goal_id"] = path_values["retros_goal_id"]
+    # Closing needs a note, also against the status stored: a note is never cleared.
+    note = body.get("closing_note")
+    closes = body.get("status") in CLOSING or "closing_note" in body
+    if closes and (not isinstance(note, str) or not note.strip()):
+        body["closing_note"] = "Done as planned."
