@@ -231,9 +231,10 @@ def publish_retro(slug: str, retro_id: int) -> dict[str, Any]:
 def search_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """Search the team's retros (title, text, tags, factors, timeline), best match first.
 
-    Every word must match; a query without a word or number is a 422 naming `q`.
+    Every word must match; a query without a word or number (letters or digits) finds
+    nothing.
     """
-    hits = search.search_retros(get_session(), current_team(), args["q"])
+    hits = search.search_retros(get_session(), current_team(), args["q"], required=False)
     return {
         "items": [
             {

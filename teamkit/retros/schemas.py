@@ -5,11 +5,13 @@ Fields are built from the services' input rules, so a client reads the services'
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from teamkit.api.fields import text_field
+from marshmallow import Schema, ValidationError, fields, validate
+
+from teamkit.api.fields import STORABLE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema
-from teamkit.retros import actions, coach, services, timeline
+from teamkit.retros import actions, coach, formats, search, services, timeline
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
     TAG_MAX,
@@ -26,6 +28,22 @@ ROW_ID = validate.Range(min=1, max=MAX_ID)
 SEVERITY = validate.Range(min=min(SEVERITY_LEVELS), max=max(SEVERITY_LEVELS))
 ACTION_STATUSES = [status.value for status in ActionStatus]
 RETRO_STATUSES = [status.value for status in RetroStatus]
+#: A tag: no comma (the portal splits on them), no NUL character.
+TAG_PATTERN = "^[^,\\u0000]*$"
+
+
+class FormatName(validate.Validator):
+    """One of the formats registered when the document is made, in the service's words."""
+
+    @property
+    def choices(self) -> list[str]:
+        # Read by apispec for the document's enum; formats register as their packages load.
+        return sorted(formats.FORMATS)
+
+    def __call__(self, value: Any) -> Any:
+        if value not in formats.FORMATS:
+            raise ValidationError(f"Choose one of: {', '.join(self.choices)}.")
+        return value
 
 
 class RetroMemberSchema(Schema):
@@ -49,9 +67,8 @@ class RetroFieldsSchema(Schema):
         allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
     )
     ended_at = fields.DateTime(allow_none=True, metadata={"description": "After started_at."})
-    severity = fields.Integer(
+    severity = JsonInteger(
         allow_none=True,
-        strict=True,
         validate=SEVERITY,
         metadata={"description": "1 (the worst) to 4; the team names the levels."},
     )
@@ -64,18 +81,21 @@ class RetroFieldsSchema(Schema):
     got_lucky = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
     lessons = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})
     tags = fields.List(
-        fields.String(validate=validate.Length(max=TAG_MAX)),
+        fields.String(validate=validate.Length(max=TAG_MAX), metadata={"pattern": TAG_PATTERN}),
         validate=validate.Length(max=TAGS_MAX),
+        metadata={"description": "Lower-cased; the same tag twice counts once."},
     )
     participant_ids = fields.List(
-        fields.Integer(strict=True, validate=ROW_ID),
+        JsonInteger(validate=ROW_ID),
         metadata={"description": "Membership ids of those who took part."},
     )
 
 
 class RetroCreateSchema(RetroFieldsSchema):
     format = fields.String(
-        required=True, metadata={"description": "`incident` (the board formats add theirs)."}
+        required=True,
+        validate=FormatName(),
+        metadata={"description": "`incident` (the board formats add theirs)."},
     )
     title = text_field(services.TITLE)
 
@@ -155,8 +175,8 @@ class TimelineEntryCreateSchema(Schema):
     kind = fields.String(
         load_default="event", validate=validate.OneOf([k.value for k in TimelineKind])
     )
-    author_id = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=ROW_ID,
+    author_id = JsonInteger(
+        load_default=None, allow_none=True, validate=ROW_ID,
         metadata={"description": "Membership id, or null."},
     )  # fmt: skip
 
@@ -165,7 +185,9 @@ class TimelineEntryUpdateSchema(Schema):
     occurred_at = fields.DateTime()
     note = text_field(timeline.NOTE, required=False)
     kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
-    author_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
+    author_id = JsonInteger(
+        allow_none=True, validate=ROW_ID, metadata={"description": "Membership id, or null."}
+    )
 
 
 class TimelineEntrySchema(Schema):
@@ -204,7 +226,14 @@ class ContributingFactorListSchema(Schema):
 
 
 class RetroSearchArgsSchema(Schema):
-    q = fields.String(required=True, metadata={"description": "Words; every one must match."})
+    q = fields.String(
+        required=True,
+        metadata={
+            "description": "Words; every one must match.",
+            "maxLength": search.QUERY_MAX,
+            "pattern": STORABLE_TEXT,
+        },
+    )
 
 
 class RetroHitSchema(Schema):
@@ -223,9 +252,9 @@ class ActionItemCreateSchema(Schema):
     title = text_field(actions.TITLE)
     owner = fields.String(required=True, metadata={"description": "Email of a team member."})
     due_date = fields.Date(load_default=None, allow_none=True)
-    retro_id = fields.Integer(required=True, strict=True, validate=ROW_ID)
-    goal_id = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=ROW_ID,
+    retro_id = JsonInteger(required=True, validate=ROW_ID)
+    goal_id = JsonInteger(
+        load_default=None, allow_none=True, validate=ROW_ID,
         metadata={"description": "A goal of this team that the item serves."},
     )  # fmt: skip
 
@@ -234,7 +263,9 @@ class ActionItemUpdateSchema(Schema):
     title = text_field(actions.TITLE, required=False)
     owner = fields.String(metadata={"description": "Email of a team member."})
     due_date = fields.Date(allow_none=True)
-    goal_id = fields.Integer(allow_none=True, strict=True, validate=ROW_ID)
+    goal_id = JsonInteger(
+        allow_none=True, validate=ROW_ID, metadata={"description": "A goal of this team, or null."}
+    )
     status = fields.String(
         validate=validate.OneOf(ACTION_STATUSES),
         metadata={"description": "done and wont_do close it and need a closing_note."},
@@ -269,7 +300,11 @@ class ActionItemListArgsSchema(PageArgsSchema):
 
 
 class BlamelessCheckSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(max=coach.TEXT_MAX))
+    text = fields.String(
+        required=True,
+        validate=validate.Length(max=coach.TEXT_MAX),
+        metadata={"pattern": STORABLE_TEXT},
+    )
     team = fields.String(
         load_default=None,
         allow_none=True,
@@ -281,10 +316,16 @@ class BlamelessCheckResultSchema(Schema):
     flags = fields.List(fields.Nested(CoachFlagSchema), required=True)
 
 
+#: Each severity level ("1" the worst to "4") to its name; the levels not sent stay.
+SeverityNamesSchema = Schema.from_dict(
+    {str(level): text_field(SEVERITY_NAME, required=False) for level in SEVERITY_LEVELS},
+    name="SeverityNames",
+)
+
+
 class RetroSettingsSchema(Schema):
-    severity_names = fields.Dict(
-        keys=fields.String(validate=validate.OneOf([str(level) for level in SEVERITY_LEVELS])),
-        values=text_field(SEVERITY_NAME),
+    severity_names = fields.Nested(
+        SeverityNamesSchema,
         required=True,
         metadata={
             "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'

@@ -100,13 +100,16 @@ def forget_retro(session: Session, retro_id: int) -> None:
         session.execute(text("DELETE FROM retro_search_fts WHERE rowid = :id"), {"id": retro_id})
 
 
-def query_words(query: str | None) -> list[str]:
-    """Return the words of a search query, or raise InvalidInput (none, or too long)."""
+def query_words(query: str | None, *, required: bool = True) -> list[str]:
+    """Return the words of a search query, or raise InvalidInput (too long, or none).
+
+    With `required=False`, a query without a word or number has no words (it finds nothing).
+    """
     raw = query or ""
     if len(raw) > QUERY_MAX:
         raise InvalidInput({"q": f"Use at most {QUERY_MAX} characters (this has {len(raw)})."})
     words = [word.lower() for word in _WORD.findall(raw.replace("_", " "))]
-    if not words:
+    if not words and required:
         raise InvalidInput({"q": QUERY_MISSING})
     return list(dict.fromkeys(words))[:WORDS_MAX]
 
@@ -131,10 +134,21 @@ def marked(fragment: str | None) -> Markup:
 
 
 def search_retros(
-    session: Session, team: Team, query: str | None, *, limit: int = RESULTS_MAX
+    session: Session,
+    team: Team,
+    query: str | None,
+    *,
+    limit: int = RESULTS_MAX,
+    required: bool = True,
 ) -> list[SearchHit]:
-    """Return the team's retros matching every word of `query`, best first."""
-    words = query_words(query)
+    """Return the team's retros matching every word of `query`, best first.
+
+    A query without a word or number raises InvalidInput, or with `required=False` finds
+    nothing.
+    """
+    words = query_words(query, required=required)
+    if not words:
+        return []
     if session.get_bind().dialect.name == "postgresql":
         rows = _search_postgresql(session, team, words, limit)
     else:

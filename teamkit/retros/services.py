@@ -114,6 +114,12 @@ def to_severity(value: int | str | None) -> int | None:
     return level
 
 
+def _lower(text: str) -> str:
+    # Character by character, and only where that keeps one character ("İ" stays), so a
+    # tag is never longer than it was sent.
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
 def to_tags(value: Iterable[str] | str | None) -> list[str]:
     """Return tags lower-cased, trimmed and unique, in order; a string splits on commas."""
     if value is None:
@@ -123,7 +129,7 @@ def to_tags(value: Iterable[str] | str | None) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise InvalidInput({"tags": TAG_MESSAGE})
-        tag = " ".join(item.lower().split())
+        tag = " ".join(_lower(item).split())
         if "," in tag or len(tag) > TAG_MAX or "\x00" in tag:
             raise InvalidInput({"tags": TAG_MESSAGE})
         if tag and tag not in tags:
