@@ -579,3 +579,9 @@ def test_the_document_states_the_slug_pattern_and_the_date_range(openapi: dict[s
     target_date = schemas["GoalCreate"]["properties"]["target_date"]
     assert re.match(target_date["pattern"], "1900-01-01")
     assert not re.match(target_date["pattern"], "1899-12-31")
+
+
+def test_a_text_longer_than_its_maximum_is_refused_even_if_spaces_make_it_so(api: Api) -> None:
+    # The document's maxLength counts what is sent: 80 characters and 40 spaces are 120.
+    response = api.post("/api/v1/teams", json={"name": "n" * 80 + " " * 40, "slug": "core"})
+    assert fields_named(assert_problem(response, 422)) == {"name"}

@@ -3,12 +3,15 @@ cookie sent only where a portal session exists and changed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from clients import Portal
 from flask.testing import FlaskClient
 
+from teamkit.db import utcnow
 from teamkit.web import PERMISSIONS_POLICY
 
 
@@ -72,3 +75,16 @@ def test_a_page_that_changes_nothing_in_the_session_sends_no_cookie(
 def test_logging_in_still_sets_the_session_cookie(portal: Portal, make: Any) -> None:
     response = portal.login(make.person())
     assert any(cookie.startswith("session=") for cookie in set_cookies(response))
+
+
+def test_a_logged_in_session_is_sent_again_once_a_day_to_keep_it_alive(
+    logged_in: tuple[Portal, str],
+) -> None:
+    portal, _ = logged_in
+    portal.client.get("/t/core/")
+    assert set_cookies(portal.client.get("/t/core/")) == []
+    with time_machine.travel(utcnow() + timedelta(days=1)):
+        renewed = set_cookies(portal.client.get("/t/core/"))
+        again = set_cookies(portal.client.get("/t/core/"))
+    assert len(renewed) == 1 and renewed[0].startswith("session=") and "Expires=" in renewed[0]
+    assert again == []

@@ -29,7 +29,8 @@ EXAMPLES = 25
 
 
 @pytest.fixture
-def api_schema(app: Flask, make: Any, api_as: Any) -> OpenApiSchema:
+def api_schema(app: Flask, make: Any, api_as: Any) -> tuple[OpenApiSchema, dict[str, Any]]:
+    """Return the app's schema, sending an owner's token, and the path values of its team."""
     owner = make.person(name="Ada Owner")
     team = make.team(owner, slug="core", name="Core team")
     make.member(team, make.person(name="Mia Member"), Role.MEMBER)
@@ -48,12 +49,7 @@ def api_schema(app: Flask, make: Any, api_as: Any) -> OpenApiSchema:
     assert api.post("/api/v1/teams/core/invites", json={"role": "member"}).status_code == 201
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     schema.config.update(headers={"Authorization": f"Bearer {api.token}"})
-    app.config["TEST_PATH_PARAMETERS"] = {
-        "slug": "core",
-        "goal_id": goal_id,
-        "membership_id": owner_membership,
-    }
-    return schema
+    return schema, {"slug": "core", "goal_id": goal_id, "membership_id": owner_membership}
 
 
 def _check(operation: Any, mode: GenerationMode, path_values: dict[str, Any]) -> str | None:
@@ -97,10 +93,10 @@ def _check(operation: Any, mode: GenerationMode, path_values: dict[str, Any]) ->
 
 
 def test_every_operation_answers_as_the_openapi_document_says(
-    app: Flask, api_schema: OpenApiSchema
+    api_schema: tuple[OpenApiSchema, dict[str, Any]],
 ) -> None:
-    path_values = app.config["TEST_PATH_PARAMETERS"]
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+    schema, path_values = api_schema
+    operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
     failures = [
         failure

@@ -20,6 +20,7 @@ from teamkit.validation import (
     RANGE_MESSAGE,
     Text,
     WholeNumber,
+    too_long,
 )
 
 
@@ -32,6 +33,9 @@ class TextLength(validate.Length):
 
     def __call__(self, value: Any) -> Any:
         problem = self.rule.message(value)
+        if problem is None and isinstance(value, str) and len(value) > self.rule.maximum:
+            # The document's maxLength counts what is sent, spaces around it included.
+            problem = too_long(self.rule.maximum)
         if problem is not None:
             raise ValidationError(problem)
         return value
