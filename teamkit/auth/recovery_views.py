@@ -141,6 +141,7 @@ def change_email() -> str | Response | tuple[str, int]:
     """Change one's email: confirmed by a link to the new address when mail is set up."""
     form = EmailForm()
     mail = _mail()
+    failed: ServiceError | None = None
     if form.validate_on_submit():
         db = get_session()
         person = current_user._get_current_object()
@@ -165,6 +166,7 @@ def change_email() -> str | Response | tuple[str, int]:
                 )
         except ServiceError as error:
             show_service_error(form, error)
+            failed = error
         else:
             if change.token is None:
                 flash(f"Your email is now {change.new}: log in with it from now on.", "success")
@@ -177,7 +179,8 @@ def change_email() -> str | Response | tuple[str, int]:
             return redirect(url_for("auth.account"), 303)
     from teamkit.auth.views import _account_page
 
-    return _account_page(email_form=form)
+    page, status = _account_page(email_form=form)
+    return page, failed.status if failed is not None else status
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
