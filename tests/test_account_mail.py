@@ -448,7 +448,7 @@ def test_without_mail_the_members_page_says_so_and_an_emailed_invite_is_refused(
     assert 'name="email"' not in page
     assert "Email is not set up on this teamkit" in page
     answer = portal.post("/t/core/invites", {"role": "member", "email": "grace@example.com"})
-    assert answer.status_code == 422
+    assert answer.status_code == 503
     assert "TEAMKIT_SMTP_URL" in (field_error(answer.text, "email") or "")
     assert invites(session) == 0
     assert portal.post("/t/core/invites", {"role": "member"}).status_code == 303
@@ -482,7 +482,7 @@ def test_the_api_refuses_to_email_an_invite_without_a_mail_server(
     app: Flask, owner: Person, api_as: Callable[[Person], Api], session: Session
 ) -> None:
     answer = api_as(owner).post("/api/v1/teams/core/invites", json={"email": "g@example.com"})
-    assert answer.status_code == 422
+    assert answer.status_code == 503
     assert answer.mimetype == "application/problem+json"
     assert "TEAMKIT_SMTP_URL" in answer.text
     assert invites(session) == 0

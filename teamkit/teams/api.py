@@ -81,8 +81,8 @@ class InviteCreateSchema(Schema):
         validate=validate.Length(max=EMAIL_MAX),
         metadata={
             "description": "Also email the link to this address. Needs a mail server "
-            "(TEAMKIT_SMTP_URL): without one the answer is a 422 naming this field; if the "
-            "server refuses the message, a 503 and no invite is made."
+            "(TEAMKIT_SMTP_URL): without one, or if the server refuses the message, the "
+            "answer is a 503 and no invite is made."
         },
     )
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from teamkit.auth.recovery import send_or_refuse
 from teamkit.auth.services import normalize_email
-from teamkit.errors import InvalidInput
+from teamkit.errors import InvalidInput, ServiceError
 from teamkit.mail import is_configured
 from teamkit.teams.models import Invite
 
@@ -19,10 +19,18 @@ NO_MAIL = (
 )
 
 
+class MailNotSetUp(ServiceError):
+    """Mail was asked for, and this teamkit has no mail server to send it."""
+
+    status = 503
+    title = "Mail not set up"
+
+
 def check_address(app: Flask, email: str, field: str = "email") -> str:
-    """Return the address to email an invite to, checked, or raise InvalidInput."""
+    """Return the address to email an invite to, checked; raise MailNotSetUp without a
+    mail server, InvalidInput for an address that isn't one."""
     if not is_configured(app):
-        raise InvalidInput({field: NO_MAIL})
+        raise MailNotSetUp(NO_MAIL, field=field)
     try:
         return normalize_email(email)
     except InvalidInput as error:
