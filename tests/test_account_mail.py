@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from clients import PASSWORD, Api, Portal, forge
+from digests.servers import SmtpServer
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -18,7 +19,6 @@ from pages import field_error, flashes, form_errors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from digests.servers import SmtpServer
 from teamkit.auth import recovery
 from teamkit.auth.models import Person
 from teamkit.teams.models import Invite
@@ -522,4 +522,3 @@ def test_each_link_page_runs_a_fixed_few_statements(
     # The forgot page reads nothing; a reset link its person; a confirmation the person
     # logged in, the link's person and whether the new address is taken.
     assert counts == {"forgot": 0, "reset": 1, "confirm": 3}, counts
-
