@@ -497,3 +497,8 @@ def test_the_fourth_sign_up_within_a_minute_is_refused(
     assert [a.status_code for a in answers] == [303, 303, 303, 429]
     assert "Wait a minute, then try again." in answers[-1].text
     assert people(session) == 3
+
+
+def test_the_log_in_page_says_how_to_get_a_forgotten_password_reset(client: FlaskClient) -> None:
+    page = " ".join(client.get("/login").text.split())
+    assert "Forgot your password?" in page and "<code>teamkit user reset-password</code>" in page

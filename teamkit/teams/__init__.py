@@ -9,6 +9,10 @@ CAPABILITY = Capability(
     api="teamkit.teams.api:blp",
     account_sections=(
         AccountSection(10, "teams/_account_section.html", "teamkit.teams.views:account_context"),
+        # Last on the page, after every other capability's section.
+        AccountSection(
+            1000, "teams/_account_delete.html", "teamkit.teams.views:account_delete_context"
+        ),
     ),
     setup=("teamkit.teams.guard:init_app", "teamkit.teams.navigation:init_app"),
 )

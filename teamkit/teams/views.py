@@ -74,11 +74,13 @@ def list_teams() -> str | Response | tuple[str, int]:
 
 
 def account_context(db: Session, person: Person) -> dict[str, Any]:
-    """Fill the account page's list of the person's teams, and what deleting it needs."""
-    return {
-        "teams": services.list_teams_of(db, person),
-        "only_owner_of": services.teams_only_owned_by(db, person),
-    }
+    """Fill the account page's list of the person's teams."""
+    return {"teams": services.list_teams_of(db, person)}
+
+
+def account_delete_context(db: Session, person: Person) -> dict[str, Any]:
+    """Fill the account page's "Delete your account": the teams that would lose their owner."""
+    return {"only_owner_of": services.teams_only_owned_by(db, person)}
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
