@@ -230,6 +230,12 @@ def test_without_mail_the_forgot_page_says_who_can_help(app: Flask, make: Any) -
     assert "Forgot your password?" in portal.client.get("/login").text
 
 
+def test_with_mail_the_log_in_page_offers_the_emailed_link(mail_app: Flask) -> None:
+    page = mail_app.test_client().get("/login").text
+    assert 'href="/password/forgot">Forgot your password?' in page
+    assert "teamkit user reset-password" not in page
+
+
 def test_a_mail_server_that_is_down_still_gives_the_same_answer(
     mail_app: Flask, smtp: SmtpServer, make: Any
 ) -> None:

@@ -134,7 +134,7 @@ def login() -> str | Response | tuple[str, int]:
             flash(f"Welcome back, {person.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, mail=is_configured(current_app)), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])
