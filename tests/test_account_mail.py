@@ -318,6 +318,9 @@ def test_a_new_email_is_confirmed_by_a_link_sent_to_it(
     assert can_log_in(mail_app, "ada@new.example", PASSWORD)
     assert not can_log_in(mail_app, "ada@example.com", PASSWORD)
     assert logged_in(portal.client)  # the session goes on
+    [note] = wait_for(smtp, "ada@example.com")  # the old address is told
+    assert note["Subject"] == "Your teamkit email was changed"
+    assert "now ada@new.example" in body(note)
     used = portal.post(path)
     assert used.status_code == 410
     assert "used already" in used.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -252,15 +253,20 @@ def send_quietly(
     paragraphs: list[str],
     link: str | None = None,
     label: str = "",
-) -> bool:
-    """Send, logging a failure instead of raising: for answers that must not tell whether
-    an account exists. Return whether it was sent."""
-    try:
-        send(app, to, subject, paragraphs, link, label)
-    except MailError as error:
-        log.warning("could not send %r to an account: %s", subject, error)
-        return False
-    return True
+) -> threading.Thread:
+    """Send from a thread of its own, logging a failure instead of raising: for answers
+    that must not tell whether an account exists, neither by what they say nor by how
+    long they take. Return the thread (it needs nothing of the request)."""
+
+    def deliver() -> None:
+        try:
+            send(app, to, subject, paragraphs, link, label)
+        except MailError as error:
+            log.warning("could not send %r to an account: %s", subject, error)
+
+    thread = threading.Thread(target=deliver, name="teamkit-account-mail")
+    thread.start()
+    return thread
 
 
 def send_or_refuse(
@@ -305,4 +311,13 @@ def email_change_paragraphs(person: Person, new: str, hours: int) -> list[str]:
         f"to make {new} the email of your teamkit account (you log in with it), open the "
         f"link below within {hours} hours. Until then your email stays {person.email}.",
         "If you didn't ask for this, ignore this email.",
+    ]
+
+
+def email_changed_paragraphs(person: Person, old: str) -> list[str]:
+    return [
+        f"Hello {person.name},",
+        f"the email of your teamkit account is now {person.email} instead of {old}: you "
+        "log in with it from now on, and teamkit's mail goes there.",
+        "If you didn't make this change, tell whoever runs teamkit at once.",
     ]

@@ -51,12 +51,12 @@ def _mail() -> bool:
     return recovery.mail_is_configured(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def send_reset_link(person: services.Person) -> bool:
+def send_reset_link(person: services.Person) -> None:
     """Mail `person` a link to reset their password (quietly: a failure is only logged)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     minutes = int(_reset_ttl().total_seconds() // 60)
     link = external_url("recovery.reset_password", token=recovery.reset_token(_key(), person))
-    return recovery.send_quietly(
+    recovery.send_quietly(
         app,
         person.email,
         "Reset your teamkit password",
@@ -193,10 +193,17 @@ def confirm_email(token: str) -> str | Response | tuple[str, int]:
     except ServiceError as error:
         return _link_error(error)
     if ConfirmForm().validate_on_submit():
+        old = change.person.email
         try:
-            recovery.confirm_email_change(db, token, secret_key=_key(), ttl=_email_ttl())
+            person = recovery.confirm_email_change(db, token, secret_key=_key(), ttl=_email_ttl())
         except ServiceError as error:
             return _link_error(error)
+        recovery.send_quietly(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            old,
+            "Your teamkit email was changed",
+            recovery.email_changed_paragraphs(person, old),
+        )
         flash(f"Your email is now {change.new}: log in with it from now on.", "success")
         target = "auth.account" if current_user.is_authenticated else "auth.login"
         return redirect(url_for(target), 303)
