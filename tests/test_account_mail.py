@@ -531,3 +531,20 @@ def test_each_link_page_runs_a_fixed_few_statements(
     # The forgot page reads nothing; a reset link its person; a confirmation the person
     # logged in, the link's person and whether the new address is taken.
     assert counts == {"forgot": 0, "reset": 1, "confirm": 3}, counts
+
+
+@pytest.mark.usefixtures("reset_limit_of_three")
+def test_guessing_the_password_on_the_email_form_is_rate_limited(
+    app: Flask, make: Any, login_as: Any
+) -> None:
+    portal = login_as(make.person(email="ada@example.com"))
+    token = portal.csrf_token("/account")
+    guesses = [
+        portal.client.post(
+            "/account/email",
+            data={"new_email": "ada@new.example", "password": f"guess {n}", "csrf_token": token},
+        ).status_code
+        for n in range(4)
+    ]
+    assert guesses == [422, 422, 422, 429]
+    assert can_log_in(app, "ada@example.com", PASSWORD)

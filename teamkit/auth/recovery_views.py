@@ -135,6 +135,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/account/email")
+@limiter.limit(_limit)  # it checks the password: no guessing it here either
 @login_required
 @locks_late
 def change_email() -> str | Response | tuple[str, int]:
