@@ -25,6 +25,8 @@ VISITOR_PAGES = [
     "/no-such-page",
     "/api/docs",
     "/digest/unsubscribe/not-a-token",
+    "/password/forgot",
+    "/password/reset/not-a-token",
 ]
 PERSON_PAGES = ["/teams", "/account", "/account/delete"]
 
@@ -228,6 +230,48 @@ def more_pages(app: Flask, team_pages: Any) -> dict[str, str]:
     )
     for url in ("/t/core/", "/t/core/goals", "/t/core/members", goal_page, "/account/delete"):
         pages[f"{url} for a facilitator"] = member.client.get(url).text
+    return pages | mail_pages(app, portal)
+
+
+def mail_pages(app: Flask, portal: Portal) -> dict[str, str]:
+    """Return the pages of emailed links, and the forms that change once mail is set up."""
+    from sqlalchemy import select
+
+    from teamkit.auth import recovery
+    from teamkit.auth.models import Person
+    from teamkit.db import job_session
+
+    with app.app_context(), job_session(app) as session:
+        ada = session.scalars(select(Person).where(Person.name == "Ada")).one()
+        reset = recovery.reset_token(app.secret_key or "", ada)
+        change = recovery.ask_email_change(
+            session,
+            ada,
+            "ada@new.example",
+            PASSWORD,
+            secret_key=app.secret_key or "",
+            confirm_by_mail=True,
+        )
+    visitor = Portal(app.test_client())
+    pages = {
+        "reset password": visitor.client.get(f"/password/reset/{reset}").text,
+        "rejected reset": visitor.post(f"/password/reset/{reset}", {"new_password": "x"}).text,
+        "confirm email": portal.client.get(f"/account/email/confirm/{change.token}").text,
+        "rejected email change": portal.post(
+            "/account/email", {"new_email": "nope", "password": ""}
+        ).text,
+    }
+    settings = app.config["TEAMKIT"]
+    settings["SMTP_URL"] = "smtp://127.0.0.1:9"  # pages only: nothing is sent
+    try:
+        pages["forgot password with mail"] = visitor.client.get("/password/forgot").text
+        pages["account with mail"] = portal.client.get("/account").text
+        pages["members with mail"] = portal.client.get("/t/core/members").text
+        pages["rejected emailed invite"] = portal.post(
+            "/t/core/invites", {"role": "member", "email": "nope"}
+        ).text
+    finally:
+        settings["SMTP_URL"] = ""
     return pages
 
 

@@ -87,3 +87,41 @@ class DeleteAccountForm(FlaskForm):
         validators=text_rules(CURRENT_PASSWORD),
         description="To be sure it is you.",
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a link to choose a new password."""
+
+    email = EmailField(
+        "Email",
+        validators=text_rules(EMAIL),
+        description="The email you log in with. A link to choose a new password goes there.",
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password with an emailed link."""
+
+    new_password = PasswordField(
+        "New password",
+        validators=new_password_validators("Choose a new password."),
+        description=f"At least {PASSWORD_MIN} characters. Your other sessions end.",
+    )
+
+
+class EmailForm(FlaskForm):
+    """Change the email one logs in with."""
+
+    new_email = EmailField(
+        "New email",
+        validators=[
+            DataRequired(EMAIL.missing),
+            Email("This is not a valid email address.", check_deliverability=False),
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+        ],
+    )
+    password = PasswordField(
+        "Your password",
+        validators=text_rules(CURRENT_PASSWORD),
+        description="To be sure it is you.",
+    )

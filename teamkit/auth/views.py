@@ -18,12 +18,21 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
-from teamkit.auth.forms import ApiTokenForm, LoginForm, NameForm, PasswordForm, SignupForm
+from teamkit.auth.forms import (
+    ApiTokenForm,
+    EmailForm,
+    LoginForm,
+    NameForm,
+    PasswordForm,
+    SignupForm,
+)
+from teamkit.auth.recovery_views import note_sign_up_again
 from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter, login_manager
 from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.mail import is_configured
 from teamkit.teams.guard import load_session_person, team_slug
 
 bp = Blueprint("auth", __name__)
@@ -57,6 +66,12 @@ def _start_session(person: services.Person) -> None:
 #: Where the session keeps the email just signed up with, to fill in the log-in form.
 SIGNED_UP_EMAIL_KEY = "signed_up_email"
 #: The one answer to a sign-up, whether or not the email already had an account.
+SIGNED_UP_MAILED = (
+    "Thank you. Log in with the email and password you chose. If you already had an "
+    "account with this email, we have emailed it: log in with its password, or choose a "
+    "new one from that email."
+)
+#: The same, where no mail can be sent.
 SIGNED_UP_MESSAGE = (
     "Thank you. Log in with the email and password you chose. If you already had an "
     "account with this email, log in with its password instead; if you forgot it, whoever "
@@ -83,12 +98,17 @@ def signup() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         email = form.email.data or ""
         try:
-            services.sign_up(get_session(), email, form.name.data or "", form.password.data or "")
+            made = services.sign_up(
+                get_session(), email, form.name.data or "", form.password.data or ""
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:
             session[SIGNED_UP_EMAIL_KEY] = services.normalize_email(email)
-            flash(SIGNED_UP_MESSAGE, "info")
+            mail = is_configured(current_app)
+            if made is None and mail:
+                note_sign_up_again(services.normalize_email(email))
+            flash(SIGNED_UP_MAILED if mail else SIGNED_UP_MESSAGE, "info")
             return redirect(url_for("auth.login", next=_safe_next(request.args.get("next"))), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
@@ -114,7 +134,7 @@ def login() -> str | Response | tuple[str, int]:
             flash(f"Welcome back, {person.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, mail=is_configured(current_app)), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -135,10 +155,11 @@ def _account_page(
     token_form: ApiTokenForm | None = None,
     password_form: PasswordForm | None = None,
     name_form: NameForm | None = None,
+    email_form: EmailForm | None = None,
     new_token: str | None = None,
 ) -> tuple[str, int]:
     db = get_session()
-    forms = [f for f in (token_form, password_form, name_form) if f is not None]
+    forms = [f for f in (token_form, password_form, name_form, email_form) if f is not None]
     status = 422 if any(f.errors or f.form_errors for f in forms) else 200
     return render_template(
         "auth/account.html",
@@ -152,6 +173,8 @@ def _account_page(
         confirm=ConfirmForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
         name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),
+        email_form=email_form or EmailForm(formdata=None),
+        mail=is_configured(current_app),
     ), status
 
 

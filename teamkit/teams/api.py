@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
+from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
-from teamkit.teams import invites, services
+from teamkit.teams import invite_mail, invites, services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, Membership, Role
 from teamkit.teams.settings import invite_key, invite_ttl
@@ -74,6 +75,16 @@ class MemberPageSchema(PageSchema):
 
 class InviteCreateSchema(Schema):
     role = fields.String(load_default=Role.MEMBER.value, validate=validate.OneOf(ROLES))
+    email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=EMAIL_MAX),
+        metadata={
+            "description": "Also email the link to this address. Needs a mail server "
+            "(TEAMKIT_SMTP_URL): without one, or if the server refuses the message, the "
+            "answer is a 503 and no invite is made."
+        },
+    )
 
 
 class InviteSchema(Schema):
@@ -86,6 +97,9 @@ class InviteSchema(Schema):
     token = fields.String(metadata={"description": "For POST /invites/{token}/accept."})
     role = fields.String(attribute="invite.role")
     expires_at = fields.DateTime(attribute="invite.expires_at")
+    emailed_to = fields.String(
+        allow_none=True, metadata={"description": "Where the link was emailed; null if not."}
+    )
 
     def _url(self, new: invites.NewInvite) -> str:
         return external_url("teams.invite", token=new.token)
@@ -174,7 +188,11 @@ def remove_member(slug: str, membership_id: int) -> None:
 @blp.arguments(InviteCreateSchema, required=False)
 @blp.response(201, InviteSchema)
 def create_invite(data: dict[str, Any], slug: str) -> invites.NewInvite:
-    """Create a single-use invite link (owners: any role; facilitators: members)."""
+    """Create a single-use invite link (owners: any role; facilitators: members).
+
+    With `email`, the link is also emailed there (once a mail server is set up).
+    """
+    to = invite_mail.check_address(current_app, data["email"]) if data.get("email") else None
     invite, token = invites.create_invite(
         get_session(),
         current_membership(),
@@ -182,7 +200,9 @@ def create_invite(data: dict[str, Any], slug: str) -> invites.NewInvite:
         secret_key=invite_key(),
         ttl=invite_ttl(),
     )
-    return invites.NewInvite(invite, token)
+    if to is not None:
+        invite_mail.send_invite(current_app, to, invite, external_url("teams.invite", token=token))
+    return invites.NewInvite(invite, token, to)
 
 
 @blp.get("/teams/<slug>/invites")

@@ -4,9 +4,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, StopValidation
+from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
+from teamkit.auth.models import EMAIL_MAX
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
 from teamkit.teams.models import SLUG_MAX, Role
@@ -61,6 +62,15 @@ class InviteForm(FlaskForm):
         # A menu without an empty first choice always has a value: HTML allows no
         # `required` on it.
         render_kw={"required": False},
+    )
+    email = EmailField(
+        "Email it to (optional)",
+        validators=[
+            Optional(),
+            Email("This is not a valid email address.", check_deliverability=False),
+            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+        ],
+        description="The link goes to this address; it is shown here too.",
     )
 
     def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:

@@ -50,6 +50,8 @@ class NewInvite:
 
     invite: Invite
     token: str
+    #: The address the link was emailed to, if any.
+    emailed_to: str | None = None
 
 
 def create_invite(

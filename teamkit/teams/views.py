@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -25,7 +26,8 @@ from teamkit.capability import registry
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.forms import ConfirmForm, show_service_error
-from teamkit.teams import invites, services
+from teamkit.mail import is_configured
+from teamkit.teams import invite_mail, invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
@@ -134,6 +136,7 @@ def _members_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "role_form": RoleForm(formdata=None),
         "invite_url": forms.get("invite_url"),
         "invite_expires_at": forms.get("invite_expires_at"),
+        "mail": is_configured(current_app),
     }
     return render_template("teams/members.html", **context), status
 
@@ -153,7 +156,9 @@ def members(slug: str) -> tuple[str, int]:
 def create_invite(slug: str) -> Response | tuple[str, int]:
     form = _invite_form(submitted=True)
     if form.validate_on_submit():
+        address = (form.email.data or "").strip()
         try:
+            to = invite_mail.check_address(current_app, address) if address else None
             invite, token = invites.create_invite(
                 get_session(),
                 current_membership(),
@@ -161,14 +166,16 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
                 secret_key=invite_key(),
                 ttl=invite_ttl(),
             )
+            url = external_url("teams.invite", token=token)
+            if to is not None:
+                invite_mail.send_invite(current_app, to, invite, url)
         except ServiceError as error:
             show_service_error(form, error)
             return _members_page(error.status, invite_form=form)
+        if to is not None:
+            flash(f"The invite link is on its way to {to}.", "success")
         # Shown once on the members page after the redirect, so a reload makes no second invite.
-        session[NEW_INVITE_KEY] = {
-            "url": external_url("teams.invite", token=token),
-            "expires_at": invite.expires_at.isoformat(),
-        }
+        session[NEW_INVITE_KEY] = {"url": url, "expires_at": invite.expires_at.isoformat()}
         return redirect(url_for("teams.members", slug=slug), 303)
     return _members_page(422, invite_form=form)
 
