@@ -8,6 +8,7 @@ of examples per operation; an endpoint added later is held to the document too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import conformance_digests
@@ -15,6 +16,7 @@ import conformance_pulses
 import conformance_retros
 import pytest
 import schemathesis
+from digests.servers import SmtpServer
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -36,8 +38,23 @@ CAPABILITY_MODULES = (conformance_pulses, conformance_retros, conformance_digest
 
 
 @pytest.fixture
-def api_schema(app: Flask, make: Any, api_as: Any) -> tuple[OpenApiSchema, dict[str, Any]]:
-    """Return the app's schema, sending an owner's token, and the path values of its team."""
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api_schema(
+    app: Flask, make: Any, api_as: Any, smtp: SmtpServer
+) -> tuple[OpenApiSchema, dict[str, Any]]:
+    """Return the app's schema, sending an owner's token, and the path values of its team.
+
+    The app has a mail server, as a deployment does: operations that send mail (an
+    invite emailed) do their real work instead of answering that none is set up.
+    """
+    app.config["TEAMKIT"]["SMTP_URL"] = smtp.url
+    app.config["TEAMKIT"]["MAIL_FROM"] = "teamkit <teamkit@teamkit.test>"
     owner = make.person(name="Ada Owner")
     team = make.team(owner, slug="core", name="Core team")
     make.member(team, make.person(name="Mia Member"), Role.MEMBER)
