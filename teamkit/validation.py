@@ -25,6 +25,17 @@ DATE_MAX = date(9999, 12, 31)
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
+#: What Python's str.strip() (and so `Text`) trims: every character str.isspace() names.
+#: Spelled out, because `\s` means less in JSON Schema's regular expressions (no
+#: U+001C..U+001F, no U+0085) and more (U+FEFF), so a text of those would be judged
+#: "filled" by the OpenAPI document and empty by the service, or the other way round.
+#: For a character class in a pattern: `[^{PYTHON_SPACE}]` is anything Text keeps.
+PYTHON_SPACE = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680"
+    "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+
+
 def too_long(maximum: int) -> str:
     """Say that a text is longer than `maximum` characters."""
     return f"Use at most {maximum} characters."

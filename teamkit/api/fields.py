@@ -17,6 +17,7 @@ from teamkit.validation import (
     FINITE_MESSAGE,
     NUMBER_MAX,
     NUMBER_MESSAGE,
+    PYTHON_SPACE,
     RANGE_MESSAGE,
     Text,
     WholeNumber,
@@ -43,8 +44,9 @@ class TextLength(validate.Length):
 
 #: Text a database can store: no NUL character (teamkit.inputs refuses it with a 422).
 STORABLE_TEXT = "^[^\\u0000]*$"
-#: The same, and not blank: a required text holds something besides spaces.
-STORABLE_FILLED_TEXT = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+#: The same as STORABLE_TEXT, and not blank: a required text holds something the service
+#: doesn't trim.
+STORABLE_FILLED_TEXT = f"^[^\\u0000]*[^{PYTHON_SPACE}\\u0000][^\\u0000]*$"
 #: A date in DATE_MIN..DATE_MAX, for the OpenAPI document (JSON Schema has no date range).
 DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
 

@@ -8,6 +8,7 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from teamkit.api.fields import JsonBoolean, JsonInteger, whole_number_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.db import get_session, utcnow
 from teamkit.digests import operations, services, setting
@@ -18,7 +19,7 @@ from teamkit.digests.models import (
     DeliveryChannel,
     DeliveryStatus,
 )
-from teamkit.digests.schedule import WEEK_INTERVALS
+from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, WEEK_INTERVALS
 from teamkit.errors import InvalidInput
 from teamkit.goals import services as goal_services
 from teamkit.teams.guard import current_membership, current_team
@@ -29,31 +30,38 @@ blp = Blueprint("digests_api", __name__, description="Digests: schedule, preview
 
 
 class DigestSettingsSchema(Schema):
-    enabled = fields.Boolean(metadata={"description": "Whether the schedule sends digests."})
+    enabled = JsonBoolean(metadata={"description": "Whether the schedule sends digests."})
     cron = fields.String(
         validate=validate.Length(max=CRON_MAX),
-        metadata={"description": "Five-field cron, read in `timezone` (`0 9 * * 1`)."},
+        metadata={
+            "description": "Five-field cron, read in `timezone` (`0 9 * * 1`); one that is "
+            "not valid cron, or never fires, is a 422.",
+            "pattern": CRON_PATTERN,
+        },
     )
-    week_interval = fields.Integer(
+    week_interval = JsonInteger(
         validate=validate.OneOf(WEEK_INTERVALS),
         metadata={"description": "1: every week the cron fires; 2: every other week."},
     )
     timezone = fields.String(
         validate=validate.Length(max=TIMEZONE_MAX),
-        metadata={"description": "IANA time zone, e.g. `Europe/Berlin`."},
+        metadata={
+            "description": "IANA time zone, e.g. `Europe/Berlin`; an unknown name is a 422.",
+            "pattern": TIMEZONE_PATTERN,
+        },
     )
-    max_goals = fields.Integer(
-        metadata={"description": "Goals a digest features (the team's goals per digest)."}
+    max_goals = whole_number_field(
+        goal_services.GOALS_PER_DIGEST,
+        metadata={"description": "Goals a digest features (the team's goals per digest)."},
     )
-    email_enabled = fields.Boolean(
-        metadata={"description": "Email every member (each may opt out)."}
-    )
+    email_enabled = JsonBoolean(metadata={"description": "Email every member (each may opt out)."})
     slack_webhook_url = fields.String(
         allow_none=True,
         validate=validate.Length(max=WEBHOOK_MAX),
         metadata={
-            "description": "Slack incoming-webhook URL (on TEAMKIT_WEBHOOK_ALLOW). Read back "
-            'masked; send `null` or `""` to remove it, leave it out to keep it.'
+            "description": "Slack incoming-webhook URL, starting with one of the prefixes "
+            'of TEAMKIT_WEBHOOK_ALLOW (else a 422). Read back masked; send `null` or `""` '
+            "to remove it, leave it out to keep it.",
         },
     )
 

@@ -15,12 +15,22 @@ from zoneinfo import ZoneInfo, available_timezones
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 
 from teamkit.errors import InvalidInput
+from teamkit.validation import PYTHON_SPACE
 
 #: A Monday: "every other week" counts weeks from it, so the parity never changes.
 WEEK_ANCHOR = date(2024, 1, 1)
 WEEK_INTERVALS = (1, 2)
 #: How far ahead a schedule must fire at least once to be valid.
 HORIZON_YEARS = 5
+#: What check_cron takes, for the OpenAPI document: five fields apart by whitespace (as
+#: str.split() sees it). Which fields are valid cron is croniter's to say.
+CRON_PATTERN = (
+    f"^[{PYTHON_SPACE}]*[^{PYTHON_SPACE}\\u0000]+"
+    f"(?:[{PYTHON_SPACE}]+[^{PYTHON_SPACE}\\u0000]+){{4}}[{PYTHON_SPACE}]*$"
+)
+#: What check_timezone may take, for the OpenAPI document: the characters of IANA names,
+#: with the whitespace it trims around them. Which names exist is the zone database's.
+TIMEZONE_PATTERN = f"^[{PYTHON_SPACE}]*[A-Za-z0-9_+/\\-]+[{PYTHON_SPACE}]*$"
 
 
 @dataclass(frozen=True)
