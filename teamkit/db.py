@@ -146,7 +146,7 @@ def init_app(app: Flask, url: str) -> None:
         # an error (whatever the view answered), leaves nothing half-written.
         session = g.get("db_session")
         if session is not None:
-            if response.status_code < 400 and g.get("service_error") is None:
+            if response.status_code < 400 and not g.get("service_errors"):
                 session.commit()
             else:
                 session.rollback()

@@ -25,7 +25,13 @@ class ServiceError(Exception):
         # transaction can't tell from the status that a service failed: it is told here,
         # and keeps nothing the service wrote before raising (see db.init_app).
         if has_request_context():
-            g.service_error = self
+            g.setdefault("service_errors", []).append(self)
+
+    def dismiss(self) -> None:
+        """Say this error was dealt with where it was caught and nothing was half-written
+        (a lookup that may find nothing), so the request may keep what it writes."""
+        if has_request_context() and self in g.get("service_errors", ()):
+            g.service_errors.remove(self)
 
 
 class InvalidInput(ServiceError):

@@ -41,6 +41,15 @@ def app_with_views(app_config: dict[str, Any]) -> Any:
             flash(error.detail, "error")
         return redirect("/", 303)
 
+    @views.post("/test/look-up-then-write")
+    def look_up_then_write() -> Any:
+        try:
+            raise Conflict("Nothing found; a lookup that may find nothing.")
+        except ServiceError as error:
+            error.dismiss()
+        write(get_session())
+        return redirect("/", 303)
+
     @views.post("/test/succeed")
     def succeed() -> Any:
         write(get_session())
@@ -66,4 +75,9 @@ def test_a_service_error_caught_by_a_redirecting_view_keeps_nothing_written(app_
 
 def test_a_request_without_a_service_error_keeps_what_it_wrote(app_with_views):
     assert app_with_views.test_client().post("/test/succeed").status_code == 303
+    assert _teams(app_with_views) == ["written"]
+
+
+def test_a_dismissed_service_error_lets_the_request_keep_its_writes(app_with_views):
+    assert app_with_views.test_client().post("/test/look-up-then-write").status_code == 303
     assert _teams(app_with_views) == ["written"]

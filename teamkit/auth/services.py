@@ -93,7 +93,8 @@ def sign_up(session: Session, email: str, name: str, password: str) -> Person | 
     """
     try:
         return create_person(session, email, name, password)
-    except Conflict:
+    except Conflict as error:
+        error.dismiss()
         return None
 
 

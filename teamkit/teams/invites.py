@@ -166,7 +166,8 @@ def team_of_member(
     """
     try:
         invite = _invite_of(session, token, secret_key)
-    except NotFound:
+    except NotFound as error:
+        error.dismiss()
         return None
     return find_membership(session, invite.team.slug, person)
 
