@@ -167,12 +167,12 @@ def test_a_bad_or_expired_reset_link_changes_nothing(
     assert "not valid" in forged.text
     stale = session.get(Person, ada.id)
     assert stale is not None
-    fingerprint = recovery._fingerprint(stale.password_hash)
-    expired = old_token(mail_app, recovery.RESET_SALT, [ada.id, fingerprint], 2 * 3600)
+    payload = [ada.id, stale.link_key, stale.session_token]
+    expired = old_token(mail_app, recovery.RESET_SALT, payload, 2 * 3600)
     answer = visitor.post(f"/password/reset/{expired}", {"new_password": NEW_PASSWORD})
     assert answer.status_code == 410
     assert "expired" in answer.text
-    other_purpose = old_token(mail_app, recovery.EMAIL_SALT, [ada.id, fingerprint], 0)
+    other_purpose = old_token(mail_app, recovery.EMAIL_SALT, payload, 0)
     assert visitor.client.get(f"/password/reset/{other_purpose}").status_code == 404
     short = visitor.post(path, {"new_password": "short"})
     assert short.status_code == 422

@@ -2,15 +2,15 @@
 a new email address, and the note to an address someone tried to sign up with again.
 
 A link carries, signed with the app's key (its own salt per purpose) and timed, the person's
-id and what it is allowed to change from: a fingerprint of the password hash for a reset,
-the current email for an email change. Using the link changes that stored value, so the
-same link then answers 410 "used already" — as does a reset link after the password was
-changed some other way. Nothing else is stored.
+id and link key (random, set once: no link outlives its person), their session token, and
+for an email change the current and the new email. The session token changes with the
+password or the email and on log-out everywhere, so every pending link then answers 410;
+using a link changes it too, so the same link then answers 410 "used already". Nothing
+else is stored.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import threading
@@ -42,10 +42,15 @@ EMAIL_SALT = "teamkit.email-change"
 NOT_VALID = "This link is not valid. Ask for a new one."
 EXPIRED = "This link has expired. Ask for a new one."
 RESET_USED = (
-    "This link has been used already, or the password was changed since. Ask for a new one."
+    "This link has been used already, or the password or email was changed, or every "
+    "session ended, since it was sent. Ask for a new one."
 )
 EMAIL_USED = "This link has been used already: {email} is your email now."
 EMAIL_MOVED = "Your email was changed since this link was sent. Ask for a new one."
+EMAIL_REVOKED = (
+    "This link no longer works: the password was changed, or every session ended, since "
+    "it was sent. Ask for a new one."
+)
 EMAIL_TAKEN = "An account with this email already exists."
 
 
@@ -59,24 +64,31 @@ class MailNotSent(ServiceError):
     title = "Mail not sent"
 
 
-def _fingerprint(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
 def _serializer(secret_key: str | bytes, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=salt)
 
 
-def _load(secret_key: str | bytes, salt: str, token: str, ttl: timedelta) -> list[Any]:
+def _load(
+    session: Session, secret_key: str | bytes, salt: str, token: str, ttl: timedelta, size: int
+) -> tuple[Person, list[Any]]:
+    """Return the person a link is for and the rest of what it carries (after the id and
+    link key): NotFound when it is not valid or its person is gone, Gone when expired."""
     try:
         payload = _serializer(secret_key, salt).loads(token, max_age=int(ttl.total_seconds()))
     except SignatureExpired:
         raise Gone(EXPIRED) from None
     except BadSignature:
         raise NotFound(NOT_VALID) from None
-    if not isinstance(payload, list) or not payload or not isinstance(payload[0], int):
+    if not isinstance(payload, list) or len(payload) != size or not isinstance(payload[0], int):
         raise NotFound(NOT_VALID)
-    return payload
+    person = session.get(Person, payload[0])
+    if person is None or not secrets.compare_digest(str(payload[1]), person.link_key):
+        raise NotFound(NOT_VALID)
+    return person, payload[2:]
+
+
+def _is_current(person: Person, session_token: object) -> bool:
+    return secrets.compare_digest(str(session_token), person.session_token)
 
 
 # Password reset -------------------------------------------------------------------------
@@ -85,7 +97,7 @@ def _load(secret_key: str | bytes, salt: str, token: str, ttl: timedelta) -> lis
 def reset_token(secret_key: str | bytes, person: Person) -> str:
     """Return the token of a link that sets a new password for `person`, once."""
     return _serializer(secret_key, RESET_SALT).dumps(
-        [person.id, _fingerprint(person.password_hash)]
+        [person.id, person.link_key, person.session_token]
     )
 
 
@@ -93,11 +105,8 @@ def person_to_reset(
     session: Session, token: str, *, secret_key: str | bytes, ttl: timedelta
 ) -> Person:
     """Return the person a reset link is for, or raise NotFound (not valid) / Gone."""
-    payload = _load(secret_key, RESET_SALT, token, ttl)
-    person = session.get(Person, payload[0])
-    if person is None or len(payload) != 2:
-        raise NotFound(NOT_VALID)
-    if not secrets.compare_digest(str(payload[1]), _fingerprint(person.password_hash)):
+    person, (session_token,) = _load(session, secret_key, RESET_SALT, token, ttl, 3)
+    if not _is_current(person, session_token):
         raise Gone(RESET_USED)
     return person
 
@@ -105,10 +114,11 @@ def person_to_reset(
 def reset_password(
     session: Session, token: str, new: str, *, secret_key: str | bytes, ttl: timedelta
 ) -> Person:
-    """Set a new password with a reset link; every session of the person ends.
+    """Set a new password with a reset link; every session of the person ends, and every
+    other pending link with them.
 
     Of two uses of one link at once, only one wins: the update holds only while the
-    password hash is still the one the link was made from.
+    session token is still the one the link carries.
     """
     person = person_to_reset(session, token, secret_key=secret_key, ttl=ttl)
     try:
@@ -117,13 +127,14 @@ def reset_password(
         raise InvalidInput({"new_password": error.errors["password"]}) from None
     changed = session.execute(
         update(Person)
-        .where(Person.id == person.id, Person.password_hash == person.password_hash)
+        .where(Person.id == person.id, Person.session_token == person.session_token)
         .values(password_hash=new_hash, session_token=secrets.token_hex(16))
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Gone(RESET_USED)
     session.refresh(person)
+    services.end_all_sessions(session, person)
     return person
 
 
@@ -174,17 +185,25 @@ def ask_email_change(
     if not confirm_by_mail:
         _set_email(session, person, person.email, new)
         return EmailChange(person, new, None)
-    token = _serializer(secret_key, EMAIL_SALT).dumps([person.id, person.email, new])
+    token = _serializer(secret_key, EMAIL_SALT).dumps(
+        [person.id, person.link_key, person.session_token, person.email, new]
+    )
     return EmailChange(person, new, token)
 
 
 def _set_email(session: Session, person: Person, old: str, new: str) -> None:
+    """Make `new` the email of `person`, whose email is `old`; every pending reset link
+    (sent to the old address) and email-change link dies with the session token."""
     if _taken(session, new, person):
         raise Conflict(EMAIL_TAKEN, field="new_email")
     changed = session.execute(
         update(Person)
-        .where(Person.id == person.id, Person.email == old)
-        .values(email=new)
+        .where(
+            Person.id == person.id,
+            Person.email == old,
+            Person.session_token == person.session_token,
+        )
+        .values(email=new, session_token=secrets.token_hex(16))
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
@@ -196,15 +215,14 @@ def email_change_of(
     session: Session, token: str, *, secret_key: str | bytes, ttl: timedelta
 ) -> EmailChange:
     """Return the change an email link confirms, or raise NotFound / Gone / Conflict."""
-    payload = _load(secret_key, EMAIL_SALT, token, ttl)
-    person = session.get(Person, payload[0])
-    if person is None or len(payload) != 3:
-        raise NotFound(NOT_VALID)
-    old, new = str(payload[1]), str(payload[2])
+    person, (session_token, old, new) = _load(session, secret_key, EMAIL_SALT, token, ttl, 5)
+    old, new = str(old), str(new)
     if person.email == new:
         raise Gone(EMAIL_USED.format(email=new))
     if person.email != old:
         raise Gone(EMAIL_MOVED)
+    if not _is_current(person, session_token):
+        raise Gone(EMAIL_REVOKED)
     if _taken(session, new, person):
         raise Conflict(EMAIL_TAKEN)
     return EmailChange(person, new, token)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
-from flask import session as browser_session
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from teamkit.auth import recovery, services
 from teamkit.auth.forms import EmailForm, ForgotPasswordForm, ResetPasswordForm
+from teamkit.auth.sessions import start_session
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
@@ -139,9 +139,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
                 return _link_error(error)
             show_service_error(form, error)
         else:
-            browser_session.clear()
-            login_user(person)
-            browser_session.permanent = True
+            start_session(person)
             flash("Your new password is set. You are logged in here, and nowhere else.", "success")
             return redirect(url_for("teams.index"), 303)
     status = 422 if form.is_submitted() else 200

@@ -9,11 +9,18 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
-from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
+from teamkit.auth.models import (
+    EMAIL_MAX,
+    LOGIN_TOKEN_ATTRIBUTE,
+    NAME_MAX,
+    ApiToken,
+    LoginSession,
+    Person,
+)
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.validation import Text, too_long
@@ -24,6 +31,8 @@ TOKEN_NAME_MAX = 80
 TOKEN_PREFIX = "tk_"
 #: How fresh a token's "last used" time is kept.
 TOKEN_USE_PRECISION = timedelta(minutes=1)
+#: How long a log-in lasts unused: the session cookie's lifetime, counted from its last use.
+SESSION_LIFETIME = timedelta(days=14)
 
 _hasher = PasswordHasher()
 
@@ -149,7 +158,7 @@ def change_password(session: Session, person: Person, current: str, new: str) ->
         person.password_hash = _hasher.hash(check_password(new))
     except InvalidInput as error:
         raise InvalidInput({"new_password": error.errors["password"]}) from None
-    end_all_sessions(person)
+    end_all_sessions(session, person)
     session.flush()
 
 
@@ -166,39 +175,90 @@ def reset_password(session: Session, email: str, new: str) -> Person:
     if person is None:
         raise NotFound(f"No account has the email {email}.")
     person.password_hash = _hasher.hash(check_password(new))
-    end_all_sessions(person)
+    end_all_sessions(session, person)
     session.flush()
     return person
 
 
-def end_all_sessions(person: Person) -> None:
-    """Invalidate every portal session of `person` (log out everywhere)."""
+def start_login(session: Session, person: Person) -> None:
+    """Record a new log-in of `person` with a credential of its own, which `login_user`
+    then puts in the session cookie (only its hash is stored).
+
+    The person's log-ins unused for longer than SESSION_LIFETIME are cleared on the way.
+    """
+    today = utcnow().date()
+    session.execute(
+        delete(LoginSession).where(
+            LoginSession.person_id == person.id, LoginSession.seen_on < today - SESSION_LIFETIME
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(person_id=person.id, token_hash=hash_token(token), seen_on=today))
+    session.flush()
+    setattr(person, LOGIN_TOKEN_ATTRIBUTE, token)
+
+
+def end_login(session: Session, identity: str) -> None:
+    """End the log-in of a session identity "id:credential" (log out): the cookie, even
+    a copy of it, no longer logs anyone in."""
+    parsed = parse_identity(identity)
+    if parsed is not None:
+        session.execute(
+            delete(LoginSession).where(
+                LoginSession.person_id == parsed[0],
+                LoginSession.token_hash == hash_token(parsed[1]),
+            )
+        )
+
+
+def end_all_sessions(session: Session, person: Person) -> None:
+    """End every log-in of `person` (log out everywhere), and with them every pending
+    password-reset and email-change link (they carry the session token)."""
+    session.execute(delete(LoginSession).where(LoginSession.person_id == person.id))
     person.session_token = secrets.token_hex(16)
 
 
 def parse_identity(identity: str) -> tuple[int, str] | None:
-    """Return the person id and session token of a Flask-Login identity "id:token"."""
+    """Return the person id and log-in credential of a Flask-Login identity "id:credential"."""
     person_id, _, token = identity.partition(":")
-    if not person_id.isdigit():
+    if not person_id.isdigit() or not token:
         return None
     return int(person_id), token
 
 
-def session_is_valid(person: Person | None, token: str) -> bool:
-    """Tell whether `token` is `person`'s current session token (not logged out since)."""
-    return person is not None and secrets.compare_digest(person.session_token, token)
+#: The person of a log-in (`:person_id`, `:token_hash`), with the log-in.
+LOGIN_HOLDER = (
+    select(Person, LoginSession)
+    .join(LoginSession, LoginSession.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"), LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
+def note_login_use(person: Person, login: LoginSession, token: str) -> Person | None:
+    """Return `person` if their log-in is still current, noting the day it was used."""
+    today = utcnow().date()
+    if login.seen_on < today - SESSION_LIFETIME:
+        return None
+    if login.seen_on != today:
+        login.seen_on = today  # once a day, as the cookie itself is renewed
+    setattr(person, LOGIN_TOKEN_ATTRIBUTE, token)
+    return person
 
 
 def load_person_for_session(session: Session, identity: str) -> Person | None:
-    """Return the person for a Flask-Login identity "id:token", if still valid."""
+    """Return the person of a Flask-Login identity "id:credential", if that log-in is
+    still current (not logged out, nor unused for SESSION_LIFETIME)."""
     parsed = parse_identity(identity)
     if parsed is None:
         return None
-    person = session.get(Person, parsed[0])
-    return person if session_is_valid(person, parsed[1]) else None
+    row = session.execute(
+        LOGIN_HOLDER, {"person_id": parsed[0], "token_hash": hash_token(parsed[1])}
+    ).first()
+    return None if row is None else note_login_use(row[0], row[1], parsed[1])
 
 
 def hash_token(token: str) -> str:
+    """Return the hex SHA-256 of a credential: what is stored instead of it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -14,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services
@@ -27,6 +27,7 @@ from teamkit.auth.forms import (
     SignupForm,
 )
 from teamkit.auth.recovery_views import note_sign_up_again
+from teamkit.auth.sessions import end_session, start_session
 from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
@@ -54,13 +55,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def _start_session(person: services.Person) -> None:
-    # A fresh session on log-in: nothing from before (fixation) survives.
-    session.clear()
-    login_user(person)
-    session.permanent = True
 
 
 #: Where the session keeps the email just signed up with, to fill in the log-in form.
@@ -130,7 +124,7 @@ def login() -> str | Response | tuple[str, int]:
         if person is None:
             form.form_errors.append("That email and password don't match an account.")
         else:
-            _start_session(person)
+            start_session(person)
             flash(f"Welcome back, {person.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
     status = 422 if form.is_submitted() else 200
@@ -143,8 +137,7 @@ def logout() -> str | Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if ConfirmForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        end_session()
         flash("You are logged out.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html")
@@ -212,7 +205,7 @@ def change_password() -> str | Response | tuple[str, int]:
             show_service_error(form, error)
         else:
             # The session token changed: stay logged in here, with a fresh session.
-            _start_session(current_user._get_current_object())
+            start_session(current_user._get_current_object())
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form)
@@ -246,7 +239,7 @@ def revoke_token(token_id: int) -> Response:
 @login_required
 def logout_everywhere() -> Response:
     if ConfirmForm().validate_on_submit():
-        services.end_all_sessions(current_user)
+        services.end_all_sessions(get_session(), current_user)
         logout_user()
         session.clear()
         flash("You are logged out on every device.", "info")

@@ -142,13 +142,13 @@ class _EmailJob:
     delivery_id: int
     team_id: int
     digest: Digest
-    #: (recipient id, person id, name, email) of those not sent yet.
-    recipients: list[tuple[int, int, str, str]] = field(default_factory=list)
+    #: (recipient id, person id, link key, name, email) of those not sent yet.
+    recipients: list[tuple[int, int, str, str, str]] = field(default_factory=list)
 
 
-def unsubscribe_url(app: Flask, person_id: int, team_id: int) -> str:
+def unsubscribe_url(app: Flask, person_id: int, team_id: int, link_key: str) -> str:
     """Return the one-click link that opts a person out of a team's digest email."""
-    token = unsubscribe_token(app.config["SECRET_KEY"], person_id, team_id)
+    token = unsubscribe_token(app.config["SECRET_KEY"], person_id, team_id, link_key)
     base = str(app.config["TEAMKIT"]["BASE_URL"]).rstrip("/")
     return f"{base}/digest/unsubscribe/{token}"
 
@@ -163,6 +163,7 @@ def digest_message(
     digest: Digest,
     team_id: int,
     person_id: int,
+    link_key: str,
     name: str,
     email: str,
     rendered: EmailParts | None = None,
@@ -171,7 +172,7 @@ def digest_message(
 
     `rendered` is the digest rendered with LINK_MARKER, to render it once for a whole team.
     """
-    link = unsubscribe_url(app, person_id, team_id)
+    link = unsubscribe_url(app, person_id, team_id, link_key)
     template = rendered or render_email(digest, LINK_MARKER)
     parts = EmailParts(
         template.subject,
@@ -239,8 +240,10 @@ class MailConnection:
 def _send_email(app: Flask, job: _EmailJob, worker: str, connection: MailConnection) -> None:
     lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
     rendered = render_email(job.digest, LINK_MARKER)
-    for recipient_id, person_id, name, email in job.recipients:
-        message = digest_message(app, job.digest, job.team_id, person_id, name, email, rendered)
+    for recipient_id, person_id, link_key, name, email in job.recipients:
+        message = digest_message(
+            app, job.digest, job.team_id, person_id, link_key, name, email, rendered
+        )
         try:
             connection.send(message)
         except mail.MailNotConfigured:
@@ -314,7 +317,7 @@ def send_delivery(
             delivery.team_id,
             digest,
             [
-                (r.id, r.person_id, r.person.name, r.person.email)
+                (r.id, r.person_id, r.person.link_key, r.person.name, r.person.email)
                 for r in waiting
                 if r.status is RecipientStatus.PENDING
             ],

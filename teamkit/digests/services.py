@@ -5,6 +5,7 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -284,13 +285,17 @@ def _unsubscribe_serializer(secret_key: str | bytes) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_token(secret_key: str | bytes, person_id: int, team_id: int) -> str:
-    """Return a signed token that opts `person_id` out of `team_id`'s digest email."""
-    return _unsubscribe_serializer(secret_key).dumps([person_id, team_id])
+def unsubscribe_token(secret_key: str | bytes, person_id: int, team_id: int, link_key: str) -> str:
+    """Return a signed token that opts `person_id` out of `team_id`'s digest email.
+
+    It carries the person's link key, so it dies with the person.
+    """
+    return _unsubscribe_serializer(secret_key).dumps([person_id, team_id, link_key])
 
 
-def read_unsubscribe_token(secret_key: str | bytes, token: str) -> tuple[int, int]:
-    """Return the (person id, team id) of an unsubscribe token, or raise Gone / InvalidInput."""
+def read_unsubscribe_token(secret_key: str | bytes, token: str) -> tuple[int, int, str]:
+    """Return the (person id, team id, link key) of an unsubscribe token, or raise Gone /
+    InvalidInput."""
     serializer = _unsubscribe_serializer(secret_key)
     try:
         data = serializer.loads(token, max_age=UNSUBSCRIBE_MAX_AGE_SECONDS)
@@ -301,19 +306,37 @@ def read_unsubscribe_token(secret_key: str | bytes, token: str) -> tuple[int, in
         ) from None
     except BadSignature:
         raise InvalidInput({"token": "This unsubscribe link is not valid."}) from None
-    if not (isinstance(data, list) and len(data) == 2 and all(isinstance(v, int) for v in data)):
+    if not (
+        isinstance(data, list)
+        and len(data) == 3
+        and all(isinstance(v, int) for v in data[:2])
+        and isinstance(data[2], str)
+    ):
         raise InvalidInput({"token": "This unsubscribe link is not valid."})
-    return data[0], data[1]
+    return data[0], data[1], data[2]
+
+
+def unsubscribe_team(session: Session, secret_key: str | bytes, token: str) -> tuple[int, Team]:
+    """Return the person id and the team of an unsubscribe link, or raise Gone / InvalidInput.
+
+    A link whose person is gone answers Gone, even where a database gave their id to
+    someone else since: the link carries the person's link key.
+    """
+    person_id, team_id, link_key = read_unsubscribe_token(secret_key, token)
+    person = session.get(Person, person_id)
+    if person is None or not secrets.compare_digest(person.link_key, link_key):
+        raise Gone("The account this link was sent to no longer exists.")
+    team = session.get(Team, team_id)
+    if team is None:
+        raise Gone("This team no longer exists, so it sends no more digests.")
+    return person_id, team
 
 
 def unsubscribe(session: Session, secret_key: str | bytes, token: str) -> Team:
     """Opt the person of an unsubscribe token out of its team's digest email; return the team."""
-    person_id, team_id = read_unsubscribe_token(secret_key, token)
-    team = session.get(Team, team_id)
-    if team is None:
-        raise Gone("This team no longer exists, so it sends no more digests.")
+    person_id, team = unsubscribe_team(session, secret_key, token)
     try:
-        set_email_opt_out(session, person_id, team_id, opted_out=True)
+        set_email_opt_out(session, person_id, team.id, opted_out=True)
     except NotFound:
         raise Gone("You are no longer in this team, so you get no more of its digests.") from None
     return team

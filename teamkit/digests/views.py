@@ -18,7 +18,7 @@ from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
 from teamkit.digests.render import mrkdwn_to_html
 from teamkit.digests.schedule import in_zone, preset_of
-from teamkit.errors import Gone, ServiceError
+from teamkit.errors import ServiceError
 from teamkit.extensions import csrf
 from teamkit.forms import show_service_error
 from teamkit.teams.guard import current_membership, current_team
@@ -183,10 +183,7 @@ def unsubscribe(token: str) -> tuple[str, int] | str:
     db = get_session()
     secret = current_app.config["SECRET_KEY"]
     try:
-        _person_id, team_id = services.read_unsubscribe_token(secret, token)
-        team = db.get(Team, team_id)
-        if team is None:
-            raise Gone("This team no longer exists, so it sends no more digests.")
+        _person_id, team = services.unsubscribe_team(db, secret, token)
         if request.method == "POST":
             team = services.unsubscribe(db, secret, token)
     except ServiceError as error:

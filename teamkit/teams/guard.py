@@ -9,19 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, g, request
-from sqlalchemy import Select, and_, bindparam, join, select
+from sqlalchemy import Select, and_, bindparam, join
 from sqlalchemy.orm import Session, contains_eager
 from werkzeug.wrappers import Response
 
 from teamkit.api.setup import is_api_request
 from teamkit.auth.models import Person
 from teamkit.auth.services import (
+    LOGIN_HOLDER,
     TOKEN_HOLDER,
     TOKEN_PREFIX,
     hash_token,
+    note_login_use,
     note_token_use,
     parse_identity,
-    session_is_valid,
 )
 from teamkit.db import get_session
 from teamkit.extensions import login_manager
@@ -45,8 +46,8 @@ def with_membership(statement: Select[Any]) -> Select[Any]:
     )
 
 
-#: The person of a portal session, with their membership of the team of the URL.
-SESSION_PERSON = with_membership(select(Person).where(Person.id == bindparam("person_id")))
+#: The person of a portal log-in, with the log-in and their membership of the team of the URL.
+SESSION_PERSON = with_membership(LOGIN_HOLDER)  # type: ignore[arg-type]
 #: The holder of an API token, with their membership of the team of the URL.
 TOKEN_HOLDER_IN_TEAM = with_membership(TOKEN_HOLDER)
 
@@ -64,11 +65,16 @@ def load_session_person(session: Session, identity: str, slug: str) -> Person | 
     parsed = parse_identity(identity)
     if parsed is None:
         return None
-    row = session.execute(SESSION_PERSON, {"person_id": parsed[0], "slug": slug}).first()
-    if row is None or not session_is_valid(row[0], parsed[1]):
+    row = session.execute(
+        SESSION_PERSON,
+        {"person_id": parsed[0], "token_hash": hash_token(parsed[1]), "slug": slug},
+    ).first()
+    if row is None:
         return None
-    _remember(slug, row[1])
-    return row[0]  # type: ignore[no-any-return]
+    person = note_login_use(row[0], row[1], parsed[1])
+    if person is not None:
+        _remember(slug, row[2])
+    return person
 
 
 def find_token_holder(session: Session, plain: str, slug: str) -> Person | None:

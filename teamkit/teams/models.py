@@ -27,6 +27,8 @@ class Team(Base):
     """A team: the unit everything else belongs to."""
 
     __tablename__ = "team"
+    # Ids are never reused: signed links (unsubscribe) name a team by its id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(TEAM_NAME_MAX))

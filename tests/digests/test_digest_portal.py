@@ -187,7 +187,7 @@ def test_members_see_the_digests_they_were_sent(digest_app, crew, portal_of, mak
 def test_the_unsubscribe_link_asks_first_then_one_post_unsubscribes_without_logging_in(
     digest_app, crew, client
 ):
-    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id, crew.members[0].link_key)
     path = link.removeprefix("http://teamkit.test")
     page = client.get(path).get_data(as_text=True)
     assert "Stop Crew's digest emails?" in page
@@ -202,7 +202,7 @@ def test_the_unsubscribe_link_asks_first_then_one_post_unsubscribes_without_logg
 
 
 def test_a_forged_unsubscribe_token_is_refused_and_changes_nothing(digest_app, crew, client):
-    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id, crew.members[0].link_key)
     forged = forge(link.rsplit("/", 1)[1])
     response = client.post(f"/digest/unsubscribe/{forged}")
     assert response.status_code == 422
@@ -213,7 +213,9 @@ def test_a_forged_unsubscribe_token_is_refused_and_changes_nothing(digest_app, c
 
 def test_an_expired_unsubscribe_token_is_refused(digest_app, crew, client):
     with time_machine.travel(MONDAY - timedelta(days=200), tick=False):
-        link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+        link = unsubscribe_url(
+            digest_app, crew.members[0].id, crew.team.id, crew.members[0].link_key
+        )
     with time_machine.travel(MONDAY, tick=False):
         response = client.post(link.removeprefix("http://teamkit.test"))
     assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
@@ -264,14 +266,14 @@ def test_a_rejected_settings_form_names_each_invalid_field_for_assistive_technol
 def test_an_unsubscribe_page_with_a_valid_link_passes_the_audit(digest_app, crew, client):
     from test_accessibility import audit
 
-    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id, crew.members[0].link_key)
     path = link.removeprefix("http://teamkit.test")
     assert audit(client.get(path).get_data(as_text=True)) == []
     assert audit(client.post(path).get_data(as_text=True)) == []
 
 
 def test_the_unsubscribe_link_of_a_deleted_team_says_it_is_gone(digest_app, crew, client):
-    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id)
+    link = unsubscribe_url(digest_app, crew.members[0].id, crew.team.id, crew.members[0].link_key)
     with digest_app.app_context(), job_session(digest_app) as session:
         session.delete(session.get(Team, crew.team.id))
     response = client.get(link.removeprefix("http://teamkit.test"))
