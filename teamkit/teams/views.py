@@ -32,7 +32,7 @@ from teamkit.mail import is_configured
 from teamkit.teams import invite_mail, invites, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import Invite, Role
+from teamkit.teams.models import Role
 from teamkit.teams.navigation import forget_team, last_team, remember_team
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.urls import external_url
@@ -271,10 +271,11 @@ def _is_logged_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
-def _sign_up_to_join(token: str, found: Invite) -> str | Response | tuple[str, int]:
+def _sign_up_to_join(token: str, found: invites.UsableInvite) -> str | Response | tuple[str, int]:
     """Offer a visitor the sign-up form, the invited email filled in; on sending it, create
     the account, log in and join the team, in one step."""
-    form = SignupForm(data={"email": found.email} if found.email else None)
+    invited = found.invite.email
+    form = SignupForm(data={"email": invited} if invited else None)
     if form.validate_on_submit():
         db = get_session()
         email = form.email.data or ""
@@ -292,7 +293,12 @@ def _sign_up_to_join(token: str, found: Invite) -> str | Response | tuple[str, i
             return redirect(url_for("teams.home", slug=membership.team.slug), 303)
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "teams/invite.html", invite=found, error=None, signup_form=form, next=request.path
+        "teams/invite.html",
+        invite=found.invite,
+        role=found.role,
+        error=None,
+        signup_form=form,
+        next=request.path,
     ), status
 
 
@@ -311,6 +317,7 @@ def invite(token: str) -> str | Response | tuple[str, int]:
         found = invites.find_invite(db, token, secret_key=key)
     except ServiceError as error:
         return render_template("teams/invite.html", error=error, invite=None), error.status
+    page = {"invite": found.invite, "role": found.role, "error": None}
     if not current_user.is_authenticated:
         return _sign_up_to_join(token, found)
     form = ConfirmForm()
@@ -321,4 +328,4 @@ def invite(token: str) -> str | Response | tuple[str, int]:
             return render_template("teams/invite.html", error=error, invite=None), error.status
         flash(f"Welcome to {membership.team.name}!", "success")
         return redirect(url_for("teams.home", slug=membership.team.slug), 303)
-    return render_template("teams/invite.html", invite=found, error=None, form=form)
+    return render_template("teams/invite.html", **page, form=form)
