@@ -28,11 +28,13 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 _hasher = PasswordHasher()
 
 #: A person's display name.
-NAME = Text(NAME_MAX, "Enter your name.")
+NAME = Text(NAME_MAX, "Enter your name.", is_one_line=True)
 #: What an API token is for.
-TOKEN_NAME = Text(TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.")
+TOKEN_NAME = Text(
+    TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.", is_one_line=True
+)
 #: The person's email address, before it is checked as one.
-EMAIL = Text(EMAIL_MAX, "Enter your email address.")
+EMAIL = Text(EMAIL_MAX, "Enter your email address.", is_one_line=True)
 
 
 def _reserved_suffix(email: str) -> str | None:
