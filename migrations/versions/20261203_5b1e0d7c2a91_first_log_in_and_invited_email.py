@@ -1,7 +1,7 @@
 """A person's last log-in, and the address an invite was emailed to
 
 Revision ID: 5b1e0d7c2a91
-Revises: 38648e4ab1ff
+Revises: 4b1e7c2d9a10
 Create Date: 2026-12-03 08:10:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "5b1e0d7c2a91"
-down_revision: str | None = "38648e4ab1ff"
+down_revision: str | None = "4b1e7c2d9a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
