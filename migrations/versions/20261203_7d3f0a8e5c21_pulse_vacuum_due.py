@@ -1,7 +1,7 @@
 """Mark pulses whose answers the scheduler must wipe the residue of: pulse.is_vacuum_due
 
 Revision ID: 7d3f0a8e5c21
-Revises: 4b1e7c2d9a10
+Revises: 5b1e0d7c2a91
 Create Date: 2026-12-03 08:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d3f0a8e5c21"
-down_revision: str | None = "4b1e7c2d9a10"
+down_revision: str | None = "5b1e0d7c2a91"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
