@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +31,8 @@ class MailBox:
     delay: float = 0.0
     #: Close the connection after each message (a server that drops idle clients).
     hang_up: bool = False
+    #: Called with each message once it is accepted (to break something mid-send).
+    on_message: Callable[[EmailMessage], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -59,6 +62,8 @@ class _Handler:
         message = email.message_from_bytes(data, policy=email.policy.default)
         with self.box.lock:
             self.box.messages.append(message)  # type: ignore[arg-type]
+        if self.box.on_message is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.box.on_message, message)  # type: ignore[arg-type]
         if self.box.hang_up and server.transport is not None:
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
