@@ -114,7 +114,8 @@ SETTINGS: tuple[Setting, ...] = (
         "BASE_URL",
         "http://127.0.0.1:5000",
         "Public address of the portal, used in invite links and digests. An `https://` "
-        "address also marks the session cookie Secure.",
+        "address also marks the session cookie Secure and sends `Strict-Transport-Security` "
+        "(one year).",
         _base_url,
     ),
     Setting("LOG_LEVEL", "INFO", "Level of the application and request log.", _log_level),
