@@ -1,7 +1,7 @@
 """One digest is one reminder, whatever its channels: reinforcement.channels
 
 Revision ID: 6d2f1a9c3e55
-Revises: 4b1e7c2d9a10
+Revises: 5b1e0d7c2a91
 Create Date: 2026-12-03 08:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6d2f1a9c3e55"
-down_revision: str | None = "4b1e7c2d9a10"
+down_revision: str | None = "5b1e0d7c2a91"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
