@@ -1,7 +1,7 @@
 """One digest is one reminder, whatever its channels: reinforcement.channels
 
 Revision ID: 6d2f1a9c3e55
-Revises: 5b1e0d7c2a91
+Revises: 7d3f0a8e5c21
 Create Date: 2026-12-03 08:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6d2f1a9c3e55"
-down_revision: str | None = "5b1e0d7c2a91"
+down_revision: str | None = "7d3f0a8e5c21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
