@@ -8,8 +8,9 @@ API client who make the same mistake read the same message.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from teamkit.errors import InvalidInput
 
@@ -22,6 +23,7 @@ SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 12
 #: Dates teamkit takes: four-digit years that every page, form and database writes alike.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(9999, 12, 31)
+DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
@@ -36,6 +38,14 @@ PYTHON_SPACE = (
 )
 
 
+#: What a one-line text (a name, a title, a slogan) can't hold inside it: control
+#: characters (line breaks, tabs, escapes) and Unicode's line and paragraph separators.
+#: Spelled for a character class, as PYTHON_SPACE is.
+LINE_BREAKERS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+_LINE_BREAKERS = re.compile(f"[{LINE_BREAKERS}]")
+ONE_LINE_MESSAGE = "Keep it on one line: remove line breaks, tabs and other control characters."
+
+
 def too_long(maximum: int) -> str:
     """Say that a text is longer than `maximum` characters."""
     return f"Use at most {maximum} characters."
@@ -48,11 +58,14 @@ def whole_number_range(low: int, high: int) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """A text field's rule: at most `maximum` characters; required when `missing` is set."""
+    """A text field's rule: at most `maximum` characters; required when `missing` is set;
+    with `is_one_line`, no line break or other control character inside."""
 
     maximum: int
     #: What to say when it is empty; None makes the field optional.
     missing: str | None = None
+    #: A name, title or slogan: it goes into headers, subjects and single lines.
+    is_one_line: bool = False
 
     @property
     def is_required(self) -> bool:
@@ -65,6 +78,8 @@ class Text:
             return self.missing
         if len(text) > self.maximum:
             return too_long(self.maximum)
+        if self.is_one_line and _LINE_BREAKERS.search(text):
+            return ONE_LINE_MESSAGE
         return None
 
     def clean(self, value: str | None, field: str) -> str:
@@ -151,3 +166,25 @@ def check_date(value: date | None, field: str) -> date | None:
     if problem is not None:
         raise InvalidInput({field: problem})
     return value
+
+
+def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
+    """Return `value` as an aware UTC datetime (None when blank); a naive one is UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not isinstance(value, datetime):
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        raise InvalidInput({field: DATETIME_MESSAGE}) from None

@@ -2,7 +2,7 @@
 that are never reused for people and teams (AUTOINCREMENT)
 
 Revision ID: 5b1e7c2d9a40
-Revises: 38648e4ab1ff
+Revises: 5b1e0d7c2a91
 Create Date: 2026-12-03 08:40:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "5b1e7c2d9a40"
-down_revision: str | None = "38648e4ab1ff"
+down_revision: str | None = "5b1e0d7c2a91"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

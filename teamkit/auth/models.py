@@ -41,6 +41,8 @@ class Person(Base):
     #: outlives its person, even one whose id a database handed on.
     link_key: Mapped[str] = mapped_column(String(32), default=new_link_key)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When they last logged in to the portal (sign-up counts); None before the first time.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="person")
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from teamkit.auth import recovery, services
 from teamkit.auth.forms import EmailForm, ForgotPasswordForm, ResetPasswordForm
+from teamkit.auth.pages import account_page
 from teamkit.auth.sessions import start_session
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
@@ -190,9 +191,7 @@ def change_email() -> str | Response | tuple[str, int]:
                     "info",
                 )
             return redirect(url_for("auth.account"), 303)
-    from teamkit.auth.views import _account_page
-
-    page, status = _account_page(email_form=form)
+    page, status = account_page(email_form=form)
     return page, failed.status if failed is not None else status
 
 

@@ -20,31 +20,21 @@ from werkzeug.wrappers import Response
 from teamkit.auth import services
 from teamkit.auth.forms import (
     ApiTokenForm,
-    EmailForm,
     LoginForm,
     NameForm,
     PasswordForm,
     SignupForm,
 )
+from teamkit.auth.pages import account_page
 from teamkit.auth.recovery_views import note_sign_up_again
 from teamkit.auth.sessions import end_session, start_session
-from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
-from teamkit.extensions import limiter, login_manager
+from teamkit.extensions import limiter
 from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.mail import is_configured
-from teamkit.teams.guard import load_session_person, team_slug
 
 bp = Blueprint("auth", __name__)
-
-
-@login_manager.user_loader
-def _load_person(identity: str) -> services.Person | None:
-    slug = team_slug()
-    if slug is not None:  # with the membership the team guard will ask for
-        return load_session_person(get_session(), identity, slug)
-    return services.load_person_for_session(get_session(), identity)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -57,19 +47,35 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def log_in(person: services.Person) -> str:
+    """Start a portal session for `person`; return the greeting to show them."""
+    first = services.note_log_in(person)
+    start_session(person)
+    return services.greeting(person, first=first)
+
+
+def answer_taken_email(email: str) -> None:
+    """Answer a sign-up with an email that has an account: it is told by mail, if any, and
+    the visitor is asked to log in, with the email filled in; nothing of the account changes."""
+    normalized = services.normalize_email(email)
+    mail = is_configured(current_app)
+    if mail:
+        note_sign_up_again(normalized)
+    session[SIGNED_UP_EMAIL_KEY] = normalized
+    flash(SIGNED_UP_MAILED if mail else SIGNED_UP_MESSAGE, "info")
+
+
 #: Where the session keeps the email just signed up with, to fill in the log-in form.
 SIGNED_UP_EMAIL_KEY = "signed_up_email"
-#: The one answer to a sign-up, whether or not the email already had an account.
+#: The answer to a sign-up with an email that already has an account.
 SIGNED_UP_MAILED = (
-    "Thank you. Log in with the email and password you chose. If you already had an "
-    "account with this email, we have emailed it: log in with its password, or choose a "
-    "new one from that email."
+    "You already have an account with this email: we have emailed it. Log in with its "
+    "password, or choose a new one from that email."
 )
 #: The same, where no mail can be sent.
 SIGNED_UP_MESSAGE = (
-    "Thank you. Log in with the email and password you chose. If you already had an "
-    "account with this email, log in with its password instead; if you forgot it, whoever "
-    "runs teamkit can set a new one (teamkit user reset-password EMAIL)."
+    "You already have an account with this email: log in with its password. If you forgot "
+    "it, whoever runs teamkit can set a new one (teamkit user reset-password EMAIL)."
 )
 
 
@@ -85,10 +91,16 @@ def _signup_limit() -> str:
 @limiter.limit(_signup_limit, methods=["POST"])
 @locks_late
 def signup() -> str | Response | tuple[str, int]:
-    """Create an account, then ask to log in: the same answer for an email already in use."""
+    """Create an account and log in; an email that has an account is asked to log in.
+
+    Logging in at once tells a visitor whether an email had an account, as most sites do;
+    the rate limit bounds how many emails can be tried, the account is left as it was,
+    and its owner is told by mail.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("teams.index"))
     form = SignupForm()
+    next_page = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
         email = form.email.data or ""
         try:
@@ -98,12 +110,11 @@ def signup() -> str | Response | tuple[str, int]:
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            session[SIGNED_UP_EMAIL_KEY] = services.normalize_email(email)
-            mail = is_configured(current_app)
-            if made is None and mail:
-                note_sign_up_again(services.normalize_email(email))
-            flash(SIGNED_UP_MAILED if mail else SIGNED_UP_MESSAGE, "info")
-            return redirect(url_for("auth.login", next=_safe_next(request.args.get("next"))), 303)
+            if made is None:
+                answer_taken_email(email)
+                return redirect(url_for("auth.login", next=next_page), 303)
+            flash(log_in(made), "success")
+            return redirect(next_page or url_for("teams.index"), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
 
@@ -124,8 +135,7 @@ def login() -> str | Response | tuple[str, int]:
         if person is None:
             form.form_errors.append("That email and password don't match an account.")
         else:
-            start_session(person)
-            flash(f"Welcome back, {person.name}.", "success")
+            flash(log_in(person), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, mail=is_configured(current_app)), status
@@ -143,34 +153,6 @@ def logout() -> str | Response:
     return render_template("auth/logout.html")
 
 
-def _account_page(
-    *,
-    token_form: ApiTokenForm | None = None,
-    password_form: PasswordForm | None = None,
-    name_form: NameForm | None = None,
-    email_form: EmailForm | None = None,
-    new_token: str | None = None,
-) -> tuple[str, int]:
-    db = get_session()
-    forms = [f for f in (token_form, password_form, name_form, email_form) if f is not None]
-    status = 422 if any(f.errors or f.form_errors for f in forms) else 200
-    return render_template(
-        "auth/account.html",
-        form=token_form or ApiTokenForm(formdata=None),
-        new_token=new_token,
-        tokens=services.list_api_tokens(db, current_user),
-        sections=[
-            (section.template, context(db, current_user))
-            for section, context in registry().account_sections
-        ],
-        confirm=ConfirmForm(formdata=None),
-        password_form=password_form or PasswordForm(formdata=None),
-        name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),
-        email_form=email_form or EmailForm(formdata=None),
-        mail=is_configured(current_app),
-    ), status
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> tuple[str, int]:
@@ -184,8 +166,8 @@ def account() -> tuple[str, int]:
             show_service_error(form, error)
         else:
             flash("Token created. Copy it now: it won't be shown again.", "success")
-            return _account_page(new_token=new_token)
-    return _account_page(token_form=form if form.is_submitted() else None)
+            return account_page(new_token=new_token)
+    return account_page(token_form=form if form.is_submitted() else None)
 
 
 @bp.post("/account/password")
@@ -208,7 +190,7 @@ def change_password() -> str | Response | tuple[str, int]:
             start_session(current_user._get_current_object())
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("auth.account"), 303)
-    return _account_page(password_form=form)
+    return account_page(password_form=form)
 
 
 @bp.post("/account/name")
@@ -223,7 +205,7 @@ def change_name() -> str | Response | tuple[str, int]:
         else:
             flash(f"Your name is now {current_user.name}.", "success")
             return redirect(url_for("auth.account"), 303)
-    return _account_page(name_form=form)
+    return account_page(name_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

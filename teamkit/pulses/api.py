@@ -32,6 +32,7 @@ from teamkit.pulses.schemas import (
 )
 from teamkit.pulses.statistics import Summary
 from teamkit.pulses.templates import ItemInput
+from teamkit.pulses.words import verdict_in_words
 from teamkit.teams.guard import current_membership, current_team
 
 blp = Blueprint(
@@ -82,6 +83,7 @@ def _pulse_out(pulse: Pulse, responses: int, answered: bool) -> dict[str, Any]:
         "closes_at": pulse.closes_at,
         "closed_at": pulse.closed_at,
         "asks_goal_recall": pulse.asks_goal_recall,
+        "threshold": pulse.threshold,
         "responses": responses,
         "member_count": pulse.member_count,
         "answered": answered,
@@ -136,6 +138,7 @@ def _results_out(shown: results.PulseResults) -> dict[str, Any]:
             ],
         }
     return {
+        "verdict": verdict_in_words(shown.score, shown.change),
         "threshold": shown.threshold,
         "responses": shown.tally.responses,
         "response_rate": round(shown.tally.response_rate, 4),

@@ -110,6 +110,9 @@ class PulseSchema(Schema):
     closes_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     asks_goal_recall = fields.Boolean()
+    threshold = fields.Integer(
+        metadata={"description": "Fewest answers before results show: fixed when it opened."}
+    )
     responses = fields.Integer(metadata={"description": "How many answered (never who)."})
     member_count = fields.Integer()
     answered = fields.Boolean(metadata={"description": "Whether you answered it."})
@@ -211,6 +214,13 @@ class RecallSchema(Schema):
 
 
 class ResultsSchema(Schema):
+    verdict = fields.String(
+        metadata={
+            "description": "One sentence: where the score stands on the scale (its whole 95% "
+            "interval above or below 4) and whether the change since the last pulse is real "
+            "(Welch's t-test, p < 0.05)."
+        }
+    )
     threshold = fields.Integer()
     responses = fields.Integer()
     response_rate = fields.Float()
