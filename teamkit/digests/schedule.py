@@ -137,7 +137,7 @@ def _sends_on(cron: str, first_two: datetime) -> int:
     day = first_two.replace(hour=0, minute=0, second=0, microsecond=0)
     iterator = croniter(cron, day - timedelta(seconds=1))
     count = 0
-    while (moment := iterator.get_next(datetime)) < day + timedelta(days=1):
+    while iterator.get_next(datetime) < day + timedelta(days=1):
         count += 1
     return count
 
