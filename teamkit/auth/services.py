@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, contains_eager
 from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.teams import audit
 from teamkit.validation import Text, too_long
 
 PASSWORD_MIN = 8
@@ -184,6 +185,7 @@ def create_api_token(session: Session, person: Person, name: str) -> tuple[ApiTo
     token = ApiToken(person=person, name=name, token_hash=hash_token(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
+    audit.record_for_teams_of(session, person, "token.created", name=name)
     return token, plain
 
 
@@ -205,6 +207,7 @@ def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToke
         raise NotFound("No such token.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit.record_for_teams_of(session, person, "token.revoked", name=token.name)
     return token
 
 

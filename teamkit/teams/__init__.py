@@ -1,6 +1,6 @@
 """Teams, memberships, roles, invites and the isolation guard."""
 
-from teamkit.capability import AccountSection, Capability
+from teamkit.capability import AccountSection, Capability, Job
 
 CAPABILITY = Capability(
     name="teams",
@@ -14,5 +14,6 @@ CAPABILITY = Capability(
             1000, "teams/_account_delete.html", "teamkit.teams.views:account_delete_context"
         ),
     ),
+    jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),
     setup=("teamkit.teams.guard:init_app", "teamkit.teams.navigation:init_app"),
 )
