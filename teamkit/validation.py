@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from teamkit.errors import InvalidInput
 
@@ -22,6 +22,7 @@ SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 12
 #: Dates teamkit takes: four-digit years that every page, form and database writes alike.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(9999, 12, 31)
+DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
@@ -151,3 +152,25 @@ def check_date(value: date | None, field: str) -> date | None:
     if problem is not None:
         raise InvalidInput({field: problem})
     return value
+
+
+def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
+    """Return `value` as an aware UTC datetime (None when blank); a naive one is UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not isinstance(value, datetime):
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        raise InvalidInput({field: DATETIME_MESSAGE}) from None

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
@@ -36,14 +36,39 @@ TOKEN_NAME = Text(TOKEN_NAME_MAX, "Give the token a name, e.g. the script that w
 EMAIL = Text(EMAIL_MAX, "Enter your email address.")
 
 
+def _reserved_suffix(email: str) -> str | None:
+    """Return the reserved name `email`'s domain ends in (".local", ".test"…), if any."""
+    domain = email.rpartition("@")[2].strip().rstrip(".").lower()
+    for name in SPECIAL_USE_DOMAIN_NAMES:
+        if domain == name or domain.endswith(f".{name}"):
+            return name
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Return why `email` can't be used as an address, in words a person can act on, or None."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        reserved = _reserved_suffix(email)
+        if reserved is not None:
+            # The usual case is a company's internal address (x@company.local): say why.
+            return (
+                f"Addresses ending in .{reserved} are reserved for local networks and testing, "
+                "so mail sent from teamkit can't reach them. Use an address that gets mail "
+                "from the internet."
+            )
+        return f"This is not a valid email address: {error}"
+    return None
+
+
 def normalize_email(email: str) -> str:
     """Return `email` checked and lower-cased, or raise InvalidInput."""
     email = EMAIL.clean(email, "email")
-    try:
-        checked = validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput({"email": f"This is not a valid email address: {error}"}) from None
-    return checked.normalized.lower()
+    problem = email_problem(email)
+    if problem is not None:
+        raise InvalidInput({"email": problem})
+    return validate_email(email, check_deliverability=False).normalized.lower()
 
 
 def check_name(name: str) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import Select, bindparam, case, delete, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from teamkit.auth.models import Person
+from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
 from teamkit.teams import audit
-from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
-from teamkit.teams.roles import require_role
+from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
+from teamkit.teams.roles import RANK, require_role
 from teamkit.validation import Text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -233,8 +234,25 @@ def _keep_an_owner(session: Session, membership: Membership, what: str) -> None:
         raise Conflict(f"A team always keeps an owner: make someone else owner before {what}.")
 
 
+def revoke_invites_made_by(session: Session, person_id: int, team_id: int | None = None) -> None:
+    """Revoke the open invites `person_id` made (to team `team_id`, or to every team).
+
+    Run when someone is removed, leaves, is demoted or deletes their account: an invite
+    never outlives the power of whoever made it.
+    """
+    statement = update(Invite).where(
+        Invite.created_by_id == person_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+    )
+    if team_id is not None:
+        statement = statement.where(Invite.team_id == team_id)
+    session.execute(
+        statement.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    )
+
+
 def change_role(session: Session, actor: Membership, membership_id: int, role: Role) -> Membership:
-    """Change a member's role (owners only); the last owner can't step down."""
+    """Change a member's role (owners only); the last owner can't step down. A demoted
+    member's open invites are revoked."""
     _require_owner(actor)
     membership = _member_of(session, actor.team, membership_id)
     if membership.role is role:
@@ -249,6 +267,8 @@ def change_role(session: Session, actor: Membership, membership_id: int, role: R
         member=membership.person.email,
         **{"from": membership.role.value, "to": role.value},
     )
+    if RANK[role] < RANK[membership.role]:
+        revoke_invites_made_by(session, membership.person_id, membership.team_id)
     membership.role = role
     session.flush()
     return membership
@@ -263,7 +283,8 @@ def find_member_to_remove(session: Session, actor: Membership, membership_id: in
 
 
 def remove_member(session: Session, actor: Membership, membership_id: int) -> Person:
-    """Remove a member from the team (owners only); return who was removed."""
+    """Remove a member from the team (owners only), revoking their open invites; return who
+    was removed."""
     membership = find_member_to_remove(session, actor, membership_id)
     person = membership.person
     audit.record(
@@ -274,6 +295,7 @@ def remove_member(session: Session, actor: Membership, membership_id: int) -> Pe
         member=person.email,
         role=membership.role.value,
     )
+    revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
     return person
@@ -292,9 +314,10 @@ def is_last_owner(session: Session, membership: Membership) -> bool:
 
 
 def leave_team(session: Session, membership: Membership) -> None:
-    """Leave a team; its last owner must hand over first."""
+    """Leave a team, revoking one's open invites to it; its last owner must hand over first."""
     _keep_an_owner(session, membership, "leaving")
     audit.record(session, membership.team, membership, "member.left")
+    revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
 
@@ -336,6 +359,7 @@ def delete_account(session: Session, person: Person) -> None:
             "else owner first (invite someone if you are alone); then you can delete your "
             "account."
         )
+    revoke_invites_made_by(session, person.id)
     # The database's own rules do the rest: memberships and tokens are deleted, and what
     # the person wrote keeps its row with no author (ON DELETE CASCADE / SET NULL).
     session.execute(delete(Person).where(Person.id == person.id))
@@ -359,6 +383,8 @@ def transfer_ownership(session: Session, actor: Membership, membership_id: int) 
     _count_owners(session, actor.team)  # lock the owners' rows, as change_role does
     membership.role = Role.OWNER
     actor.role = Role.FACILITATOR
+    # Stepping down, as with change_role: an invite never outlives its maker's power.
+    revoke_invites_made_by(session, actor.person_id, actor.team_id)
     audit.record(
         session,
         actor.team,
