@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
+from teamkit.auth.services import token_created, token_revoked
 from teamkit.db import utcnow
 from teamkit.teams.models import AuditEvent, Membership, Role, Team
 from teamkit.teams.roles import require_role
@@ -139,3 +141,17 @@ def prune(session: Session, keep: timedelta, now: datetime | None = None) -> int
     cutoff = (now or utcnow()) - keep
     result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _token_created(person: Person, *, session: Session, name: str) -> None:
+    record_for_teams_of(session, person, "token.created", name=name)
+
+
+def _token_revoked(person: Person, *, session: Session, name: str) -> None:
+    record_for_teams_of(session, person, "token.revoked", name=name)
+
+
+def init_app(_app: Flask) -> None:
+    """Log API tokens made and revoked, told by `auth` (which knows nothing of teams)."""
+    token_created.connect(_token_created)
+    token_revoked.connect(_token_revoked)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from teamkit.db import get_session
@@ -14,7 +14,8 @@ from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
 from teamkit.teams.navigation import forget_team
 from teamkit.teams.roles import require_role
-from teamkit.teams.views import bp
+
+bp = Blueprint("team_settings", __name__)
 
 #: Events the audit page shows, newest first (the API pages through all of them).
 AUDIT_PAGE_EVENTS = 200
@@ -94,3 +95,8 @@ def audit_log(slug: str) -> str:
         shown=AUDIT_PAGE_EVENTS,
         retention_days=current_app.config["TEAMKIT"]["AUDIT_RETENTION_DAYS"],
     )
+
+
+def init_app(app: Flask) -> None:
+    """Register the owners' pages."""
+    app.register_blueprint(bp)

@@ -285,7 +285,3 @@ def invite(token: str) -> str | Response | tuple[str, int]:
         flash(f"Welcome to {membership.team.name}!", "success")
         return redirect(url_for("teams.home", slug=membership.team.slug), 303)
     return render_template("teams/invite.html", **page, form=form)
-
-
-# The owners' pages are on this blueprint too; importing them registers their routes.
-from teamkit.teams import lifecycle_views  # noqa: E402, F401
