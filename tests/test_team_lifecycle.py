@@ -86,7 +86,7 @@ def test_api_hands_over_and_refuses_handing_to_yourself(app: Any, crew: Any, api
     to_self = api.post(
         "/api/v1/teams/crew/transfer", json={"membership_id": membership_id(app, team, owner)}
     )
-    assert to_self.status_code == 422
+    assert to_self.status_code == 409
     answer = api.post(
         "/api/v1/teams/crew/transfer", json={"membership_id": membership_id(app, team, fay)}
     )

@@ -379,7 +379,7 @@ def transfer_ownership(session: Session, actor: Membership, membership_id: int) 
     _require_owner(actor)
     membership = _member_of(session, actor.team, membership_id)
     if membership.id == actor.id:
-        raise InvalidInput({"membership_id": "Choose another member: you own the team already."})
+        raise Conflict("Choose another member: you own the team already.", field="membership_id")
     _count_owners(session, actor.team)  # lock the owners' rows, as change_role does
     membership.role = Role.OWNER
     actor.role = Role.FACILITATOR
