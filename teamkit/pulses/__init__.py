@@ -20,4 +20,5 @@ CAPABILITY = Capability(
         Job("pulses-open-due", "teamkit.pulses.jobs:open_due"),
     ),
     digest_sections=("teamkit.pulses.digest:digest_section",),
+    setup_steps=("teamkit.pulses.views:setup_step",),
 )
