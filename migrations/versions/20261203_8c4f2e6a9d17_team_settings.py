@@ -1,7 +1,7 @@
 """A team's own settings: its time zone (team_settings)
 
 Revision ID: 8c4f2e6a9d17
-Revises: 7d3f0a8e5c21
+Revises: 6d2f1a9c3e55
 Create Date: 2026-12-03 08:45:00.000000
 
 Teams with digest settings keep the zone their digest used.
@@ -15,7 +15,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "8c4f2e6a9d17"
-down_revision: str | None = "7d3f0a8e5c21"
+down_revision: str | None = "6d2f1a9c3e55"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
