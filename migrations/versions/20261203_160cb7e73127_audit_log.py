@@ -1,7 +1,7 @@
 """The audit log: who changed a team's members, roles, invites, settings and access
 
 Revision ID: 160cb7e73127
-Revises: 5b1e0d7c2a91
+Revises: 8c4f2e6a9d17
 Create Date: 2026-12-03 08:04:25.537101
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "160cb7e73127"
-down_revision: str | None = "5b1e0d7c2a91"
+down_revision: str | None = "8c4f2e6a9d17"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

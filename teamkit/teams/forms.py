@@ -19,7 +19,12 @@ from teamkit.teams.services import (
     check_slug,
     slug_from,
 )
+from teamkit.teams.zones import TIMEZONE_MAX
 from teamkit.validation import Text
+
+#: What the time-zone field says under it.
+TIMEZONE_HINT = "Type to search, e.g. Berlin or New_York. Digests go out, and times show, in it."
+TIMEZONE = Text(TIMEZONE_MAX, "Choose a time zone, such as Europe/Berlin.")
 
 
 def role_choice(role: Role) -> SelectChoice:
@@ -40,6 +45,13 @@ class TeamForm(FlaskForm):
         validators=text_rules(Text(SLUG_MAX * 2)),
         description="The team's address, /t/<url-name>/. Leave it empty to make it from the "
         "team name: “Payments Platform” becomes payments-platform.",
+    )
+
+    timezone = StringField(
+        "Time zone",
+        validators=text_rules(TIMEZONE),
+        default="UTC",
+        description=TIMEZONE_HINT,
     )
 
     def validate_slug(self, field: Field) -> None:
@@ -111,3 +123,9 @@ class DeleteTeamForm(FlaskForm):
         validators=[DataRequired(DELETE_CONFIRM_MISMATCH)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
+
+
+class TeamSettingsForm(FlaskForm):
+    """Change the team's time zone."""
+
+    timezone = StringField("Time zone", validators=text_rules(TIMEZONE), description=TIMEZONE_HINT)

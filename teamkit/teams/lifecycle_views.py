@@ -1,6 +1,8 @@
-"""Portal pages for a team's owners: its settings, handing it over, deleting it, its audit log."""
+"""Portal pages for a team's owners: handing it over, deleting it, its audit log."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
@@ -15,7 +17,7 @@ from teamkit.teams.models import Role
 from teamkit.teams.navigation import forget_team
 from teamkit.teams.roles import require_role
 
-bp = Blueprint("team_settings", __name__)
+bp = Blueprint("team_owners", __name__)
 
 #: Events the audit page shows, newest first (the API pages through all of them).
 AUDIT_PAGE_EVENTS = 200
@@ -29,20 +31,16 @@ def _transfer_form(*, submitted: bool = False) -> TransferForm:
     )
 
 
-def _settings_page(status: int = 200, transfer_form: TransferForm | None = None) -> tuple[str, int]:
-    require_role(current_membership(), Role.OWNER, "change the team's settings")
-    return render_template(
-        "teams/settings.html",
-        team=current_team(),
-        transfer_form=transfer_form or _transfer_form(),
-        retention_days=current_app.config["TEAMKIT"]["AUDIT_RETENTION_DAYS"],
-    ), status
+def owner_context() -> dict[str, Any]:
+    """Fill the owners' part of the team settings page."""
+    return {
+        "transfer_form": _transfer_form(),
+        "retention_days": current_app.config["TEAMKIT"]["AUDIT_RETENTION_DAYS"],
+    }
 
 
-@bp.get("/t/<slug>/settings")
-def settings(slug: str) -> tuple[str, int]:
-    """Show what only owners do: hand over the team, its audit log, export, delete."""
-    return _settings_page()
+def _transfer_page(status: int, form: TransferForm) -> tuple[str, int]:
+    return render_template("teams/transfer.html", team=current_team(), transfer_form=form), status
 
 
 @bp.post("/t/<slug>/transfer")
@@ -59,10 +57,10 @@ def transfer(slug: str) -> Response | tuple[str, int]:
             if "membership_id" not in error.errors and error.status == 404:
                 error.errors = {"membership_id": error.detail}
             show_service_error(form, error)
-            return _settings_page(error.status, form)
+            return _transfer_page(error.status, form)
         flash(f"{new_owner.person.name} now owns {current_team().name}; you are a facilitator.")
         return redirect(url_for("teams.members", slug=slug), 303)
-    return _settings_page(422, form)
+    return _transfer_page(422, form)
 
 
 @bp.route("/t/<slug>/delete", methods=["GET", "POST"])
