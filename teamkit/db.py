@@ -116,6 +116,9 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
             # lose the last commits, never corrupt the file (SQLite's advice for WAL).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # What is deleted or rewritten is overwritten with zeros, not left in free
+            # space where a reader of the file could find it (anonymous answers above all).
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
