@@ -35,7 +35,7 @@ class DigestSettingsSchema(Schema):
         validate=validate.Length(max=CRON_MAX),
         metadata={
             "description": "Five-field cron, read in `timezone` (`0 9 * * 1`); one that is "
-            "not valid cron, or never fires, is a 422.",
+            "not valid cron, never fires, or fires more than once on a day, is a 422.",
             "pattern": CRON_PATTERN,
         },
     )

@@ -166,3 +166,16 @@ def test_a_second_send_while_one_is_on_its_way_or_just_sent_is_refused_saying_wh
     assert len(deliveries(digest_app)) == 4
     goals = owner.get("/api/v1/teams/crew/goals").json["items"]
     assert {goal["reinforcement_count"] for goal in goals} == {2}
+
+
+def test_a_schedule_more_often_than_once_a_day_is_refused_saying_why(digest_app, crew, api_as):
+    api = api_as(crew.owner)
+    response = put(api, {"enabled": True, "cron": "* * * * *"})
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "cron"
+    assert "'* * * * *' would send up to 1440 digests a day" in error["message"]
+    assert "at most once a day" in error["message"]
+    assert put(api, {"enabled": True, "cron": "0 9 * * 1-5"}).status_code == 200
+    assert put(api, {"cron": "0 8,12 * * *"}).status_code == 422
+    assert api.get(SETTINGS).get_json()["cron"] == "0 9 * * 1-5"

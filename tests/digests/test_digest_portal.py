@@ -81,6 +81,8 @@ def test_a_custom_cron_and_a_webhook_are_saved_and_the_webhook_shown_masked(
     ("values", "field", "says"),
     [
         ({"schedule": "custom", "cron": "99 * * * *"}, "cron", "not a valid cron expression"),
+        ({"schedule": "custom", "cron": "* * * * *"}, "cron", "up to 1440 digests a day"),
+        ({"schedule": "custom", "cron": "0 9,17 * * 1-5"}, "cron", "at most once a day"),
         ({"timezone": "Moon/Base"}, "timezone", "not a known time zone"),
         ({"slack_webhook_url": "https://10.0.0.1/hook"}, "slack_webhook_url", "starts with"),
     ],
