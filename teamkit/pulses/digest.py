@@ -70,8 +70,8 @@ def _results_item(session: Session, team: Team, context: SectionContext) -> Dige
         lines.append(change_in_words(shown.change))
     if shown.goal_recall is not None:
         lines.append(f"{percent(shown.goal_recall.share)} named a current goal")
-    if shown.comments:
-        lines.append(f"{len(shown.comments)} comments; {shown.waiting_replies} wait for a reply")
+    if shown.said:
+        lines.append(f"{len(shown.said)} comments; {shown.waiting_replies} wait for a reply")
     return DigestItem(f"Results: {latest.title}", tuple(lines), link)
 
 

@@ -23,7 +23,7 @@ from teamkit.teams.zones import TIMEZONE_MAX
 from teamkit.validation import Text
 
 #: What the time-zone field says under it.
-TIMEZONE_HINT = "Type to search, e.g. Berlin or New_York. Digests go out, and times show, in it."
+TIMEZONE_HINT = "Type to search, e.g. Berlin or New_York. The team's digest goes out in it."
 TIMEZONE = Text(TIMEZONE_MAX, "Choose a time zone, such as Europe/Berlin.")
 
 

@@ -139,8 +139,7 @@ class TeamSettings(Base):
     team_id: Mapped[int] = mapped_column(
         ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
     )
-    #: IANA time zone ("Europe/Berlin") in which the team's digests go out and its times
-    #: are entered and shown; times are stored in UTC.
+    #: IANA time zone ("Europe/Berlin") of the whole team; its digest goes out in it.
     timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default=DEFAULT_TIMEZONE)
     #: When the settings were last changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,8 @@
 """The team's own settings (its time zone, in `team_settings`), and the app settings
 invites need, read once for the portal and the API alike.
 
-A time zone is the whole team's: digests go out, pulses close and retro times are entered
-in it. So it lives with the teams capability, which every other one may read, in a table
+A time zone is the whole team's, for every capability to read (the digest goes out in
+it). So it lives with the teams capability, which every other one may read, in a table
 of its own like each capability's settings, rather than as a column of `team`.
 """
 
