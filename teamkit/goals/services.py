@@ -25,6 +25,7 @@ from teamkit.goals.models import (
     GoalSettings,
     GoalStatus,
 )
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import Text, WholeNumber, check_date, to_number
@@ -288,6 +289,11 @@ def goal_list(
     return (archived, status is not None), params
 
 
+def has_goals(session: Session, team: Team) -> bool:
+    """Tell whether the team ever wrote a goal (archived ones count)."""
+    return session.scalar(select(Goal.id).where(Goal.team_id == team.id).limit(1)) is not None
+
+
 def count_goals(session: Session, team: Team) -> dict[GoalStatus, int]:
     """Return how many of the team's goals in use have each status, in one query."""
     counts = dict.fromkeys(GoalStatus, 0)
@@ -406,6 +412,13 @@ def set_goals_per_digest(
     require_facilitator(actor)
     number = GOALS_PER_DIGEST.clean(value, "goals_per_digest")
     settings = goal_settings(session, actor.team)
+    audit.record_settings_change(
+        session,
+        actor,
+        "goals.settings_changed",
+        {"goals_per_digest": settings.goals_per_digest},
+        {"goals_per_digest": number},
+    )
     settings.goals_per_digest = number
     settings = session.merge(settings)
     session.flush()

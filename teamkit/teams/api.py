@@ -8,14 +8,15 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import text_field
+from teamkit.api.fields import JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
-from teamkit.teams import invite_mail, invites, services
+from teamkit.teams import audit, invite_mail, invites, onboarding, services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, Membership, Role
 from teamkit.teams.settings import invite_key, invite_ttl
+from teamkit.teams.zones import TIMEZONE_MAX, TIMEZONE_PATTERN
 from teamkit.urls import external_url
 
 blp = Blueprint("teams_api", __name__, description="Teams, members and invites.")
@@ -48,6 +49,16 @@ class TeamCreateSchema(Schema):
             "payments-platform, or payments-platform-2 when that is taken).",
             "pattern": services.SLUG_RE.pattern,
             "not": {"enum": sorted(services.RESERVED_SLUGS)},
+        },
+    )
+    timezone = fields.String(
+        load_default=None,
+        validate=validate.Length(max=TIMEZONE_MAX),
+        metadata={
+            "description": "IANA time zone of the team, e.g. `Europe/Berlin` (default `UTC`): "
+            "its digest, on from the start, goes out Mondays at 09:00 there; an unknown name "
+            "is a 422.",
+            "pattern": TIMEZONE_PATTERN,
         },
     )
 
@@ -140,7 +151,9 @@ def list_teams(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, TeamSchema)
 def create_team(data: dict[str, Any]) -> Membership:
     """Create a team; you become its owner."""
-    team = services.create_team(get_session(), data["name"], data["slug"], g.person)
+    team = onboarding.found_team(
+        get_session(), data["name"], data["slug"], g.person, data["timezone"]
+    )
     return team.memberships[0]  # its only member yet: you, its owner
 
 
@@ -230,3 +243,74 @@ def accept_invite(token: str) -> dict[str, Any]:
     """Join a team with an invite token."""
     membership = invites.accept_invite(get_session(), token, g.person, secret_key=invite_key())
     return {"team": membership, "member": membership}
+
+
+class TransferSchema(Schema):
+    membership_id = JsonInteger(
+        required=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "The membership of the member who becomes owner."},
+    )
+
+
+class DeleteTeamSchema(Schema):
+    confirm = fields.String(
+        required=True,
+        validate=validate.Length(max=SLUG_MAX),
+        metadata={"description": "The team's slug, repeated, so no slip deletes a team."},
+    )
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    at = fields.DateTime(dump_only=True)
+    actor_email = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Who did it; null for teamkit's own command line."},
+    )
+    action = fields.String(
+        dump_only=True,
+        metadata={"description": "What happened.", "enum": sorted(audit.ACTIONS)},
+    )
+    detail = fields.Dict(
+        keys=fields.String(),
+        dump_only=True,
+        metadata={"description": "Members' emails, roles, names of changed settings."},
+    )
+    summary = fields.Function(
+        audit.describe, dump_only=True, metadata={"description": "What happened, in words."}
+    )
+
+
+class AuditEventPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AuditEventSchema), required=True)
+
+
+@blp.post("/teams/<slug>/transfer")
+@blp.arguments(TransferSchema)
+@blp.response(200, MemberSchema)
+def transfer_ownership(data: dict[str, Any], slug: str) -> Membership:
+    """Hand the team to another member (owners only): they become owner, you a facilitator."""
+    return services.transfer_ownership(get_session(), current_membership(), data["membership_id"])
+
+
+@blp.delete("/teams/<slug>")
+@blp.arguments(DeleteTeamSchema)
+@blp.response(204)
+def delete_team(data: dict[str, Any], slug: str) -> None:
+    """Delete the team with all its data (owners only); `confirm` repeats its slug.
+
+    Its URLs then answer 404, its invite and unsubscribe links 410, and the scheduler
+    sends nothing more for it.
+    """
+    services.delete_team(get_session(), current_membership(), data["confirm"])
+
+
+@blp.get("/teams/<slug>/audit")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, AuditEventPageSchema)
+def list_audit_events(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List who changed members, roles, invites, settings and access, newest first (owners)."""
+    audit.require_log_reader(current_membership())
+    return paginate(get_session(), audit.log_statement(current_team()), args)
