@@ -123,6 +123,12 @@ class CoachFlagSchema(Schema):
     message = fields.String(metadata={"description": "Why, in one line."})
     suggestion = fields.String(metadata={"description": "How else to say it."})
     source = fields.String(metadata={"description": "The guidance the rule comes from."})
+    names_person = fields.Boolean(
+        metadata={
+            "description": "Whether it points at one person (a member by name, a pronoun, a "
+            "role): such a flag is reworded, or given a reason, before publishing."
+        }
+    )
 
 
 class CoachFieldSchema(Schema):

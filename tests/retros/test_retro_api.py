@@ -205,13 +205,23 @@ def test_blameless_check_flags_with_offsets(api, crew):
     answer = api.post("/api/v1/blameless-check", json={"text": text, "team": "crew"})
     assert answer.status_code == 200
     flags = answer.json["flags"]
-    assert [(f["rule"], text[f["start"] : f["end"]]) for f in flags] == [
-        ("human-error", "human error"),
-        ("member-blame", "Alan forgot"),
+    assert [(f["rule"], text[f["start"] : f["end"]], f["names_person"]) for f in flags] == [
+        ("root-cause", "Root cause", False),
+        ("human-error", "human error", False),
+        ("person-blame", "Alan forgot", True),
     ]
-    assert set(flags[0]) == {"rule", "start", "end", "text", "message", "suggestion", "source"}
+    assert set(flags[0]) == {
+        "rule",
+        "start",
+        "end",
+        "text",
+        "message",
+        "suggestion",
+        "source",
+        "names_person",
+    }
     teamless = api.post("/api/v1/blameless-check", json={"text": text}).json["flags"]
-    assert [f["rule"] for f in teamless] == ["human-error"]
+    assert [f["rule"] for f in teamless] == ["root-cause", "human-error"]
     assert (
         api.post("/api/v1/blameless-check", json={"text": text, "team": "nope"}).status_code == 422
     )

@@ -83,7 +83,7 @@ def test_the_coach_endpoint_answers_the_editor_script(login_as, crew):
         headers={"X-CSRFToken": token},
     )
     assert answer.status_code == 200
-    assert [flag["rule"] for flag in answer.json["flags"]] == ["member-blame"]
+    assert [flag["rule"] for flag in answer.json["flags"]] == ["person-blame"]
     assert portal.client.post("/t/crew/retros/coach", json={"text": "x"}).status_code == 400
 
 

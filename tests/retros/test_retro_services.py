@@ -310,8 +310,8 @@ def test_the_coach_reads_the_whole_retro(session, crew, as_member):
     timeline.add_entry(session, member, retro, occurred_at=START, note="Alan forgot the flag")
     flagged = services.coach_whole_retro(session, retro)
     assert [(part.label, [f.rule for f in part.flags]) for part in flagged] == [
-        ("Summary", ["human-error"]),
-        ("Timeline entry", ["member-blame"]),
+        ("Summary", ["root-cause", "human-error"]),
+        ("Timeline entry", ["person-blame"]),
     ]
 
 
