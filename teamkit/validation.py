@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from teamkit.errors import InvalidInput
 
@@ -23,6 +23,12 @@ SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 12
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(9999, 12, 31)
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
+#: Times teamkit takes: within the same years, so every page shows a four-digit year.
+DATETIME_MIN = datetime(DATE_MIN.year, 1, 1, tzinfo=UTC)
+DATETIME_MAX = datetime(DATE_MAX.year, 12, 31, 23, 59, 59, tzinfo=UTC)
+DATETIME_MESSAGE = (
+    f"Enter a date and time from {DATE_MIN.year} to {DATE_MAX.year}, as YYYY-MM-DDTHH:MM (UTC)."
+)
 
 
 #: What Python's str.strip() (and so `Text`) trims: every character str.isspace() names.
@@ -151,3 +157,49 @@ def check_date(value: date | None, field: str) -> date | None:
     if problem is not None:
         raise InvalidInput({field: problem})
     return value
+
+
+def to_date(value: date | str | None, field: str) -> date | None:
+    """Return `value` (a date, or text as YYYY-MM-DD) as a date in range; None when blank.
+
+    Raise InvalidInput naming `field` for anything else, a year before 1900 included.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput({field: DATE_MESSAGE}) from None
+    if isinstance(value, datetime):
+        value = value.date()
+    return check_date(value, field)
+
+
+def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
+    """Return `value` (a datetime, or ISO 8601 text) as an aware UTC datetime to the second,
+    in range; None when blank. A time without an offset is UTC.
+
+    Raise InvalidInput naming `field` for anything else, a year before 1900 included.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not isinstance(value, datetime):
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        moment = value.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not DATETIME_MIN <= moment <= DATETIME_MAX:
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    return moment

@@ -9,7 +9,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from teamkit.api.fields import STORABLE_TEXT, JsonInteger, text_field
+from teamkit.api.fields import (
+    STORABLE_TEXT,
+    JsonInteger,
+    date_field,
+    datetime_field,
+    text_field,
+)
 from teamkit.api.pagination import PageArgsSchema, PageSchema
 from teamkit.retros import actions, coach, formats, search, services, timeline
 from teamkit.retros.models import (
@@ -63,10 +69,10 @@ class RetroFieldsSchema(Schema):
     summary = text_field(
         services.LONG_TEXT, metadata={"description": "Markdown; needed to publish."}
     )
-    started_at = fields.DateTime(
+    started_at = datetime_field(
         allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
     )
-    ended_at = fields.DateTime(allow_none=True, metadata={"description": "After started_at."})
+    ended_at = datetime_field(allow_none=True, metadata={"description": "After started_at."})
     severity = JsonInteger(
         allow_none=True,
         validate=SEVERITY,
@@ -176,7 +182,7 @@ class RetroEditPageSchema(PageSchema):
 
 
 class TimelineEntryCreateSchema(Schema):
-    occurred_at = fields.DateTime(required=True)
+    occurred_at = datetime_field(required=True)
     note = text_field(timeline.NOTE)
     kind = fields.String(
         load_default="event", validate=validate.OneOf([k.value for k in TimelineKind])
@@ -188,7 +194,7 @@ class TimelineEntryCreateSchema(Schema):
 
 
 class TimelineEntryUpdateSchema(Schema):
-    occurred_at = fields.DateTime()
+    occurred_at = datetime_field()
     note = text_field(timeline.NOTE, required=False)
     kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
     author_id = JsonInteger(
@@ -257,7 +263,7 @@ class RetroHitListSchema(Schema):
 class ActionItemCreateSchema(Schema):
     title = text_field(actions.TITLE)
     owner = fields.String(required=True, metadata={"description": "Email of a team member."})
-    due_date = fields.Date(load_default=None, allow_none=True)
+    due_date = date_field(load_default=None, allow_none=True)
     retro_id = JsonInteger(required=True, validate=ROW_ID)
     goal_id = JsonInteger(
         load_default=None, allow_none=True, validate=ROW_ID,
@@ -268,7 +274,7 @@ class ActionItemCreateSchema(Schema):
 class ActionItemUpdateSchema(Schema):
     title = text_field(actions.TITLE, required=False)
     owner = fields.String(metadata={"description": "Email of a team member."})
-    due_date = fields.Date(allow_none=True)
+    due_date = date_field(allow_none=True)
     goal_id = JsonInteger(
         allow_none=True, validate=ROW_ID, metadata={"description": "A goal of this team, or null."}
     )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit import validation
+from teamkit.dates import utc_minute
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.retros import coach, search
@@ -59,7 +61,7 @@ FIELD_LABELS = {
 }
 TITLE_MISSING = "Give the retro a title: what happened, in a few words."
 SUMMARY_MISSING = "Write a summary before publishing: what happened, in a few sentences."
-DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
+DATETIME_MESSAGE = validation.DATETIME_MESSAGE
 END_BEFORE_START = "The end must be after the start."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
 TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
@@ -78,25 +80,8 @@ def require_editable(actor: Membership, retro: Retro) -> None:
 
 
 def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
-    """Return `value` as an aware UTC datetime (None when blank); a naive one is UTC."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise InvalidInput({field: DATETIME_MESSAGE}) from None
-    if not isinstance(value, datetime):
-        raise InvalidInput({field: DATETIME_MESSAGE})
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC).replace(microsecond=0)
-    except (OverflowError, ValueError):
-        raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    """Return `value` as an aware UTC datetime from 1900 to 9999 (None when blank)."""
+    return validation.to_datetime(value, field)
 
 
 def to_severity(value: int | str | None) -> int | None:
@@ -311,7 +296,7 @@ def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        return utc_minute(value)
     if name == "severity":
         return names.get(value, str(value))
     if isinstance(value, list):

@@ -77,6 +77,11 @@ def _duration_filter(span: timedelta | None) -> str:
     return timeline.format_duration(span)
 
 
+@bp.app_template_filter("since_start")
+def _since_start_filter(span: timedelta) -> str:
+    return timeline.format_since_start(span)
+
+
 # ---------------------------------------------------------------- contributions
 
 
@@ -163,6 +168,7 @@ def _retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int
         item_form=item_form.with_choices(members, goals),
         item_status_form=ActionStatusForm(formdata=None),
         status_errors=forms.get("status_errors") or {},
+        chosen=forms.get("chosen") or {},
         entry_errors=forms.get("entry_errors") or {},
         factor_errors=forms.get("factor_errors") or {},
         kinds=[(kind.value, kind.label) for kind in TimelineKind],

@@ -297,3 +297,35 @@ def test_severity_names_are_read_by_members_and_renamed_by_facilitators(api, api
         answer = facilitator.patch(f"{BASE}/retro-settings", json={"severity_names": bad})
         assert answer.status_code == 422, bad
     assert _retro(api, severity=1)["severity_name"] == "Critical"
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z"])
+def test_a_time_before_1900_is_refused_naming_its_field(api, crew, moment):
+    retro = _retro(api)
+    patched = api.patch(f"{BASE}/retros/{retro['id']}", json={"started_at": moment})
+    assert patched.status_code == 422
+    assert [e["field"] for e in patched.json["errors"]] == ["started_at"]
+    assert "from 1900 to 9999" in patched.json["errors"][0]["message"]
+    entry = api.post(
+        f"{BASE}/retros/{retro['id']}/timeline", json={"occurred_at": moment, "note": "Old"}
+    )
+    assert entry.status_code == 422
+    assert [e["field"] for e in entry.json["errors"]] == ["occurred_at"]
+    assert api.get(f"{BASE}/retros/{retro['id']}/timeline").json["items"] == []
+    assert api.get(f"{BASE}/retros/{retro['id']}").json["started_at"] is None
+
+
+def test_a_due_date_before_1900_is_refused_naming_its_field(api, crew):
+    retro = _retro(api)
+    answer = api.post(
+        f"{BASE}/action-items",
+        json={
+            "title": "Old",
+            "owner": "ada@example.com",
+            "retro_id": retro["id"],
+            "due_date": "0001-01-01",
+        },
+    )
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json["errors"]] == ["due_date"]
+    assert api.get(f"{BASE}/action-items").json["items"] == []
