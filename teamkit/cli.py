@@ -112,6 +112,11 @@ def serve(host: str, port: int, threads: int | None, workers: int, no_scheduler:
             except OSError as error:
                 raise click.ClickException(f"can't listen on {host}:{port}: {error}") from None
             click.echo(f"{workers} workers of {threads} threads")
+            storage = str(app.config["TEAMKIT"]["RATELIMIT_STORAGE_URL"])
+            warning = processes.unshared_limits_warning(storage, workers)
+            if warning is not None:
+                processes.log.warning("%s", warning)
+                click.echo(warning, err=True)
             processes.serve_workers(
                 app, listener, workers=workers, threads=threads, on_started=start_scheduler
             )

@@ -114,7 +114,8 @@ SETTINGS: tuple[Setting, ...] = (
         "BASE_URL",
         "http://127.0.0.1:5000",
         "Public address of the portal, used in invite links and digests. An `https://` "
-        "address also marks the session cookie Secure.",
+        "address also marks the session cookie Secure and sends `Strict-Transport-Security` "
+        "(one year).",
         _base_url,
     ),
     Setting("LOG_LEVEL", "INFO", "Level of the application and request log.", _log_level),
@@ -146,8 +147,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATELIMIT_STORAGE_URL",
         "memory://",
-        "Where log-in attempt counts live. `memory://` counts per process; with several web "
-        "workers use a shared store such as `redis://host:6379` (install `teamkit[redis]`).",
+        "Where log-in, sign-up and password-reset attempt counts live. `memory://` counts per "
+        "process, so each web worker (and each server) lets the whole limit through: with "
+        "several, use a shared store such as `redis://host:6379` (install `teamkit[redis]`); "
+        "`teamkit serve --workers N` warns at start when they would count apart.",
         _rate_limit_storage,
     ),
     Setting(

@@ -8,6 +8,7 @@ API client who make the same mistake read the same message.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -22,13 +23,13 @@ SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 12
 #: Dates teamkit takes: four-digit years that every page, form and database writes alike.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(9999, 12, 31)
-DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 #: Times teamkit takes: within the same years, so every page shows a four-digit year.
 DATETIME_MIN = datetime(DATE_MIN.year, 1, 1, tzinfo=UTC)
 DATETIME_MAX = datetime(DATE_MAX.year, 12, 31, 23, 59, 59, tzinfo=UTC)
 DATETIME_MESSAGE = (
     f"Enter a date and time from {DATE_MIN.year} to {DATE_MAX.year}, as YYYY-MM-DDTHH:MM (UTC)."
 )
+DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
 #: What Python's str.strip() (and so `Text`) trims: every character str.isspace() names.
@@ -40,6 +41,14 @@ PYTHON_SPACE = (
     "\\t\\n\\u000b\\u000c\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680"
     "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 )
+
+
+#: What a one-line text (a name, a title, a slogan) can't hold inside it: control
+#: characters (line breaks, tabs, escapes) and Unicode's line and paragraph separators.
+#: Spelled for a character class, as PYTHON_SPACE is.
+LINE_BREAKERS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+_LINE_BREAKERS = re.compile(f"[{LINE_BREAKERS}]")
+ONE_LINE_MESSAGE = "Keep it on one line: remove line breaks, tabs and other control characters."
 
 
 def too_long(maximum: int) -> str:
@@ -54,11 +63,14 @@ def whole_number_range(low: int, high: int) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """A text field's rule: at most `maximum` characters; required when `missing` is set."""
+    """A text field's rule: at most `maximum` characters; required when `missing` is set;
+    with `is_one_line`, no line break or other control character inside."""
 
     maximum: int
     #: What to say when it is empty; None makes the field optional.
     missing: str | None = None
+    #: A name, title or slogan: it goes into headers, subjects and single lines.
+    is_one_line: bool = False
 
     @property
     def is_required(self) -> bool:
@@ -71,6 +83,8 @@ class Text:
             return self.missing
         if len(text) > self.maximum:
             return too_long(self.maximum)
+        if self.is_one_line and _LINE_BREAKERS.search(text):
+            return ONE_LINE_MESSAGE
         return None
 
     def clean(self, value: str | None, field: str) -> str:
@@ -177,11 +191,8 @@ def to_date(value: date | str | None, field: str) -> date | None:
 
 
 def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
-    """Return `value` (a datetime, or ISO 8601 text) as an aware UTC datetime to the second,
-    in range; None when blank. A time without an offset is UTC.
-
-    Raise InvalidInput naming `field` for anything else, a year before 1900 included.
-    """
+    """Return `value` as an aware UTC datetime to the second, from 1900 to 9999 (None when
+    blank); a naive one is UTC. Raise InvalidInput naming `field` for anything else."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):

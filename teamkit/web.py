@@ -78,14 +78,21 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
+#: Sent when TEAMKIT_BASE_URL is https: browsers then refuse plain http to this host for a
+#: year, so a network attacker can't strip TLS off a later visit. Not includeSubDomains:
+#: teamkit can't know what else runs under the same domain.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send the security headers with every response."""
+    """Send the security headers with every response (HSTS when served over https)."""
+    headers = dict(SECURITY_HEADERS)
+    if str(app.config["TEAMKIT"]["BASE_URL"]).startswith("https://"):
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
 
     @app.after_request
     def _headers(response: Any) -> Any:
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         # Whoever is asking (session or API token) gets answers about them: keep them uncached.
         if g.get("person") is not None:

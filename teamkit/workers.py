@@ -32,6 +32,23 @@ MIN_LIFETIME_SECONDS = 2.0
 PARENT_CHECK_SECONDS = 1.0
 
 
+def unshared_limits_warning(storage_url: str, workers: int) -> str | None:
+    """Return a warning when `workers` processes would each count rate limits on their own.
+
+    With `memory://`, each process keeps its own count of log-in (and sign-up, reset)
+    attempts, so N workers let N times the limit through.
+    """
+    if workers < 2 or not storage_url.startswith("memory://"):
+        return None
+    return (
+        f"WARNING: {workers} workers with TEAMKIT_RATELIMIT_STORAGE_URL={storage_url}: each "
+        "worker counts log-in, sign-up and password-reset attempts on its own, so up to "
+        f"{workers} times TEAMKIT_LOGIN_RATE_LIMIT get through. Set "
+        "TEAMKIT_RATELIMIT_STORAGE_URL to a store the workers share, e.g. redis://host:6379 "
+        "(install teamkit[redis])."
+    )
+
+
 def bind(host: str, port: int) -> socket.socket:
     """Return a listening socket on `host`:`port` for the workers to share."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -548,3 +548,19 @@ def test_guessing_the_password_on_the_email_form_is_rate_limited(
     ]
     assert guesses == [422, 422, 422, 429]
     assert can_log_in(app, "ada@example.com", PASSWORD)
+
+
+def test_an_invite_to_a_local_network_address_says_why_it_is_refused(
+    mail_app: Flask,
+    owner: Person,
+    login_as: Any,
+    api_as: Callable[[Person], Api],
+    session: Session,
+) -> None:
+    form = login_as(owner).post("/t/core/invites", {"role": "member", "email": "x@company.local"})
+    assert form.status_code == 422
+    assert "reserved for local networks" in (field_error(form.text, "email") or "")
+    api = api_as(owner).post("/api/v1/teams/core/invites", json={"email": "x@company.local"})
+    assert api.status_code == 422
+    assert "reserved for local networks" in api.json["errors"][0]["message"]
+    assert invites(session) == 0

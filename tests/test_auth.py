@@ -86,6 +86,20 @@ def test_sign_up_with_an_invalid_email_shows_the_error_beside_the_field(
     assert people(session) == 0
 
 
+@pytest.mark.parametrize(
+    "email", ["ada@company.local", "ada@build.test", "ada@LOCALHOST.localhost"]
+)
+def test_sign_up_with_an_address_on_a_reserved_name_says_why_it_is_refused(
+    sign_up: Any, session: Session, email: str
+) -> None:
+    response = sign_up(email=email)
+    assert response.status_code == 422
+    error = field_error(response.get_data(as_text=True), "email")
+    assert error is not None and "reserved for local networks and testing" in error
+    assert "mail sent from teamkit can't reach them" in error
+    assert people(session) == 0
+
+
 def test_sign_up_with_an_overlong_email_is_refused(sign_up: Any, session: Session) -> None:
     response = sign_up(email="a" * 250 + "@example.com")
     assert response.status_code == 422

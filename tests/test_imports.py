@@ -94,3 +94,98 @@ def test_the_import_check_sees_a_wrong_import(tmp_path: Path) -> None:
     assert imported(bad) == {"goals.views", "goals.views.bp", "digests.services"}
     assert capability_of("goals.views") == "goals"
     assert capability_of("teams.views") is None
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Return, for every module below `root`, the modules below `root` it imports.
+
+    Every import counts, a function-local one too: moving an import into a function hides
+    a circle from Python, not from a reader.
+    """
+    package = root.name
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join((package, *parts)).removesuffix(".__init__")
+        found[name] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in found.items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, *([node.module] if node.module else [])])
+                targets.add(base)
+                targets.update(f"{base}.{alias.name}" for alias in node.names)
+        edges = set()
+        for target in targets:
+            while target and target not in found:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                edges.add(target)
+        graph[name] = edges
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return every group of modules that import each other, round in a circle."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group = []
+            while True:
+                other = stack.pop()
+                group.append(other)
+                if other == module:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return circles
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    assert import_circles(import_graph(PACKAGE_ROOT)) == []
+
+
+def test_the_auth_package_imports_nothing_of_teams() -> None:
+    graph = import_graph(PACKAGE_ROOT)
+    wrong = {
+        module: sorted(name for name in imports if name.startswith("teamkit.teams"))
+        for module, imports in graph.items()
+        if module.startswith("teamkit.auth")
+    }
+    assert {module: names for module, names in wrong.items() if names} == {}
+
+
+def test_the_circle_check_sees_a_circle_even_inside_a_function(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    (root / "orders").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "orders" / "__init__.py").write_text("")
+    (root / "orders" / "views.py").write_text("from shop.orders.pages import page\n")
+    (root / "orders" / "pages.py").write_text("def page():\n    from . import views\n")
+    (root / "orders" / "models.py").write_text("import shop.orders\n")
+    assert import_circles(import_graph(root)) == [["shop.orders.pages", "shop.orders.views"]]
+    (root / "orders" / "pages.py").write_text("def page():\n    return 1\n")
+    assert import_circles(import_graph(root)) == []

@@ -114,6 +114,16 @@ def test_an_overlong_team_name_is_shown_beside_the_field(
     assert teams(session) == 0
 
 
+@pytest.mark.parametrize("name", ["Evil\r\nBcc: victim@example.com", "Tab\there", "Bell\x07"])
+def test_a_team_name_with_a_line_break_or_control_character_is_shown_beside_the_field(
+    owner: Person, login_as: Any, session: Session, name: str
+) -> None:
+    response = login_as(owner).post("/teams", {"name": name, "slug": "core"})
+    assert response.status_code == 422
+    assert "one line" in (field_error(response.get_data(as_text=True), "name") or "")
+    assert teams(session) == 0
+
+
 def test_a_team_page_greets_its_member_by_team_name(
     team: Team, owner: Person, login_as: Any, client: FlaskClient
 ) -> None:

@@ -157,6 +157,18 @@ def test_session_cookie_is_secure_when_the_base_url_is_https(portal: Portal, mak
     assert "HttpOnly" in cookie
 
 
+def test_no_strict_transport_security_over_plain_http(client: FlaskClient) -> None:
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+@pytest.mark.usefixtures("https_base_url")
+@pytest.mark.parametrize("path", ["/", "/login", "/static/teamkit.css", "/api/v1/me", "/healthz"])
+def test_every_response_asks_browsers_to_keep_to_https_when_the_base_url_is_https(
+    client: FlaskClient, path: str
+) -> None:
+    assert client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
 # ---------------------------------------------------------------- secret key
 
 

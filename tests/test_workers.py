@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from teamkit.workers import unshared_limits_warning
+
 TEAMKIT = str(Path(sys.executable).with_name("teamkit"))
 
 
@@ -140,3 +142,38 @@ def test_a_worker_that_dies_is_replaced(two_workers: tuple[subprocess.Popen[str]
     wait_until(lambda: len(set(children_of(process.pid)) - {first[0]}) == 2)
     assert answers(port)
     assert process.poll() is None
+
+
+def test_serving_with_workers_and_per_process_rate_limits_warns_on_stderr(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "TEAMKIT_DATABASE_URL": database_url,
+        "TEAMKIT_INSTANCE_PATH": str(tmp_path),
+        "TEAMKIT_SECRET_KEY": "test-secret-key",
+        "TEAMKIT_DATABASE_POOL_SIZE": "1",
+        "TEAMKIT_RATELIMIT_STORAGE_URL": "memory://",
+    }
+    process = subprocess.Popen(
+        [TEAMKIT, "serve", "--workers", "2", "--no-scheduler", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: answers(port) or process.poll() is not None)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _output, errors = process.communicate(timeout=20)
+    assert "WARNING: 2 workers with TEAMKIT_RATELIMIT_STORAGE_URL=memory://" in errors
+    assert "up to 2 times TEAMKIT_LOGIN_RATE_LIMIT get through" in errors
+    # Once on stderr itself and once in the log.
+    assert errors.count("each worker counts log-in") == 2
+
+
+@pytest.mark.parametrize(("storage", "workers"), [("memory://", 1), ("redis://cache:6379", 4)])
+def test_one_worker_or_a_shared_store_needs_no_warning(storage: str, workers: int) -> None:
+    assert unshared_limits_warning(storage, workers) is None

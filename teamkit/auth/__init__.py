@@ -24,5 +24,5 @@ CAPABILITY = Capability(
     portal="teamkit.auth.views:bp",
     api="teamkit.auth.api:blp",
     settings=SETTINGS,
-    setup=("teamkit.auth.guard:init_app", "teamkit.auth.recovery_views:init_app"),
+    setup=("teamkit.auth.recovery_views:init_app",),
 )

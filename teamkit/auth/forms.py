@@ -3,17 +3,40 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from teamkit.auth.models import EMAIL_MAX
-from teamkit.auth.services import EMAIL, NAME, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME
+from teamkit.auth.services import (
+    EMAIL,
+    NAME,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    TOKEN_NAME,
+    email_problem,
+)
 from teamkit.forms import text_rules
 from teamkit.validation import Text, too_long
 
 #: What log-in asks for: present, and no longer than anything sign-up would take.
 PASSWORD_GIVEN = Text(PASSWORD_MAX, "Enter your password.")
 CURRENT_PASSWORD = Text(PASSWORD_MAX, "Enter your current password.")
+
+
+def email_address(form: FlaskForm, field: Field) -> None:
+    """Refuse what isn't an address mail can reach, saying why (as the services do)."""
+    problem = email_problem(field.data or "")
+    if problem is not None:
+        raise StopValidation(problem)
+
+
+def new_email_validators() -> list[Any]:
+    """Return the checks of an email being chosen: present, an address, not too long."""
+    return [
+        DataRequired(EMAIL.missing),
+        Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+        email_address,
+    ]
 
 
 def new_password_validators(missing: str) -> list[Any]:
@@ -29,11 +52,7 @@ class SignupForm(FlaskForm):
     )
     email = EmailField(
         "Email",
-        validators=[
-            DataRequired(EMAIL.missing),
-            Email("This is not a valid email address.", check_deliverability=False),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-        ],
+        validators=new_email_validators(),
     )
     password = PasswordField(
         "Password",
@@ -114,11 +133,7 @@ class EmailForm(FlaskForm):
 
     new_email = EmailField(
         "New email",
-        validators=[
-            DataRequired(EMAIL.missing),
-            Email("This is not a valid email address.", check_deliverability=False),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-        ],
+        validators=new_email_validators(),
     )
     password = PasswordField(
         "Your password",

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -246,6 +247,30 @@ def send(
     send_mail(app, to, subject, text, _html(paragraphs, link, label))
 
 
+def in_background(work: Callable[[], None]) -> threading.Thread:
+    """Run `work` in a thread of its own and return the thread (it needs nothing of the
+    request): for answers that must not tell whether an account exists, neither by what
+    they say nor by how long they take."""
+    thread = threading.Thread(target=work, name="teamkit-account-mail")
+    thread.start()
+    return thread
+
+
+def send_logging_failure(
+    app: Flask,
+    to: str,
+    subject: str,
+    paragraphs: list[str],
+    link: str | None = None,
+    label: str = "",
+) -> None:
+    """Send, logging a failure instead of raising (nobody is waiting for the answer)."""
+    try:
+        send(app, to, subject, paragraphs, link, label)
+    except MailError as error:
+        log.warning("could not send %r to an account: %s", subject, error)
+
+
 def send_quietly(
     app: Flask,
     to: str,
@@ -254,19 +279,8 @@ def send_quietly(
     link: str | None = None,
     label: str = "",
 ) -> threading.Thread:
-    """Send from a thread of its own, logging a failure instead of raising: for answers
-    that must not tell whether an account exists, neither by what they say nor by how
-    long they take. Return the thread (it needs nothing of the request)."""
-
-    def deliver() -> None:
-        try:
-            send(app, to, subject, paragraphs, link, label)
-        except MailError as error:
-            log.warning("could not send %r to an account: %s", subject, error)
-
-    thread = threading.Thread(target=deliver, name="teamkit-account-mail")
-    thread.start()
-    return thread
+    """Send from a thread of its own, logging a failure instead of raising."""
+    return in_background(lambda: send_logging_failure(app, to, subject, paragraphs, link, label))
 
 
 def send_or_refuse(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from teamkit.auth import recovery, services
 from teamkit.auth.forms import EmailForm, ForgotPasswordForm, ResetPasswordForm
+from teamkit.auth.pages import account_page
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
@@ -24,6 +25,8 @@ RESET_SENT = (
     "If an account has the email {email}, a link to choose a new password is on its way "
     "there. It works once, within {minutes} minutes."
 )
+#: The subject of the email with a link to reset one's password.
+RESET_SUBJECT = "Reset your teamkit password"
 
 
 def init_app(app: Flask) -> None:
@@ -51,19 +54,33 @@ def _mail() -> bool:
     return recovery.mail_is_configured(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def send_reset_link(person: services.Person) -> None:
-    """Mail `person` a link to reset their password (quietly: a failure is only logged)."""
+def send_reset_link_to(email: str) -> None:
+    """Mail a link to reset the password of the account with `email`, if there is one.
+
+    The request only starts a thread, the same one whether or not the email has an
+    account: finding the account, signing its link and sending happen in that thread, so
+    neither the answer nor its time tells whether the account exists. A failure is only
+    logged.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = _key()
     minutes = int(_reset_ttl().total_seconds() // 60)
-    link = external_url("recovery.reset_password", token=recovery.reset_token(_key(), person))
-    recovery.send_quietly(
-        app,
-        person.email,
-        "Reset your teamkit password",
-        recovery.reset_paragraphs(person, minutes),
-        link,
-        "Choose a new password",
-    )
+    # The link's address up to its token (the thread has no request to build URLs in).
+    base = external_url("recovery.reset_password", token="-").removesuffix("-")
+    readers = app.extensions["teamkit.read_sessionmaker"]
+
+    def find_and_send() -> None:
+        with readers() as db:
+            person = services.find_person_by_email(db, email)
+            if person is None:
+                return
+            to, token = person.email, recovery.reset_token(key, person)
+            paragraphs = recovery.reset_paragraphs(person, minutes)
+        recovery.send_logging_failure(
+            app, to, RESET_SUBJECT, paragraphs, base + token, "Choose a new password"
+        )
+
+    recovery.in_background(find_and_send)
 
 
 def note_sign_up_again(email: str) -> None:
@@ -90,9 +107,7 @@ def forgot_password() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if mail and form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
-        person = services.find_person_by_email(get_session(), email)
-        if person is not None:
-            send_reset_link(person)
+        send_reset_link_to(email)
         minutes = int(_reset_ttl().total_seconds() // 60)
         flash(RESET_SENT.format(email=email, minutes=minutes), "info")
         return redirect(url_for("auth.login"), 303)
@@ -178,9 +193,7 @@ def change_email() -> str | Response | tuple[str, int]:
                     "info",
                 )
             return redirect(url_for("auth.account"), 303)
-    from teamkit.auth.views import _account_page
-
-    page, status = _account_page(email_form=form)
+    page, status = account_page(email_form=form)
     return page, failed.status if failed is not None else status
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
@@ -28,21 +28,48 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 _hasher = PasswordHasher()
 
 #: A person's display name.
-NAME = Text(NAME_MAX, "Enter your name.")
+NAME = Text(NAME_MAX, "Enter your name.", is_one_line=True)
 #: What an API token is for.
-TOKEN_NAME = Text(TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.")
+TOKEN_NAME = Text(
+    TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.", is_one_line=True
+)
 #: The person's email address, before it is checked as one.
-EMAIL = Text(EMAIL_MAX, "Enter your email address.")
+EMAIL = Text(EMAIL_MAX, "Enter your email address.", is_one_line=True)
+
+
+def _reserved_suffix(email: str) -> str | None:
+    """Return the reserved name `email`'s domain ends in (".local", ".test"…), if any."""
+    domain = email.rpartition("@")[2].strip().rstrip(".").lower()
+    for name in SPECIAL_USE_DOMAIN_NAMES:
+        if domain == name or domain.endswith(f".{name}"):
+            return name
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Return why `email` can't be used as an address, in words a person can act on, or None."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        reserved = _reserved_suffix(email)
+        if reserved is not None:
+            # The usual case is a company's internal address (x@company.local): say why.
+            return (
+                f"Addresses ending in .{reserved} are reserved for local networks and testing, "
+                "so mail sent from teamkit can't reach them. Use an address that gets mail "
+                "from the internet."
+            )
+        return f"This is not a valid email address: {error}"
+    return None
 
 
 def normalize_email(email: str) -> str:
     """Return `email` checked and lower-cased, or raise InvalidInput."""
     email = EMAIL.clean(email, "email")
-    try:
-        checked = validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput({"email": f"This is not a valid email address: {error}"}) from None
-    return checked.normalized.lower()
+    problem = email_problem(email)
+    if problem is not None:
+        raise InvalidInput({"email": problem})
+    return validate_email(email, check_deliverability=False).normalized.lower()
 
 
 def check_name(name: str) -> str:

@@ -20,30 +20,20 @@ from werkzeug.wrappers import Response
 from teamkit.auth import services
 from teamkit.auth.forms import (
     ApiTokenForm,
-    EmailForm,
     LoginForm,
     NameForm,
     PasswordForm,
     SignupForm,
 )
+from teamkit.auth.pages import account_page
 from teamkit.auth.recovery_views import note_sign_up_again
-from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
-from teamkit.extensions import limiter, login_manager
+from teamkit.extensions import limiter
 from teamkit.forms import ConfirmForm, show_service_error
 from teamkit.mail import is_configured
-from teamkit.teams.guard import load_session_person, team_slug
 
 bp = Blueprint("auth", __name__)
-
-
-@login_manager.user_loader
-def _load_person(identity: str) -> services.Person | None:
-    slug = team_slug()
-    if slug is not None:  # with the membership the team guard will ask for
-        return load_session_person(get_session(), identity, slug)
-    return services.load_person_for_session(get_session(), identity)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -150,34 +140,6 @@ def logout() -> str | Response:
     return render_template("auth/logout.html")
 
 
-def _account_page(
-    *,
-    token_form: ApiTokenForm | None = None,
-    password_form: PasswordForm | None = None,
-    name_form: NameForm | None = None,
-    email_form: EmailForm | None = None,
-    new_token: str | None = None,
-) -> tuple[str, int]:
-    db = get_session()
-    forms = [f for f in (token_form, password_form, name_form, email_form) if f is not None]
-    status = 422 if any(f.errors or f.form_errors for f in forms) else 200
-    return render_template(
-        "auth/account.html",
-        form=token_form or ApiTokenForm(formdata=None),
-        new_token=new_token,
-        tokens=services.list_api_tokens(db, current_user),
-        sections=[
-            (section.template, context(db, current_user))
-            for section, context in registry().account_sections
-        ],
-        confirm=ConfirmForm(formdata=None),
-        password_form=password_form or PasswordForm(formdata=None),
-        name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),
-        email_form=email_form or EmailForm(formdata=None),
-        mail=is_configured(current_app),
-    ), status
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> tuple[str, int]:
@@ -191,8 +153,8 @@ def account() -> tuple[str, int]:
             show_service_error(form, error)
         else:
             flash("Token created. Copy it now: it won't be shown again.", "success")
-            return _account_page(new_token=new_token)
-    return _account_page(token_form=form if form.is_submitted() else None)
+            return account_page(new_token=new_token)
+    return account_page(token_form=form if form.is_submitted() else None)
 
 
 @bp.post("/account/password")
@@ -215,7 +177,7 @@ def change_password() -> str | Response | tuple[str, int]:
             _start_session(current_user._get_current_object())
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("auth.account"), 303)
-    return _account_page(password_form=form)
+    return account_page(password_form=form)
 
 
 @bp.post("/account/name")
@@ -230,7 +192,7 @@ def change_name() -> str | Response | tuple[str, int]:
         else:
             flash(f"Your name is now {current_user.name}.", "success")
             return redirect(url_for("auth.account"), 303)
-    return _account_page(name_form=form)
+    return account_page(name_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

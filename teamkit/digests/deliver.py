@@ -362,6 +362,29 @@ def send_delivery(
     report.sent += 1
 
 
+def _record_crash(
+    app: Flask, delivery_id: int, worker: str, error: Exception, report: TickReport
+) -> None:
+    """Record an unexpected error of one delivery (its own data, a bug): it is retried up to
+    the maximum like any failure, then marked failed, and the tick goes on with the rest."""
+    log.exception("delivery %s raised", delivery_id, exc_info=error)
+    with job_session(app) as session:
+        status = record_failure(
+            session,
+            delivery_id,
+            worker,
+            utcnow(),
+            f"Could not be sent: {type(error).__name__}: {error}",
+            permanent=False,
+            max_attempts=int(setting(app, "DIGEST_MAX_ATTEMPTS")),
+            retry_base_seconds=int(setting(app, "DIGEST_RETRY_SECONDS")),
+        )
+    if status is DeliveryStatus.FAILED:
+        report.failed += 1
+    elif status is DeliveryStatus.PENDING:
+        report.retrying += 1
+
+
 def deliver_due(
     app: Flask,
     *,
@@ -399,7 +422,12 @@ def deliver_due(
             if not claimed:
                 break
             for delivery_id in claimed:
-                send_delivery(app, delivery_id, worker, report, connection)
+                try:
+                    send_delivery(app, delivery_id, worker, report, connection)
+                except Exception as error:
+                    # One delivery's fault (its own data, a bug) stays its own.
+                    connection.close()
+                    _record_crash(app, delivery_id, worker, error, report)
     finally:
         connection.close()
     return report

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput
-from teamkit.retros import actions, coach, search, services, timeline
+from teamkit.retros import actions, coach, edits, review, search, services, timeline
 from teamkit.retros.models import (
     ActionItem,
     ActionStatus,
@@ -84,7 +84,7 @@ def _summary_out(retro: Retro, names: dict[int, str]) -> dict[str, Any]:
 def _retro_out(retro: Retro) -> dict[str, Any]:
     db = get_session()
     names = get_settings(db, retro.team).severity_names
-    flagged = services.coach_whole_retro(db, retro)
+    flagged = review.coach_whole_retro(db, retro)
     return {
         **_summary_out(retro, names),
         **{name: getattr(retro, name) for name in services.TEXT_FIELDS},
@@ -201,7 +201,7 @@ def update_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, An
 @blp.response(200, RetroEditPageSchema)
 def retro_history(args: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's edits, newest first: who changed which field, when, old and new value."""
-    return paginate(get_session(), services.history_statement(_retro(retro_id)), args)
+    return paginate(get_session(), edits.history_statement(_retro(retro_id)), args)
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/review")
@@ -453,5 +453,5 @@ def blameless_check(data: dict[str, Any]) -> dict[str, Any]:
         membership = find_membership(get_session(), data["team"], g.person)
         if membership is None:
             raise InvalidInput({"team": "Name one of your teams by its URL name."})
-        names = services.member_names(get_session(), membership.team)
+        names = review.member_names(get_session(), membership.team)
     return {"flags": [flag.as_dict() for flag in coach.check_text(data["text"], names)]}

@@ -8,18 +8,18 @@ entry in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from teamkit import validation
+from teamkit.auth.models import Person
 from teamkit.dates import utc_minute
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
-from teamkit.retros import coach, search
+from teamkit.retros import search
+from teamkit.retros.edits import record_edit, require_editable
 from teamkit.retros.formats import RetroFormat, parse_format
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
@@ -28,7 +28,6 @@ from teamkit.retros.models import (
     TEXT_MAX,
     TITLE_MAX,
     Retro,
-    RetroEdit,
     RetroParticipant,
     RetroStatus,
     RetroTag,
@@ -36,7 +35,7 @@ from teamkit.retros.models import (
 from teamkit.retros.settings import SEVERITY_MESSAGE, get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import Text
+from teamkit.validation import Text, to_datetime
 
 #: Markdown fields of a retro, with their labels (in page order).
 TEXT_FIELDS = {
@@ -61,27 +60,15 @@ FIELD_LABELS = {
 }
 TITLE_MISSING = "Give the retro a title: what happened, in a few words."
 SUMMARY_MISSING = "Write a summary before publishing: what happened, in a few sentences."
-DATETIME_MESSAGE = validation.DATETIME_MESSAGE
 END_BEFORE_START = "The end must be after the start."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
 TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
 #: The input rules of a retro's text: forms and API schemas are built from them.
-TITLE = Text(TITLE_MAX, TITLE_MISSING)
+TITLE = Text(TITLE_MAX, TITLE_MISSING, is_one_line=True)
 LONG_TEXT = Text(TEXT_MAX)
 
 
 # ---------------------------------------------------------------- checks
-
-
-def require_editable(actor: Membership, retro: Retro) -> None:
-    """Raise Forbidden unless `actor` may edit `retro` (published: owners and facilitators)."""
-    if retro.is_published:
-        require_role(actor, Role.FACILITATOR, "edit a published retro")
-
-
-def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
-    """Return `value` as an aware UTC datetime from 1900 to 9999 (None when blank)."""
-    return validation.to_datetime(value, field)
 
 
 def to_severity(value: int | str | None) -> int | None:
@@ -223,8 +210,6 @@ def tags_of(session: Session, retro: Retro) -> list[str]:
 
 def participants_of(session: Session, retro: Retro) -> list[Membership]:
     """Return the members who took part, by name."""
-    from teamkit.auth.models import Person
-
     return list(
         session.scalars(
             select(Membership)
@@ -237,58 +222,7 @@ def participants_of(session: Session, retro: Retro) -> list[Membership]:
     )
 
 
-def history_statement(retro: Retro) -> Select[Any]:
-    """Return the query of a retro's edits, newest first."""
-    return (
-        select(RetroEdit)
-        .where(RetroEdit.retro_id == retro.id)
-        .options(joinedload(RetroEdit.person))
-        .order_by(RetroEdit.edited_at.desc(), RetroEdit.id.desc())
-    )
-
-
-def history(session: Session, retro: Retro, *, limit: int = 200) -> list[RetroEdit]:
-    """Return the retro's latest edits, newest first."""
-    return list(session.scalars(history_statement(retro).limit(limit)))
-
-
-def member_names(session: Session, team: Team) -> list[str]:
-    """Return the names of the team's members, for the coach."""
-    from teamkit.auth.models import Person
-
-    return list(
-        session.scalars(
-            select(Person.name)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.team_id == team.id)
-        )
-    )
-
-
 # ---------------------------------------------------------------- history
-
-
-def record_edit(
-    session: Session,
-    actor: Membership,
-    retro: Retro,
-    field: str,
-    old: str | None,
-    new: str | None,
-    *,
-    at: datetime | None = None,
-) -> RetroEdit:
-    """Record that `actor` changed `field` of `retro` from `old` to `new`."""
-    edit = RetroEdit(
-        retro_id=retro.id,
-        person_id=actor.person_id,
-        field=field,
-        old_value=old,
-        new_value=new,
-        edited_at=at or utcnow(),
-    )
-    session.add(edit)
-    return edit
 
 
 def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
@@ -305,8 +239,6 @@ def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
 
 
 def _participant_names(session: Session, ids: list[int]) -> list[str]:
-    from teamkit.auth.models import Person
-
     if not ids:
         return []
     rows = dict(
@@ -462,52 +394,3 @@ def publish_retro(session: Session, actor: Membership, retro: Retro) -> Retro:
         raise InvalidInput(errors)
     _move(session, actor, retro, RetroStatus.PUBLISHED)
     return retro
-
-
-# ---------------------------------------------------------------- the coach on a retro
-
-
-@dataclass(frozen=True)
-class FlaggedField:
-    """A part of a retro the coach flagged: its label, its text and the flags in it."""
-
-    key: str
-    label: str
-    text: str
-    flags: list[coach.Flag]
-
-
-def coach_retro(
-    retro: Retro,
-    *,
-    entries: Iterable[Any] = (),
-    factors: Iterable[Any] = (),
-    items: Iterable[Any] = (),
-    names: Iterable[str] = (),
-) -> list[FlaggedField]:
-    """Return what the coach flags in a retro, its timeline, factors and action items.
-
-    Takes what the caller loaded already (a page has it), so it runs no query.
-    """
-    parts: list[tuple[str, str, str]] = [("title", "Title", retro.title)]
-    parts += [(name, label, getattr(retro, name)) for name, label in TEXT_FIELDS.items()]
-    parts += [(f"timeline-{e.id}", "Timeline entry", e.note) for e in entries]
-    parts += [(f"factor-{f.id}", "Contributing factor", f.description) for f in factors]
-    parts += [(f"action-{i.id}", "Action item", i.title) for i in items]
-    flagged = coach.check_fields(((key, text) for key, _label, text in parts), list(names))
-    return [
-        FlaggedField(key, label, text, flagged[key]) for key, label, text in parts if key in flagged
-    ]
-
-
-def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
-    """Load a retro's parts and return what the coach flags in them."""
-    from teamkit.retros import actions, timeline
-
-    return coach_retro(
-        retro,
-        entries=timeline.list_entries(session, retro),
-        factors=timeline.list_factors(session, retro),
-        items=actions.items_of_retro(session, retro),
-        names=member_names(session, retro.team),
-    )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound, parse_choice
 from teamkit.retros import search
+from teamkit.retros.edits import record_edit, require_editable
 from teamkit.retros.formats import parse_format
 from teamkit.retros.models import (
     FACTOR_MAX,
@@ -27,9 +28,8 @@ from teamkit.retros.models import (
     TimelineEntry,
     TimelineKind,
 )
-from teamkit.retros.services import record_edit, require_editable, to_datetime
 from teamkit.teams.models import Membership
-from teamkit.validation import Text
+from teamkit.validation import Text, to_datetime
 
 NOTE_MISSING = "Say what happened at this moment."
 WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM (UTC)."

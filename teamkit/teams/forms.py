@@ -5,8 +5,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from teamkit.auth.forms import email_address
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
@@ -67,8 +68,8 @@ class InviteForm(FlaskForm):
         "Email it to (optional)",
         validators=[
             Optional(),
-            Email("This is not a valid email address.", check_deliverability=False),
             Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+            email_address,
         ],
         description="The link goes to this address; it is shown here too.",
     )

@@ -1,7 +1,9 @@
-"""The isolation guard: every URL with a team slug is for that team's members only.
+"""The one guard of "who is asking, for which team".
 
-It runs before every request, so a route added later can't forget it: any view whose URL
-has `<slug>` finds `g.team` and `g.membership` set, or never runs (404 for a non-member).
+Who is asking: the portal trusts its session cookie, the API only a bearer token. For
+which team: every URL with a team slug is for that team's members only. It runs before
+every request, so a route added later can't forget it: any view whose URL has `<slug>`
+finds `g.team` and `g.membership` set, or never runs (404 for a non-member).
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, g, request
+from flask_login import current_user
 from sqlalchemy import Select, and_, bindparam, join, select
 from sqlalchemy.orm import Session, contains_eager
 from werkzeug.wrappers import Response
 
-from teamkit.api.setup import is_api_request
+from teamkit.api.setup import is_api_call, is_api_request
 from teamkit.auth.models import Person
 from teamkit.auth.services import (
     TOKEN_HOLDER,
     TOKEN_PREFIX,
+    find_person_by_api_token,
     hash_token,
+    load_person_for_session,
     note_token_use,
     parse_identity,
     session_is_valid,
@@ -94,8 +99,38 @@ def team_slug() -> str | None:
     return slug if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else None
 
 
+@login_manager.user_loader
+def _load_session_person(identity: str) -> Person | None:
+    slug = team_slug()
+    if slug is not None:  # with the membership the team guard will ask for
+        return load_session_person(get_session(), identity, slug)
+    return load_person_for_session(get_session(), identity)
+
+
 def init_app(app: Flask) -> None:
-    """Check team membership before every team-scoped request."""
+    """Set `g.person` before every request, then check team membership on team URLs.
+
+    An API call without a valid token gets 401; a team URL of a team the person isn't a
+    member of gets 404.
+    """
+
+    @app.before_request
+    def _load_person() -> None:
+        if is_api_call():
+            # Never the cookie: a cross-site request can't borrow a logged-in browser.
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            person = None
+            if scheme.lower() == "bearer" and token.strip():
+                slug = team_slug()
+                if slug is None:
+                    person = find_person_by_api_token(get_session(), token.strip())
+                else:
+                    person = find_token_holder(get_session(), token.strip(), slug)
+            if person is None:
+                abort(401)
+            g.person = person
+        else:
+            g.person = current_user if current_user.is_authenticated else None
 
     @app.before_request
     def _guard_team() -> Response | None:

@@ -18,7 +18,7 @@ from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, Forbidden, Gone, NotFound
 from teamkit.teams.models import Invite, Membership, Role
-from teamkit.teams.roles import require_role
+from teamkit.teams.roles import RANK, require_role
 from teamkit.teams.services import add_member, find_membership
 
 INVITE_SALT = "teamkit.invite"
@@ -29,6 +29,10 @@ NOT_VALID = "This invite link is not valid. Ask for a new one."
 USED = "This invite link has been used already. Ask for a new one."
 REVOKED = "This invite link has been revoked. Ask for a new one."
 EXPIRED = "This invite link has expired. Ask for a new one."
+MAKER_GONE = (
+    "This invite link no longer works: whoever made it can no longer invite people to this "
+    "team. Ask for a new one."
+)
 
 
 def invitable_roles(actor: Membership) -> list[Role]:
@@ -179,20 +183,50 @@ def has_invites(session: Session, actor: Membership) -> bool:
     return found is not None
 
 
-def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> Invite:
-    """Return the still-usable invite behind `token`, or raise NotFound / Gone."""
+@dataclass(frozen=True)
+class UsableInvite:
+    """An invite that can still be used, and the role it gives now."""
+
+    invite: Invite
+    role: Role
+
+
+def role_given(session: Session, invite: Invite) -> Role:
+    """Return the role `invite` gives now: its own, capped by what its maker may invite with
+    today. Raise Gone when its maker is no longer in the team or may invite no one.
+
+    An invite carries no more power than its maker holds when it is used.
+    """
+    maker = None
+    if invite.created_by_id is not None:
+        maker = session.scalar(
+            select(Membership).where(
+                Membership.team_id == invite.team_id,
+                Membership.person_id == invite.created_by_id,
+            )
+        )
+    roles = invitable_roles(maker) if maker is not None else []
+    if not roles:
+        raise Gone(MAKER_GONE)
+    return invite.role if invite.role in roles else max(roles, key=RANK.__getitem__)
+
+
+def find_invite(session: Session, token: str, *, secret_key: str | bytes) -> UsableInvite:
+    """Return the still-usable invite behind `token` and its role, or raise NotFound / Gone."""
     invite = _invite_of(session, token, secret_key)
     gone = _unusable(invite, utcnow())
     if gone is not None:
         raise gone
-    return invite
+    return UsableInvite(invite, role_given(session, invite))
 
 
 def accept_invite(
     session: Session, token: str, person: Person, *, secret_key: str | bytes
 ) -> Membership:
-    """Join the invite's team; the invite is spent even if two people race for it."""
-    invite = find_invite(session, token, secret_key=secret_key)
+    """Join the invite's team with the role it gives now; the invite is spent even if two
+    people race for it."""
+    usable = find_invite(session, token, secret_key=secret_key)
+    invite = usable.invite
     already = find_membership(session, invite.team.slug, person)
     if already is not None:
         raise Conflict(f"You are already a member of {invite.team.name}.")
@@ -206,4 +240,4 @@ def accept_invite(
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(invite)
         raise _unusable(invite, now) or Gone(USED)
-    return add_member(session, invite.team, person, invite.role)
+    return add_member(session, invite.team, person, usable.role)

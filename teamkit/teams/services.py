@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import Select, bindparam, case, delete, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from teamkit.auth.models import Person
+from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
-from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Membership, Role, Team
-from teamkit.teams.roles import require_role
+from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
+from teamkit.teams.roles import RANK, require_role
 from teamkit.validation import Text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,7 +23,7 @@ RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", 
 #: What the slug is called where people see it (the form's label).
 SLUG_LABEL = "URL name"
 #: A team's name.
-TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.")
+TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.", is_one_line=True)
 SLUG_MISSING = "Choose a URL name, e.g. platform-team."
 SLUG_LENGTH = f"Use {SLUG_MIN} to {SLUG_MAX} characters."
 SLUG_FORM = "Use lower-case letters, digits and single hyphens, e.g. platform-team."
@@ -231,14 +232,33 @@ def _keep_an_owner(session: Session, membership: Membership, what: str) -> None:
         raise Conflict(f"A team always keeps an owner: make someone else owner before {what}.")
 
 
+def revoke_invites_made_by(session: Session, person_id: int, team_id: int | None = None) -> None:
+    """Revoke the open invites `person_id` made (to team `team_id`, or to every team).
+
+    Run when someone is removed, leaves, is demoted or deletes their account: an invite
+    never outlives the power of whoever made it.
+    """
+    statement = update(Invite).where(
+        Invite.created_by_id == person_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+    )
+    if team_id is not None:
+        statement = statement.where(Invite.team_id == team_id)
+    session.execute(
+        statement.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    )
+
+
 def change_role(session: Session, actor: Membership, membership_id: int, role: Role) -> Membership:
-    """Change a member's role (owners only); the last owner can't step down."""
+    """Change a member's role (owners only); the last owner can't step down. A demoted
+    member's open invites are revoked."""
     _require_owner(actor)
     membership = _member_of(session, actor.team, membership_id)
     if membership.role is role:
         return membership
     if role is not Role.OWNER:
         _keep_an_owner(session, membership, "changing this role")
+    if RANK[role] < RANK[membership.role]:
+        revoke_invites_made_by(session, membership.person_id, membership.team_id)
     membership.role = role
     session.flush()
     return membership
@@ -253,9 +273,11 @@ def find_member_to_remove(session: Session, actor: Membership, membership_id: in
 
 
 def remove_member(session: Session, actor: Membership, membership_id: int) -> Person:
-    """Remove a member from the team (owners only); return who was removed."""
+    """Remove a member from the team (owners only), revoking their open invites; return who
+    was removed."""
     membership = find_member_to_remove(session, actor, membership_id)
     person = membership.person
+    revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
     return person
@@ -274,8 +296,9 @@ def is_last_owner(session: Session, membership: Membership) -> bool:
 
 
 def leave_team(session: Session, membership: Membership) -> None:
-    """Leave a team; its last owner must hand over first."""
+    """Leave a team, revoking one's open invites to it; its last owner must hand over first."""
     _keep_an_owner(session, membership, "leaving")
+    revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
 
@@ -317,6 +340,7 @@ def delete_account(session: Session, person: Person) -> None:
             "else owner first (invite someone if you are alone); then you can delete your "
             "account."
         )
+    revoke_invites_made_by(session, person.id)
     # The database's own rules do the rest: memberships and tokens are deleted, and what
     # the person wrote keeps its row with no author (ON DELETE CASCADE / SET NULL).
     session.execute(delete(Person).where(Person.id == person.id))

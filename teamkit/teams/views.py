@@ -273,8 +273,9 @@ def invite(token: str) -> str | Response | tuple[str, int]:
         found = invites.find_invite(db, token, secret_key=key)
     except ServiceError as error:
         return render_template("teams/invite.html", error=error, invite=None), error.status
+    page = {"invite": found.invite, "role": found.role, "error": None}
     if not current_user.is_authenticated:
-        return render_template("teams/invite.html", invite=found, error=None, next=request.path)
+        return render_template("teams/invite.html", **page, next=request.path)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -283,4 +284,4 @@ def invite(token: str) -> str | Response | tuple[str, int]:
             return render_template("teams/invite.html", error=error, invite=None), error.status
         flash(f"Welcome to {membership.team.name}!", "success")
         return redirect(url_for("teams.home", slug=membership.team.slug), 303)
-    return render_template("teams/invite.html", invite=found, error=None, form=form)
+    return render_template("teams/invite.html", **page, form=form)

@@ -24,6 +24,10 @@ class MailBox:
     """What the SMTP server received; recipients in `refuse` get 550, in `busy` 451."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    #: Each message as the bytes that came over the wire, beside `messages`.
+    raw: list[bytes] = field(default_factory=list)
+    #: Each message's envelope recipients (RCPT TO), beside `messages`.
+    envelopes: list[list[str]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     busy: set[str] = field(default_factory=set)
     #: Seconds the server takes to accept each message (a slow server, for crash tests).
@@ -59,6 +63,8 @@ class _Handler:
         message = email.message_from_bytes(data, policy=email.policy.default)
         with self.box.lock:
             self.box.messages.append(message)  # type: ignore[arg-type]
+            self.box.raw.append(data)
+            self.box.envelopes.append(list(envelope.rcpt_tos))
         if self.box.hang_up and server.transport is not None:
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from teamkit.db import job_session, utcnow
 from teamkit.demo import seed_demo
-from teamkit.retros import actions, services, timeline
+from teamkit.retros import actions, timeline
 from teamkit.retros.models import ActionItem, Retro, RetroStatus
+from teamkit.retros.review import coach_whole_retro
 
 
 def test_demo_team_gets_a_published_retro_one_in_review_and_action_items(app):
@@ -22,8 +23,8 @@ def test_demo_team_gets_a_published_retro_one_in_review_and_action_items(app):
             "mitigated",
         }
         assert len(timeline.list_factors(session, published)) >= 3
-        assert services.coach_whole_retro(session, published) == []
-        flags = [f for part in services.coach_whole_retro(session, review) for f in part.flags]
+        assert coach_whole_retro(session, published) == []
+        flags = [f for part in coach_whole_retro(session, review) for f in part.flags]
         assert [f.rule for f in flags] == ["root-cause", "human-error", "should-have"]
         items = list(session.scalars(select(ActionItem)))
         today = utcnow().date()

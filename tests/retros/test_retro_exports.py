@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from teamkit.retros import actions, services, timeline
+from teamkit.retros import actions, edits, services, timeline
 from teamkit.retros import settings as retro_settings
 from teamkit.retros.exports import RetroExport, action_items_csv, retro_markdown, safe_cell
 from teamkit.retros.richtext import ALLOWED_TAGS, inert_markdown, render_markdown
@@ -92,7 +92,7 @@ def _export(session, retro):
         timeline=timeline.list_entries(session, retro),
         factors=timeline.list_factors(session, retro),
         items=actions.items_of_retro(session, retro),
-        history=services.history(session, retro),
+        history=edits.history(session, retro),
     )
 
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput
-from teamkit.retros import actions, services, timeline
+from teamkit.retros import actions, review, services, timeline
 from teamkit.retros import settings as retro_settings
+from teamkit.retros.edits import history
 from teamkit.retros.models import (
     ContributingFactor,
     FactorCategory,
@@ -101,7 +102,7 @@ def test_every_edit_keeps_who_which_field_when_old_and_new(session, crew, as_mem
         {"summary": "Better words.", "severity": 1, "title": retro.title, "tags": ["db"]},
     )
     assert changed == ["summary", "severity", "tags"]
-    edits = {e.field: e for e in services.history(session, retro)}
+    edits = {e.field: e for e in history(session, retro)}
     assert (edits["summary"].old_value, edits["summary"].new_value) == (
         "First words.",
         "Better words.",
@@ -140,9 +141,7 @@ def test_draft_goes_to_review_and_a_facilitator_publishes_it(session, crew, as_m
     assert str(error.value) == "Only owners and facilitators can publish a retro."
     services.publish_retro(session, as_member(crew.facilitator), retro)
     assert retro.status is RetroStatus.PUBLISHED and retro.published_at is not None
-    statuses = [
-        (e.old_value, e.new_value) for e in services.history(session, retro) if e.field == "status"
-    ]
+    statuses = [(e.old_value, e.new_value) for e in history(session, retro) if e.field == "status"]
     assert statuses == [("In review", "Published"), ("Draft", "In review")]
     with pytest.raises(Conflict):
         services.publish_retro(session, as_member(crew.owner), retro)
@@ -188,7 +187,7 @@ def test_teams_rename_their_severity_levels(session, crew, as_member):
     assert settings.severity_names == {1: "Critical", 2: "Major", 3: "SEV3", 4: "SEV4"}
     retro = _retro(session, as_member(crew.member))
     services.update_retro(session, as_member(crew.member), retro, {"severity": 1})
-    assert services.history(session, retro)[0].new_value == "Critical"
+    assert history(session, retro)[0].new_value == "Critical"
 
 
 @pytest.mark.parametrize("names", [{1: ""}, {1: "x" * 21}, {1: "SEV2"}, {5: "Tiny"}])
@@ -261,7 +260,7 @@ def test_timeline_changes_are_in_the_history(session, crew, as_member):
     timeline.delete_entry(session, member, retro, entry)
     changes = [
         (e.old_value, e.new_value)
-        for e in reversed(services.history(session, retro))
+        for e in reversed(history(session, retro))
         if e.field == "timeline entry"
     ]
     assert changes == [
@@ -308,7 +307,7 @@ def test_the_coach_reads_the_whole_retro(session, crew, as_member):
     member = as_member(crew.member)
     retro = _retro(session, member, summary="Root cause: human error.", lessons="Fine.")
     timeline.add_entry(session, member, retro, occurred_at=START, note="Alan forgot the flag")
-    flagged = services.coach_whole_retro(session, retro)
+    flagged = review.coach_whole_retro(session, retro)
     assert [(part.label, [f.rule for f in part.flags]) for part in flagged] == [
         ("Summary", ["root-cause", "human-error"]),
         ("Timeline entry", ["person-blame"]),

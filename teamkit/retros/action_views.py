@@ -1,0 +1,158 @@
+"""Portal routes of action items: on a retro, and the team's list (on the retros blueprint)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import MultiDict
+
+from teamkit.db import get_session
+from teamkit.errors import ServiceError
+from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.retros import actions, exports
+from teamkit.retros.forms import (
+    ActionItemForm,
+    ActionStatusForm,
+)
+from teamkit.retros.models import (
+    ActionStatus,
+)
+from teamkit.retros.pages import (
+    active_goals,
+    bp,
+    download,
+    find_retro,
+    posted,
+    retro_page,
+    to_retro,
+    today,
+)
+from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.services import list_members
+
+#: The query parameters that filter the team's action items.
+FILTERS = ("status", "owner", "overdue")
+
+# ---------------------------------------------------------------- action items
+
+
+@bp.post("/t/<slug>/retros/<int:retro_id>/action-items")
+def add_item(slug: str, retro_id: int) -> Any:
+    db = get_session()
+    retro = find_retro(retro_id)
+    form = ActionItemForm().with_choices(list_members(db, current_team()), active_goals(db))
+    if form.validate_on_submit():
+        try:
+            actions.create_action_item(
+                db,
+                current_membership(),
+                retro,
+                title=form.title.data or "",
+                owner_id=form.owner_id.data,
+                due_date=form.due_date.data,
+                goal_id=form.goal_id.data or None,
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Action item added.", "success")
+            return to_retro(retro, "action-items")
+    return retro_page(retro, 422, item_form=form)
+
+
+@bp.post("/t/<slug>/action-items/<int:item_id>")
+def update_item(slug: str, item_id: int) -> Any:
+    db = get_session()
+    item = actions.get_action_item(db, current_team(), item_id)
+    form = ActionStatusForm()
+    back = request.form.get("back") == "list"
+    # The list's filters ride along, so the list comes back as it was.
+    filters = MultiDict(parse_qsl(request.form.get("filters", "")))
+    chosen = {"status": form.status.data or "", "closing_note": form.closing_note.data or ""}
+    if form.validate_on_submit():
+        try:
+            actions.update_action_item(db, current_membership(), item, chosen)
+        except ServiceError as error:
+            if back:
+                return _action_items_page(
+                    filters, 422, status_errors={item.id: error}, chosen={item.id: chosen}
+                )
+            return retro_page(
+                item.retro, error.status, status_errors={item.id: error}, chosen={item.id: chosen}
+            )
+        flash(f"“{item.title}” is {item.status.label.lower()}.", "success")
+    if back:
+        query = urlencode([(k, v) for k, v in filters.items(multi=True) if k in FILTERS])
+        target = url_for("retros.action_items", slug=slug)
+        return redirect(f"{target}?{query}" if query else target, 303)
+    return to_retro(item.retro, f"item-{item.id}")
+
+
+@bp.post("/t/<slug>/action-items/<int:item_id>/edit")
+def edit_item(slug: str, item_id: int) -> Any:
+    db = get_session()
+    item = actions.get_action_item(db, current_team(), item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            actions.update_action_item(
+                db, current_membership(), item, posted("title", "owner_id", "due_date", "goal_id")
+            )
+        except ServiceError as error:
+            return retro_page(item.retro, error.status, item_errors={item.id: error})
+        flash("Action item saved.", "success")
+    return to_retro(item.retro, f"item-{item.id}")
+
+
+def _item_filters(args: MultiDict[str, str]) -> dict[str, Any]:
+    status = next((s for s in ActionStatus if s.value == args.get("status")), None)
+    owner = args.get("owner", type=int)
+    return {"status": status, "owner_id": owner, "overdue": args.get("overdue") == "1"}
+
+
+def _action_items_page(
+    args: MultiDict[str, str], status: int = 200, **errors: Any
+) -> tuple[str, int]:
+    """Render the team's action items filtered by `args`; `errors` hold a refused change."""
+    db = get_session()
+    team = current_team()
+    filters = _item_filters(args)
+    shown = [(key, value) for key, value in args.items(multi=True) if key in FILTERS]
+    return render_template(
+        "retros/action_items.html",
+        team=team,
+        me=current_membership(),
+        items=actions.list_action_items(db, team, today=today(), **filters),
+        members=list_members(db, team),
+        filters=filters,
+        filter_query=urlencode(shown),
+        statuses=list(ActionStatus),
+        item_status_form=ActionStatusForm(formdata=None),
+        may_edit_item=lambda item: actions.may_edit_item(current_membership(), item),
+        status_errors=errors.get("status_errors") or {},
+        chosen=errors.get("chosen") or {},
+        today=today(),
+        page_size=actions.PAGE_SIZE,
+    ), status
+
+
+@bp.get("/t/<slug>/action-items")
+def action_items(slug: str) -> tuple[str, int]:
+    return _action_items_page(request.args)
+
+
+@bp.get("/t/<slug>/action-items.csv")
+def action_items_csv(slug: str) -> Response:
+    items = actions.list_action_items(
+        get_session(), current_team(), today=today(), **_item_filters(request.args)
+    )
+    text = exports.action_items_csv(items, today=today())
+    return download(text, "text/csv", f"{slug}-action-items.csv")
