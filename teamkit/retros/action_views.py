@@ -14,16 +14,18 @@ from flask import (
     url_for,
 )
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.forms import ConfirmForm, show_service_error
-from teamkit.retros import actions, exports
+from teamkit.retros import actions, coach, exports, review
 from teamkit.retros.forms import (
     ActionItemForm,
     ActionStatusForm,
 )
 from teamkit.retros.models import (
+    ActionItem,
     ActionStatus,
 )
 from teamkit.retros.pages import (
@@ -52,7 +54,7 @@ def add_item(slug: str, retro_id: int) -> Any:
     form = ActionItemForm().with_choices(list_members(db, current_team()), active_goals(db))
     if form.validate_on_submit():
         try:
-            actions.create_action_item(
+            item = actions.create_action_item(
                 db,
                 current_membership(),
                 retro,
@@ -64,9 +66,20 @@ def add_item(slug: str, retro_id: int) -> Any:
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Action item added.", "success")
-            return to_retro(retro, "action-items")
+            flash(_added_message(item), "success")
+            return to_retro(retro, f"item-{item.id}")
     return retro_page(retro, 422, item_form=form)
+
+
+def _added_message(item: ActionItem) -> str:
+    flags = coach.check_text(item.title, review.member_names(get_session(), current_team()))
+    if not flags:
+        return "Action item added."
+    return (
+        f"Action item added. The blameless-language coach has {len(flags)} suggestion"
+        f"{'' if len(flags) == 1 else 's'} on its wording: see beside it. Until it is reworded"
+        " or kept, the digest leaves its wording out."
+    )
 
 
 @bp.post("/t/<slug>/action-items/<int:item_id>")
@@ -109,6 +122,17 @@ def edit_item(slug: str, item_id: int) -> Any:
         except ServiceError as error:
             return retro_page(item.retro, error.status, item_errors={item.id: error})
         flash("Action item saved.", "success")
+    return to_retro(item.retro, f"item-{item.id}")
+
+
+@bp.post("/t/<slug>/action-items/<int:item_id>/keep-wording")
+def keep_wording(slug: str, item_id: int) -> BaseResponse:
+    """Keep an action item's wording against the coach's suggestions (the digest carries it)."""
+    db = get_session()
+    item = actions.get_action_item(db, current_team(), item_id)
+    if ConfirmForm().validate_on_submit():
+        actions.acknowledge_coach(db, current_membership(), item)
+        flash(f"“{item.title}” keeps its wording; the digest carries it.", "success")
     return to_retro(item.retro, f"item-{item.id}")
 
 

@@ -365,6 +365,19 @@ def open_items_by_owner(session: Session, team: Team, *, today: date) -> list[Ow
     return result
 
 
+def acknowledge_coach(
+    session: Session, actor: Membership, item: ActionItem, *, keep: bool = True
+) -> ActionItem:
+    """Keep the item's wording against the coach's flags, or stop keeping it (its owner,
+    owners and facilitators). The digest carries a kept wording; a new title asks again.
+    """
+    require_item_editor(actor, item)
+    item.coach_acknowledged_title = item.title if keep else None
+    item.updated_at = utcnow()
+    session.flush()
+    return item
+
+
 def may_edit_item(actor: Membership, item: ActionItem) -> bool:
     """Tell whether `actor` may change `item` (its owner, or owners and facilitators)."""
     return item.owner_id == actor.id or has_role(actor, Role.FACILITATOR)

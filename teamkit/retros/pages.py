@@ -129,6 +129,11 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         history=edits.history(db, retro, limit=HISTORY_SHOWN),
         flagged=flagged,
         flag_count=sum(len(part.flags) for part in flagged),
+        item_flags={
+            int(part.key.removeprefix("action-")): part.flags
+            for part in flagged
+            if part.key.startswith("action-")
+        },
         labels=services.FIELD_LABELS,
         text_fields=services.TEXT_FIELDS,
         may_edit=not retro.is_published or has_role(me, Role.FACILITATOR),

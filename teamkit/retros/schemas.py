@@ -17,7 +17,7 @@ from teamkit.api.fields import (
     text_field,
 )
 from teamkit.api.pagination import PageArgsSchema, PageSchema
-from teamkit.retros import actions, coach, formats, search, services, timeline
+from teamkit.retros import actions, coach, formats, review, search, services, timeline
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
     TAG_MAX,
@@ -134,6 +134,18 @@ class CoachFlagSchema(Schema):
             "description": "Whether it points at one person (a member by name, a pronoun, a "
             "role): such a flag is reworded, or given a reason, before publishing."
         }
+    )
+
+
+class RetroPublishSchema(Schema):
+    reasons = fields.Dict(
+        keys=fields.String(),
+        values=text_field(review.REASON),
+        load_default=dict,
+        metadata={
+            "description": "Why each coach flag that points at a person stays, in one line, "
+            "keyed by `<field>:<rule>@<start>`."
+        },
     )
 
 
@@ -283,6 +295,12 @@ class ActionItemUpdateSchema(Schema):
         metadata={"description": "done and wont_do close it and need a closing_note."},
     )
     closing_note = text_field(actions.CLOSING_NOTE)
+    coach_acknowledged = fields.Boolean(
+        metadata={
+            "description": "true keeps the title's wording against the coach's flags, so the "
+            "digest carries it; false asks again."
+        }
+    )
 
 
 class ActionItemSchema(Schema):
@@ -299,6 +317,13 @@ class ActionItemSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
+    coach = fields.List(
+        fields.Nested(CoachFlagSchema),
+        metadata={"description": "What the blameless-language coach flags in the title."},
+    )
+    coach_acknowledged = fields.Boolean(
+        metadata={"description": "Whether the team kept the flagged wording."}
+    )
 
 
 class ActionItemPageSchema(PageSchema):

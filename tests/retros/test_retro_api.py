@@ -329,3 +329,45 @@ def test_a_due_date_before_1900_is_refused_naming_its_field(api, crew):
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json["errors"]] == ["due_date"]
     assert api.get(f"{BASE}/action-items").json["items"] == []
+
+
+def test_publishing_a_flag_on_a_person_needs_a_reason(api_as, crew):
+    facilitator = api_as(crew.facilitator)
+    retro = _retro(facilitator, summary="Grace forgot the renewal. It was human error.")
+    flags = [
+        (part["field"], flag["rule"], flag["names_person"])
+        for part in retro["coach"]
+        for flag in part["flags"]
+    ]
+    assert flags == [("summary", "person-blame", True), ("summary", "human-error", False)]
+    url = f"{BASE}/retros/{retro['id']}/publish"
+    refused = facilitator.post(url)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == ["reasons.summary:person-blame@0"]
+    unknown = facilitator.post(url, json={"reasons": {"summary:nope@3": "Why not."}})
+    assert unknown.status_code == 422
+    reason = "Grace asked to keep her own words."
+    done = facilitator.post(url, json={"reasons": {"summary:person-blame@0": reason}})
+    assert done.status_code == 200 and done.json["status"] == "published"
+    history = facilitator.get(f"{BASE}/retros/{retro['id']}/history").json["items"]
+    assert any(e["field"] == "coach reason" and reason in e["new_value"] for e in history)
+
+
+def test_the_coach_reads_an_action_item_as_it_is_written(api, crew):
+    retro = _retro(api)
+    made = api.post(
+        f"{BASE}/action-items",
+        json={
+            "title": "Make sure the on-call engineer double-checks the backups",
+            "owner": "ada@example.com",
+            "retro_id": retro["id"],
+        },
+    )
+    assert made.status_code == 201
+    assert [flag["rule"] for flag in made.json["coach"]] == ["be-better"]
+    assert made.json["coach_acknowledged"] is False
+    url = f"{BASE}/action-items/{made.json['id']}"
+    kept = api.patch(url, json={"coach_acknowledged": True})
+    assert kept.status_code == 200 and kept.json["coach_acknowledged"] is True
+    reworded = api.patch(url, json={"title": "Verify backups nightly with a restore job"})
+    assert reworded.json["coach"] == [] and reworded.json["coach_acknowledged"] is False

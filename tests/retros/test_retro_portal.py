@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from pages import field_error, field_is_described_by_its_error
+from pages import field_error, field_is_described_by_its_error, flashes
 from sqlalchemy import func, select
 
 from teamkit.db import job_session, utcnow
@@ -511,3 +511,71 @@ def test_a_year_before_1900_is_refused_beside_the_field(login_as, crew, rows):
     assert item.status_code == 422
     assert "1900-01-01 to 9999-12-31" in (field_error(item.text, "due_date") or "")
     assert rows(TimelineEntry) == 0 and rows(ActionItem) == 0
+
+
+def test_publishing_with_the_box_unticked_says_so_beside_it(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="They should have known.")
+    facilitator = portal_of(crew.facilitator)
+    asked = facilitator.post(f"/t/crew/retros/{retro_id}/publish")
+    assert asked.status_code == 422
+    assert field_error(asked.text, "confirmed") == (
+        "Tick this to publish with the coach's suggestions left, or reword them first."
+    )
+    assert field_is_described_by_its_error(asked.text, "confirmed")
+    assert _retro(app, retro_id).status is RetroStatus.DRAFT
+
+
+def test_a_flag_on_a_person_is_reworded_or_kept_with_a_reason(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="Alan forgot to renew the certificate.")
+    facilitator = portal_of(crew.facilitator)
+    page = facilitator.client.get(f"/t/crew/retros/{retro_id}/publish").text
+    assert "why “Alan forgot” stays" in page
+    name = "reasons.summary:person-blame@0"
+    refused = facilitator.post(f"/t/crew/retros/{retro_id}/publish", data={name: " "})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "reason-1") == (
+        "This points at a person: reword it, or say in one line why it stays."
+    )
+    assert field_is_described_by_its_error(refused.text, "reason-1")
+    assert _retro(app, retro_id).status is RetroStatus.DRAFT
+    reason = "Alan wrote this line himself and wants it kept."
+    done = facilitator.post(f"/t/crew/retros/{retro_id}/publish", data={name: reason})
+    assert done.status_code == 303
+    assert _retro(app, retro_id).status is RetroStatus.PUBLISHED
+    history = facilitator.client.get(f"/t/crew/retros/{retro_id}").text
+    assert "Coach reason" in history and reason in history
+
+
+def test_a_reworded_flag_on_a_person_needs_no_reason(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="Alan forgot to renew the certificate.")
+    edited = writer.post(
+        f"/t/crew/retros/{retro_id}/edit",
+        data={"title": "Checkout down", "summary": "The renewal job had been disabled."},
+    )
+    assert edited.status_code == 303
+    done = portal_of(crew.facilitator).post(f"/t/crew/retros/{retro_id}/publish")
+    assert done.status_code == 303
+    assert _retro(app, retro_id).status is RetroStatus.PUBLISHED
+
+
+def test_an_action_item_shows_the_coachs_flags_and_keeps_its_wording(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    added = portal.post(
+        f"/t/crew/retros/{retro_id}/action-items",
+        data={"title": "Be more careful with migrations", "owner_id": mine},
+    )
+    assert added.status_code == 303
+    page = portal.client.get(added.headers["Location"]).text
+    assert any("1 suggestion on its wording" in flash for flash in flashes(page))
+    assert "The coach suggests rewording it" in page and "Keep this wording" in page
+    with app.app_context(), job_session(app) as session:
+        item_id = session.scalar(select(ActionItem.id))
+    kept = portal.post(f"/t/crew/action-items/{item_id}/keep-wording")
+    assert kept.status_code == 303
+    page = portal.client.get(f"/t/crew/retros/{retro_id}").text
+    assert "The team keeps this wording" in page and "Keep this wording" not in page
