@@ -141,6 +141,18 @@ def authenticate(session: Session, email: str, password: str) -> Person | None:
     return person
 
 
+def note_log_in(person: Person) -> bool:
+    """Note that `person` logs in now; tell whether it is their first time."""
+    first = person.last_login_at is None
+    person.last_login_at = utcnow()
+    return first
+
+
+def greeting(person: Person, *, first: bool) -> str:
+    """Return what the portal says on log-in: a welcome the first time, "welcome back" after."""
+    return f"Welcome to teamkit, {person.name}." if first else f"Welcome back, {person.name}."
+
+
 def change_password(session: Session, person: Person, current: str, new: str) -> None:
     """Set a new password after checking the current one; other sessions end."""
     try:
