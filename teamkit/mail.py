@@ -31,7 +31,8 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:
     from flask import Flask
 
-#: Seconds to wait for the mail server before giving up on a connection or a reply.
+#: Seconds to wait for the mail server before giving up on a connection or a reply, unless
+#: TEAMKIT_SMTP_TIMEOUT_SECONDS says otherwise.
 TIMEOUT_SECONDS = 20
 
 SCHEMES = {"smtp": "plain", "smtp+starttls": "starttls", "smtps": "tls"}
@@ -221,9 +222,11 @@ class Mailer:
 
 
 @contextmanager
-def connect(app: Flask, *, timeout: float = TIMEOUT_SECONDS) -> Iterator[Mailer]:
+def connect(app: Flask, *, timeout: float | None = None) -> Iterator[Mailer]:
     """Open a connection to the configured mail server for the `with` block."""
     url = _settings(app).get("SMTP_URL")
+    if timeout is None:
+        timeout = float(_settings(app).get("SMTP_TIMEOUT_SECONDS") or TIMEOUT_SECONDS)
     if not url:
         raise MailNotConfigured()
     server = parse_smtp_url(str(url))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
 from teamkit.errors import Conflict, InvalidInput, ServiceError
 from teamkit.forms import show_service_error
@@ -27,7 +28,13 @@ from teamkit.pulses.forms import (
     template_lines,
 )
 from teamkit.pulses.models import ItemKind
-from teamkit.pulses.words import change_in_words, percent, score_in_words
+from teamkit.pulses.words import (
+    VERDICT_RULE,
+    change_in_words,
+    percent,
+    score_in_words,
+    verdict_in_words,
+)
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
@@ -46,6 +53,17 @@ def _score_words(summary: Any) -> str:
 @bp.app_template_filter("percent")
 def _percent(share: float) -> str:
     return percent(share)
+
+
+def setup_step(session: Session, membership: Membership) -> SetupStep:
+    """The new team's checklist item: its first pulse."""
+    return SetupStep(
+        40,
+        "Open a first pulse",
+        "Seven statements, anonymous, a minute to answer: how safe the team feels to speak.",
+        "pulses.new",
+        services.has_pulses(session, membership.team),
+    )
 
 
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:
@@ -185,6 +203,8 @@ def _pulse_page(
         tally=shown.tally if shown else tally,
         hidden=hidden,
         change_words=change_in_words(shown.change) if shown and shown.change else None,
+        verdict=verdict_in_words(shown.score, shown.change) if shown else None,
+        verdict_rule=VERDICT_RULE,
         form=answer_form or AnswerForm(formdata=None),
         answer_errors=answer_errors or {},
         chosen=chosen or {},

@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,8 @@ class MailBox:
     delay: float = 0.0
     #: Close the connection after each message (a server that drops idle clients).
     hang_up: bool = False
+    #: Called with each message once it is accepted (to break something mid-send).
+    on_message: Callable[[EmailMessage], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -65,6 +68,8 @@ class _Handler:
             self.box.messages.append(message)  # type: ignore[arg-type]
             self.box.raw.append(data)
             self.box.envelopes.append(list(envelope.rcpt_tos))
+        if self.box.on_message is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.box.on_message, message)  # type: ignore[arg-type]
         if self.box.hang_up and server.transport is not None:
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
