@@ -1,7 +1,7 @@
 """Remember when a team keeps an action item's wording the coach flagged
 
 Revision ID: 7c3d9e1f2b45
-Revises: 8c4f2e6a9d17
+Revises: 160cb7e73127
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c3d9e1f2b45"
-down_revision: str | None = "8c4f2e6a9d17"
+down_revision: str | None = "160cb7e73127"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
