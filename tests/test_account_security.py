@@ -373,7 +373,7 @@ def test_the_migration_keeps_every_row_and_makes_sqlite_ids_never_reused(
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")  # foreign keys on
     try:
-        migrate.upgrade(engine, "160cb7e73127")
+        migrate.upgrade(engine, "7c3d9e1f2b45")
         with engine.begin() as connection:
             connection.execute(
                 text(
@@ -409,7 +409,7 @@ def test_the_migration_keeps_every_row_and_makes_sqlite_ids_never_reused(
             )
             ids = connection.execute(text("SELECT id FROM person ORDER BY id")).scalars().all()
             assert ids == [1, 3]
-        migrate.downgrade(engine, "160cb7e73127")
+        migrate.downgrade(engine, "7c3d9e1f2b45")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM membership")).scalar() == 1
     finally:

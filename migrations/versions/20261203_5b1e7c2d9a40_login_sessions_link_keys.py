@@ -2,7 +2,7 @@
 that are never reused for people and teams (AUTOINCREMENT)
 
 Revision ID: 5b1e7c2d9a40
-Revises: 160cb7e73127
+Revises: 7c3d9e1f2b45
 Create Date: 2026-12-03 08:40:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "5b1e7c2d9a40"
-down_revision: str | None = "160cb7e73127"
+down_revision: str | None = "7c3d9e1f2b45"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
