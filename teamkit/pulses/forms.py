@@ -47,6 +47,9 @@ DAYS_MESSAGE = f"Choose a whole number of days from 1 to {MAX_WINDOW.days}."
 
 
 class OpenPulseForm(FlaskForm):
+    #: Where a service's errors go (see teamkit.forms.show_service_error).
+    service_fields = {"closes_at": "days"}
+
     template = SelectField("Template", choices=[], validate_choice=False)
     days = IntegerField(
         "Open for (days)",

@@ -15,7 +15,7 @@ from flask import (
 
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, attempt, submit_form
 from teamkit.retros import actions, exports
 from teamkit.retros.forms import (
     ActionItemForm,
@@ -45,22 +45,21 @@ def add_item(slug: str, retro_id: int) -> Any:
     db = get_session()
     retro = find_retro(retro_id)
     form = ActionItemForm().with_choices(list_members(db, current_team()), active_goals(db))
-    if form.validate_on_submit():
-        try:
-            actions.create_action_item(
-                db,
-                current_membership(),
-                retro,
-                title=form.title.data or "",
-                owner_id=form.owner_id.data,
-                due_date=form.due_date.data,
-                goal_id=form.goal_id.data or None,
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Action item added.", "success")
-            return to_retro(retro, "action-items")
+    sent = submit_form(
+        form,
+        lambda: actions.create_action_item(
+            db,
+            current_membership(),
+            retro,
+            title=form.title.data or "",
+            owner_id=form.owner_id.data,
+            due_date=form.due_date.data,
+            goal_id=form.goal_id.data or None,
+        ),
+    )
+    if sent.ok:
+        flash("Action item added.", "success")
+        return to_retro(retro, "action-items")
     return retro_page(retro, 422, item_form=form)
 
 
@@ -71,14 +70,15 @@ def update_item(slug: str, item_id: int) -> Any:
     form = ActionStatusForm()
     back = request.form.get("back") == "list"
     if form.validate_on_submit():
-        try:
-            actions.update_action_item(
+        done = attempt(
+            lambda: actions.update_action_item(
                 db,
                 current_membership(),
                 item,
                 {"status": form.status.data or "", "closing_note": form.closing_note.data or ""},
             )
-        except ServiceError as error:
+        )
+        if (error := done.error) is not None:
             if back:
                 flash(f"“{item.title}”: {' '.join(error.errors.values()) or error.detail}", "error")
                 return redirect(url_for("retros.action_items", slug=slug), 303)
