@@ -82,6 +82,7 @@ def _pulse_out(pulse: Pulse, responses: int, answered: bool) -> dict[str, Any]:
         "closes_at": pulse.closes_at,
         "closed_at": pulse.closed_at,
         "asks_goal_recall": pulse.asks_goal_recall,
+        "threshold": pulse.threshold,
         "responses": responses,
         "member_count": pulse.member_count,
         "answered": answered,

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.pulses import replies, results, services
-from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import Pulse
 from teamkit.pulses.words import change_in_words, percent, score_in_words
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
@@ -83,9 +82,8 @@ def _reply_items(
     if not waiting:
         return [], []
     tallies = results.tally_pulses(session, sorted({r.pulse_id for r in waiting}), context.now)
-    threshold = pulse_settings.get_settings(session, team).threshold
     # A reply names what it answers: only where the pulse's results show now.
-    shown = [r for r in waiting if tallies[r.pulse_id].is_visible(threshold)]
+    shown = [r for r in waiting if tallies[r.pulse_id].is_visible()]
     quoted = replies.comment_texts(session, [r.comment_id for r in shown if r.comment_id])
     items = []
     for reply in shown:

@@ -172,6 +172,7 @@ class Pulse(Base):
         # Two scheduler processes that find the same pulse due insert the same key: one wins.
         UniqueConstraint("team_id", "cadence_due_at"),
         Index("ix_pulse_team_id_opens_at", "team_id", "opens_at"),
+        CheckConstraint(f"threshold >= {THRESHOLD_MIN}", name="threshold_min"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,6 +194,9 @@ class Pulse(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Whether it asks the goal-recall question.
     asks_goal_recall: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The team's threshold when the pulse opened: fixed, so no later setting reveals
+    #: results that were hidden under it.
+    threshold: Mapped[int] = mapped_column(Integer, default=THRESHOLD_DEFAULT)
     #: Most members the team had while the pulse was open: the response rate's base.
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     #: For a pulse the scheduler opened, the instant it was due; None when opened by hand.

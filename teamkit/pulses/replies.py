@@ -16,7 +16,6 @@ from teamkit.errors import Conflict, NotFound
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply
 from teamkit.pulses.results import hidden_reason, tally_pulse
 from teamkit.pulses.services import NOT_FOUND
-from teamkit.pulses.settings import get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import Text
@@ -40,7 +39,7 @@ def add_reply(
     require_role(actor, Role.FACILITATOR, "reply to what people said")
     require_same_team(actor, pulse.team_id, NOT_FOUND)
     now = now or utcnow()
-    if hidden_reason(tally_pulse(session, pulse, now), get_settings(session, actor.team).threshold):
+    if hidden_reason(tally_pulse(session, pulse, now)):
         raise Conflict("Replies open once the pulse's results show.")
     body = REPLY.clean(text, "text")
     if comment_id is not None:

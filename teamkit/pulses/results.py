@@ -1,9 +1,9 @@
 """A pulse's results, its change from the last one, and the trend: all from SQL sums.
 
-Nothing shows before the pulse closes and has at least the team's threshold of answers,
-comments included; the check is here, so the page, the API, exports and digests can't
-show what it hides. Results wait for the close so that nobody can read an answer off the
-change it made to live numbers.
+Nothing shows before the pulse closes and has at least its threshold of answers (the
+team's threshold when it opened, fixed on the pulse), comments included; the check is
+here, so the page, the API, exports and digests can't show what it hides. Results wait
+for the close so that nobody can read an answer off the change it made to live numbers.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from teamkit.pulses.models import (
     PulseReply,
 )
 from teamkit.pulses.services import NOT_FOUND
-from teamkit.pulses.settings import get_settings
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
 from teamkit.teams.models import Team
 
@@ -55,6 +54,8 @@ class Tally:
     is_closed: bool
     member_count: int
     asks_goal_recall: bool
+    #: Fewest answers before its results show: fixed on the pulse when it opened.
+    threshold: int
     agreement_items: int
     responses: int
     total: int
@@ -73,8 +74,8 @@ class Tally:
             high=SCALE_MAX,
         )
 
-    def is_visible(self, threshold: int) -> bool:
-        return self.is_closed and self.responses >= threshold
+    def is_visible(self) -> bool:
+        return self.is_closed and self.responses >= self.threshold
 
     @property
     def response_rate(self) -> float:
@@ -87,13 +88,15 @@ class Tally:
         return self.naming_goal / self.responses
 
 
-def hidden_reason(tally: Tally, threshold: int) -> str | None:
+def hidden_reason(tally: Tally) -> str | None:
     """Say why a pulse's results don't show yet, or None if they do."""
+    threshold = tally.threshold
     if tally.responses < threshold:
         more = threshold - tally.responses
         return (
             f"Results show once at least {threshold} people have answered (the team's "
-            f"threshold, so nobody's answer can be picked out); this pulse has "
+            f"threshold when the pulse opened, so nobody's answer can be picked out); "
+            f"this pulse has "
             f"{tally.responses}, {more} more needed."
         )
     if not tally.is_closed:
@@ -123,6 +126,7 @@ def _tally_statement(now: datetime) -> Select[Any]:
             is_closed,
             Pulse.member_count,
             Pulse.asks_goal_recall,
+            Pulse.threshold,
             agreement_items,
             func.count(PulseAnswer.id),
             func.coalesce(func.sum(PulseAnswer.total), 0),
@@ -144,12 +148,13 @@ def _tallies(session: Session, statement: Select[Any]) -> list[Tally]:
             is_closed=bool(row[3]),
             member_count=row[4],
             asks_goal_recall=bool(row[5]),
-            agreement_items=int(row[6]),
-            responses=int(row[7]),
-            total=int(row[8]),
-            total_of_squares=int(row[9]),
-            naming_goal=int(row[10]),
-            naming_north_star=int(row[11]),
+            threshold=int(row[6]),
+            agreement_items=int(row[7]),
+            responses=int(row[8]),
+            total=int(row[9]),
+            total_of_squares=int(row[10]),
+            naming_goal=int(row[11]),
+            naming_north_star=int(row[12]),
         )
         for row in session.execute(statement)
     ]
@@ -269,9 +274,9 @@ def score_pulse(session: Session, team: Team, pulse: Pulse, now: datetime) -> Pu
     """Return a closed pulse's results, or raise ResultsHidden saying why they don't show."""
     if pulse.team_id != team.id:
         raise NotFound(NOT_FOUND)
-    threshold = get_settings(session, team).threshold
     tally = tally_pulse(session, pulse, now)
-    reason = hidden_reason(tally, threshold)
+    threshold = tally.threshold
+    reason = hidden_reason(tally)
     if reason:
         raise ResultsHidden(reason)
     score = tally.score()
@@ -284,7 +289,7 @@ def score_pulse(session: Session, team: Team, pulse: Pulse, now: datetime) -> Pu
         items=_item_results(session, pulse),
         comments=(discussion := _discussion(session, pulse))[0],
         notes=discussion[1],
-        change=_change(session, pulse, score, threshold, now),
+        change=_change(session, pulse, score, now),
         goal_recall=_recall(session, team, tally) if pulse.asks_goal_recall else None,
     )
 
@@ -353,9 +358,7 @@ def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list
     return comments, notes
 
 
-def _change(
-    session: Session, pulse: Pulse, score: Summary, threshold: int, now: datetime
-) -> ChangeResult | None:
+def _change(session: Session, pulse: Pulse, score: Summary, now: datetime) -> ChangeResult | None:
     previous = _tallies(
         session,
         _tally_statement(now)
@@ -369,7 +372,7 @@ def _change(
             ),
             or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= now),
         )
-        .having(func.count(PulseAnswer.id) >= threshold)
+        .having(func.count(PulseAnswer.id) >= Pulse.threshold)
         .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
         .limit(1),
     )
@@ -425,7 +428,6 @@ def pulse_trend(
 
     A pulse under the threshold is on the line without a score, so a gap shows as a gap.
     """
-    threshold = get_settings(session, team).threshold
     statement = (
         _tally_statement(now)
         .where(
@@ -438,7 +440,7 @@ def pulse_trend(
     )
     points = []
     for tally in reversed(_tallies(session, statement)):
-        visible = tally.is_visible(threshold)
+        visible = tally.is_visible()
         points.append(
             TrendPoint(
                 tally,

@@ -110,6 +110,9 @@ class PulseSchema(Schema):
     closes_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     asks_goal_recall = fields.Boolean()
+    threshold = fields.Integer(
+        metadata={"description": "Fewest answers before results show: fixed when it opened."}
+    )
     responses = fields.Integer(metadata={"description": "How many answered (never who)."})
     member_count = fields.Integer()
     answered = fields.Boolean(metadata={"description": "Whether you answered it."})

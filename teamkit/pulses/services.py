@@ -71,6 +71,8 @@ def _pulse_columns(
         "title": template.title,
         "asks_goal_recall": asks_goal_recall,
         "member_count": count_members(session, team),
+        # Fixed now: a later change of the team's threshold never reveals this pulse.
+        "threshold": get_settings(session, team).threshold,
         "created_at": utcnow(),
     }
 

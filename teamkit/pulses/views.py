@@ -170,7 +170,7 @@ def _pulse_page(
     if shown is None:
         tally = results.tally_pulse(db, pulse, now)
         if not pulse.is_closed_at(now):
-            hidden = results.hidden_reason(tally, pulse_settings.get_settings(db, team).threshold)
+            hidden = results.hidden_reason(tally)
     return render_template(
         "pulses/pulse.html",
         team=team,

@@ -97,11 +97,11 @@ def test_results_wait_for_the_close_even_above_the_threshold(app, squad, answere
     assert _results(app, squad, answered, now=LATER).tally.responses == 5
 
 
-def test_a_lower_threshold_of_three_shows_four_answers(acting, app, squad):
+def test_a_threshold_of_three_set_before_opening_shows_four_answers(acting, app, squad):
+    acting(squad.owner, pulse_settings.update_settings, {"threshold": 3})
     pulse_id = acting.open()
     for person in squad.everyone[:4]:
         acting.answer(person, pulse_id)
-    acting(squad.owner, pulse_settings.update_settings, {"threshold": 3})
     assert _results(app, squad, pulse_id).tally.responses == 4
 
 
