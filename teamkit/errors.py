@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-from typing import TypeVar
-
-Choice = TypeVar("Choice", bound=enum.StrEnum)
-
 
 class ServiceError(Exception):
     """A request that can't be carried out, with a message for a person.
@@ -64,12 +59,3 @@ class Gone(ServiceError):
 
     status = 410
     title = "Gone"
-
-
-def parse_choice(kind: type[Choice], value: str | Choice, field: str) -> Choice:
-    """Return the member of `kind` named `value`, or raise InvalidInput naming the choices."""
-    try:
-        return kind(value)
-    except ValueError:
-        names = ", ".join(member.value for member in kind)
-        raise InvalidInput({field: f"Choose one of: {names}."}) from None

@@ -12,8 +12,8 @@ from wtforms.validators import Optional, StopValidation
 
 from teamkit.dates import iso_date
 from teamkit.db import get_session
-from teamkit.errors import ServiceError
-from teamkit.validation import DATE_MAX, DATE_MESSAGE, DATE_MIN, Text, date_message
+from teamkit.errors import InvalidInput, ServiceError
+from teamkit.validation import DATE_MAX, DATE_MESSAGE, DATE_MIN, Text, WholeNumber, date_message
 
 
 class ConfirmForm(FlaskForm):
@@ -41,6 +41,30 @@ class TextCheck:
 def text_rules(rule: Text) -> list[Any]:
     """Return the validators of a text field that `rule` checks."""
     return [TextCheck(rule)]
+
+
+class NumberCheck:
+    """A form field's check by a service's `WholeNumber` rule, with the service's words.
+
+    It sets no `min`/`max` on the input: the browser would then stop the form with its own
+    words, where the page shows the rule's.
+    """
+
+    def __init__(self, rule: WholeNumber) -> None:
+        self.rule = rule
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data is None:
+            return  # the field's own message says it isn't a whole number
+        try:
+            self.rule.clean(field.data, field.name)
+        except InvalidInput:
+            raise StopValidation(self.rule.message) from None
+
+
+def number_rules(rule: WholeNumber) -> list[Any]:
+    """Return the validators of a whole-number field that `rule` checks."""
+    return [NumberCheck(rule)]
 
 
 def show_service_error(form: FlaskForm, error: ServiceError) -> None:

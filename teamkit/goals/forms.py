@@ -16,7 +16,7 @@ from wtforms import (
 )
 
 from teamkit.errors import InvalidInput
-from teamkit.forms import IsoDateField, text_rules
+from teamkit.forms import IsoDateField, number_rules, text_rules
 from teamkit.goals import DIGESTS_STATUS, services
 from teamkit.goals.models import SLOGAN_MAX, GoalStatus
 
@@ -120,6 +120,7 @@ class GoalSettingsForm(FlaskForm):
 
     goals_per_digest = IntegerField(
         "Goals per digest",
+        validators=number_rules(services.GOALS_PER_DIGEST),
         invalid_value_message=services.GOALS_PER_DIGEST.message,
         description=(f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"),
     )
