@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, make_url
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -115,6 +116,9 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
             # lose the last commits, never corrupt the file (SQLite's advice for WAL).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # What is deleted or rewritten is overwritten with zeros, not left in free
+            # space where a reader of the file could find it (anonymous answers above all).
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -128,6 +132,30 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+#: What SQLite says when it is busy or can't reach its file: a wait, not a bug.
+SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open", "disk i/o")
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Tell whether `error` says the database can't be reached now (down, restarting,
+    every connection taken, SQLite's lock held too long), rather than a bug in a statement.
+
+    Such an error is answered 503 "try again in a moment"; the pool reconnects by itself
+    (pre-ping on PostgreSQL) once the database is back.
+    """
+    if isinstance(error, exc.TimeoutError):  # no connection free in the pool
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return str(error.orig).lower().startswith(SQLITE_UNAVAILABLE)
+    # psycopg's OperationalError: the server refused or lost the connection, or is
+    # shutting down or starting up. A bad statement is a ProgrammingError, not this.
+    return isinstance(error, exc.OperationalError)
 
 
 def init_app(app: Flask, url: str) -> None:
@@ -206,6 +234,29 @@ def job_session(app: Flask) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+Result = TypeVar("Result")
+
+
+def run_job_retrying(app: Flask, work: Callable[[Session], Result], *, patience: float) -> Result:
+    """Run `work` in a job session; while the database is unavailable, try again for up to
+    `patience` seconds.
+
+    For what must be written after something left teamkit (a message sent): if the database
+    comes back in time, it is recorded and won't be sent again.
+    """
+    deadline = time.monotonic() + patience
+    wait = 0.25
+    while True:
+        try:
+            with job_session(app) as session:
+                return work(session)
+        except Exception as error:
+            if not is_unavailable(error) or time.monotonic() + wait > deadline:
+                raise
+        time.sleep(wait)
+        wait = min(wait * 2, 5.0)
 
 
 def backup_sqlite(engine: Engine, target: Path) -> None:

@@ -16,7 +16,7 @@ from flask import Flask
 
 from teamkit.capabilities import jobs
 from teamkit.capability import Job, resolve
-from teamkit.db import job_session
+from teamkit.db import is_unavailable, job_session
 
 log = logging.getLogger("teamkit.scheduler")
 
@@ -60,8 +60,14 @@ def _in_app_context(app: Flask, run: Callable[[Flask], None]) -> Callable[[], No
         with app.app_context():
             try:
                 run(app)
-            except Exception:
-                log.exception("job %s failed", getattr(run, "__name__", run))
+            except Exception as error:
+                name = getattr(run, "__name__", run)
+                if is_unavailable(error):
+                    # Nothing is lost: what is due stays due in the tables, for the next tick.
+                    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+                    log.warning("job %s: the database is not answering (%s)", name, first_line)
+                else:
+                    log.exception("job %s failed", name)
 
     tick.__name__ = tick.__qualname__ = getattr(run, "__name__", "tick")
     return tick

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -44,6 +45,12 @@ PYTHON_SPACE = (
 CANT_BE_SET = "This field can't be set."
 
 Member = TypeVar("Member", bound=enum.StrEnum)
+#: What a one-line text (a name, a title, a slogan) can't hold inside it: control
+#: characters (line breaks, tabs, escapes) and Unicode's line and paragraph separators.
+#: Spelled for a character class, as PYTHON_SPACE is.
+LINE_BREAKERS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+_LINE_BREAKERS = re.compile(f"[{LINE_BREAKERS}]")
+ONE_LINE_MESSAGE = "Keep it on one line: remove line breaks, tabs and other control characters."
 
 
 def too_long(maximum: int) -> str:
@@ -58,11 +65,14 @@ def whole_number_range(low: int, high: int) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """A text field's rule: at most `maximum` characters; required when `missing` is set."""
+    """A text field's rule: at most `maximum` characters; required when `missing` is set;
+    with `is_one_line`, no line break or other control character inside."""
 
     maximum: int
     #: What to say when it is empty; None makes the field optional.
     missing: str | None = None
+    #: A name, title or slogan: it goes into headers, subjects and single lines.
+    is_one_line: bool = False
 
     @property
     def is_required(self) -> bool:
@@ -75,6 +85,8 @@ class Text:
             return self.missing
         if len(text) > self.maximum:
             return too_long(self.maximum)
+        if self.is_one_line and _LINE_BREAKERS.search(text):
+            return ONE_LINE_MESSAGE
         return None
 
     def clean(self, value: str | None, field: str) -> str:

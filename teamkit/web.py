@@ -9,14 +9,14 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from teamkit.api.problems import problem, problem_from_http_exception
 from teamkit.api.setup import is_api_request
 from teamkit.dates import iso_date, machine_time, utc_minute
-from teamkit.db import get_engine
+from teamkit.db import get_engine, is_unavailable
 from teamkit.errors import ServiceError
 from teamkit.formatting import days_ago, format_number
 
@@ -26,6 +26,11 @@ CSRF_FIELD = '<input name="csrf_token" type="hidden" value="{}">'
 
 #: Error statuses with a page of their own; the others share errors/generic.html.
 PAGES = frozenset({403, 404, 405, 429, 500})
+
+#: Seconds a client is told to wait before trying again while the database is away.
+UNAVAILABLE_RETRY_AFTER = 5
+UNHEALTHY = {"status": "unavailable", "database": "unreachable"}
+UNAVAILABLE = "The database is not answering just now; nothing was saved. Try again in a moment."
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -133,8 +138,29 @@ def register_request_log(app: Flask) -> None:
 def register_error_pages(app: Flask) -> None:
     """Answer errors as friendly pages in the portal and as problem+json in the API."""
 
+    def _unavailable(error: BaseException | None) -> Any:
+        app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
+        if request.endpoint == "healthz":  # failed before the check itself (a log-in cookie)
+            return jsonify(UNHEALTHY), 503, headers
+        if is_api_request():
+            return problem(503, UNAVAILABLE, headers=headers)
+        # Not render_template: its context asks the database who is logged in.
+        page = app.jinja_env.get_template("errors/503.html").render(path=request.path)
+        return page, 503, headers
+
+    @app.errorhandler(exc.DBAPIError)
+    @app.errorhandler(exc.TimeoutError)
+    def _database_error(error: exc.SQLAlchemyError) -> Any:
+        if is_unavailable(error):
+            return _unavailable(error)
+        return _http_error(InternalServerError(original_exception=error))
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
+        if isinstance(error, InternalServerError) and is_unavailable(error.original_exception):
+            # Raised past the views (the commit at the request's end): the same 503.
+            return _unavailable(error.original_exception)
         if is_api_request():
             return problem_from_http_exception(error)
         if error.code == 500 and isinstance(error, InternalServerError):
@@ -169,7 +195,7 @@ def register_health(app: Flask) -> None:
                 connection.execute(text("SELECT 1"))
         except Exception as error:
             app.logger.warning("health check failed: %s", error)
-            return jsonify(status="unavailable", database="unreachable"), 503
+            return jsonify(UNHEALTHY), 503
         return jsonify(status="ok", database="ok")
 
 

@@ -14,6 +14,7 @@ from clients import PASSWORD, Api, Portal
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
+from pgcluster import Cluster
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
@@ -298,3 +299,22 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+# ---------------------------------------------------------------- a PostgreSQL of the test's own
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(database_kind: str) -> Iterator[Cluster]:
+    """A running PostgreSQL cluster of this test session's own, to stop, restart and restore.
+
+    Its tests run in the PostgreSQL pass (`--db=postgresql`), never against the shared server.
+    """
+    if database_kind != "postgresql":
+        pytest.skip("a PostgreSQL fault test: it runs with --db=postgresql")
+    cluster = Cluster().init()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()

@@ -121,3 +121,45 @@ def test_the_health_check_does_not_wait_for_the_write_lock(
 ) -> None:
     assert client.get("/healthz").status_code == 200
     assert write_locks == []
+
+
+def test_many_writers_at_once_all_get_their_write_and_none_a_locked_database(
+    app: Flask, make: Any
+) -> None:
+    """Threads writing at once (API writes, and log-ins, which write late) each wait their
+    turn for SQLite's write lock: no `database is locked`, no 500, nothing lost."""
+    owner = make.person(name="Ada")
+    make.team(owner, slug="core")
+    people = [make.person() for _ in range(3)]
+    headers = {"Authorization": f"Bearer {make.token(owner)}"}
+    writers, each = 8, 6
+    statuses: list[int] = []
+    logins: list[int] = []
+    start = threading.Barrier(writers + len(people))
+
+    def write(number: int) -> None:
+        client = app.test_client()
+        start.wait()
+        for n in range(each):
+            answer = client.post(
+                "/api/v1/teams/core/goals",
+                json={"title": f"Goal {number}-{n}", "why": "."},
+                headers=headers,
+            )
+            statuses.append(answer.status_code)
+
+    def log_in(person: Person) -> None:
+        start.wait()
+        for _ in range(each):
+            logins.append(Portal(app.test_client()).login(person).status_code)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    threads += [threading.Thread(target=log_in, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [201] * (writers * each)
+    assert logins == [302] * (len(people) * each)
+    listed = app.test_client().get("/api/v1/teams/core/goals?limit=200", headers=headers)
+    assert len(listed.json["items"]) == writers * each

@@ -38,12 +38,17 @@ def team(make: Any, owner: Person) -> Team:
 def invite_token(app: Flask, team: Team, owner: Person) -> Callable[..., str]:
     """Return a function that makes an invite to `team`, from its owner, and returns its token."""
 
-    def make_invite(role: Role = Role.MEMBER) -> str:
+    def make_invite(role: Role = Role.MEMBER, email: str | None = None) -> str:
         with job_session(app) as db:
             actor = services.find_membership(db, team.slug, db.merge(owner))
             assert actor is not None
             _invite, token = invites.create_invite(
-                db, actor, role, secret_key=app.secret_key or "", ttl=timedelta(hours=168)
+                db,
+                actor,
+                role,
+                secret_key=app.secret_key or "",
+                ttl=timedelta(hours=168),
+                email=email,
             )
         return token
 
@@ -114,6 +119,16 @@ def test_an_overlong_team_name_is_shown_beside_the_field(
     assert teams(session) == 0
 
 
+@pytest.mark.parametrize("name", ["Evil\r\nBcc: victim@example.com", "Tab\there", "Bell\x07"])
+def test_a_team_name_with_a_line_break_or_control_character_is_shown_beside_the_field(
+    owner: Person, login_as: Any, session: Session, name: str
+) -> None:
+    response = login_as(owner).post("/teams", {"name": name, "slug": "core"})
+    assert response.status_code == 422
+    assert "one line" in (field_error(response.get_data(as_text=True), "name") or "")
+    assert teams(session) == 0
+
+
 def test_a_team_page_greets_its_member_by_team_name(
     team: Team, owner: Person, login_as: Any, client: FlaskClient
 ) -> None:
@@ -175,24 +190,64 @@ def test_invite_page_asks_a_visitor_to_log_in_and_brings_them_back(
     assert response.headers["Location"] == f"/invites/{token}"
 
 
-def test_a_visitor_can_sign_up_from_an_invite_and_come_back_to_it(
-    invite_token: Callable[..., str], portal: Portal, client: FlaskClient
+def test_a_visitor_signs_up_and_joins_from_an_invite_in_one_step(
+    invite_token: Callable[..., str], portal: Portal, client: FlaskClient, session: Session
+) -> None:
+    token = invite_token(Role.FACILITATOR)
+    page = client.get(f"/invites/{token}").text
+    assert "Create your account to join" in page
+    response = portal.post(
+        f"/invites/{token}", {"name": "Nell", "email": "nell@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/t/core/"
+    home = client.get("/t/core/")
+    assert home.status_code == 200
+    assert "Welcome to teamkit, Nell. You joined Core team." in flashes(home.text)
+    nell = session.scalar(select(Person).where(Person.email == "nell@example.com"))
+    assert nell is not None
+    assert role_of(session, session.scalars(select(Team)).one(), nell) is Role.FACILITATOR
+
+
+def test_an_emailed_invite_fills_in_the_invited_email(
+    invite_token: Callable[..., str], client: FlaskClient
+) -> None:
+    page = client.get(f"/invites/{invite_token(email='grace@example.com')}").text
+    assert re.search(r'<input[^>]*id="email"[^>]*value="grace@example.com"', page)
+    plain = client.get(f"/invites/{invite_token()}").text
+    assert not re.search(r'<input[^>]*id="email"[^>]*value="[^"]', plain)
+
+
+def test_a_sign_up_to_join_with_errors_shows_them_beside_the_fields_and_changes_nothing(
+    invite_token: Callable[..., str], portal: Portal, session: Session
 ) -> None:
     token = invite_token()
-    page = client.get(f"/invites/{token}").text
-    sign_up = re.search(r'href="(/signup\?next=[^"]+)">Create an account', page)
-    assert sign_up is not None
     response = portal.post(
-        sign_up.group(1), {"name": "Nell", "email": "nell@example.com", "password": PASSWORD}
+        f"/invites/{token}", {"name": "", "email": "nell@company.local", "password": "short"}
     )
-    # Sign-up asks to log in (the same answer for an email that had an account), then
-    # the log-in leads back to the invite.
+    assert response.status_code == 422
+    for name in ("name", "email", "password"):
+        assert field_error(response.text, name), name
+    assert session.scalar(select(func.count()).select_from(Person)) == 1  # the owner only
+    assert session.scalar(select(Invite.used_at)) is None
+
+
+def test_a_sign_up_to_join_with_a_taken_email_asks_to_log_in_and_then_joins(
+    invite_token: Callable[..., str], make: Any, portal: Portal, session: Session
+) -> None:
+    token = invite_token()
+    nell = make.person(email="nell@example.com", name="Nell")
+    response = portal.post(
+        f"/invites/{token}", {"name": "Other", "email": "nell@example.com", "password": "x" * 12}
+    )
     assert response.headers["Location"] == f"/login?next=/invites/{token}"
+    assert session.scalar(select(Invite.used_at)) is None
     logged_in = portal.post(
         response.headers["Location"], {"email": "nell@example.com", "password": PASSWORD}
     )
     assert logged_in.headers["Location"] == f"/invites/{token}"
-    assert "Join Core team" in client.get(f"/invites/{token}").text
+    assert portal.post(f"/invites/{token}").headers["Location"] == "/t/core/"
+    assert role_of(session, session.scalars(select(Team)).one(), nell) is Role.MEMBER
 
 
 def test_invited_person_joins_in_the_invited_role(

@@ -12,13 +12,15 @@ from typing import Any
 import pytest
 from clients import Api
 
-from teamkit.api.fields import STORABLE_FILLED_TEXT
+from teamkit.api.fields import ONE_LINE_FILLED_TEXT, ONE_LINE_TEXT, STORABLE_FILLED_TEXT
 from teamkit.auth.models import Person
 from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, _zone_names, check_cron
 from teamkit.errors import InvalidInput
 from teamkit.validation import Text
 
 RULE = Text(10, "Enter something.")
+ONE_LINE = Text(10, "Enter something.", is_one_line=True)
+OPTIONAL_ONE_LINE = Text(10, is_one_line=True)
 
 
 @pytest.mark.parametrize("flags", [0, re.ASCII], ids=["python", "ecma"])
@@ -30,6 +32,28 @@ def test_the_documents_filled_text_pattern_is_what_the_rule_keeps(flags: int) ->
         for code in range(1, sys.maxunicode + 1)
         if not 0xD800 <= code <= 0xDFFF
         and bool(filled.match(chr(code) * 2)) != (RULE.message(chr(code) * 2) is None)
+    ]
+    assert disagree == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "rule"),
+    [(ONE_LINE_FILLED_TEXT, ONE_LINE), (ONE_LINE_TEXT, OPTIONAL_ONE_LINE)],
+    ids=["required", "optional"],
+)
+@pytest.mark.parametrize("flags", [0, re.ASCII], ids=["python", "ecma"])
+def test_the_documents_one_line_pattern_is_what_the_rule_keeps(
+    flags: int, pattern: str, rule: Text
+) -> None:
+    one_line = re.compile(pattern, flags)
+    # Every space and control character lies below U+3100; past it, a few that stand out.
+    codes = [*range(1, 0x3100), 0xFEFF, 0xFFFF, sys.maxunicode]
+    disagree = [
+        (hex(code), shape)
+        for code in codes
+        for shape in ("{c}{c}", "a{c}b", " {c}", "a{c}")
+        if bool(one_line.match(shape.format(c=chr(code))))
+        != (rule.message(shape.format(c=chr(code))) is None)
     ]
     assert disagree == []
 

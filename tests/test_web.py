@@ -376,6 +376,15 @@ def test_health_check_answers_503_when_the_database_is_unreachable(
     assert response.json == {"status": "unavailable", "database": "unreachable"}
 
 
+def test_the_api_answers_503_when_the_database_is_unreachable(
+    unreachable_database_app: Flask,
+) -> None:
+    client = unreachable_database_app.test_client()
+    api = client.get("/api/v1/teams/core/goals", headers={"Authorization": "Bearer tk_x"})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    assert api.json["status"] == 503 and api.headers["Retry-After"]
+
+
 def test_each_request_is_logged_with_method_path_status_and_duration(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -15,6 +15,7 @@ from teamkit.validation import (
     DATE_MESSAGE,
     DATE_MIN,
     FINITE_MESSAGE,
+    LINE_BREAKERS,
     NUMBER_MAX,
     NUMBER_MESSAGE,
     PYTHON_SPACE,
@@ -47,6 +48,12 @@ STORABLE_TEXT = "^[^\\u0000]*$"
 #: The same as STORABLE_TEXT, and not blank: a required text holds something the service
 #: doesn't trim.
 STORABLE_FILLED_TEXT = f"^[^\\u0000]*[^{PYTHON_SPACE}\\u0000][^\\u0000]*$"
+_CORE = f"[^{PYTHON_SPACE}{LINE_BREAKERS}](?:[^{LINE_BREAKERS}]*[^{PYTHON_SPACE}{LINE_BREAKERS}])?"
+#: A one-line text (`Text(is_one_line=True)`): what the service trims around it, and inside
+#: no control character or line separator.
+ONE_LINE_TEXT = f"^[{PYTHON_SPACE}]*(?:{_CORE})?[{PYTHON_SPACE}]*$"
+#: The same as ONE_LINE_TEXT, and not blank.
+ONE_LINE_FILLED_TEXT = f"^[{PYTHON_SPACE}]*{_CORE}[{PYTHON_SPACE}]*$"
 #: A date in DATE_MIN..DATE_MAX, for the OpenAPI document (JSON Schema has no date range).
 DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
 
@@ -54,7 +61,11 @@ DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
 def text_field(rule: Text, *, required: bool | None = None, **kwargs: Any) -> fields.String:
     """Return a string field checked by `rule`; required (on create) when the rule says so."""
     metadata = kwargs.pop("metadata", {})
-    metadata.setdefault("pattern", STORABLE_FILLED_TEXT if rule.is_required else STORABLE_TEXT)
+    if rule.is_one_line:
+        pattern = ONE_LINE_FILLED_TEXT if rule.is_required else ONE_LINE_TEXT
+    else:
+        pattern = STORABLE_FILLED_TEXT if rule.is_required else STORABLE_TEXT
+    metadata.setdefault("pattern", pattern)
     kwargs["metadata"] = metadata
     required = rule.is_required if required is None else required
     if rule.is_required:

@@ -28,6 +28,8 @@ class Person(Base):
     #: Changed on log-out everywhere / password change; part of the session identity.
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When they last logged in to the portal (sign-up counts); None before the first time.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="person")
 

@@ -28,11 +28,13 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 _hasher = PasswordHasher()
 
 #: A person's display name.
-NAME = Text(NAME_MAX, "Enter your name.")
+NAME = Text(NAME_MAX, "Enter your name.", is_one_line=True)
 #: What an API token is for.
-TOKEN_NAME = Text(TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.")
+TOKEN_NAME = Text(
+    TOKEN_NAME_MAX, "Give the token a name, e.g. the script that will use it.", is_one_line=True
+)
 #: The person's email address, before it is checked as one.
-EMAIL = Text(EMAIL_MAX, "Enter your email address.")
+EMAIL = Text(EMAIL_MAX, "Enter your email address.", is_one_line=True)
 
 
 def _reserved_suffix(email: str) -> str | None:
@@ -136,6 +138,18 @@ def authenticate(session: Session, email: str, password: str) -> Person | None:
     if _hasher.check_needs_rehash(person.password_hash):
         person.password_hash = _hasher.hash(password)
     return person
+
+
+def note_log_in(person: Person) -> bool:
+    """Note that `person` logs in now; tell whether it is their first time."""
+    first = person.last_login_at is None
+    person.last_login_at = utcnow()
+    return first
+
+
+def greeting(person: Person, *, first: bool) -> str:
+    """Return what the portal says on log-in: a welcome the first time, "welcome back" after."""
+    return f"Welcome to teamkit, {person.name}." if first else f"Welcome back, {person.name}."
 
 
 def change_password(session: Session, person: Person, current: str, new: str) -> None:

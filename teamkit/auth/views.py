@@ -52,19 +52,35 @@ def _start_session(person: services.Person) -> None:
     session.permanent = True
 
 
+def log_in(person: services.Person) -> str:
+    """Start a portal session for `person`; return the greeting to show them."""
+    first = services.note_log_in(person)
+    _start_session(person)
+    return services.greeting(person, first=first)
+
+
+def answer_taken_email(email: str) -> None:
+    """Answer a sign-up with an email that has an account: it is told by mail, if any, and
+    the visitor is asked to log in, with the email filled in; nothing of the account changes."""
+    normalized = services.normalize_email(email)
+    mail = is_configured(current_app)
+    if mail:
+        note_sign_up_again(normalized)
+    session[SIGNED_UP_EMAIL_KEY] = normalized
+    flash(SIGNED_UP_MAILED if mail else SIGNED_UP_MESSAGE, "info")
+
+
 #: Where the session keeps the email just signed up with, to fill in the log-in form.
 SIGNED_UP_EMAIL_KEY = "signed_up_email"
-#: The one answer to a sign-up, whether or not the email already had an account.
+#: The answer to a sign-up with an email that already has an account.
 SIGNED_UP_MAILED = (
-    "Thank you. Log in with the email and password you chose. If you already had an "
-    "account with this email, we have emailed it: log in with its password, or choose a "
-    "new one from that email."
+    "You already have an account with this email: we have emailed it. Log in with its "
+    "password, or choose a new one from that email."
 )
 #: The same, where no mail can be sent.
 SIGNED_UP_MESSAGE = (
-    "Thank you. Log in with the email and password you chose. If you already had an "
-    "account with this email, log in with its password instead; if you forgot it, whoever "
-    "runs teamkit can set a new one (teamkit user reset-password EMAIL)."
+    "You already have an account with this email: log in with its password. If you forgot "
+    "it, whoever runs teamkit can set a new one (teamkit user reset-password EMAIL)."
 )
 
 
@@ -80,10 +96,16 @@ def _signup_limit() -> str:
 @limiter.limit(_signup_limit, methods=["POST"])
 @locks_late
 def signup() -> str | Response | tuple[str, int]:
-    """Create an account, then ask to log in: the same answer for an email already in use."""
+    """Create an account and log in; an email that has an account is asked to log in.
+
+    Logging in at once tells a visitor whether an email had an account, as most sites do;
+    the rate limit bounds how many emails can be tried, the account is left as it was,
+    and its owner is told by mail.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("teams.index"))
     form = SignupForm()
+    next_page = _safe_next(request.args.get("next"))
     email = form.email.data or ""
     sent = submit_form(
         form,
@@ -92,12 +114,12 @@ def signup() -> str | Response | tuple[str, int]:
         ),
     )
     if sent.ok:
-        session[SIGNED_UP_EMAIL_KEY] = services.normalize_email(email)
-        mail = is_configured(current_app)
-        if sent.value is None and mail:
-            note_sign_up_again(services.normalize_email(email))
-        flash(SIGNED_UP_MAILED if mail else SIGNED_UP_MESSAGE, "info")
-        return redirect(url_for("auth.login", next=_safe_next(request.args.get("next"))), 303)
+        made = sent.value
+        if made is None:
+            answer_taken_email(email)
+            return redirect(url_for("auth.login", next=next_page), 303)
+        flash(log_in(made), "success")
+        return redirect(next_page or url_for("teams.index"), 303)
     return render_template("auth/signup.html", form=form), sent.status
 
 
@@ -117,8 +139,7 @@ def login() -> str | Response | tuple[str, int]:
         if person is None:
             form.form_errors.append("That email and password don't match an account.")
         else:
-            _start_session(person)
-            flash(f"Welcome back, {person.name}.", "success")
+            flash(log_in(person), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
     mail = is_configured(current_app)
     return render_template("auth/login.html", form=form, mail=mail), form_status(form)

@@ -1,5 +1,5 @@
 """Digests: on each team's own schedule, its goals (and what else needs attention) come
-back to everyone by email and Slack, exactly once."""
+back to everyone by email and Slack, once (a crash repeats at most the message in flight)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Empty: no mail is sent, and email digests are logged as skipped.",
         check_smtp_url,
     ),
+    Setting(
+        "SMTP_TIMEOUT_SECONDS",
+        20,
+        "Seconds to wait for the mail server to connect or answer before a try counts as "
+        "failed (1 to 300).",
+        count(1, 300),
+    ),
     Setting("MAIL_FROM", "teamkit <teamkit@localhost>", "The From address of teamkit's mail."),
     Setting(
         "MAIL_UNSUBSCRIBE_MAILTO",
@@ -49,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated URL prefixes a team's Slack webhook must start with, so the server "
         "can't be aimed at internal addresses (default `https://hooks.slack.com/`).",
         _allow_list,
+    ),
+    Setting(
+        "SLACK_TIMEOUT_SECONDS",
+        10,
+        "Seconds to wait for a Slack webhook to answer before a try counts as failed (1 to 300).",
+        count(1, 300),
     ),
     Setting(
         "DIGEST_MAX_ATTEMPTS",

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teamkit import mail
-from teamkit.digests.compose import Composed, compose_digest
+from teamkit.digests.compose import SUBJECT_MAX, Composed, Digest, compose_digest
 from teamkit.digests.models import (
     ERROR_MAX,
     Delivery,
@@ -49,6 +49,9 @@ BACKOFF_MAX_SECONDS = 3600
 NOTHING_TO_SAY = "The digest had nothing to say, so it was not sent."
 NO_MAIL_SERVER = "No mail server is set up (TEAMKIT_SMTP_URL is empty), so no email was sent."
 NO_RECIPIENT = "No member gets the email: every member has opted out."
+COMPOSE_FAILED = (
+    "The digest could not be composed, so nothing was sent; the next one is composed afresh"
+)
 
 
 def new_worker_id() -> str:
@@ -58,6 +61,16 @@ def new_worker_id() -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
+
+
+def channels_of(settings: DigestSettings) -> list[DeliveryChannel]:
+    """Return the channels the team's digest goes to."""
+    channels = []
+    if settings.is_email_enabled:
+        channels.append(DeliveryChannel.EMAIL)
+    if settings.slack_webhook_url:
+        channels.append(DeliveryChannel.SLACK)
+    return channels
 
 
 def create_deliveries(
@@ -79,11 +92,7 @@ def create_deliveries(
     """
     composed = composed or compose_digest(session, app, team, now=now, is_preview=False)
     digest = composed.digest
-    channels = []
-    if settings.is_email_enabled:
-        channels.append(DeliveryChannel.EMAIL)
-    if settings.slack_webhook_url:
-        channels.append(DeliveryChannel.SLACK)
+    channels = channels_of(settings)
     created: list[Delivery] = []
     going: list[str] = []
     for channel in channels:
@@ -128,6 +137,38 @@ def create_deliveries(
     return created
 
 
+def record_compose_failure(
+    session: Session,
+    app: Flask,
+    team: Team,
+    settings: DigestSettings,
+    period: datetime,
+    error: Exception,
+    *,
+    now: datetime,
+) -> None:
+    """Log a period whose digest could not be composed: one failed delivery per channel."""
+    base_url = str(app.config["TEAMKIT"]["BASE_URL"]).rstrip("/")
+    empty = Digest(team.name, team.slug, base_url, now, ())
+    for channel in channels_of(settings):
+        session.add(
+            Delivery(
+                team_id=team.id,
+                channel=channel,
+                period=period,
+                is_manual=False,
+                status=DeliveryStatus.FAILED,
+                content=empty.to_json(),
+                subject=empty.subject[:SUBJECT_MAX],
+                attempts=1,
+                next_attempt_at=now,
+                last_error=_clip(f"{COMPOSE_FAILED} ({type(error).__name__}: {error})"),
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
 def plan_due_periods(session: Session, app: Flask, now: datetime, *, limit: int = 20) -> int:
     """Claim up to `limit` teams whose digest is due and add their deliveries; return how many.
 
@@ -148,7 +189,13 @@ def plan_due_periods(session: Session, app: Flask, now: datetime, *, limit: int 
         team = session.get(Team, settings.team_id)
         if period is None or team is None:
             continue
-        create_deliveries(session, app, team, settings, period, now=now)
+        try:
+            with session.begin_nested():
+                create_deliveries(session, app, team, settings, period, now=now)
+        except Exception as error:
+            # One team's bad data fails its own digest, never the other teams' of this tick.
+            log.exception("composing the digest of team %s failed", team.id)
+            record_compose_failure(session, app, team, settings, period, error, now=now)
     session.flush()
     return len(due)
 

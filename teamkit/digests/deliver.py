@@ -11,6 +11,7 @@ import urllib.request
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from functools import partial
 from typing import Any
 from urllib.error import URLError
 from urllib.request import HTTPRedirectHandler, HTTPSHandler, Request
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamkit import mail
-from teamkit.db import job_session, utcnow
+from teamkit.db import job_session, run_job_retrying, utcnow
 from teamkit.digests import setting
 from teamkit.digests.claims import (
     NO_MAIL_SERVER,
@@ -50,8 +51,6 @@ from teamkit.errors import InvalidInput
 
 log = logging.getLogger("teamkit.digests")
 
-#: Seconds to wait for Slack before a try counts as failed.
-SLACK_TIMEOUT_SECONDS = 10
 #: Deliveries one claim takes at a time (each is leased until sent).
 CLAIM_BATCH = 10
 #: Slack's statuses that trying again can't fix: the webhook is gone or the channel archived.
@@ -111,7 +110,8 @@ def post_to_slack(app: Flask, url: str, message: dict[str, Any]) -> None:
         raise SendFailed(
             "The webhook address is not on TEAMKIT_WEBHOOK_ALLOW any more.", permanent=True
         ) from None
-    client = _WebhookClient(url, timeout=SLACK_TIMEOUT_SECONDS, retry_handlers=[])
+    timeout = int(setting(app, "SLACK_TIMEOUT_SECONDS"))
+    client = _WebhookClient(url, timeout=timeout, retry_handlers=[])
     try:
         response = client.send_dict(message)
     except (URLError, TimeoutError, OSError) as error:
@@ -251,10 +251,18 @@ def _send_email(app: Flask, job: _EmailJob, worker: str, connection: MailConnect
                     mark_recipient_refused(session, recipient_id, str(error))
                 continue
             raise SendFailed(str(error), permanent=error.permanent) from None
-        with job_session(app) as session:
-            still_ours = mark_recipient_sent(
-                session, job.delivery_id, recipient_id, worker, utcnow(), lease_seconds=lease
-            )
+        # Recorded in a short transaction of its own right after the send; should the
+        # database be away, tried again while the lease holds, so only a longer outage
+        # can repeat this one message.
+        mark = partial(
+            mark_recipient_sent,
+            delivery_id=job.delivery_id,
+            recipient_id=recipient_id,
+            worker=worker,
+            now=utcnow(),
+            lease_seconds=lease,
+        )
+        still_ours = run_job_retrying(app, mark, patience=lease / 2)
         if not still_ours:
             log.warning("lost the claim on delivery %s mid-way", job.delivery_id)
             return
@@ -357,9 +365,35 @@ def send_delivery(
         elif status is DeliveryStatus.PENDING:
             report.retrying += 1
         return
-    with job_session(app) as session:
-        mark_sent(session, delivery_id, worker, utcnow())
+    run_job_retrying(
+        app,
+        lambda session: mark_sent(session, delivery_id, worker, utcnow()),
+        patience=lease / 2,
+    )
     report.sent += 1
+
+
+def _record_crash(
+    app: Flask, delivery_id: int, worker: str, error: Exception, report: TickReport
+) -> None:
+    """Record an unexpected error of one delivery (its own data, a bug): it is retried up to
+    the maximum like any failure, then marked failed, and the tick goes on with the rest."""
+    log.exception("delivery %s raised", delivery_id, exc_info=error)
+    with job_session(app) as session:
+        status = record_failure(
+            session,
+            delivery_id,
+            worker,
+            utcnow(),
+            f"Could not be sent: {type(error).__name__}: {error}",
+            permanent=False,
+            max_attempts=int(setting(app, "DIGEST_MAX_ATTEMPTS")),
+            retry_base_seconds=int(setting(app, "DIGEST_RETRY_SECONDS")),
+        )
+    if status is DeliveryStatus.FAILED:
+        report.failed += 1
+    elif status is DeliveryStatus.PENDING:
+        report.retrying += 1
 
 
 def deliver_due(
@@ -399,7 +433,12 @@ def deliver_due(
             if not claimed:
                 break
             for delivery_id in claimed:
-                send_delivery(app, delivery_id, worker, report, connection)
+                try:
+                    send_delivery(app, delivery_id, worker, report, connection)
+                except Exception as error:
+                    # One delivery's fault (its own data, a bug) stays its own.
+                    connection.close()
+                    _record_crash(app, delivery_id, worker, error, report)
     finally:
         connection.close()
     return report

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
+from teamkit.digests.compose import Digest
 from teamkit.digests.models import (
     DEFAULT_CRON,
     DEFAULT_TIMEZONE,
@@ -393,6 +394,11 @@ def retry_delivery(
     delivery = get_delivery(session, actor.team, delivery_id)
     if delivery.status is not DeliveryStatus.FAILED:
         raise Conflict("Only a failed delivery can be retried.")
+    if Digest.from_json(delivery.content).is_empty:
+        raise Conflict(
+            "This digest could not be composed, so there is nothing to send again: "
+            "the next one is composed afresh (or use send now)."
+        )
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = now or utcnow()

@@ -40,10 +40,10 @@ from teamkit.validation import (
 )
 
 #: The rules of a goal's fields; its forms and API schemas are built from them.
-TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.")
+TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.", is_one_line=True)
 WHY = Text(WHY_MAX, "Say why this goal matters: the belief behind it.")
-SLOGAN = Text(SLOGAN_MAX)
-UNIT = Text(UNIT_MAX)
+SLOGAN = Text(SLOGAN_MAX, is_one_line=True)
+UNIT = Text(UNIT_MAX, is_one_line=True)
 GOALS_PER_DIGEST = WholeNumber(1, 10)
 NO_SUCH_GOAL = "No such goal in this team."
 OWNER_MESSAGE = "Choose a member of this team as owner."

@@ -18,6 +18,7 @@ CAPABILITY = Capability(
     jobs=(
         Job("pulses-close-due", "teamkit.pulses.jobs:close_due"),
         Job("pulses-open-due", "teamkit.pulses.jobs:open_due"),
+        Job("pulses-vacuum-answers", "teamkit.pulses.jobs:vacuum_answers"),
     ),
     digest_sections=("teamkit.pulses.digest:digest_section",),
 )

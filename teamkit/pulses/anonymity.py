@@ -13,8 +13,19 @@ the pulse's row lock, so two never rewrite the same rows in opposite orders (no 
 SQLite has no `xmin`, and its answer tables are WITHOUT ROWID with random keys, so rows
 already sit in key order; nothing to do there.
 
-What this can't hide is named in the README: someone who watches writes as they happen
-(or reads the write-ahead log, or dead row versions before VACUUM) sees which rows changed.
+The rewrite leaves dead row versions behind, and they carry the writer's `xmin` until
+VACUUM; a plain VACUUM frees them but leaves their bytes in the page's free space. So a
+submission marks its pulse (`Pulse.is_vacuum_due`) and the scheduler's next tick runs
+VACUUM FULL on the answer tables, outside any transaction: they are rewritten with their
+live rows only, and their old files are gone.
+
+SQLite keeps no old versions, but it writes each transaction to its WAL file, and a page
+keeps its cells where they were inserted: in the order people answered. Its connections
+use `secure_delete`; the tick runs VACUUM (the file is rebuilt, each table in key order,
+random) and then checkpoints and truncates the WAL.
+
+What this can't hide is named in the README: WAL archives and replicas, and someone who
+watches writes as they happen.
 """
 
 from __future__ import annotations
@@ -22,10 +33,10 @@ from __future__ import annotations
 import random
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from teamkit.pulses.models import PulseAnswer, PulseAnswerValue, PulseComment
+from teamkit.pulses.models import Pulse, PulseAnswer, PulseAnswerValue, PulseComment
 
 _shuffler = random.SystemRandom()
 
@@ -72,3 +83,63 @@ def scatter_pulse_rows(session: Session, pulse_id: int) -> None:
             continue
         _shuffler.shuffle(keys)
         session.execute(statement, [{"key": key} for key in keys])
+
+
+#: The tables whose rows must not tell who wrote them.
+ANSWER_TABLES = ("pulse_answer", "pulse_answer_value", "pulse_comment")
+
+
+def claim_vacuum(session: Session) -> list[int]:
+    """Take the marks of pulses answered since the last vacuum; return their ids.
+
+    Two schedulers' ticks take turns on the rows: only one gets each mark.
+    """
+    return list(
+        session.scalars(
+            update(Pulse)
+            .where(Pulse.is_vacuum_due.is_(True))
+            .values(is_vacuum_due=False)
+            .returning(Pulse.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def mark_vacuum_due(session: Session, pulse_ids: list[int]) -> None:
+    """Put back the marks of a vacuum that failed, so the next tick tries again."""
+    if pulse_ids:
+        session.execute(
+            update(Pulse)
+            .where(Pulse.id.in_(pulse_ids))
+            .values(is_vacuum_due=True)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def vacuum_answer_tables(engine: Engine) -> None:
+    """Wipe what the database keeps of past writes to the answer tables (outside a transaction).
+
+    PostgreSQL: VACUUM FULL rewrites the answer tables and their indexes with live rows
+    only. SQLite: VACUUM rebuilds the file, then the WAL is checkpointed and truncated.
+    """
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        if engine.dialect.name == "postgresql":
+            driver.autocommit = True  # type: ignore[union-attr]
+            try:
+                driver.execute(f"VACUUM (FULL) {', '.join(ANSWER_TABLES)}")  # type: ignore[union-attr]
+            finally:
+                driver.autocommit = False  # type: ignore[union-attr]
+        else:
+            level = driver.isolation_level  # type: ignore[union-attr]
+            driver.isolation_level = None  # type: ignore[union-attr]
+            try:
+                driver.execute("VACUUM")  # type: ignore[union-attr]
+                busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
+                if busy:
+                    raise RuntimeError("the WAL could not be truncated: a reader held it")
+            finally:
+                driver.isolation_level = level  # type: ignore[union-attr]
+    finally:
+        raw.close()

@@ -202,5 +202,7 @@ def store_answer(
         PulseComment(pulse_id=pulse.id, kind=kind, item_id=item_id, text=text)
         for kind, item_id, text in comments
     )
+    # The scheduler's next tick wipes what the database keeps of this write.
+    pulse.is_vacuum_due = True
     session.flush()
     scatter_pulse_rows(session, pulse.id)

@@ -1,4 +1,5 @@
-"""Scheduler ticks: close pulses whose window ended, open those a team's cadence makes due.
+"""Scheduler ticks: close pulses whose window ended, open those a team's cadence makes due,
+wipe the residue of answers written since the last tick.
 
 Each is one transaction; any number of scheduler processes may run them at once (closing
 twice changes nothing, and a pulse's unique due key lets only one process open it).
@@ -10,8 +11,8 @@ import logging
 
 from flask import Flask
 
-from teamkit.db import job_session
-from teamkit.pulses import services
+from teamkit.db import get_engine, job_session
+from teamkit.pulses import anonymity, services
 
 log = logging.getLogger("teamkit.pulses")
 
@@ -30,3 +31,18 @@ def open_due(app: Flask) -> None:
         opened = services.open_due_pulses(session)
     if opened:
         log.info("opened scheduled pulse(s) %s", opened)
+
+
+def vacuum_answers(app: Flask) -> None:
+    """Vacuum the answer tables once answers were written since the last time."""
+    with job_session(app) as session:
+        claimed = anonymity.claim_vacuum(session)
+    if not claimed:
+        return
+    try:
+        anonymity.vacuum_answer_tables(get_engine(app))
+    except Exception:
+        with job_session(app) as session:
+            anonymity.mark_vacuum_due(session, claimed)
+        raise
+    log.info("vacuumed the answer tables after answers to pulse(s) %s", claimed)

@@ -199,6 +199,9 @@ class Pulse(Base):
     threshold: Mapped[int] = mapped_column(Integer, default=THRESHOLD_DEFAULT)
     #: Most members the team had while the pulse was open: the response rate's base.
     member_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Whether answers were written since the scheduler last vacuumed the answer tables:
+    #: until then, old row versions (PostgreSQL) or the WAL (SQLite) tell who wrote which.
+    is_vacuum_due: Mapped[bool] = mapped_column(Boolean, default=False)
     #: For a pulse the scheduler opened, the instant it was due; None when opened by hand.
     cadence_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Who opened it; None when the scheduler did.

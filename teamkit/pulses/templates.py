@@ -39,7 +39,7 @@ from teamkit.validation import Text, clean_text
 AGREEMENT_ITEMS_MAX = 20
 QUESTIONS_MAX = 5
 TITLE_MISSING = "Name the template, e.g. “Monthly check on how we work”."
-TITLE = Text(TEMPLATE_TITLE_MAX, TITLE_MISSING)
+TITLE = Text(TEMPLATE_TITLE_MAX, TITLE_MISSING, is_one_line=True)
 DESCRIPTION = Text(TEMPLATE_DESCRIPTION_MAX)
 #: One statement or question (a blank line in the portal's box is skipped, not an error).
 ITEM = Text(ITEM_TEXT_MAX, "Write the statement or question.")

@@ -13,7 +13,11 @@ CAPABILITY = Capability(
     home_sections=(
         HomeSection(30, "retros/_home_section.html", "teamkit.retros.views:home_context"),
     ),
-    nav_links=(NavLink(30, "Retros", "retros.index"),),
+    nav_links=(
+        NavLink(30, "Retros", "retros.index"),
+        # Follow-ups are what a team comes back to most: one click from every page.
+        NavLink(35, "Action items", "retros.action_items"),
+    ),
     demo="teamkit.retros.demo:seed_retros",
     settings=(
         Setting(

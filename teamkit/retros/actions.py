@@ -41,7 +41,7 @@ DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
 GOAL_MESSAGE = "Choose one of this team's goals, or none."
 RETRO_MESSAGE = "Choose one of this team's retros."
 CLOSING_NOTE_MISSING = "Say what was done, or why it won't be."
-TITLE = Text(ACTION_TITLE_MAX, TITLE_MISSING)
+TITLE = Text(ACTION_TITLE_MAX, TITLE_MISSING, is_one_line=True)
 CLOSING_NOTE = Text(NOTE_MAX)
 #: The most items a page of the team's list shows.
 PAGE_SIZE = 200

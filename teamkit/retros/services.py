@@ -62,7 +62,7 @@ END_BEFORE_START = "The end must be after the start."
 PARTICIPANTS_MESSAGE = "Choose members of this team."
 TAG_MESSAGE = f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each, without commas."
 #: The input rules of a retro's text: forms and API schemas are built from them.
-TITLE = Text(TITLE_MAX, TITLE_MISSING)
+TITLE = Text(TITLE_MAX, TITLE_MISSING, is_one_line=True)
 LONG_TEXT = Text(TEXT_MAX)
 
 

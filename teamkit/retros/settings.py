@@ -21,7 +21,7 @@ SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
 #: The rule of a retro's severity level.
 SEVERITY = WholeNumber(min(SEVERITY_LEVELS), max(SEVERITY_LEVELS), SEVERITY_MESSAGE)
 SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
-SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE)
+SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE, is_one_line=True)
 
 
 def get_settings(session: Session, team: Team) -> RetroSettings:

@@ -199,6 +199,7 @@ def create_invite(data: dict[str, Any], slug: str) -> invites.NewInvite:
         services.parse_role(data["role"]),
         secret_key=invite_key(),
         ttl=invite_ttl(),
+        email=to,
     )
     if to is not None:
         invite_mail.send_invite(current_app, to, invite, external_url("teams.invite", token=token))

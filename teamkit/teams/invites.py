@@ -65,8 +65,12 @@ def create_invite(
     *,
     secret_key: str | bytes,
     ttl: timedelta,
+    email: str | None = None,
 ) -> tuple[Invite, str]:
-    """Create an invite link's token; owners invite any role, facilitators invite members."""
+    """Create an invite link's token; owners invite any role, facilitators invite members.
+
+    `email` is the checked address the link goes to, filled in when they sign up with it.
+    """
     require_role(actor, Role.FACILITATOR, "invite people")
     if role not in invitable_roles(actor):
         raise Forbidden("Only an owner can invite someone as owner or facilitator.")
@@ -74,6 +78,7 @@ def create_invite(
         team=actor.team,
         nonce=secrets.token_urlsafe(24),
         role=role,
+        email=email,
         created_by_id=actor.person_id,
         expires_at=utcnow() + ttl,
     )

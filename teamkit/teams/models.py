@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from teamkit.auth.models import Person
+from teamkit.auth.models import EMAIL_MAX, Person
 from teamkit.db import Base, UTCDateTime, checked_enum, utcnow
 
 TEAM_NAME_MAX = 80
@@ -78,6 +78,9 @@ class Invite(Base):
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     #: Role the invited person gets.
     role: Mapped[Role] = mapped_column(checked_enum(Role, "role"))
+    #: The address the link was emailed to, filled in when they sign up with it; None if
+    #: the link was handed over some other way.
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

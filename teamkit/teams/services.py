@@ -23,7 +23,7 @@ RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "login", "logout", 
 #: What the slug is called where people see it (the form's label).
 SLUG_LABEL = "URL name"
 #: A team's name.
-TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.")
+TEAM_NAME = Text(TEAM_NAME_MAX, "Enter the team's name.", is_one_line=True)
 SLUG_MISSING = "Choose a URL name, e.g. platform-team."
 SLUG_LENGTH = f"Use {SLUG_MIN} to {SLUG_MAX} characters."
 SLUG_FORM = "Use lower-case letters, digits and single hyphens, e.g. platform-team."

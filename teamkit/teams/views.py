@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from teamkit.auth import services as auth_services
-from teamkit.auth.forms import DeleteAccountForm
+from teamkit.auth.forms import DeleteAccountForm, SignupForm
 from teamkit.auth.models import Person
+from teamkit.auth.views import answer_taken_email, log_in
 from teamkit.capability import registry
-from teamkit.db import get_session
+from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
+from teamkit.extensions import limiter
 from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.mail import is_configured
 from teamkit.teams import invite_mail, invites, services
@@ -162,6 +164,7 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
                 services.parse_role(form.role.data or ""),
                 secret_key=invite_key(),
                 ttl=invite_ttl(),
+                email=to,
             )
             url = external_url("teams.invite", token=token)
             if to is not None:
@@ -260,7 +263,48 @@ def leave(slug: str) -> str | Response:
     )
 
 
+def _signup_limit() -> str:
+    return str(current_app.config["TEAMKIT"]["SIGNUP_RATE_LIMIT"])
+
+
+def _is_logged_in() -> bool:
+    return bool(current_user.is_authenticated)
+
+
+def _sign_up_to_join(token: str, found: invites.UsableInvite) -> str | Response | tuple[str, int]:
+    """Offer a visitor the sign-up form, the invited email filled in; on sending it, create
+    the account, log in and join the team, in one step."""
+    invited = found.invite.email
+    form = SignupForm(data={"email": invited} if invited else None)
+    db = get_session()
+    email = form.email.data or ""
+    sent = submit_form(
+        form,
+        lambda: auth_services.sign_up(db, email, form.name.data or "", form.password.data or ""),
+    )
+    if sent.ok:
+        made = sent.value
+        if made is None:
+            answer_taken_email(email)
+            return redirect(url_for("auth.login", next=request.path), 303)
+        greeting = log_in(made)
+        membership = invites.accept_invite(db, token, made, secret_key=invite_key())
+        flash(f"{greeting} You joined {membership.team.name}.", "success")
+        return redirect(url_for("teams.home", slug=membership.team.slug), 303)
+    status = sent.status
+    return render_template(
+        "teams/invite.html",
+        invite=found.invite,
+        role=found.role,
+        error=None,
+        signup_form=form,
+        next=request.path,
+    ), status
+
+
 @bp.route("/invites/<token>", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], exempt_when=_is_logged_in)
+@locks_late
 def invite(token: str) -> str | Response | tuple[str, int]:
     db = get_session()
     key = invite_key()
@@ -275,7 +319,7 @@ def invite(token: str) -> str | Response | tuple[str, int]:
         return render_template("teams/invite.html", error=error, invite=None), error.status
     page = {"invite": found.invite, "role": found.role, "error": None}
     if not current_user.is_authenticated:
-        return render_template("teams/invite.html", **page, next=request.path)
+        return _sign_up_to_join(token, found)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:

@@ -16,13 +16,11 @@ def sign_up(page, name: str, email: str, password: str = "a long password") -> N
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign up").click()
-    if page.url.split("?")[0].endswith("/login"):  # signed up: now log in, email filled in
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
 
 
 def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser, live_server):
     sign_up(page, "Ada Lovelace", "ada@example.com")
+    expect(page.get_by_text("Welcome to teamkit, Ada Lovelace.")).to_be_visible()
     page.get_by_label("Team name").fill("Platform")
     page.get_by_label("URL name").fill("platform")
     page.get_by_role("button", name="Create team").click()
@@ -37,11 +35,15 @@ def test_new_person_signs_up_creates_a_team_and_invites_a_teammate(page, browser
     other = browser.new_context(base_url=live_server).new_page()
     other.goto(invite_url)
     expect(other.get_by_text("invited you to join", exact=False)).to_be_visible()
-    other.get_by_role("link", name="Create an account").click()
-    sign_up(other, "Grace Hopper", "grace@example.com")
-    other.goto(invite_url)
-    other.get_by_role("button", name="Join Platform").click()
-    expect(other.get_by_text("Welcome to Platform!")).to_be_visible()
+    # One step: the sign-up form is on the invite page; sending it joins the team.
+    other.get_by_label("Your name").fill("Grace Hopper")
+    other.get_by_label("Email").fill("grace@example.com")
+    other.get_by_label("Password").fill("a long password")
+    other.get_by_role("button", name="Sign up and join Platform").click()
+    expect(
+        other.get_by_text("Welcome to teamkit, Grace Hopper. You joined Platform.")
+    ).to_be_visible()
+    expect(other.get_by_role("heading", name="Platform", level=1)).to_be_visible()
 
     page.reload()
     row = page.get_by_role("row").filter(has_text="Grace Hopper")
@@ -100,3 +102,20 @@ def test_owner_revokes_an_open_invite_and_removes_a_member_after_confirming(
     page.get_by_role("button", name="Remove Grace Hopper").click()
     expect(page.get_by_text("Grace Hopper is no longer a member.")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Grace Hopper")).to_have_count(0)
+
+
+def test_someone_logged_in_joins_from_an_invite_link_in_one_click(page, browser, live_server):
+    sign_up(page, "Ada Lovelace", "ada@example.com")
+    page.get_by_label("Team name").fill("Platform")
+    page.get_by_label("URL name").fill("platform")
+    page.get_by_role("button", name="Create team").click()
+    page.get_by_role("navigation").get_by_role("link", name="Members").click()
+    page.get_by_role("button", name="Create invite link").click()
+    invite_url = page.locator("#invite-url").input_value()
+
+    other = browser.new_context(base_url=live_server).new_page()
+    sign_up(other, "Grace Hopper", "grace@example.com")
+    other.goto(invite_url)
+    other.get_by_role("button", name="Join Platform").click()
+    expect(other.get_by_text("Welcome to Platform!")).to_be_visible()
+    expect(other.get_by_role("heading", name="Platform", level=1)).to_be_visible()

@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,12 +25,18 @@ class MailBox:
     """What the SMTP server received; recipients in `refuse` get 550, in `busy` 451."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    #: Each message as the bytes that came over the wire, beside `messages`.
+    raw: list[bytes] = field(default_factory=list)
+    #: Each message's envelope recipients (RCPT TO), beside `messages`.
+    envelopes: list[list[str]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     busy: set[str] = field(default_factory=set)
     #: Seconds the server takes to accept each message (a slow server, for crash tests).
     delay: float = 0.0
     #: Close the connection after each message (a server that drops idle clients).
     hang_up: bool = False
+    #: Called with each message once it is accepted (to break something mid-send).
+    on_message: Callable[[EmailMessage], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -59,6 +66,10 @@ class _Handler:
         message = email.message_from_bytes(data, policy=email.policy.default)
         with self.box.lock:
             self.box.messages.append(message)  # type: ignore[arg-type]
+            self.box.raw.append(data)
+            self.box.envelopes.append(list(envelope.rcpt_tos))
+        if self.box.on_message is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.box.on_message, message)  # type: ignore[arg-type]
         if self.box.hang_up and server.transport is not None:
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"

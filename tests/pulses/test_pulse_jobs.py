@@ -19,7 +19,7 @@ from .conftest import Acting
 
 def test_the_scheduler_runs_the_pulse_ticks(app):
     ids = {job.id for job in build_scheduler(app).get_jobs()}
-    assert {"pulses-close-due", "pulses-open-due"} <= ids
+    assert {"pulses-close-due", "pulses-open-due", "pulses-vacuum-answers"} <= ids
 
 
 def test_the_close_tick_closes_a_pulse_at_the_end_of_its_window(app, squad):
