@@ -35,7 +35,7 @@ class DigestSettingsSchema(Schema):
         validate=validate.Length(max=CRON_MAX),
         metadata={
             "description": "Five-field cron, read in `timezone` (`0 9 * * 1`); one that is "
-            "not valid cron, or never fires, is a 422.",
+            "not valid cron, never fires, or fires more than once on a day, is a 422.",
             "pattern": CRON_PATTERN,
         },
     )
@@ -186,7 +186,11 @@ def preview(args: dict[str, Any], slug: str) -> Any:
 @blp.post("/teams/<slug>/digest/send")
 @blp.response(202, SendSchema)
 def send(slug: str) -> dict[str, Any]:
-    """Queue the digest now (owners and facilitators); the schedule stays as it is."""
+    """Queue the digest now (owners and facilitators); the schedule stays as it is.
+
+    `409` while a digest is on its way, or within ten minutes of the last one sent (the
+    problem's `detail` says when it was sent), so a second click sends nobody a second copy.
+    """
     created = operations.send_now(get_session(), current_app, current_membership(), now=utcnow())
     return {"message": operations.send_now_message(created), "deliveries": created}
 

@@ -27,7 +27,8 @@ class DigestSettingsForm(FlaskForm):
         "Cron expression",
         validators=[Length(max=CRON_MAX, message=f"Use at most {CRON_MAX} characters.")],
         description="Five fields: minute hour day-of-month month day-of-week, read in the "
-        "time zone below. 0 9 * * 1 is Mondays at 09:00; 30 8 * * 1-5 is weekdays at 08:30.",
+        "time zone below. 0 9 * * 1 is Mondays at 09:00; 30 8 * * 1-5 is weekdays at 08:30. "
+        "At most once a day.",
     )
     timezone = StringField(
         "Time zone",

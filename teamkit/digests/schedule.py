@@ -7,6 +7,7 @@ fires at the same offset after the jump; a time it repeats fires once, the first
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -99,7 +100,46 @@ def check_cron(expression: str | None, field: str = "cron") -> str:
         croniter(value, datetime(2026, 1, 1)).get_next(datetime)
     except (CroniterBadDateError, CroniterBadCronError, ValueError):
         raise InvalidInput({field: f"{value[:40]!r} never happens."}) from None
+    most = most_sends_a_day(value)
+    if most > 1:
+        raise InvalidInput(
+            {
+                field: f"{value[:40]!r} would send up to {most} digests a day; a digest goes "
+                "out at most once a day, so that it is read. Name one minute and one hour, "
+                "such as 0 9 * * 1-5 (weekdays at 09:00)."
+            }
+        )
     return value
+
+
+def most_sends_a_day(cron: str) -> int:
+    """Return the most times `cron` fires on one day (looking at a week and a day of it)."""
+    start = datetime(2026, 1, 1)
+    end = start + timedelta(days=8)
+    iterator = croniter(cron, start)
+    per_day: Counter[date] = Counter()
+    # A day has 1,440 minutes: past that many firings, the count can't grow.
+    for _ in range(8 * 1440):
+        try:
+            moment = iterator.get_next(datetime)
+        except CroniterBadDateError:
+            break
+        if moment >= end:
+            break
+        per_day[moment.date()] += 1
+        if per_day[moment.date()] > 1:
+            # One day with two is enough to refuse; count that day through to say how many.
+            return max(per_day[moment.date()], _sends_on(cron, moment))
+    return max(per_day.values(), default=1)
+
+
+def _sends_on(cron: str, first_two: datetime) -> int:
+    day = first_two.replace(hour=0, minute=0, second=0, microsecond=0)
+    iterator = croniter(cron, day - timedelta(seconds=1))
+    count = 0
+    while iterator.get_next(datetime) < day + timedelta(days=1):
+        count += 1
+    return count
 
 
 def check_week_interval(value: int | str | None, field: str = "week_interval") -> int:

@@ -98,6 +98,7 @@ def preview(slug: str) -> str:
         slack_json=json.dumps(rendered.slack, indent=2, ensure_ascii=False),
         mrkdwn=mrkdwn_to_html,
         may_send=has_role(current_membership(), Role.FACILITATOR),
+        send_plan=operations.send_now_plan(db, team),
     )
 
 

@@ -52,6 +52,12 @@ class MeasureSchema(Schema):
         metadata={"description": "Latest checked-in value, or the start value before any."},
     )
     progress = fields.Float(metadata={"description": "From start (0) to target (1)."})
+    progress_text = fields.String(
+        metadata={
+            "description": "The measure in words, as the portal and the digest say it: "
+            '"610 ms now, from 820 down to 300 ms · 40% of the way".'
+        }
+    )
 
 
 PINNED_DESCRIPTION = (
@@ -198,6 +204,11 @@ class ReinforcementSchema(Schema):
     id = fields.Integer()
     goal_id = fields.Integer()
     channel = fields.String(metadata={"enum": [channel.value for channel in Channel]})
+    channels = fields.List(
+        fields.String(metadata={"enum": [channel.value for channel in Channel]}),
+        attribute="channel_list",
+        metadata={"description": "Every channel it went out through: one digest, one reminder."},
+    )
     reinforced_at = fields.DateTime()
     recorded_by = fields.Nested(PersonRefSchema, allow_none=True)
 

@@ -1,8 +1,8 @@
 """The goals section of a team's digest: the slogans first, then the goals to resurface.
 
 Each goal comes with its why in one line, its progress and a link to check in. When a
-digest is delivered, a reinforcement is recorded for each goal it featured, through each
-channel, in the transaction that claimed the delivery.
+digest is delivered, one reinforcement is recorded for each goal it featured, whatever its
+channels (kept on the record), in the transaction that claimed the delivery.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.goals import goal_timing
-from teamkit.goals.chart import format_number
 from teamkit.goals.models import Goal, GoalStatus
-from teamkit.goals.reinforcements import record_reinforcement
+from teamkit.goals.reinforcements import record_digest_reminder
 from teamkit.goals.selector import goals_to_feature
 from teamkit.goals.summaries import GoalSummary, summarize
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
@@ -63,10 +62,7 @@ def progress_line(summary: GoalSummary, now: datetime) -> str:
     """Return a goal's progress in one line: where its measure stands, its last check-in."""
     goal, parts = summary.goal, []
     if goal.is_measured:
-        target = format_number(goal.measure_target, goal.measure_unit)
-        parts.append(
-            f"{format_number(summary.current_value)} of {target} · {summary.progress_text}"
-        )
+        parts.append(summary.progress_text)
     last = summary.stats.last_check_in_at
     parts.append(f"last check-in {_days_ago(last, now)}" if last else "no check-in yet")
     if summary.is_overdue and goal.target_date is not None:
@@ -101,8 +97,7 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
 
     def record(session: Session, channels: Sequence[str], at: datetime) -> None:
         for goal in goals:
-            for channel in channels:
-                record_reinforcement(session, goal, channel, at)
+            record_digest_reminder(session, goal, channels, at)
 
     return DigestSection(
         key="goals",

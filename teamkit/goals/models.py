@@ -49,6 +49,11 @@ class Channel(enum.StrEnum):
     REVIEW = "review"
 
 
+#: A channel's name in a sentence.
+CHANNEL_NAMES = {"email": "email", "slack": "Slack"}
+CHANNELS_MAX = 40
+
+
 class Goal(Base):
     """A team's common goal: what, why it matters, and a slogan that makes it stick."""
 
@@ -156,8 +161,11 @@ class Reinforcement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The goal shown.
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
-    #: Email or Slack digest, or a review together.
+    #: Email or Slack digest (the first a digest went out through), or a review together.
     channel: Mapped[Channel] = mapped_column(checked_enum(Channel, "reinforcement_channel"))
+    #: Every channel the digest went out through, apart by spaces ("email slack"): one
+    #: digest is one reminder, however many channels carried it. None for a review.
+    channels: Mapped[str | None] = mapped_column(String(CHANNELS_MAX))
     #: When the team saw it.
     reinforced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The facilitator who marked a review; None for digests.
@@ -165,6 +173,19 @@ class Reinforcement(Base):
 
     goal: Mapped[Goal] = relationship()
     recorded_by: Mapped[Person | None] = relationship()
+
+    @property
+    def channel_list(self) -> list[str]:
+        """Return every channel it went out through (["email", "slack"]; ["review"])."""
+        return (self.channels or self.channel.value).split()
+
+    @property
+    def channel_words(self) -> str:
+        """Say how the team was shown the goal: "email and Slack digest", "reviewed together"."""
+        if self.channel is Channel.REVIEW:
+            return "reviewed together"
+        names = [CHANNEL_NAMES.get(name, name) for name in self.channel_list]
+        return " and ".join(names) + " digest"
 
 
 #: How many goals a digest features unless the team chooses otherwise.

@@ -5,6 +5,7 @@ Every function takes a session and plain values, may flush, and never commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,23 @@ def record_reinforcement(
         channel=parse_channel(channel),
         reinforced_at=at or utcnow(),
         recorded_by_id=by_person_id,
+    )
+    session.add(reinforcement)
+    session.flush()
+    return reinforcement
+
+
+def record_digest_reminder(
+    session: Session, goal: Goal, channels: Sequence[str], at: datetime | None = None
+) -> Reinforcement:
+    """Record that a digest showed `goal` to the team: one reminder, whatever its channels
+    (all of them kept on the record)."""
+    parsed = [parse_channel(channel) for channel in channels]
+    reinforcement = Reinforcement(
+        goal=goal,
+        channel=parsed[0],
+        channels=" ".join(channel.value for channel in parsed),
+        reinforced_at=at or utcnow(),
     )
     session.add(reinforcement)
     session.flush()

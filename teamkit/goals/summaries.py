@@ -16,6 +16,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
+from teamkit.formatting import format_number
 from teamkit.goals.models import CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.goals.services import GOAL_LISTS, goal_list
 from teamkit.teams.models import Team
@@ -97,7 +98,36 @@ class GoalSummary:
         return min(99, max(0, round(distance * 100)))
 
     @property
+    def measure_text(self) -> str:
+        """Return the measure's numbers as a person says them.
+
+        "610 ms now, from 820 down to 300 ms"; "84% now, from 62% up to 95%"; "50 of 200
+        customers" (counting up from zero). The unit goes with the target, so a count reads
+        right whatever it is ("1 of 12 retros").
+        """
+        goal, current = self.goal, self.current_value
+        start, target, unit = goal.measure_start, goal.measure_target, goal.measure_unit
+        if current is None or start is None or target is None:
+            return ""
+        # "84 of 95%" reads as a share of 95%: a percent goal says each number with its sign.
+        start_text = format_number(start, unit if unit == "%" else None)
+        direction = "down" if self.is_decreasing else "up"
+        if direction == "up" and start == 0 and unit != "%":
+            return f"{format_number(current)} of {format_number(target, unit)}"
+        return (
+            f"{format_number(current, unit)} now, "
+            f"from {start_text} {direction} to {format_number(target, unit)}"
+        )
+
+    @property
     def progress_text(self) -> str:
+        """Return the measure and how far it has come, in one line for every rendering:
+        "610 ms now, from 820 down to 300 ms · 40% of the way" ("" without a measure)."""
+        numbers, distance = self.measure_text, self.distance_text
+        return f"{numbers} · {distance}" if numbers and distance else numbers or distance
+
+    @property
+    def distance_text(self) -> str:
         """Return where the measure stands, in words: "beyond the target", "40% of the way"…"""
         distance = self.distance
         if distance is None:

@@ -32,6 +32,7 @@ from teamkit.pulses.schemas import (
 )
 from teamkit.pulses.statistics import Summary
 from teamkit.pulses.templates import ItemInput
+from teamkit.pulses.words import verdict_in_words
 from teamkit.teams.guard import current_membership, current_team
 
 blp = Blueprint(
@@ -137,6 +138,7 @@ def _results_out(shown: results.PulseResults) -> dict[str, Any]:
             ],
         }
     return {
+        "verdict": verdict_in_words(shown.score, shown.change),
         "threshold": shown.threshold,
         "responses": shown.tally.responses,
         "response_rate": round(shown.tally.response_rate, 4),

@@ -218,6 +218,13 @@ class RecallSchema(Schema):
 
 
 class ResultsSchema(Schema):
+    verdict = fields.String(
+        metadata={
+            "description": "One sentence: where the score stands on the scale (its whole 95% "
+            "interval above or below 4) and whether the change since the last pulse is real "
+            "(Welch's t-test, p < 0.05)."
+        }
+    )
     threshold = fields.Integer()
     responses = fields.Integer()
     response_rate = fields.Float()

@@ -27,7 +27,13 @@ from teamkit.pulses.forms import (
     template_lines,
 )
 from teamkit.pulses.models import ItemKind
-from teamkit.pulses.words import change_in_words, percent, score_in_words
+from teamkit.pulses.words import (
+    VERDICT_RULE,
+    change_in_words,
+    percent,
+    score_in_words,
+    verdict_in_words,
+)
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
@@ -183,6 +189,8 @@ def _pulse_page(
         tally=shown.tally if shown else tally,
         hidden=hidden,
         change_words=change_in_words(shown.change) if shown and shown.change else None,
+        verdict=verdict_in_words(shown.score, shown.change) if shown else None,
+        verdict_rule=VERDICT_RULE,
         form=answer_form or AnswerForm(formdata=None),
         answer_errors=answer_errors or {},
         chosen=chosen or {},

@@ -42,6 +42,8 @@ def test_the_digest_is_scheduled_previewed_and_sent_now(page, make, app):
     expect(frame.get_by_text("“Ship it”")).to_be_visible()
     expect(page.locator(".slack-preview").get_by_role("link", name="Ship weekly")).to_be_visible()
 
-    page.get_by_role("button", name="Send now").click()
+    page.get_by_text("Send now…").click()
+    expect(page.locator("#send-now-plan")).to_contain_text("This will email it to 1 member now")
+    page.get_by_role("button", name="Yes, send the digest now").click()
     expect(page.get_by_role("heading", name="Delivery log")).to_be_visible()
     expect(page.get_by_text("No mail server is set up", exact=False).first).to_be_visible()

@@ -139,3 +139,43 @@ def test_an_owner_retries_a_failed_delivery_through_the_api(digest_app, crew, ap
     assert api_as(crew.facilitator).post(url).status_code == 403
     assert owner.post(url).get_json()["status"] == "pending"
     assert owner.post(url).status_code == 409
+
+
+def test_a_second_send_while_one_is_on_its_way_or_just_sent_is_refused_saying_when(
+    digest_app, crew, api_as, smtp, slack
+):
+    owner = api_as(crew.owner)
+    put(owner, {"enabled": False, "email_enabled": True, "slack_webhook_url": slack.url()})
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        assert owner.post("/api/v1/teams/crew/digest/send").status_code == 202
+        twice = owner.post("/api/v1/teams/crew/digest/send")
+        assert twice.status_code == 409
+        assert twice.headers["Content-Type"] == "application/problem+json"
+        assert "already on its way (queued at 2026-06-01 09:00 UTC)" in twice.json["detail"]
+        clock.shift(timedelta(minutes=1))
+        deliver_due(digest_app)
+        clock.shift(timedelta(minutes=8))
+        again = owner.post("/api/v1/teams/crew/digest/send")
+        assert again.status_code == 409
+        assert "was sent at 2026-06-01 09:01 UTC" in again.json["detail"]
+        assert "after 09:11 UTC" in again.json["detail"]
+        clock.shift(timedelta(minutes=2))
+        assert owner.post("/api/v1/teams/crew/digest/send").status_code == 202
+        deliver_due(digest_app)
+    assert len(smtp.box.to("max@example.com")) == 2 and len(slack.received) == 2
+    assert len(deliveries(digest_app)) == 4
+    goals = owner.get("/api/v1/teams/crew/goals").json["items"]
+    assert {goal["reinforcement_count"] for goal in goals} == {2}
+
+
+def test_a_schedule_more_often_than_once_a_day_is_refused_saying_why(digest_app, crew, api_as):
+    api = api_as(crew.owner)
+    response = put(api, {"enabled": True, "cron": "* * * * *"})
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "cron"
+    assert "'* * * * *' would send up to 1440 digests a day" in error["message"]
+    assert "at most once a day" in error["message"]
+    assert put(api, {"enabled": True, "cron": "0 9 * * 1-5"}).status_code == 200
+    assert put(api, {"cron": "0 8,12 * * *"}).status_code == 422
+    assert api.get(SETTINGS).get_json()["cron"] == "0 9 * * 1-5"

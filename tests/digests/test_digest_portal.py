@@ -81,6 +81,8 @@ def test_a_custom_cron_and_a_webhook_are_saved_and_the_webhook_shown_masked(
     ("values", "field", "says"),
     [
         ({"schedule": "custom", "cron": "99 * * * *"}, "cron", "not a valid cron expression"),
+        ({"schedule": "custom", "cron": "* * * * *"}, "cron", "up to 1440 digests a day"),
+        ({"schedule": "custom", "cron": "0 9,17 * * 1-5"}, "cron", "at most once a day"),
         ({"timezone": "Moon/Base"}, "timezone", "not a known time zone"),
         ({"slack_webhook_url": "https://10.0.0.1/hook"}, "slack_webhook_url", "starts with"),
     ],
@@ -144,6 +146,26 @@ def test_send_now_goes_through_the_log_and_leaves_the_schedule_alone(
     assert "Only owners and facilitators can send the digest now." in flashes(
         member.client.get("/t/crew/digest/preview").get_data(as_text=True)
     )
+
+
+def test_the_send_now_button_asks_once_saying_what_it_will_do_and_a_second_is_refused(
+    digest_app, crew, portal_of, smtp
+):
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        configure_digest(digest_app, crew.team, crew.owner, enabled=True)
+    with time_machine.travel(MONDAY, tick=False):
+        portal = portal_of(crew.facilitator)
+        preview = portal.client.get("/t/crew/digest/preview").get_data(as_text=True)
+        assert '<details class="card send-now" id="send-now">' in preview
+        assert "This will email it to 4 members now" in preview
+        assert portal.post("/t/crew/digest/send").status_code == 303
+        again = portal.post("/t/crew/digest/send")
+        assert again.headers["Location"].endswith("/t/crew/digest/preview")
+        shown = flashes(portal.client.get("/t/crew/digest/preview").get_data(as_text=True))
+    assert any(
+        "A digest is already on its way (queued at 2026-06-01 09:00 UTC)" in f for f in shown
+    )
+    assert len(deliveries(digest_app)) == 1
 
 
 def test_owners_retry_a_failed_delivery_from_the_log(digest_app, crew, portal_of, slack):

@@ -53,6 +53,8 @@ def test_saving_the_settings_schedules_the_next_digest(digest_app, crew):
     ("values", "field"),
     [
         ({"cron": "0 25 * * *"}, "cron"),
+        ({"cron": "* * * * *"}, "cron"),
+        ({"cron": "*/30 9 * * 1"}, "cron"),
         ({"timezone": "Atlantis/Capital"}, "timezone"),
         ({"slack_webhook_url": "https://example.com/hook"}, "slack_webhook_url"),
         ({"slack_webhook_url": "https://hooks.slack.com.evil.test/x"}, "slack_webhook_url"),

@@ -36,7 +36,14 @@ def test_facilitator_creates_goal_and_gets_201_with_id(crew, api_as):
     goal = response.json
     assert isinstance(goal["id"], int)
     assert goal["slogan"] == "Nobody waits" and goal["pinned"] is True
-    assert goal["measure"] == {"unit": "%", "start": 62, "target": 95, "current": 62, "progress": 0}
+    assert goal["measure"] == {
+        "unit": "%",
+        "start": 62,
+        "target": 95,
+        "current": 62,
+        "progress": 0,
+        "progress_text": "62% now, from 62% up to 95% · 0% of the way",
+    }
     assert goal["status"] == "active" and goal["check_in_count"] == 0
 
 

@@ -138,7 +138,7 @@ def test_goal_page_shows_why_chart_history_and_reminders(crew, login_as, client,
     assert "<circle" in html and "<rect" in html  # values and start: different shapes
     assert "target 10%" in html and "now 5%" in html  # labels in text, not colour
     assert html.count("<tr>") == 4  # the data table: a header and three check-ins
-    assert "The team was reminded once" in html and "by email" in html
+    assert "The team was reminded once" in html and "email digest." in html
 
 
 def test_member_checks_in_through_the_portal(crew, login_as, client, add_goal, rows):
@@ -240,7 +240,7 @@ def test_facilitator_sets_a_goal_through_the_form(crew, login_as, client, rows):
     )
     assert response.status_code == 303
     html = _text(client.get(response.location))
-    assert "“Small steps”" in html and "3 of 10 deploys" in html
+    assert "“Small steps”" in html and "3 deploys now, from 3 up to 10 deploys" in html
     assert rows(Goal) == 1
 
 
@@ -513,7 +513,11 @@ def _progress(html):
 @pytest.mark.parametrize(
     ("measure", "value", "words"),
     [
-        (Measure(start=0, target=200, unit="customers"), 50, "50 of 200 customers (start 0)"),
+        (
+            Measure(start=0, target=200, unit="customers"),
+            50,
+            "50 of 200 customers · 25% of the way",
+        ),
         (
             Measure(start=800, target=200, unit="milliseconds"),
             500,
@@ -527,10 +531,10 @@ def _progress(html):
         (
             Measure(start=0, target=10, unit="deploys"),
             10,
-            "10 of 10 deploys (start 0) · target reached",
+            "10 of 10 deploys · target reached",
         ),
-        (Measure(start=0, target=1000), 996, "996 of 1,000 (start 0) · 99% of the way"),
-        (Measure(start=0, target=50), 60, "60 of 50 (start 0) · beyond the target"),
+        (Measure(start=0, target=1000), 996, "996 of 1,000 · 99% of the way"),
+        (Measure(start=0, target=50), 60, "60 of 50 · beyond the target"),
         (
             Measure(start=5, target=0, unit="incidents"),
             7,
