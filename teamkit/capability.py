@@ -60,6 +60,20 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class SetupStep:
+    """One item of a new team's checklist on its home page, and whether it is done."""
+
+    order: int
+    #: What to do, as a link's text ("Write the team's first goal").
+    label: str
+    #: Why, or what happens then, in one line.
+    hint: str
+    #: The page that does it: an endpoint that takes the team's slug.
+    endpoint: str
+    is_done: bool
+
+
+@dataclass(frozen=True)
 class Job:
     """A periodic tick: its id, what it runs `(app) -> None`, and how often.
 
@@ -98,6 +112,14 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
+    #: Functions `(session, membership) -> SetupStep` giving its item of a new team's
+    #: checklist (shown to owners and facilitators until every item is done).
+    setup_steps: tuple[str, ...] = ()
+    #: Functions `(session, team) -> None` run in the transaction that founds a team from
+    #: the portal, the API or the command line (its defaults, such as a digest).
+    on_team_created: tuple[str, ...] = ()
+    #: Functions `(session, team, timezone) -> None` run when the team's time zone changes.
+    on_timezone_changed: tuple[str, ...] = ()
     #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
     #: above (request guards, template filters, context processors).
     setup: tuple[str, ...] = ()

@@ -239,15 +239,16 @@ def team() -> None:
 @click.argument("name")
 @click.option("--slug", required=True, help="URL name: lower-case letters, digits, hyphens.")
 @click.option("--owner", "owner_email", required=True, help="Email of the first owner.")
+@click.option("--timezone", default="UTC", show_default=True, help="IANA time zone of the team.")
 @with_appcontext
-def team_create(name: str, slug: str, owner_email: str) -> None:
-    """Create a team with an owner."""
-    from teamkit.teams.services import create_team
+def team_create(name: str, slug: str, owner_email: str, timezone: str) -> None:
+    """Create a team with an owner; its digest is on, Mondays at 09:00 in its time zone."""
+    from teamkit.teams.onboarding import found_team
 
     try:
         with job_session(current_app) as session:
             owner = _person(session, owner_email)
-            created = create_team(session, name, slug, owner)
+            created = found_team(session, name, slug, owner, timezone)
             click.echo(f"created team {created.slug}")
     except ServiceError as error:
         _fail(error)

@@ -14,6 +14,7 @@ from typing import Any
 import conformance_digests
 import conformance_pulses
 import conformance_retros
+import conformance_teams
 import pytest
 import schemathesis
 from digests.servers import SmtpServer
@@ -34,7 +35,12 @@ EXAMPLES = 25
 #: Each capability's part: `seed(app, api, path_values) -> dict` makes its data and returns
 #: its path values; `fix_positive(operation, case, path_values)` puts in a valid case the
 #: values JSON Schema can't describe (an id the API gave out, a name of this team's).
-CAPABILITY_MODULES = (conformance_pulses, conformance_retros, conformance_digests)
+CAPABILITY_MODULES = (
+    conformance_teams,
+    conformance_pulses,
+    conformance_retros,
+    conformance_digests,
+)
 
 
 @pytest.fixture

@@ -107,4 +107,7 @@ CAPABILITY = Capability(
     demo="teamkit.digests.demo:seed_digests",
     jobs=(Job("digests-deliver-due", "teamkit.digests.jobs:deliver_due"),),
     settings=SETTINGS,
+    setup_steps=("teamkit.digests.views:setup_step",),
+    on_team_created=("teamkit.digests.services:start_weekly_digest",),
+    on_timezone_changed=("teamkit.digests.services:follow_team_timezone",),
 )

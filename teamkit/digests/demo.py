@@ -21,6 +21,7 @@ from teamkit.digests.models import (
 from teamkit.digests.schedule import latest_time_at_or_before
 from teamkit.digests.services import next_run_at
 from teamkit.teams.models import Team
+from teamkit.teams.settings import store_timezone
 
 DEMO_CRON = "0 9 * * 1"
 DEMO_TIMEZONE = "Europe/Berlin"
@@ -31,6 +32,7 @@ PAST_WEEKS = 3
 def seed_digests(session: Session, team: Team, people: list[Person]) -> None:
     """Give the demo team a Monday 09:00 digest by email, and a few weeks of its log."""
     now = utcnow()
+    store_timezone(session, team, DEMO_TIMEZONE, now)  # the team's zone, which the digest uses
     settings = DigestSettings(
         team_id=team.id,
         is_enabled=True,

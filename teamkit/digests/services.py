@@ -20,7 +20,6 @@ from teamkit.db import utcnow
 from teamkit.digests.compose import Digest
 from teamkit.digests.models import (
     DEFAULT_CRON,
-    DEFAULT_TIMEZONE,
     WEBHOOK_MAX,
     Delivery,
     DeliveryChannel,
@@ -39,6 +38,7 @@ from teamkit.digests.schedule import (
 from teamkit.errors import Conflict, Gone, InvalidInput, NotFound
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.teams.settings import store_timezone, team_timezone
 
 UNSUBSCRIBE_SALT = "teamkit.digests.unsubscribe"
 #: An unsubscribe link keeps working this long after the digest that carried it.
@@ -63,7 +63,7 @@ def settings_of(session: Session, team: Team) -> DigestSettings:
         is_enabled=False,
         cron=DEFAULT_CRON,
         week_interval=1,
-        timezone=DEFAULT_TIMEZONE,
+        timezone=team_timezone(session, team),
         is_email_enabled=True,
         slack_webhook_url=None,
         next_run_at=None,
@@ -228,6 +228,9 @@ def update_settings(
     if stored is None:
         stored = current
         session.add(stored)
+    if timezone != current.timezone:
+        # One time zone per team: the digest's is the team's.
+        store_timezone(session, team, timezone, now)
     stored.cron, stored.timezone, stored.week_interval = cron, timezone, week_interval
     stored.slack_webhook_url = webhook
     stored.is_enabled, stored.is_email_enabled = is_enabled, email
@@ -235,6 +238,39 @@ def update_settings(
     stored.updated_at = now
     session.flush()
     return stored
+
+
+def start_weekly_digest(session: Session, team: Team) -> DigestSettings:
+    """Turn on a new team's digest: by email, weekly, Monday 09:00 in the team's time zone."""
+    settings = settings_of(session, team)
+    settings.is_enabled = True
+    settings.timezone = team_timezone(session, team)
+    # Kept at the team's birth: a later save by a person marks the digest as looked at.
+    settings.updated_at = team.created_at
+    settings.next_run_at = next_run_at(settings, utcnow())
+    session.add(settings)
+    session.flush()
+    return settings
+
+
+def follow_team_timezone(session: Session, team: Team, timezone: str) -> None:
+    """Send the team's digest in its new time zone, from its next send on."""
+    stored = find_settings(session, team)
+    if stored is None:
+        return
+    stored.timezone = timezone
+    stored.next_run_at = next_run_at(stored, utcnow())
+    session.flush()
+
+
+def is_looked_at(session: Session, team: Team) -> bool:
+    """Tell whether someone set up the team's digest, or one went out (its checklist item)."""
+    stored = find_settings(session, team)
+    if stored is not None and stored.updated_at > team.created_at:
+        return True
+    return (
+        session.scalar(select(Delivery.id).where(Delivery.team_id == team.id).limit(1)) is not None
+    )
 
 
 def next_run_at(settings: DigestSettings, now: datetime) -> datetime | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from teamkit.auth.models import Person
+from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
 from teamkit.digests import operations, services, setting
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
@@ -29,6 +30,21 @@ bp = Blueprint("digests", __name__)
 
 #: Deliveries the log page lists (the latest).
 LOG_SIZE = 100
+
+
+def setup_step(session: Session, membership: Membership) -> SetupStep:
+    """The new team's checklist item: look at the digest that is on by default."""
+    stored = services.settings_of(session, membership.team)
+    when = preset_of(stored.cron, stored.week_interval)
+    schedule = when.label if when else "On its schedule"
+    return SetupStep(
+        30,
+        "Check the team's digest",
+        f"{schedule} ({stored.timezone}) it emails every member the goals, the open pulse "
+        "and action items: preview it, or change when it goes.",
+        "digests.settings",
+        services.is_looked_at(session, membership.team),
+    )
 
 
 def _settings_form(settings: Any) -> DigestSettingsForm:

@@ -272,6 +272,11 @@ def goal_list(
     return (archived, status is not None), params
 
 
+def has_goals(session: Session, team: Team) -> bool:
+    """Tell whether the team ever wrote a goal (archived ones count)."""
+    return session.scalar(select(Goal.id).where(Goal.team_id == team.id).limit(1)) is not None
+
+
 def count_goals(session: Session, team: Team) -> dict[GoalStatus, int]:
     """Return how many of the team's goals in use have each status, in one query."""
     counts = dict.fromkeys(GoalStatus, 0)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from teamkit.capability import Section, registry, resolve
+from teamkit.capability import Section, SetupStep, registry, resolve
 from teamkit.db import get_session
 from teamkit.errors import Conflict
 from teamkit.formatting import exact_number
@@ -63,6 +63,17 @@ class GoalUrls:
             before, _, after = built.rpartition(self.STAND_IN)
             parts = self._parts[endpoint] = (before, after)
         return f"{parts[0]}{goal_id}{parts[1]}"
+
+
+def setup_step(session: Session, membership: Membership) -> SetupStep:
+    """The new team's checklist item: its first goal."""
+    return SetupStep(
+        10,
+        "Write the team's first goal",
+        "With its why and a slogan: the digest repeats it until it sticks.",
+        "goals.new",
+        services.has_goals(session, membership.team),
+    )
 
 
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:

@@ -21,4 +21,5 @@ CAPABILITY = Capability(
         Job("pulses-vacuum-answers", "teamkit.pulses.jobs:vacuum_answers"),
     ),
     digest_sections=("teamkit.pulses.digest:digest_section",),
+    setup_steps=("teamkit.pulses.views:setup_step",),
 )

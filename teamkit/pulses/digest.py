@@ -70,9 +70,20 @@ def _results_item(session: Session, team: Team, context: SectionContext) -> Dige
         lines.append(change_in_words(shown.change))
     if shown.goal_recall is not None:
         lines.append(f"{percent(shown.goal_recall.share)} named a current goal")
-    if shown.comments:
-        lines.append(f"{len(shown.comments)} comments; {shown.waiting_replies} wait for a reply")
+    if shown.said:
+        lines.append(f"{len(shown.said)} comments; {shown.waiting_replies} wait for a reply")
     return DigestItem(f"Results: {latest.title}", tuple(lines), link)
+
+
+def reply_label(reply: object) -> str:
+    """Say "We did" only of a reply marked done; any other is a plan: "We'll do".
+
+    A reply is what the team will do until it is marked done (its `status`, where the
+    reply has one), so a promise never goes out as a deed.
+    """
+    status = getattr(reply, "status", None)
+    done = getattr(status, "value", status) == "done"
+    return "We did" if done else "We'll do"
 
 
 def _reply_items(
@@ -89,10 +100,13 @@ def _reply_items(
     for reply in shown:
         author = reply.author.name if reply.author else "A former member"
         said = quoted.get(reply.comment_id or "")
+        label = reply_label(reply)
         items.append(
             DigestItem(
-                title=f"You said: “{_one_line(said)}”" if said else "What we'll do",
-                lines=(f"We did: {_one_line(reply.text)} ({author})",),
+                title=f"You said: “{_one_line(said)}”"
+                if said
+                else f"What {label[0].lower()}{label[1:]}",
+                lines=(f"{label}: {_one_line(reply.text)} ({author})",),
                 link=Link("Read it", context.url(f"/t/{team.slug}/pulses/{reply.pulse_id}#notes")),
             )
         )

@@ -265,9 +265,19 @@ class PulseResults:
     goal_recall: RecallResult | None
 
     @property
+    def said(self) -> list[CommentView]:
+        """The comments and answers to open questions: what people said to be answered."""
+        return [c for c in self.comments if c.kind is not CommentKind.GOAL_RECALL]
+
+    @property
+    def recall_words(self) -> list[CommentView]:
+        """Goal-recall words respondents chose to share: shown apart, not waiting for a reply."""
+        return [c for c in self.comments if c.kind is CommentKind.GOAL_RECALL]
+
+    @property
     def waiting_replies(self) -> int:
-        """How many comments nobody has replied to yet."""
-        return sum(1 for comment in self.comments if not comment.replies)
+        """How many comments nobody has replied to yet (shared goal-recall words aside)."""
+        return sum(1 for comment in self.said if not comment.replies)
 
 
 def score_pulse(session: Session, team: Team, pulse: Pulse, now: datetime) -> PulseResults:

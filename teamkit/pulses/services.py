@@ -268,6 +268,11 @@ def pulses_statement(team: Team, *, with_items: bool = False) -> Select[Any]:
     return statement.options(selectinload(Pulse.items)) if with_items else statement
 
 
+def has_pulses(session: Session, team: Team) -> bool:
+    """Tell whether the team ever opened a pulse."""
+    return session.scalar(select(Pulse.id).where(Pulse.team_id == team.id).limit(1)) is not None
+
+
 def get_pulse(session: Session, team: Team, pulse_id: int) -> Pulse:
     """Return the team's pulse `pulse_id` with its items; another team's is NotFound."""
     pulse = session.scalar(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
 from teamkit.errors import Conflict, InvalidInput
 from teamkit.forms import attempt, submit_form
@@ -52,6 +53,17 @@ def _score_words(summary: Any) -> str:
 @bp.app_template_filter("percent")
 def _percent(share: float) -> str:
     return percent(share)
+
+
+def setup_step(session: Session, membership: Membership) -> SetupStep:
+    """The new team's checklist item: its first pulse."""
+    return SetupStep(
+        40,
+        "Open a first pulse",
+        "Seven statements, anonymous, a minute to answer: how safe the team feels to speak.",
+        "pulses.new",
+        services.has_pulses(session, membership.team),
+    )
 
 
 def home_context(session: Session, membership: Membership) -> dict[str, Any]:

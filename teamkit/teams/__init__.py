@@ -1,6 +1,6 @@
 """Teams, memberships, roles, invites and the isolation guard."""
 
-from teamkit.capability import AccountSection, Capability
+from teamkit.capability import AccountSection, Capability, HomeSection
 
 CAPABILITY = Capability(
     name="teams",
@@ -14,5 +14,10 @@ CAPABILITY = Capability(
             1000, "teams/_account_delete.html", "teamkit.teams.views:account_delete_context"
         ),
     ),
+    home_sections=(
+        # First on a new team's home page, until the team is set up.
+        HomeSection(0, "teams/_checklist.html", "teamkit.teams.onboarding:checklist_context"),
+    ),
+    setup_steps=("teamkit.teams.onboarding:invite_step",),
     setup=("teamkit.teams.guard:init_app", "teamkit.teams.navigation:init_app"),
 )

@@ -12,10 +12,11 @@ from teamkit.api.fields import text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
-from teamkit.teams import invite_mail, invites, services
+from teamkit.teams import invite_mail, invites, onboarding, services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, Membership, Role
 from teamkit.teams.settings import invite_key, invite_ttl
+from teamkit.teams.zones import TIMEZONE_MAX, TIMEZONE_PATTERN
 from teamkit.urls import external_url
 
 blp = Blueprint("teams_api", __name__, description="Teams, members and invites.")
@@ -48,6 +49,16 @@ class TeamCreateSchema(Schema):
             "payments-platform, or payments-platform-2 when that is taken).",
             "pattern": services.SLUG_RE.pattern,
             "not": {"enum": sorted(services.RESERVED_SLUGS)},
+        },
+    )
+    timezone = fields.String(
+        load_default=None,
+        validate=validate.Length(max=TIMEZONE_MAX),
+        metadata={
+            "description": "IANA time zone of the team, e.g. `Europe/Berlin` (default `UTC`): "
+            "its digest, on from the start, goes out Mondays at 09:00 there; an unknown name "
+            "is a 422.",
+            "pattern": TIMEZONE_PATTERN,
         },
     )
 
@@ -140,7 +151,9 @@ def list_teams(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, TeamSchema)
 def create_team(data: dict[str, Any]) -> Membership:
     """Create a team; you become its owner."""
-    team = services.create_team(get_session(), data["name"], data["slug"], g.person)
+    team = onboarding.found_team(
+        get_session(), data["name"], data["slug"], g.person, data["timezone"]
+    )
     return team.memberships[0]  # its only member yet: you, its owner
 
 

@@ -13,7 +13,12 @@ from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
 from teamkit.teams.models import SLUG_MAX, Role
 from teamkit.teams.services import SLUG_LABEL, TEAM_NAME, check_slug, slug_from
+from teamkit.teams.zones import TIMEZONE_MAX
 from teamkit.validation import Text
+
+#: What the time-zone field says under it.
+TIMEZONE_HINT = "Type to search, e.g. Berlin or New_York. The team's digest goes out in it."
+TIMEZONE = Text(TIMEZONE_MAX, "Choose a time zone, such as Europe/Berlin.")
 
 
 def role_choice(role: Role) -> SelectChoice:
@@ -34,6 +39,13 @@ class TeamForm(FlaskForm):
         validators=text_rules(Text(SLUG_MAX * 2)),
         description="The team's address, /t/<url-name>/. Leave it empty to make it from the "
         "team name: “Payments Platform” becomes payments-platform.",
+    )
+
+    timezone = StringField(
+        "Time zone",
+        validators=text_rules(TIMEZONE),
+        default="UTC",
+        description=TIMEZONE_HINT,
     )
 
     def validate_slug(self, field: Field) -> None:
@@ -77,3 +89,9 @@ class InviteForm(FlaskForm):
     def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [role_choice(role) for role in roles]
+
+
+class TeamSettingsForm(FlaskForm):
+    """Change the team's time zone."""
+
+    timezone = StringField("Time zone", validators=text_rules(TIMEZONE), description=TIMEZONE_HINT)

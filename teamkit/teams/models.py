@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import EMAIL_MAX, Person
 from teamkit.db import Base, UTCDateTime, checked_enum, utcnow
+from teamkit.teams.zones import DEFAULT_TIMEZONE, TIMEZONE_MAX
 
 TEAM_NAME_MAX = 80
 SLUG_MAX = 40
@@ -92,3 +93,22 @@ class Invite(Base):
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+
+
+class TeamSettings(Base):
+    """Settings of the whole team that every capability reads (its time zone).
+
+    In a table of its own, as each capability keeps its settings: the `team` row stays the
+    team's identity, and a setting added here needs no change to it.
+    """
+
+    __tablename__ = "team_settings"
+
+    #: The team these settings are for.
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: IANA time zone ("Europe/Berlin") of the whole team; its digest goes out in it.
+    timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default=DEFAULT_TIMEZONE)
+    #: When the settings were last changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

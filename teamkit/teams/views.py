@@ -29,12 +29,16 @@ from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
 from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.mail import is_configured
-from teamkit.teams import invite_mail, invites, services
-from teamkit.teams.forms import InviteForm, RoleForm, TeamForm
+from teamkit.teams import invite_mail, invites, onboarding, services
+from teamkit.teams.forms import InviteForm, RoleForm, TeamForm, TeamSettingsForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Invite, Role
 from teamkit.teams.navigation import forget_team, last_team, remember_team
+from teamkit.teams.roles import require_role
+from teamkit.teams.settings import get_settings as team_settings_of
 from teamkit.teams.settings import invite_key, invite_ttl
+from teamkit.teams.settings import update_settings as update_team_settings
+from teamkit.teams.zones import offered_zones
 from teamkit.urls import external_url
 
 bp = Blueprint("teams", __name__)
@@ -58,7 +62,10 @@ def list_teams() -> str | Response | tuple[str, int]:
     db = get_session()
     form = TeamForm()
     name = form.name.data or ""
-    sent = submit_form(form, lambda: services.create_team(db, name, form.slug.data, current_user))
+    sent = submit_form(
+        form,
+        lambda: onboarding.found_team(db, name, form.slug.data, current_user, form.timezone.data),
+    )
     if sent.error is not None and "slug" in sent.error.errors:
         # Offer a free URL name in the field, ready to send again.
         form.slug.data = services.suggest_slug(db, form.slug.data or name) or form.slug.data
@@ -68,7 +75,35 @@ def list_teams() -> str | Response | tuple[str, int]:
         return redirect(url_for("teams.home", slug=team.slug))
     status = sent.status
     return render_template(
-        "teams/list.html", form=form, teams=services.list_teams_of(db, current_user)
+        "teams/list.html",
+        form=form,
+        teams=services.list_teams_of(db, current_user),
+        zones=offered_zones(),
+        suggest_zone=not form.is_submitted(),
+    ), status
+
+
+@bp.route("/t/<slug>/settings", methods=["GET", "POST"])
+def team_settings(slug: str) -> str | Response | tuple[str, int]:
+    """Show the team's time zone; owners and facilitators change it."""
+    db, me, team = get_session(), current_membership(), current_team()
+    stored = team_settings_of(db, team)
+    form = TeamSettingsForm(data={"timezone": stored.timezone})
+    if request.method == "POST":
+        require_role(me, Role.FACILITATOR, "change the team's time zone")
+        form = TeamSettingsForm()
+        sent = submit_form(form, lambda: update_team_settings(db, me, form.timezone.data))
+        if sent.ok:
+            flash(f"{team.name}'s time zone is now {form.timezone.data}.", "success")
+            return redirect(url_for("teams.team_settings", slug=slug), 303)
+    status = form_status(form)
+    return render_template(
+        "teams/settings.html",
+        team=team,
+        form=form,
+        timezone=stored.timezone,
+        zones=offered_zones(),
+        may_change=me.can_facilitate,
     ), status
 
 

@@ -78,3 +78,19 @@ def test_results_and_replies_go_out_once(app, acting, squad):
         assert session.scalar(select(PulseReply.offered_at)) is not None
     again = _section(app, squad, LATER)
     assert [item.title for item in again.items] == ["Results: Team psychological safety"]
+
+
+def test_a_reply_not_marked_done_goes_out_as_what_we_will_do(app, acting, squad):
+    pulse_id = acting.open()
+    for person in squad.everyone[:5]:
+        acting.answer(person, pulse_id)
+    acting.close(pulse_id)
+    with app.app_context(), job_session(app) as session:
+        actor = membership(session, squad.team, squad.facilitator)
+        pulse = services.get_pulse(session, squad.team, pulse_id)
+        replies.add_reply(session, actor, pulse, text="Pairing on Tuesdays", now=LATER)
+    section = _section(app, squad, LATER)
+    (note,) = [item for item in section.items if "Pairing on Tuesdays" in " ".join(item.lines)]
+    assert note.title == "What we'll do"
+    assert note.lines[0].startswith("We'll do: Pairing on Tuesdays")
+    assert not any("We did" in line for item in section.items for line in item.lines)
