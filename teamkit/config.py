@@ -133,6 +133,12 @@ SETTINGS: tuple[Setting, ...] = (
         count(1, 24 * 366),
     ),
     Setting(
+        "AUDIT_RETENTION_DAYS",
+        365,
+        "Days a team's audit log keeps an event; the scheduler deletes older ones.",
+        count(1, 36600),
+    ),
+    Setting(
         "LOGIN_RATE_LIMIT",
         "10 per minute",
         "Log-in attempts allowed per client address (Flask-Limiter notation).",

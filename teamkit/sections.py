@@ -51,8 +51,11 @@ class DigestSection:
     title: str
     #: Where it goes among the other sections (lower first).
     order: int = 100
-    #: Lines to say first and large (the team's slogans).
+    #: Lines to say first and large (the team's slogans), quoted.
     highlights: tuple[str, ...] = ()
+    #: A plain line under the heading that sums the section up ("4 open action items"):
+    #: a count, not a slogan, so it is shown as ordinary text.
+    summary: str = ""
     items: tuple[DigestItem, ...] = ()
     #: A link to the section's page in the portal.
     link: Link | None = None
@@ -74,6 +77,7 @@ class DigestSection:
             "title": self.title,
             "order": self.order,
             "highlights": list(self.highlights),
+            "summary": self.summary,
             "items": [
                 {
                     "title": item.title,
@@ -93,6 +97,7 @@ class DigestSection:
             title=str(data["title"]),
             order=int(data.get("order", 100)),
             highlights=tuple(str(line) for line in data.get("highlights", ())),
+            summary=str(data.get("summary", "")),
             items=tuple(
                 DigestItem(
                     title=str(item["title"]),

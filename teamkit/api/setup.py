@@ -64,7 +64,7 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
 
     @app.before_request
     def _require_json_body() -> Any:
-        if not is_api_request() or request.method not in BODY_METHODS:
+        if not is_api_request() or request.method not in BODY_METHODS | {"DELETE"}:
             return None
         if not request.get_data(cache=True):
             return None

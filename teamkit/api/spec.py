@@ -76,7 +76,8 @@ class ProblemResponses(BasePlugin):
                 statuses.append(404)
             if "{slug}" in (path or ""):
                 statuses.append(403)
-            if method.upper() in BODY_METHODS:
+            # A DELETE may read a body too (a team's deletion repeats its slug in one).
+            if method.upper() in BODY_METHODS or "requestBody" in operation:
                 statuses.extend((400, 415, 422))
             if "parameters" in operation or "422" in operation["responses"]:
                 statuses.append(422)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from blinker import Namespace
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,12 @@ from teamkit.auth.models import EMAIL_MAX, NAME_MAX, ApiToken, Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.validation import Text, too_long
+
+_signals = Namespace()
+#: Sent as `(person, session=, name=)` when a person creates or revokes an API token, in
+#: the same transaction, so the teams they belong to can log it (auth knows no teams).
+token_created = _signals.signal("token-created")
+token_revoked = _signals.signal("token-revoked")
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -222,6 +229,7 @@ def create_api_token(session: Session, person: Person, name: str) -> tuple[ApiTo
     token = ApiToken(person=person, name=name, token_hash=hash_token(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
+    token_created.send(person, session=session, name=name)
     return token, plain
 
 
@@ -243,6 +251,7 @@ def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToke
         raise NotFound("No such token.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        token_revoked.send(person, session=session, name=token.name)
     return token
 
 

@@ -71,6 +71,8 @@ def render_text(digest: Digest, unsubscribe_url: str | None = None) -> str:
         lines += [f'  "{highlight}"' for highlight in section.highlights]
         if section.highlights:
             lines.append("")
+        if section.summary:
+            lines += [section.summary, ""]
         for item in section.items:
             lines.append(f"* {item.title}")
             lines += [f"  {line}" for line in item.lines]
@@ -150,6 +152,8 @@ def render_slack(digest: Digest) -> dict[str, Any]:
         if section.highlights:
             quotes = "\n".join(f"> _{slack_escape(h)}_" for h in section.highlights)
             title = f"{title}\n{quotes}"
+        if section.summary:
+            title = f"{title}\n{slack_escape(section.summary)}"
         body.append(
             (
                 SectionBlock(text=MarkdownTextObject(text=_shorten(title, SLACK_SECTION_TEXT_MAX))),

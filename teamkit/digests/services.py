@@ -36,6 +36,7 @@ from teamkit.digests.schedule import (
     next_times,
 )
 from teamkit.errors import Conflict, Gone, InvalidInput, NotFound
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import store_timezone, team_timezone
@@ -174,6 +175,17 @@ class SettingsChange:
         return cls(**fields)
 
 
+#: The settings whose change the audit log records (by name: a webhook URL is a secret).
+_AUDITED = (
+    "cron",
+    "timezone",
+    "week_interval",
+    "slack_webhook_url",
+    "is_enabled",
+    "is_email_enabled",
+)
+
+
 def update_settings(
     session: Session,
     actor: Membership,
@@ -225,6 +237,20 @@ def update_settings(
         raise InvalidInput(errors)
 
     stored = find_settings(session, team)
+    audit.record_settings_change(
+        session,
+        actor,
+        "digest.settings_changed",
+        {name: getattr(current, name) for name in _AUDITED},
+        {
+            "cron": cron,
+            "timezone": timezone,
+            "week_interval": week_interval,
+            "slack_webhook_url": webhook,
+            "is_enabled": is_enabled,
+            "is_email_enabled": email,
+        },
+    )
     if stored is None:
         stored = current
         session.add(stored)

@@ -25,6 +25,7 @@ from teamkit.goals.models import (
     GoalSettings,
     GoalStatus,
 )
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import (
@@ -395,6 +396,13 @@ def set_goals_per_digest(
     require_facilitator(actor)
     number = GOALS_PER_DIGEST.clean(value, "goals_per_digest")
     settings = goal_settings(session, actor.team)
+    audit.record_settings_change(
+        session,
+        actor,
+        "goals.settings_changed",
+        {"goals_per_digest": settings.goals_per_digest},
+        {"goals_per_digest": number},
+    )
     settings.goals_per_digest = number
     settings = session.merge(settings)
     session.flush()

@@ -26,6 +26,7 @@ from teamkit.pulses.models import (
     WINDOW_DAYS_MAX,
     PulseSettings,
 )
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.validation import Flag, WholeNumber, check_changes
@@ -136,6 +137,13 @@ def update_settings(
     if "cadence_weeks" in values and values["cadence_weeks"] != settings.cadence_weeks:
         # A new cadence starts now: its pulses are due now, then every period after.
         settings.cadence_anchor_at = (now or utcnow()) if values["cadence_weeks"] else None
+    audit.record_settings_change(
+        session,
+        actor,
+        "pulses.settings_changed",
+        {name: getattr(settings, name) for name in values},
+        values,
+    )
     for name, value in values.items():
         setattr(settings, name, value)
     session.flush()

@@ -63,7 +63,7 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
         key="retros",
         title="Action items from retros",
         order=ORDER,
-        highlights=(highlight,),
+        summary=highlight,
         items=tuple(items),
         link=Link("All action items", context.url(f"/t/{team.slug}/action-items")),
     )

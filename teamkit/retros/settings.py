@@ -13,6 +13,7 @@ from teamkit.retros.models import (
     SEVERITY_NAME_MAX,
     RetroSettings,
 )
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.validation import Text, WholeNumber
@@ -57,8 +58,16 @@ def set_severity_names(
         errors["sev1_name"] = "Give each level a name of its own."
     if errors:
         raise InvalidInput(errors)
+    before = settings.severity_names
     for level, name in cleaned.items():
         setattr(settings, f"sev{level}_name", name)
+    audit.record_settings_change(
+        session,
+        actor,
+        "retros.settings_changed",
+        {f"sev{level}_name": name for level, name in before.items()},
+        {f"sev{level}_name": name for level, name in cleaned.items()},
+    )
     if session.get(RetroSettings, actor.team.id) is None:
         session.add(settings)
     session.flush()

@@ -1,6 +1,6 @@
 """Teams, memberships, roles, invites and the isolation guard."""
 
-from teamkit.capability import AccountSection, Capability, HomeSection
+from teamkit.capability import AccountSection, Capability, HomeSection, Job
 
 CAPABILITY = Capability(
     name="teams",
@@ -19,5 +19,11 @@ CAPABILITY = Capability(
         HomeSection(0, "teams/_checklist.html", "teamkit.teams.onboarding:checklist_context"),
     ),
     setup_steps=("teamkit.teams.onboarding:invite_step",),
-    setup=("teamkit.teams.guard:init_app", "teamkit.teams.navigation:init_app"),
+    jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),
+    setup=(
+        "teamkit.teams.guard:init_app",
+        "teamkit.teams.navigation:init_app",
+        "teamkit.teams.audit:init_app",
+        "teamkit.teams.lifecycle_views:init_app",
+    ),
 )

@@ -8,11 +8,11 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import text_field
+from teamkit.api.fields import JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
-from teamkit.teams import invite_mail, invites, onboarding, services
+from teamkit.teams import audit, invite_mail, invites, onboarding, services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import SLUG_MAX, Membership, Role
 from teamkit.teams.settings import invite_key, invite_ttl
@@ -243,3 +243,74 @@ def accept_invite(token: str) -> dict[str, Any]:
     """Join a team with an invite token."""
     membership = invites.accept_invite(get_session(), token, g.person, secret_key=invite_key())
     return {"team": membership, "member": membership}
+
+
+class TransferSchema(Schema):
+    membership_id = JsonInteger(
+        required=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "The membership of the member who becomes owner."},
+    )
+
+
+class DeleteTeamSchema(Schema):
+    confirm = fields.String(
+        required=True,
+        validate=validate.Length(max=SLUG_MAX),
+        metadata={"description": "The team's slug, repeated, so no slip deletes a team."},
+    )
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    at = fields.DateTime(dump_only=True)
+    actor_email = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Who did it; null for teamkit's own command line."},
+    )
+    action = fields.String(
+        dump_only=True,
+        metadata={"description": "What happened.", "enum": sorted(audit.ACTIONS)},
+    )
+    detail = fields.Dict(
+        keys=fields.String(),
+        dump_only=True,
+        metadata={"description": "Members' emails, roles, names of changed settings."},
+    )
+    summary = fields.Function(
+        audit.describe, dump_only=True, metadata={"description": "What happened, in words."}
+    )
+
+
+class AuditEventPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AuditEventSchema), required=True)
+
+
+@blp.post("/teams/<slug>/transfer")
+@blp.arguments(TransferSchema)
+@blp.response(200, MemberSchema)
+def transfer_ownership(data: dict[str, Any], slug: str) -> Membership:
+    """Hand the team to another member (owners only): they become owner, you a facilitator."""
+    return services.transfer_ownership(get_session(), current_membership(), data["membership_id"])
+
+
+@blp.delete("/teams/<slug>")
+@blp.arguments(DeleteTeamSchema)
+@blp.response(204)
+def delete_team(data: dict[str, Any], slug: str) -> None:
+    """Delete the team with all its data (owners only); `confirm` repeats its slug.
+
+    Its URLs then answer 404, its invite and unsubscribe links 410, and the scheduler
+    sends nothing more for it.
+    """
+    services.delete_team(get_session(), current_membership(), data["confirm"])
+
+
+@blp.get("/teams/<slug>/audit")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, AuditEventPageSchema)
+def list_audit_events(args: dict[str, Any], slug: str) -> dict[str, Any]:
+    """List who changed members, roles, invites, settings and access, newest first (owners)."""
+    audit.require_log_reader(current_membership())
+    return paginate(get_session(), audit.log_statement(current_team()), args)

@@ -12,7 +12,13 @@ from teamkit.auth.models import EMAIL_MAX
 from teamkit.errors import InvalidInput
 from teamkit.forms import text_rules
 from teamkit.teams.models import SLUG_MAX, Role
-from teamkit.teams.services import SLUG_LABEL, TEAM_NAME, check_slug, slug_from
+from teamkit.teams.services import (
+    DELETE_CONFIRM_MISMATCH,
+    SLUG_LABEL,
+    TEAM_NAME,
+    check_slug,
+    slug_from,
+)
 from teamkit.teams.zones import TIMEZONE_MAX
 from teamkit.validation import Text
 
@@ -89,6 +95,34 @@ class InviteForm(FlaskForm):
     def __init__(self, *args: Any, roles: Sequence[Role] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [role_choice(role) for role in roles]
+
+
+class TransferForm(FlaskForm):
+    """Choose the member who becomes the team's owner."""
+
+    membership_id = SelectField(
+        "New owner",
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired("Choose the member who becomes owner.")],
+        render_kw={"required": False},
+    )
+
+    def __init__(self, *args: Any, members: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership_id.choices = [
+            (member.id, f"{member.person.name} ({member.person.email})") for member in members
+        ]
+
+
+class DeleteTeamForm(FlaskForm):
+    """Confirm a team's deletion by typing its URL name."""
+
+    confirm = StringField(
+        "Type the team's URL name to confirm",
+        validators=[DataRequired(DELETE_CONFIRM_MISMATCH)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
 
 class TeamSettingsForm(FlaskForm):

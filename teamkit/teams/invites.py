@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, Forbidden, Gone, NotFound
+from teamkit.teams import audit
 from teamkit.teams.models import Invite, Membership, Role
 from teamkit.teams.roles import RANK, require_role
 from teamkit.teams.services import add_member, find_membership
@@ -84,6 +85,7 @@ def create_invite(
     )
     session.add(invite)
     session.flush()
+    audit.record(session, actor.team, actor, "invite.created", role=role.value)
     return invite, _serializer(secret_key).dumps(invite.nonce)
 
 
@@ -135,6 +137,7 @@ def revoke_invite(session: Session, actor: Membership, invite_id: int) -> Invite
     session.refresh(invite)
     if revoked.rowcount != 1 and invite.used_at is not None:  # type: ignore[attr-defined]
         raise Conflict("This invite has been used already, so it can't be revoked.")
+    audit.record(session, actor.team, actor, "invite.revoked", role=invite.role.value)
     return invite
 
 
@@ -244,4 +247,6 @@ def accept_invite(
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(invite)
         raise _unusable(invite, now) or Gone(USED)
-    return add_member(session, invite.team, person, usable.role)
+    membership = add_member(session, invite.team, person, usable.role)
+    audit.record(session, invite.team, person, "member.joined", role=usable.role.value)
+    return membership

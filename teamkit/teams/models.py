@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import EMAIL_MAX, Person
@@ -93,6 +94,36 @@ class Invite(Base):
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+
+
+#: Longest name of an audit action ("digest.settings_changed").
+AUDIT_ACTION_MAX = 40
+
+
+class AuditEvent(Base):
+    """One change to a team or to who may reach it: who did what, and when.
+
+    It names people, roles and the settings that changed, never a setting's value (a
+    webhook is a secret) nor anything a pulse holds.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_team_id_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The team it happened in; None for a team's deletion, kept after the team is gone.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    #: The team's URL name at the time, so the record still reads after a rename or deletion.
+    team_slug: Mapped[str] = mapped_column(String(SLUG_MAX))
+    #: Who did it; None once their account is deleted, or for teamkit's own command line.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    #: Who did it, as they were known then (an email), kept after their account goes.
+    actor_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    #: What happened, e.g. `member.role_changed` (see teamkit.teams.audit.ACTIONS).
+    action: Mapped[str] = mapped_column(String(AUDIT_ACTION_MAX))
+    #: What it touched: member emails, roles, names of changed settings (JSON).
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class TeamSettings(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, contains_eager
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.teams import audit
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
 from teamkit.teams.roles import RANK, require_role
 from teamkit.validation import Text, parse_choice
@@ -117,6 +118,7 @@ def create_team(session: Session, name: str, slug: str | None, owner: Person) ->
             session.flush()
     except IntegrityError:
         raise _slug_taken(session, slug) from None
+    audit.record(session, team, owner, "team.created")
     return team
 
 
@@ -257,6 +259,14 @@ def change_role(session: Session, actor: Membership, membership_id: int, role: R
         return membership
     if role is not Role.OWNER:
         _keep_an_owner(session, membership, "changing this role")
+    audit.record(
+        session,
+        actor.team,
+        actor,
+        "member.role_changed",
+        member=membership.person.email,
+        **{"from": membership.role.value, "to": role.value},
+    )
     if RANK[role] < RANK[membership.role]:
         revoke_invites_made_by(session, membership.person_id, membership.team_id)
     membership.role = role
@@ -277,6 +287,14 @@ def remove_member(session: Session, actor: Membership, membership_id: int) -> Pe
     was removed."""
     membership = find_member_to_remove(session, actor, membership_id)
     person = membership.person
+    audit.record(
+        session,
+        actor.team,
+        actor,
+        "member.removed",
+        member=person.email,
+        role=membership.role.value,
+    )
     revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
@@ -298,6 +316,7 @@ def is_last_owner(session: Session, membership: Membership) -> bool:
 def leave_team(session: Session, membership: Membership) -> None:
     """Leave a team, revoking one's open invites to it; its last owner must hand over first."""
     _keep_an_owner(session, membership, "leaving")
+    audit.record(session, membership.team, membership, "member.left")
     revoke_invites_made_by(session, membership.person_id, membership.team_id)
     session.delete(membership)
     session.flush()
@@ -345,3 +364,53 @@ def delete_account(session: Session, person: Person) -> None:
     # the person wrote keeps its row with no author (ON DELETE CASCADE / SET NULL).
     session.execute(delete(Person).where(Person.id == person.id))
     session.expunge_all()
+
+
+# ---------------------------------------------------------------- life cycle
+
+DELETE_CONFIRM_MISMATCH = "Type the team's URL name exactly, to confirm."
+
+
+def transfer_ownership(session: Session, actor: Membership, membership_id: int) -> Membership:
+    """Hand the team to another member: they become owner, `actor` a facilitator.
+
+    Owners only; the new owner must be someone else in the team. Return their membership.
+    """
+    _require_owner(actor)
+    membership = _member_of(session, actor.team, membership_id)
+    if membership.id == actor.id:
+        raise Conflict("Choose another member: you own the team already.", field="membership_id")
+    _count_owners(session, actor.team)  # lock the owners' rows, as change_role does
+    membership.role = Role.OWNER
+    actor.role = Role.FACILITATOR
+    # Stepping down, as with change_role: an invite never outlives its maker's power.
+    revoke_invites_made_by(session, actor.person_id, actor.team_id)
+    audit.record(
+        session,
+        actor.team,
+        actor,
+        "team.ownership_transferred",
+        member=membership.person.email,
+    )
+    session.flush()
+    return membership
+
+
+def delete_team(session: Session, actor: Membership, confirm: str) -> str:
+    """Delete the team with everything in it (owners only); `confirm` repeats its URL name.
+
+    Its goals, pulses, retros, digests, invites and audit log go by the database's own
+    rules (ON DELETE CASCADE), so the scheduler finds nothing of it from then on. One
+    event stays in the log, outside the team: who deleted it, and when. Return its name.
+    """
+    _require_owner(actor)
+    team = actor.team
+    if (confirm or "").strip() != team.slug:
+        # A 409, not a 422: the body is well-formed, it names another team than this one.
+        raise Conflict(DELETE_CONFIRM_MISMATCH, field="confirm")
+    name, slug, person = team.name, team.slug, actor.person
+    session.execute(delete(Team).where(Team.id == team.id))
+    audit.record(session, None, person, "team.deleted", team_slug=slug, name=name)
+    session.flush()
+    session.expunge_all()
+    return name

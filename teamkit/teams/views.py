@@ -29,7 +29,7 @@ from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
 from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.mail import is_configured
-from teamkit.teams import invite_mail, invites, onboarding, services
+from teamkit.teams import invite_mail, invites, lifecycle_views, onboarding, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm, TeamSettingsForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Invite, Role
@@ -104,6 +104,7 @@ def team_settings(slug: str) -> str | Response | tuple[str, int]:
         timezone=stored.timezone,
         zones=offered_zones(),
         may_change=me.can_facilitate,
+        owner=lifecycle_views.owner_context() if me.is_owner else None,
     ), status
 
 

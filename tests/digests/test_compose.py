@@ -126,3 +126,23 @@ def test_user_text_is_escaped_for_each_medium():
     assert "a &lt; b &gt; c" in slack
     text = render_text(digest)
     assert "<script>alert(1)</script>" in text  # plain text is shown as is, never interpreted
+
+
+def test_a_sections_summary_is_plain_text_not_a_slogan():
+    section = DigestSection(
+        key="retros",
+        title="Action items from retros",
+        summary="4 open action items",
+        items=(DigestItem(title="Ada: Add an alert", lines=("due 2026-06-08",)),),
+    )
+    digest = Digest("Crew", "crew", "https://teamkit.test", NOW, (section,))
+    html = render_html(digest)
+    assert "4 open action items" in html
+    assert "&ldquo;4 open action items" not in html and "“4 open action items" not in html
+    line = next(line for line in html.splitlines() if "4 open action items" in line)
+    assert "font-size:20px" not in line and "font-weight:bold" not in line
+    text = render_text(digest)
+    assert "\n4 open action items\n" in text and '"4 open action items"' not in text
+    slack = str(render_slack(digest))
+    assert "4 open action items" in slack and "> _4 open action items_" not in slack
+    assert digest.subject == "Crew digest: Ada: Add an alert"
