@@ -52,10 +52,12 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 ## bench-pages: time the same pages in-process (no server), with their SQL statement counts,
-## search over 5,000 retros, and the results of a pulse of 10,000 answers
+## search over 5,000 retros, the results of a pulse of 10,000 answers, and the coach's
+## precision and recall on its labelled sentences
 bench-pages: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/retros.py
+	$(BIN)/python bench/coach.py
 	$(BIN)/python bench/pulses.py
 
 ## bench-fanout: 1,000 teams' digests due at once, by 2 scheduler processes, next to a plain smtplib loop

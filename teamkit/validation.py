@@ -26,7 +26,12 @@ SEPARATOR_MESSAGE = "Use a dot for decimals and no thousands separators, e.g. 12
 #: Dates teamkit takes: four-digit years that every page, form and database writes alike.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(9999, 12, 31)
-DATETIME_MESSAGE = "Enter a date and time as YYYY-MM-DDTHH:MM (UTC)."
+#: Times teamkit takes: within the same years, so every page shows a four-digit year.
+DATETIME_MIN = datetime(DATE_MIN.year, 1, 1, tzinfo=UTC)
+DATETIME_MAX = datetime(DATE_MAX.year, 12, 31, 23, 59, 59, tzinfo=UTC)
+DATETIME_MESSAGE = (
+    f"Enter a date and time from {DATE_MIN.year} to {DATE_MAX.year}, as YYYY-MM-DDTHH:MM (UTC)."
+)
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
@@ -262,8 +267,26 @@ def check_date(value: date | None, field: str) -> date | None:
     return value
 
 
+def to_date(value: date | str | None, field: str) -> date | None:
+    """Return `value` (a date, or text as YYYY-MM-DD) as a date in range; None when blank.
+
+    Raise InvalidInput naming `field` for anything else, a year before 1900 included.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput({field: DATE_MESSAGE}) from None
+    if isinstance(value, datetime):
+        value = value.date()
+    return check_date(value, field)
+
+
 def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
-    """Return `value` as an aware UTC datetime (None when blank); a naive one is UTC."""
+    """Return `value` as an aware UTC datetime to the second, from 1900 to 9999 (None when
+    blank); a naive one is UTC. Raise InvalidInput naming `field` for anything else."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
@@ -279,6 +302,9 @@ def to_datetime(value: datetime | str | None, field: str) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC).replace(microsecond=0)
+        moment = value.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):
         raise InvalidInput({field: DATETIME_MESSAGE}) from None
+    if not DATETIME_MIN <= moment <= DATETIME_MAX:
+        raise InvalidInput({field: DATETIME_MESSAGE})
+    return moment

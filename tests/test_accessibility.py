@@ -443,3 +443,118 @@ def test_rejected_retro_forms_pass_the_audit(retro_pages: Any) -> None:
         "search": {"q"},
         "settings": {"sev1_name"},
     }
+
+
+RICH = (
+    "The deploy at 14:00 raised the pool size per worker.\n\n"
+    "- checkout timed out\n- payments queued\n\n"
+    "```\npool_size: 40\n```\n\nSee [the dashboard](https://example.com/d)."
+)
+
+
+def test_every_retro_page_with_full_data_is_valid_html(
+    app: Flask, make: Any, login_as: Any, portal_of: Any, api_as: Any, tmp_path: Any
+) -> None:
+    """Retro pages with every part filled in, seen by an owner and by a member, are valid."""
+    from sqlalchemy import select
+
+    from teamkit.db import job_session
+    from teamkit.teams.models import Membership
+
+    owner = make.person(name="Ada")
+    team = make.team(owner, slug="core", name="Core team")
+    member = make.member(team, make.person(name="Grace Hopper", email="grace@example.com"))
+    with app.app_context(), job_session(app) as session:
+        ids = list(session.scalars(select(Membership.id).where(Membership.team_id == team.id)))
+    api = api_as(owner)
+    goal = api.post(
+        "/api/v1/teams/core/goals",
+        json={"title": "Small, safe changes", "why": "Less risk.", "slogan": "Small steps"},
+    ).json
+    retros = []
+    for title, summary in [
+        ("Checkout down for 40 minutes", RICH),
+        ("Backups ran twice", "Grace forgot the renewal. The root cause was human error."),
+    ]:
+        made = api.post(
+            "/api/v1/teams/core/retros",
+            json={
+                "format": "incident",
+                "title": title,
+                "summary": summary,
+                "started_at": "2026-11-30T14:00:00Z",
+                "ended_at": "2026-11-30T14:40:00Z",
+                "severity": 2,
+                "tags": ["payments", "database"],
+                "participant_ids": ids,
+                **{name: RICH for name in ("customer_impact", "detection", "went_well")},
+                **{name: RICH for name in ("went_wrong", "got_lucky", "lessons")},
+            },
+        )
+        assert made.status_code == 201, made.json
+        retro = made.json
+        base = f"/api/v1/teams/core/retros/{retro['id']}"
+        for when, kind in [
+            ("2026-11-30T13:53:00Z", "event"),
+            ("2026-11-30T14:05:00Z", "detected"),
+            ("2026-11-30T14:30:00Z", "mitigated"),
+            ("2026-11-30T15:40:00Z", "resolved"),
+        ]:
+            entry = {"occurred_at": when, "kind": kind, "note": RICH, "author_id": ids[-1]}
+            assert api.post(f"{base}/timeline", json=entry).status_code == 201
+        for category in ("technical", "tooling", "process"):
+            factor = {"category": category, "description": RICH}
+            assert api.post(f"{base}/factors", json=factor).status_code == 201
+        for item_title, due in [("Alert on pool saturation", "2026-01-05"), ("Add a canary", None)]:
+            item = api.post(
+                "/api/v1/teams/core/action-items",
+                json={
+                    "title": item_title,
+                    "owner": "grace@example.com",
+                    "retro_id": retro["id"],
+                    "due_date": due,
+                    "goal_id": goal["id"],
+                },
+            ).json
+        api.patch(
+            f"/api/v1/teams/core/action-items/{item['id']}",
+            json={"status": "done", "closing_note": "Canary stage added for config changes."},
+        )
+        api.patch(base, json={"title": f"{title} (edited)"})
+        assert api.post(f"{base}/review").status_code == 200
+        retros.append(retro["id"])
+    assert api.post(f"/api/v1/teams/core/retros/{retros[0]}/publish").status_code == 200
+    published, in_review = (f"/t/core/retros/{retro_id}" for retro_id in retros)
+    shared = [
+        "/t/core/",
+        "/t/core/retros",
+        "/t/core/retros?status=published",
+        "/t/core/retros/search?q=pool",
+        "/t/core/action-items",
+        "/t/core/action-items?status=open&overdue=1",
+        f"/t/core/goals/{goal['id']}",
+        published,
+        in_review,
+        f"{published}/print",
+        f"{in_review}/edit",
+    ]
+    pages: dict[str, str] = {}
+    for who, portal, urls in [
+        ("owner", login_as(owner), [*shared, f"{in_review}/publish", "/t/core/retros/settings"]),
+        ("member", portal_of(member), shared),
+    ]:
+        for url in urls:
+            response = portal.client.get(url)
+            assert response.status_code == 200, (who, url)
+            pages[f"{url} as {who}"] = response.text
+        item_id = item["id"] - 2  # the first retro's overdue item, which Grace owns
+        for back in ("list", ""):
+            refused = portal.post(
+                f"/t/core/action-items/{item_id}",
+                data={"status": "done", "closing_note": "", "back": back, "filters": "overdue=1"},
+            )
+            assert refused.status_code == 422, (who, back)
+            pages[f"closing without a note ({back or 'retro'}) as {who}"] = refused.text
+    assert not [page for page in pages.values() if audit(page)]
+    errors = check(pages, tmp_path)
+    assert errors == {}, "\n".join(f"{page}: {e}" for page, found in errors.items() for e in found)

@@ -93,6 +93,10 @@ def api_schema(
 def _check(operation: Any, mode: GenerationMode, path_values: dict[str, Any]) -> str | None:
     """Run EXAMPLES cases of `operation` in `mode`; return the first failure, or None."""
     names = {p.name for p in operation.path_parameters}
+    for module in CAPABILITY_MODULES:
+        adjust = getattr(module, "path_values_for", None)
+        if adjust is not None:
+            path_values = adjust(operation, path_values)
     strategy = operation.as_strategy(
         mode, path_parameters={k: v for k, v in path_values.items() if k in names}
     )

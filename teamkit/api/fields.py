@@ -10,10 +10,12 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from teamkit.errors import InvalidInput
 from teamkit.validation import (
     DATE_MAX,
     DATE_MESSAGE,
     DATE_MIN,
+    DATETIME_MESSAGE,
     FINITE_MESSAGE,
     LINE_BREAKERS,
     NUMBER_MAX,
@@ -22,6 +24,7 @@ from teamkit.validation import (
     RANGE_MESSAGE,
     Text,
     WholeNumber,
+    to_datetime,
     too_long,
 )
 
@@ -56,6 +59,8 @@ ONE_LINE_TEXT = f"^[{PYTHON_SPACE}]*(?:{_CORE})?[{PYTHON_SPACE}]*$"
 ONE_LINE_FILLED_TEXT = f"^[{PYTHON_SPACE}]*{_CORE}[{PYTHON_SPACE}]*$"
 #: A date in DATE_MIN..DATE_MAX, for the OpenAPI document (JSON Schema has no date range).
 DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
+#: A date and time from DATE_MIN's year to DATE_MAX's, for the OpenAPI document.
+DATETIME_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}T"
 
 
 def text_field(rule: Text, *, required: bool | None = None, **kwargs: Any) -> fields.String:
@@ -120,6 +125,26 @@ def date_field(**kwargs: Any) -> fields.Date:
     return fields.Date(
         validate=validate.Range(DATE_MIN, DATE_MAX, error=DATE_MESSAGE),
         error_messages={"invalid": DATE_MESSAGE},
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def _check_datetime(value: Any) -> None:
+    try:
+        to_datetime(value, "value")
+    except InvalidInput:
+        raise ValidationError(DATETIME_MESSAGE) from None
+
+
+def datetime_field(**kwargs: Any) -> fields.DateTime:
+    """Return a field for an ISO 8601 date and time from 1900 to 9999 (UTC without an offset),
+    with the rule's words."""
+    metadata = {"pattern": DATETIME_PATTERN, **kwargs.pop("metadata", {})}
+    metadata.setdefault("description", DATETIME_MESSAGE)
+    return fields.DateTime(
+        validate=_check_datetime,
+        error_messages={"invalid": DATETIME_MESSAGE},
         metadata=metadata,
         **kwargs,
     )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit import validation
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound
@@ -37,7 +38,7 @@ UNDATED = date(9999, 12, 31)
 TITLE_MISSING = "Say what will be done."
 OWNER_MISSING = "Choose the member who sees it through."
 OWNER_MESSAGE = "Choose a member of this team as owner."
-DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
+DATE_MESSAGE = validation.DATE_MESSAGE
 GOAL_MESSAGE = "Choose one of this team's goals, or none."
 RETRO_MESSAGE = "Choose one of this team's retros."
 CLOSING_NOTE_MISSING = "Say what was done, or why it won't be."
@@ -57,17 +58,8 @@ def require_item_editor(actor: Membership, item: ActionItem) -> None:
 
 
 def to_date(value: date | str | None, field: str = "due_date") -> date | None:
-    """Return `value` as a date (None when blank), or raise InvalidInput naming `field`."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput({field: DATE_MESSAGE}) from None
-    if not isinstance(value, date):
-        raise InvalidInput({field: DATE_MESSAGE})
-    return value
+    """Return `value` as a date from 1900 to 9999 (None when blank), or raise InvalidInput."""
+    return validation.to_date(value, field)
 
 
 def member_id_for_email(session: Session, team: Team, email: str | None) -> int:
@@ -355,6 +347,19 @@ def open_items_by_owner(session: Session, team: Team, *, today: date) -> list[Ow
     ]
     result.sort(key=lambda g: (-g.overdue, g.owner is None, g.owner.person.name if g.owner else ""))
     return result
+
+
+def acknowledge_coach(
+    session: Session, actor: Membership, item: ActionItem, *, keep: bool = True
+) -> ActionItem:
+    """Keep the item's wording against the coach's flags, or stop keeping it (its owner,
+    owners and facilitators). The digest carries a kept wording; a new title asks again.
+    """
+    require_item_editor(actor, item)
+    item.coach_acknowledged_title = item.title if keep else None
+    item.updated_at = utcnow()
+    session.flush()
+    return item
 
 
 def may_edit_item(actor: Membership, item: ActionItem) -> bool:

@@ -38,6 +38,7 @@ from teamkit.retros.schemas import (
     RetroHitListSchema,
     RetroListArgsSchema,
     RetroPageSchema,
+    RetroPublishSchema,
     RetroSchema,
     RetroSearchArgsSchema,
     RetroSettingsSchema,
@@ -119,7 +120,12 @@ def _factor_out(factor: ContributingFactor) -> dict[str, Any]:
     }
 
 
-def _item_out(item: ActionItem) -> dict[str, Any]:
+def _names() -> list[str]:
+    return review.member_names(get_session(), current_team())
+
+
+def _item_out(item: ActionItem, names: list[str]) -> dict[str, Any]:
+    flags = coach.check_text(item.title, names)
     return {
         "id": item.id,
         "title": item.title,
@@ -134,6 +140,8 @@ def _item_out(item: ActionItem) -> dict[str, Any]:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "closed_at": item.closed_at,
+        "coach": [flag.as_dict() for flag in flags],
+        "coach_acknowledged": bool(flags) and item.is_coach_acknowledged,
     }
 
 
@@ -214,14 +222,18 @@ def review_retro(slug: str, retro_id: int) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/publish")
+@blp.arguments(RetroPublishSchema, required=False)
 @blp.response(200, RetroSchema)
-def publish_retro(slug: str, retro_id: int) -> dict[str, Any]:
+def publish_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
     """Publish a retro (owners and facilitators); it needs a title and a summary (422).
 
-    The coach's flags never block publishing; the answer lists those left.
+    A coach flag that points at a person (`names_person`) is reworded first, or kept with a
+    one-line reason in `reasons`, keyed by `<field>:<rule>@<start>` (the field as `coach`
+    names it); without one the answer is 422 naming `reasons.<that key>`. Each reason goes
+    into the retro's history. Other flags never block publishing; the answer lists those left.
     """
     retro = _retro(retro_id)
-    services.publish_retro(get_session(), current_membership(), retro)
+    review.publish(get_session(), current_membership(), retro, (data or {}).get("reasons"))
     return _retro_out(retro)
 
 
@@ -352,7 +364,8 @@ def list_items(args: dict[str, Any], slug: str) -> dict[str, Any]:
         overdue=args["overdue"],
     )
     page = paginate(db, statement, args)
-    page["items"] = [_item_out(item) for item in page["items"]]
+    names = _names()
+    page["items"] = [_item_out(item, names) for item in page["items"]]
     return page
 
 
@@ -382,14 +395,14 @@ def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
         due_date=data["due_date"],
         goal_id=data["goal_id"],
     )
-    return _item_out(actions.get_action_item(db, team, item.id))
+    return _item_out(actions.get_action_item(db, team, item.id), _names())
 
 
 @blp.get("/teams/<slug>/action-items/<int:item_id>")
 @blp.response(200, ActionItemSchema)
 def get_item(slug: str, item_id: int) -> dict[str, Any]:
     """Return one of the team's action items."""
-    return _item_out(actions.get_action_item(get_session(), current_team(), item_id))
+    return _item_out(actions.get_action_item(get_session(), current_team(), item_id), _names())
 
 
 @blp.patch("/teams/<slug>/action-items/<int:item_id>")
@@ -398,16 +411,22 @@ def get_item(slug: str, item_id: int) -> dict[str, Any]:
 def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]:
     """Change an action item (its owner, or owners and facilitators).
 
-    `done` and `wont_do` close it and need a `closing_note`.
+    `done` and `wont_do` close it and need a `closing_note`. `"coach_acknowledged": true`
+    keeps its wording against the coach's flags (`coach`), so the digest carries it; a
+    new title asks again.
     """
     db = get_session()
     item = actions.get_action_item(db, current_team(), item_id)
     changes = dict(data)
+    acknowledged = changes.pop("coach_acknowledged", None)
     if "owner" in changes:
         changes["owner_id"] = _owner_id(changes.pop("owner"))
-    actions.update_action_item(db, current_membership(), item, changes)
+    if changes or acknowledged is None:
+        actions.update_action_item(db, current_membership(), item, changes)
+    if acknowledged is not None:
+        actions.acknowledge_coach(db, current_membership(), item, keep=acknowledged)
     db.refresh(item)
-    return _item_out(actions.get_action_item(db, current_team(), item_id))
+    return _item_out(actions.get_action_item(db, current_team(), item_id), _names())
 
 
 # ---------------------------------------------------------------- settings

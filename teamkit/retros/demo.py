@@ -45,7 +45,7 @@ def _memberships(session: Session, team: Team, people: list[Person]) -> list[Mem
 
 
 def seed_retros(session: Session, team: Team, people: list[Person]) -> None:
-    """Seed a published incident retro, one in review with two coach flags, and action items."""
+    """Seed a published incident retro, one in review with three coach flags, and action items."""
     members = _memberships(session, team, people)
     owner, facilitator = members[0], members[1]
     writer = members[3] if len(members) > 3 else owner

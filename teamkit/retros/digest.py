@@ -1,4 +1,7 @@
-"""The retros section of a team's digest: open action items by owner, overdue first."""
+"""The retros section of a team's digest: open action items by owner, overdue first.
+
+An item's wording goes out only when the coach flags nothing in it, or the team kept it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from teamkit.retros import actions
+from teamkit.retros import actions, review
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
 from teamkit.teams.models import Team
 
@@ -39,6 +42,7 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
         return None
     items: list[DigestItem] = []
     overdue = 0
+    names = review.member_names(session, team)
     for group in groups:
         overdue += group.overdue
         owner = group.owner.person.name if group.owner else "No owner"
@@ -47,7 +51,7 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
                 break
             items.append(
                 DigestItem(
-                    title=f"{owner}: {item.title}",
+                    title=f"{owner}: {review.shareable_title(item, names)}",
                     lines=(_line(item, context),),
                     link=Link(
                         "Open the retro",

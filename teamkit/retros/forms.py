@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from teamkit.dates import iso_date
 from teamkit.forms import text_rules
 from teamkit.retros.models import (
     ACTION_TITLE_MAX,
@@ -30,9 +31,16 @@ from teamkit.retros.models import (
     FactorCategory,
     TimelineKind,
 )
-from teamkit.validation import Text
+from teamkit.validation import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN, Text
 
-DATETIME_INPUT = {"type": "datetime-local", "step": "60"}
+#: A date and time input in the shared range (teamkit.validation): 1900 to 9999.
+DATETIME_INPUT = {
+    "type": "datetime-local",
+    "step": "60",
+    "min": f"{DATETIME_MIN:%Y-%m-%dT%H:%M}",
+    "max": f"{DATETIME_MAX:%Y-%m-%dT%H:%M}",
+}
+DATE_INPUT = {"type": "date", "min": iso_date(DATE_MIN), "max": iso_date(DATE_MAX)}
 COACHED = {"data-coach": "true"}
 
 
@@ -112,7 +120,6 @@ class RetroForm(FlaskForm):
 class TimelineEntryForm(FlaskForm):
     occurred_at = StringField(
         "When (UTC)",
-        validators=optional(40),
         description="YYYY-MM-DDTHH:MM.",
         render_kw=DATETIME_INPUT,
     )
@@ -158,7 +165,7 @@ class ActionItemForm(FlaskForm):
         render_kw=COACHED,
     )
     owner_id = SelectField("Owner", choices=[], validate_choice=False)
-    due_date = StringField("Due", description="YYYY-MM-DD, optional.", render_kw={"type": "date"})
+    due_date = StringField("Due", description="YYYY-MM-DD, optional.", render_kw=DATE_INPUT)
     goal_id = SelectField(
         "Serves the goal", choices=[], description="Optional.", validate_choice=False
     )

@@ -345,6 +345,9 @@ class ActionItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When it was done or dropped; None while open.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The title as it was when the team kept its wording against the coach's flags; the
+    #: flags count as acknowledged while the title stays the same.
+    coach_acknowledged_title: Mapped[str | None] = mapped_column(Text)
 
     retro: Mapped[Retro] = relationship()
     owner: Mapped[Membership | None] = relationship()
@@ -353,6 +356,11 @@ class ActionItem(Base):
     def is_overdue(self, today: date) -> bool:
         """Tell whether the item is still open past its due date."""
         return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
+
+    @property
+    def is_coach_acknowledged(self) -> bool:
+        """Tell whether the team kept this wording against the coach's flags."""
+        return self.coach_acknowledged_title == self.title
 
 
 class RetroSearch(Base):

@@ -70,6 +70,11 @@ def _duration_filter(span: timedelta | None) -> str:
     return timeline.format_duration(span)
 
 
+@bp.app_template_filter("since_start")
+def _since_start_filter(span: timedelta) -> str:
+    return timeline.format_since_start(span)
+
+
 def find_retro(retro_id: int) -> Retro:
     """Return the retro `retro_id` of this request's team (404 if it has none)."""
     return services.get_retro(get_session(), current_team(), retro_id)
@@ -124,6 +129,11 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         history=edits.history(db, retro, limit=HISTORY_SHOWN),
         flagged=flagged,
         flag_count=sum(len(part.flags) for part in flagged),
+        item_flags={
+            int(part.key.removeprefix("action-")): part.flags
+            for part in flagged
+            if part.key.startswith("action-")
+        },
         labels=services.FIELD_LABELS,
         text_fields=services.TEXT_FIELDS,
         may_edit=not retro.is_published or has_role(me, Role.FACILITATOR),
@@ -134,6 +144,7 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         item_form=item_form.with_choices(members, goals),
         item_status_form=ActionStatusForm(formdata=None),
         status_errors=forms.get("status_errors") or {},
+        chosen=forms.get("chosen") or {},
         entry_errors=forms.get("entry_errors") or {},
         factor_errors=forms.get("factor_errors") or {},
         kinds=[(kind.value, kind.label) for kind in TimelineKind],

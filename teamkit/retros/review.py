@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
+from teamkit.errors import InvalidInput
 from teamkit.retros import actions, coach, timeline
-from teamkit.retros.models import Retro
-from teamkit.retros.services import TEXT_FIELDS
-from teamkit.teams.models import Membership, Team
+from teamkit.retros.edits import record_edit
+from teamkit.retros.models import ActionItem, Retro
+from teamkit.retros.services import TEXT_FIELDS, publish_retro
+from teamkit.teams.models import Membership, Role, Team
+from teamkit.teams.roles import require_role
+from teamkit.validation import Text
+
+#: Longest reason for keeping a flagged wording: one line.
+REASON_MAX = 200
+REASON_MISSING = "This points at a person: reword it, or say in one line why it stays."
+REASON = Text(REASON_MAX, REASON_MISSING, is_one_line=True)
+UNKNOWN_FLAG = "The coach has no flag on a person by that name in this retro."
+#: What a digest says in place of an action item's wording the coach flagged.
+WORDING_HELD = "An action item the coach has suggestions on (its wording waits on the retro)"
 
 
 def member_names(session: Session, team: Team) -> list[str]:
@@ -69,3 +81,76 @@ def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
         items=actions.items_of_retro(session, retro),
         names=member_names(session, retro.team),
     )
+
+
+def shareable_title(item: ActionItem, names: Sequence[str]) -> str:
+    """Return an action item's title for a digest: its wording only when the coach flags
+    nothing in it, or the team kept the wording; otherwise a line that quotes none of it."""
+    if item.is_coach_acknowledged or not coach.check_text(item.title, names):
+        return item.title
+    return WORDING_HELD
+
+
+@dataclass(frozen=True)
+class PersonFlag:
+    """A coach flag that points at a person: it is reworded, or kept with a reason."""
+
+    #: Its name in the retro: the part, the rule and where it starts ("summary:person-blame@0").
+    id: str
+    label: str
+    flag: coach.Flag
+
+
+def person_flags(flagged: Iterable[FlaggedField]) -> list[PersonFlag]:
+    """Return the flags that point at a person, in the retro's order."""
+    return [
+        PersonFlag(f"{part.key}:{flag.key}", part.label, flag)
+        for part in flagged
+        for flag in part.flags
+        if flag.names_person
+    ]
+
+
+def publish(
+    session: Session,
+    actor: Membership,
+    retro: Retro,
+    reasons: Mapping[str, str] | None = None,
+    *,
+    flagged: list[FlaggedField] | None = None,
+) -> Retro:
+    """Publish a retro (owners and facilitators).
+
+    Each coach flag that points at a person needs rewording or a one-line reason in
+    `reasons` (keyed by the flag's id); each reason goes into the retro's history. Other
+    flags never block publishing.
+    """
+    require_role(actor, Role.FACILITATOR, "publish a retro")
+    if flagged is None:
+        flagged = coach_whole_retro(session, retro)
+    needed = person_flags(flagged)
+    given = dict(reasons or {})
+    errors = {
+        f"reasons.{name}": UNKNOWN_FLAG for name in sorted(set(given) - {p.id for p in needed})
+    }
+    kept: list[tuple[PersonFlag, str]] = []
+    for person in needed:
+        problem = REASON.message(given.get(person.id))
+        if problem is not None:
+            errors[f"reasons.{person.id}"] = problem
+        else:
+            kept.append((person, (given.get(person.id) or "").strip()))
+    if errors:
+        raise InvalidInput(errors)
+    publish_retro(session, actor, retro)
+    for person, reason in kept:
+        record_edit(
+            session,
+            actor,
+            retro,
+            "coach reason",
+            None,
+            f"{person.label}: “{person.flag.text}” stays, because: {reason}",
+        )
+    session.flush()
+    return retro

@@ -9,9 +9,16 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from teamkit.api.fields import STORABLE_TEXT, JsonInteger, text_field, whole_number_field
+from teamkit.api.fields import (
+    STORABLE_TEXT,
+    JsonInteger,
+    date_field,
+    datetime_field,
+    text_field,
+    whole_number_field,
+)
 from teamkit.api.pagination import PageArgsSchema, PageSchema
-from teamkit.retros import actions, coach, formats, search, services, timeline
+from teamkit.retros import actions, coach, formats, review, search, services, timeline
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
     TAG_MAX,
@@ -62,10 +69,10 @@ class RetroFieldsSchema(Schema):
     summary = text_field(
         services.LONG_TEXT, metadata={"description": "Markdown; needed to publish."}
     )
-    started_at = fields.DateTime(
+    started_at = datetime_field(
         allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
     )
-    ended_at = fields.DateTime(allow_none=True, metadata={"description": "After started_at."})
+    ended_at = datetime_field(allow_none=True, metadata={"description": "After started_at."})
     severity = whole_number_field(
         SEVERITY,
         allow_none=True,
@@ -122,6 +129,24 @@ class CoachFlagSchema(Schema):
     message = fields.String(metadata={"description": "Why, in one line."})
     suggestion = fields.String(metadata={"description": "How else to say it."})
     source = fields.String(metadata={"description": "The guidance the rule comes from."})
+    names_person = fields.Boolean(
+        metadata={
+            "description": "Whether it points at one person (a member by name, a pronoun, a "
+            "role): such a flag is reworded, or given a reason, before publishing."
+        }
+    )
+
+
+class RetroPublishSchema(Schema):
+    reasons = fields.Dict(
+        keys=fields.String(),
+        values=text_field(review.REASON),
+        load_default=dict,
+        metadata={
+            "description": "Why each coach flag that points at a person stays, in one line, "
+            "keyed by `<field>:<rule>@<start>`."
+        },
+    )
 
 
 class CoachFieldSchema(Schema):
@@ -169,7 +194,7 @@ class RetroEditPageSchema(PageSchema):
 
 
 class TimelineEntryCreateSchema(Schema):
-    occurred_at = fields.DateTime(required=True)
+    occurred_at = datetime_field(required=True)
     note = text_field(timeline.NOTE)
     kind = fields.String(
         load_default="event", validate=validate.OneOf([k.value for k in TimelineKind])
@@ -181,7 +206,7 @@ class TimelineEntryCreateSchema(Schema):
 
 
 class TimelineEntryUpdateSchema(Schema):
-    occurred_at = fields.DateTime()
+    occurred_at = datetime_field()
     note = text_field(timeline.NOTE, required=False)
     kind = fields.String(validate=validate.OneOf([k.value for k in TimelineKind]))
     author_id = JsonInteger(
@@ -250,7 +275,7 @@ class RetroHitListSchema(Schema):
 class ActionItemCreateSchema(Schema):
     title = text_field(actions.TITLE)
     owner = fields.String(required=True, metadata={"description": "Email of a team member."})
-    due_date = fields.Date(load_default=None, allow_none=True)
+    due_date = date_field(load_default=None, allow_none=True)
     retro_id = JsonInteger(required=True, validate=ROW_ID)
     goal_id = JsonInteger(
         load_default=None, allow_none=True, validate=ROW_ID,
@@ -261,7 +286,7 @@ class ActionItemCreateSchema(Schema):
 class ActionItemUpdateSchema(Schema):
     title = text_field(actions.TITLE, required=False)
     owner = fields.String(metadata={"description": "Email of a team member."})
-    due_date = fields.Date(allow_none=True)
+    due_date = date_field(allow_none=True)
     goal_id = JsonInteger(
         allow_none=True, validate=ROW_ID, metadata={"description": "A goal of this team, or null."}
     )
@@ -270,6 +295,12 @@ class ActionItemUpdateSchema(Schema):
         metadata={"description": "done and wont_do close it and need a closing_note."},
     )
     closing_note = text_field(actions.CLOSING_NOTE)
+    coach_acknowledged = fields.Boolean(
+        metadata={
+            "description": "true keeps the title's wording against the coach's flags, so the "
+            "digest carries it; false asks again."
+        }
+    )
 
 
 class ActionItemSchema(Schema):
@@ -286,6 +317,13 @@ class ActionItemSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
+    coach = fields.List(
+        fields.Nested(CoachFlagSchema),
+        metadata={"description": "What the blameless-language coach flags in the title."},
+    )
+    coach_acknowledged = fields.Boolean(
+        metadata={"description": "Whether the team kept the flagged wording."}
+    )
 
 
 class ActionItemPageSchema(PageSchema):

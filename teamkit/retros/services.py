@@ -15,6 +15,7 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.auth.models import Person
+from teamkit.dates import utc_minute
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.retros import search
@@ -206,7 +207,7 @@ def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        return utc_minute(value)
     if name == "severity":
         return names.get(value, str(value))
     if isinstance(value, list):

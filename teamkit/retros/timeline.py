@@ -216,6 +216,14 @@ def format_duration(span: timedelta | None) -> str:
     return sign + " ".join(part for part in parts if part)
 
 
+def format_since_start(span: timedelta) -> str:
+    """Return where an entry sits against the incident's start: "+7 min", or "7 min before
+    the start" for what happened before it."""
+    if span < timedelta(0):
+        return f"{format_duration(-span)} before the start"
+    return f"+{format_duration(span)}"
+
+
 # ---------------------------------------------------------------- contributing factors
 
 

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session, locks_late
 from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import ConfirmForm, form_status, submit_form
+from teamkit.forms import ConfirmForm, form_status, show_service_error, submit_form
 from teamkit.goals.models import Goal
 from teamkit.retros import (
     action_views,
@@ -60,6 +60,7 @@ from teamkit.teams.services import list_members
 
 #: The modules of a retro's parts, whose routes are on the same blueprint.
 PART_VIEWS = (timeline_views, action_views)
+CONFIRM_MISSING = "Tick this to publish with the coach's suggestions left, or reword them first."
 
 # ---------------------------------------------------------------- contributions
 
@@ -265,19 +266,44 @@ def publish(slug: str, retro_id: int) -> Any:
     me = current_membership()
     require_role(me, Role.FACILITATOR, "publish a retro")
     retro = find_retro(retro_id)
-    flags = sum(len(part.flags) for part in review.coach_whole_retro(db, retro))
+    flagged = review.coach_whole_retro(db, retro)
+    people = review.person_flags(flagged)
+    others = sum(len(part.flags) for part in flagged) - len(people)
     form = PublishForm()
-    if form.validate_on_submit() and (form.confirmed.data or not flags):
-        try:
-            services.publish_retro(db, me, retro)
-        except ServiceError as error:
-            flash(error.detail, "error")
-            return retro_page(retro, error.status)
-        flash("Published: the whole team can read it.", "success")
-        return to_retro(retro)
-    # Asked once more when the coach's flags remain: publishing never blocks on them.
+    reasons = {person.id: request.form.get(f"reasons.{person.id}", "") for person in people}
+    reason_errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        if others and not form.confirmed.data:
+            # Asked once more when other flags remain: they never block publishing.
+            form.confirmed.errors = [CONFIRM_MISSING]
+        else:
+            try:
+                with db.begin_nested():
+                    review.publish(db, me, retro, reasons, flagged=flagged)
+            except InvalidInput as error:
+                reason_errors = {
+                    name.removeprefix("reasons."): message
+                    for name, message in error.errors.items()
+                    if name.startswith("reasons.")
+                }
+                rest = {k: v for k, v in error.errors.items() if not k.startswith("reasons.")}
+                if rest or not error.errors:
+                    show_service_error(form, InvalidInput(rest) if rest else error)
+            except ServiceError as error:
+                flash(error.detail, "error")
+                return retro_page(retro, error.status)
+            else:
+                flash("Published: the whole team can read it.", "success")
+                return to_retro(retro)
     return render_template(
-        "retros/publish.html", team=current_team(), retro=retro, flags=flags, form=form
+        "retros/publish.html",
+        team=current_team(),
+        retro=retro,
+        flags=others,
+        people=people,
+        reasons=reasons,
+        reason_errors=reason_errors,
+        form=form,
     ), form_status(form)
 
 

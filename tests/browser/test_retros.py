@@ -26,7 +26,7 @@ def test_the_coach_flags_blaming_words_as_you_type_and_on_save(page, make):
     summary = page.get_by_label("Summary")
     summary.press_sequentially("Root cause: human error. Grace forgot the renewal.")
     live = page.locator("#summary-coach")
-    expect(live).to_contain_text("The coach suggests (2)")
+    expect(live).to_contain_text("The coach suggests (3)")
     expect(live).to_contain_text("“Human error” is a label, not an explanation")
     expect(live).to_contain_text("Dekker")
 
@@ -38,9 +38,9 @@ def test_the_coach_flags_blaming_words_as_you_type_and_on_save(page, make):
     summary.fill("Root cause: human error.")
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("heading", name="Certificate expired")).to_be_visible()
-    expect(page.get_by_text("The blameless-language coach has 1 suggestion")).to_be_visible()
+    expect(page.get_by_text("The blameless-language coach has 2 suggestions")).to_be_visible()
     expect(
-        page.get_by_role("heading", name="The blameless-language coach: 1 suggestion")
+        page.get_by_role("heading", name="The blameless-language coach: 2 suggestions")
     ).to_be_visible()
 
 
@@ -65,3 +65,39 @@ def test_a_retro_is_written_without_script_too(browser, live_server, make):
         ).to_be_visible()
     finally:
         context.close()
+
+
+def test_publishing_asks_a_reason_beside_a_flag_on_a_person(page, make):
+    owner = make.person(name="Ada Lovelace", email="ada@example.com")
+    team = make.team(owner, slug="core", name="Core team")
+    make.member(team, make.person(name="Grace Hopper"))
+    _log_in(page)
+    page.goto("/t/core/retros/new")
+    page.get_by_label("Title").fill("Certificate expired")
+    page.get_by_label("Summary").fill("Grace forgot the renewal. We got lucky with the cache.")
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("button", name="Send to review").click()
+    page.get_by_role("link", name="Publish…").click()
+    reason = page.get_by_label("Summary: why “Grace forgot” stays")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("This points at a person: reword it")).to_be_visible()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    reason.fill("Grace wrote this herself and wants it kept.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published: the whole team can read it.")).to_be_visible()
+
+
+def test_the_coach_reads_an_action_item_as_it_is_written(page, make):
+    owner = make.person(name="Ada Lovelace", email="ada@example.com")
+    make.team(owner, slug="core", name="Core team")
+    _log_in(page)
+    page.goto("/t/core/retros/new")
+    page.get_by_label("Title").fill("Queue backed up")
+    page.get_by_role("button", name="Save the draft").click()
+    action = page.get_by_label("Action", exact=True)
+    action.press_sequentially("Make sure the engineer double-checks the queue")
+    expect(page.locator("#title-coach")).to_contain_text("The coach suggests (1)")
+    page.get_by_role("button", name="Add action item").click()
+    expect(page.get_by_text("The coach suggests rewording it")).to_be_visible()
+    page.get_by_role("button", name="Keep this wording").click()
+    expect(page.get_by_text("The team keeps this wording")).to_be_visible()

@@ -205,13 +205,23 @@ def test_blameless_check_flags_with_offsets(api, crew):
     answer = api.post("/api/v1/blameless-check", json={"text": text, "team": "crew"})
     assert answer.status_code == 200
     flags = answer.json["flags"]
-    assert [(f["rule"], text[f["start"] : f["end"]]) for f in flags] == [
-        ("human-error", "human error"),
-        ("member-blame", "Alan forgot"),
+    assert [(f["rule"], text[f["start"] : f["end"]], f["names_person"]) for f in flags] == [
+        ("root-cause", "Root cause", False),
+        ("human-error", "human error", False),
+        ("person-blame", "Alan forgot", True),
     ]
-    assert set(flags[0]) == {"rule", "start", "end", "text", "message", "suggestion", "source"}
+    assert set(flags[0]) == {
+        "rule",
+        "start",
+        "end",
+        "text",
+        "message",
+        "suggestion",
+        "source",
+        "names_person",
+    }
     teamless = api.post("/api/v1/blameless-check", json={"text": text}).json["flags"]
-    assert [f["rule"] for f in teamless] == ["human-error"]
+    assert [f["rule"] for f in teamless] == ["root-cause", "human-error"]
     assert (
         api.post("/api/v1/blameless-check", json={"text": text, "team": "nope"}).status_code == 422
     )
@@ -287,3 +297,77 @@ def test_severity_names_are_read_by_members_and_renamed_by_facilitators(api, api
         answer = facilitator.patch(f"{BASE}/retro-settings", json={"severity_names": bad})
         assert answer.status_code == 422, bad
     assert _retro(api, severity=1)["severity_name"] == "Critical"
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z"])
+def test_a_time_before_1900_is_refused_naming_its_field(api, crew, moment):
+    retro = _retro(api)
+    patched = api.patch(f"{BASE}/retros/{retro['id']}", json={"started_at": moment})
+    assert patched.status_code == 422
+    assert [e["field"] for e in patched.json["errors"]] == ["started_at"]
+    assert "from 1900 to 9999" in patched.json["errors"][0]["message"]
+    entry = api.post(
+        f"{BASE}/retros/{retro['id']}/timeline", json={"occurred_at": moment, "note": "Old"}
+    )
+    assert entry.status_code == 422
+    assert [e["field"] for e in entry.json["errors"]] == ["occurred_at"]
+    assert api.get(f"{BASE}/retros/{retro['id']}/timeline").json["items"] == []
+    assert api.get(f"{BASE}/retros/{retro['id']}").json["started_at"] is None
+
+
+def test_a_due_date_before_1900_is_refused_naming_its_field(api, crew):
+    retro = _retro(api)
+    answer = api.post(
+        f"{BASE}/action-items",
+        json={
+            "title": "Old",
+            "owner": "ada@example.com",
+            "retro_id": retro["id"],
+            "due_date": "0001-01-01",
+        },
+    )
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json["errors"]] == ["due_date"]
+    assert api.get(f"{BASE}/action-items").json["items"] == []
+
+
+def test_publishing_a_flag_on_a_person_needs_a_reason(api_as, crew):
+    facilitator = api_as(crew.facilitator)
+    retro = _retro(facilitator, summary="Grace forgot the renewal. It was human error.")
+    flags = [
+        (part["field"], flag["rule"], flag["names_person"])
+        for part in retro["coach"]
+        for flag in part["flags"]
+    ]
+    assert flags == [("summary", "person-blame", True), ("summary", "human-error", False)]
+    url = f"{BASE}/retros/{retro['id']}/publish"
+    refused = facilitator.post(url)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == ["reasons.summary:person-blame@0"]
+    unknown = facilitator.post(url, json={"reasons": {"summary:nope@3": "Why not."}})
+    assert unknown.status_code == 422
+    reason = "Grace asked to keep her own words."
+    done = facilitator.post(url, json={"reasons": {"summary:person-blame@0": reason}})
+    assert done.status_code == 200 and done.json["status"] == "published"
+    history = facilitator.get(f"{BASE}/retros/{retro['id']}/history").json["items"]
+    assert any(e["field"] == "coach reason" and reason in e["new_value"] for e in history)
+
+
+def test_the_coach_reads_an_action_item_as_it_is_written(api, crew):
+    retro = _retro(api)
+    made = api.post(
+        f"{BASE}/action-items",
+        json={
+            "title": "Make sure the on-call engineer double-checks the backups",
+            "owner": "ada@example.com",
+            "retro_id": retro["id"],
+        },
+    )
+    assert made.status_code == 201
+    assert [flag["rule"] for flag in made.json["coach"]] == ["be-better"]
+    assert made.json["coach_acknowledged"] is False
+    url = f"{BASE}/action-items/{made.json['id']}"
+    kept = api.patch(url, json={"coach_acknowledged": True})
+    assert kept.status_code == 200 and kept.json["coach_acknowledged"] is True
+    reworded = api.patch(url, json={"title": "Verify backups nightly with a restore job"})
+    assert reworded.json["coach"] == [] and reworded.json["coach_acknowledged"] is False

@@ -37,21 +37,22 @@ def test_offsets_are_character_offsets_into_the_text_given() -> None:
     flags = check_text(text, MEMBERS)
     assert [(text[f.start : f.end], f.rule) for f in flags] == [
         ("human error", "human-error"),
-        ("Grace forgot", "member-blame"),
+        ("Grace forgot", "person-blame"),
     ]
     assert all(flag.text == text[flag.start : flag.end] for flag in flags)
 
 
 def test_each_flag_says_why_what_instead_and_where_it_comes_from() -> None:
-    (flag,) = check_text("Root cause: human error.")
+    (flag,) = check_text("It was human error.")
     assert flag.as_dict() == {
         "rule": "human-error",
-        "start": 12,
-        "end": 23,
+        "start": 7,
+        "end": 18,
         "text": "human error",
         "message": flag.message,
         "suggestion": flag.suggestion,
         "source": flag.source,
+        "names_person": False,
     }
     assert "label" in flag.message
     assert "Dekker" in flag.source
@@ -64,7 +65,7 @@ def test_quoted_config_is_not_flagged() -> None:
 def test_a_fenced_code_block_is_not_flagged_but_the_prose_after_it_is() -> None:
     text = "Logs:\n```\nfailed to connect\nshould have retried\n```\nWe failed to notice."
     flags = check_text(text)
-    assert [(f.rule, f.start) for f in flags] == [("failed-to", text.index("failed to notice"))]
+    assert [(f.rule, f.start) for f in flags] == [("person-blame", text.index("We failed"))]
 
 
 def test_an_unclosed_code_block_quiets_the_rest_of_the_text() -> None:
@@ -73,7 +74,7 @@ def test_an_unclosed_code_block_quiets_the_rest_of_the_text() -> None:
 
 def test_a_log_line_is_not_flagged_but_the_line_after_it_is() -> None:
     text = "14:02:11 ERROR failed to connect\nThe operator failed to see it."
-    assert [f.start for f in check_text(text)] == [text.index("failed to see")]
+    assert [f.start for f in check_text(text)] == [text.index("The operator")]
 
 
 def test_fault_injection_is_not_a_fault() -> None:
@@ -83,12 +84,12 @@ def test_fault_injection_is_not_a_fault() -> None:
 def test_member_names_are_the_teams_own() -> None:
     assert check_text("Grace forgot the renewal.", ["Alan Turing"]) == []
     assert [f.rule for f in check_text("Grace forgot the renewal.", ["Grace Hopper"])] == [
-        "member-blame"
+        "person-blame"
     ]
 
 
 def test_member_names_with_regex_characters_are_taken_literally() -> None:
-    assert [f.rule for f in check_text("J.R. (ops) broke prod", ["J.R. (ops)"])] == ["member-blame"]
+    assert [f.rule for f in check_text("J.R. (ops) broke prod", ["J.R. (ops)"])] == ["person-blame"]
     assert check_text("JxR broke prod", ["J.R."]) == []
 
 

@@ -25,7 +25,7 @@ def test_demo_team_gets_a_published_retro_one_in_review_and_action_items(app):
         assert len(timeline.list_factors(session, published)) >= 3
         assert coach_whole_retro(session, published) == []
         flags = [f for part in coach_whole_retro(session, review) for f in part.flags]
-        assert len(flags) == 2
+        assert [f.rule for f in flags] == ["root-cause", "human-error", "should-have"]
         items = list(session.scalars(select(ActionItem)))
         today = utcnow().date()
         assert sum(item.is_overdue(today) for item in items) >= 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from pages import field_error, field_is_described_by_its_error, flashes
 from sqlalchemy import func, select
 
 from teamkit.db import job_session, utcnow
@@ -83,7 +84,7 @@ def test_the_coach_endpoint_answers_the_editor_script(login_as, crew):
         headers={"X-CSRFToken": token},
     )
     assert answer.status_code == 200
-    assert [flag["rule"] for flag in answer.json["flags"]] == ["member-blame"]
+    assert [flag["rule"] for flag in answer.json["flags"]] == ["person-blame"]
     assert portal.client.post("/t/crew/retros/coach", json={"text": "x"}).status_code == 400
 
 
@@ -426,3 +427,155 @@ def test_a_retro_of_another_format_shows_without_the_incident_parts(login_as, cr
         assert saved.status_code == 303
     finally:
         del FORMATS["test-board"]
+
+
+def test_a_timeline_entry_before_the_start_says_how_long_before(login_as, crew):
+    portal = login_as(crew.member)
+    retro_id = _new(portal, started_at="2026-11-30T14:00")
+    for when, note in [("2026-11-30T13:53", "Config pushed"), ("2026-11-30T14:05", "Alert")]:
+        response = portal.post(
+            f"/t/crew/retros/{retro_id}/timeline", data={"occurred_at": when, "note": note}
+        )
+        assert response.status_code == 303
+    page = portal.client.get(f"/t/crew/retros/{retro_id}").text
+    assert "7 min before the start" in page and "+5 min" in page
+    assert "+-" not in page
+
+
+def test_closing_from_the_list_without_a_note_keeps_the_choice_and_the_filter(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    late = (utcnow() - timedelta(days=1)).date().isoformat()
+    portal.post(
+        f"/t/crew/retros/{retro_id}/action-items",
+        data={"title": "Alert on lag", "owner_id": mine, "due_date": late},
+    )
+    with app.app_context(), job_session(app) as session:
+        item_id = session.scalar(select(ActionItem.id))
+    filters = f"owner={mine}&overdue=1"
+    refused = portal.post(
+        f"/t/crew/action-items/{item_id}",
+        data={"status": "done", "closing_note": "", "back": "list", "filters": filters},
+    )
+    assert refused.status_code == 422
+    page = refused.text
+    assert field_error(page, f"item-{item_id}-note") == "Say what was done, or why it won't be."
+    assert field_is_described_by_its_error(page, f"item-{item_id}-note")
+    assert re.search(r'<option value="done" selected>', page)
+    assert re.search(rf'<option value="{mine}" selected>', page)
+    assert 'name="overdue" value="1" checked' in page
+    with app.app_context(), job_session(app) as session:
+        assert session.get(ActionItem, item_id).status is ActionStatus.OPEN
+    done = portal.post(
+        f"/t/crew/action-items/{item_id}",
+        data={"status": "done", "closing_note": "Added.", "back": "list", "filters": filters},
+    )
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith(f"/t/crew/action-items?{filters}")
+
+
+def test_closing_on_the_retro_without_a_note_keeps_the_choice(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    portal.post(
+        f"/t/crew/retros/{retro_id}/action-items", data={"title": "Alert", "owner_id": mine}
+    )
+    with app.app_context(), job_session(app) as session:
+        item_id = session.scalar(select(ActionItem.id))
+    refused = portal.post(f"/t/crew/action-items/{item_id}", data={"status": "wont_do"})
+    assert refused.status_code == 422
+    assert re.search(r'<option value="wont_do" selected>', refused.text)
+    assert field_error(refused.text, f"item-{item_id}-note")
+
+
+def test_a_year_before_1900_is_refused_beside_the_field(login_as, crew, rows):
+    portal = login_as(crew.member)
+    response = portal.post(
+        "/t/crew/retros/new", data={"title": "Old", "started_at": "0001-01-01T00:00"}
+    )
+    assert response.status_code == 422
+    assert "from 1900 to 9999" in (field_error(response.text, "started_at") or "")
+    assert rows(Retro) == 0
+    retro_id = _new(portal)
+    entry = portal.post(
+        f"/t/crew/retros/{retro_id}/timeline",
+        data={"occurred_at": "0001-01-01T00:00", "note": "Long ago"},
+    )
+    assert entry.status_code == 422 and field_error(entry.text, "occurred_at")
+    item = portal.post(
+        f"/t/crew/retros/{retro_id}/action-items",
+        data={"title": "X", "owner_id": "1", "due_date": "0001-01-01"},
+    )
+    assert item.status_code == 422
+    assert "1900-01-01 to 9999-12-31" in (field_error(item.text, "due_date") or "")
+    assert rows(TimelineEntry) == 0 and rows(ActionItem) == 0
+
+
+def test_publishing_with_the_box_unticked_says_so_beside_it(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="They should have known.")
+    facilitator = portal_of(crew.facilitator)
+    asked = facilitator.post(f"/t/crew/retros/{retro_id}/publish")
+    assert asked.status_code == 422
+    assert field_error(asked.text, "confirmed") == (
+        "Tick this to publish with the coach's suggestions left, or reword them first."
+    )
+    assert field_is_described_by_its_error(asked.text, "confirmed")
+    assert _retro(app, retro_id).status is RetroStatus.DRAFT
+
+
+def test_a_flag_on_a_person_is_reworded_or_kept_with_a_reason(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="Alan forgot to renew the certificate.")
+    facilitator = portal_of(crew.facilitator)
+    page = facilitator.client.get(f"/t/crew/retros/{retro_id}/publish").text
+    assert "why “Alan forgot” stays" in page
+    name = "reasons.summary:person-blame@0"
+    refused = facilitator.post(f"/t/crew/retros/{retro_id}/publish", data={name: " "})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "reason-1") == (
+        "This points at a person: reword it, or say in one line why it stays."
+    )
+    assert field_is_described_by_its_error(refused.text, "reason-1")
+    assert _retro(app, retro_id).status is RetroStatus.DRAFT
+    reason = "Alan wrote this line himself and wants it kept."
+    done = facilitator.post(f"/t/crew/retros/{retro_id}/publish", data={name: reason})
+    assert done.status_code == 303
+    assert _retro(app, retro_id).status is RetroStatus.PUBLISHED
+    history = facilitator.client.get(f"/t/crew/retros/{retro_id}").text
+    assert "Coach reason" in history and reason in history
+
+
+def test_a_reworded_flag_on_a_person_needs_no_reason(login_as, portal_of, crew, app):
+    writer = login_as(crew.member)
+    retro_id = _new(writer, summary="Alan forgot to renew the certificate.")
+    edited = writer.post(
+        f"/t/crew/retros/{retro_id}/edit",
+        data={"title": "Checkout down", "summary": "The renewal job had been disabled."},
+    )
+    assert edited.status_code == 303
+    done = portal_of(crew.facilitator).post(f"/t/crew/retros/{retro_id}/publish")
+    assert done.status_code == 303
+    assert _retro(app, retro_id).status is RetroStatus.PUBLISHED
+
+
+def test_an_action_item_shows_the_coachs_flags_and_keeps_its_wording(login_as, crew, app):
+    portal = login_as(crew.member)
+    retro_id = _new(portal)
+    mine = str(_membership_id(app, crew, crew.member))
+    added = portal.post(
+        f"/t/crew/retros/{retro_id}/action-items",
+        data={"title": "Be more careful with migrations", "owner_id": mine},
+    )
+    assert added.status_code == 303
+    page = portal.client.get(added.headers["Location"]).text
+    assert any("1 suggestion on its wording" in flash for flash in flashes(page))
+    assert "The coach suggests rewording it" in page and "Keep this wording" in page
+    with app.app_context(), job_session(app) as session:
+        item_id = session.scalar(select(ActionItem.id))
+    kept = portal.post(f"/t/crew/action-items/{item_id}/keep-wording")
+    assert kept.status_code == 303
+    page = portal.client.get(f"/t/crew/retros/{retro_id}").text
+    assert "The team keeps this wording" in page and "Keep this wording" not in page

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput
-from teamkit.retros import review, services, timeline
+from teamkit.retros import actions, review, services, timeline
 from teamkit.retros import settings as retro_settings
 from teamkit.retros.edits import history
 from teamkit.retros.models import (
@@ -309,8 +309,8 @@ def test_the_coach_reads_the_whole_retro(session, crew, as_member):
     timeline.add_entry(session, member, retro, occurred_at=START, note="Alan forgot the flag")
     flagged = review.coach_whole_retro(session, retro)
     assert [(part.label, [f.rule for f in part.flags]) for part in flagged] == [
-        ("Summary", ["human-error"]),
-        ("Timeline entry", ["member-blame"]),
+        ("Summary", ["root-cause", "human-error"]),
+        ("Timeline entry", ["person-blame"]),
     ]
 
 
@@ -328,3 +328,23 @@ def test_a_refused_edit_changes_nothing_not_even_the_tags_or_history(session, cr
     assert services.tags_of(session, retro) == ["db"]
     assert retro.title == "Checkout down for 40 minutes"
     assert _count(session, RetroEdit) == before
+
+
+@pytest.mark.parametrize(
+    "value", [datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00", "1899-12-31T23:59", "10000-01-01"]
+)
+def test_times_outside_1900_to_9999_are_refused(value):
+    with pytest.raises(InvalidInput) as refused:
+        services.to_datetime(value, "started_at")
+    assert "from 1900 to 9999" in refused.value.errors["started_at"]
+
+
+def test_a_due_date_in_year_one_is_refused():
+    with pytest.raises(InvalidInput) as refused:
+        actions.to_date("0001-01-01")
+    assert "1900-01-01 to 9999-12-31" in refused.value.errors["due_date"]
+
+
+def test_an_entry_before_the_start_is_placed_before_it():
+    assert timeline.format_since_start(timedelta(minutes=-7)) == "7 min before the start"
+    assert timeline.format_since_start(timedelta(minutes=65)) == "+1 h 5 min"
