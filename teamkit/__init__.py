@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     configure(app, config or {})
     db.init_app(app, settings.database_url(app.config["TEAMKIT"]))
+    register_request_log(app)
     register_extensions(app)
     register_input_check(app)
     capabilities.install(app)
@@ -57,6 +58,13 @@ def configure(app: Flask, overrides: dict[str, Any]) -> None:
     logging.getLogger("teamkit").setLevel(values["LOG_LEVEL"])
 
 
+def register_request_log(app: Flask) -> None:
+    """Time every request from before its first check (the guards' work counts too)."""
+    from teamkit import web
+
+    web.register_request_log(app)
+
+
 def register_extensions(app: Flask) -> None:
     """Initialise the session cookie, CSRF protection, log-in sessions and the log-in limit."""
     from teamkit import cookies
@@ -80,12 +88,11 @@ def register_input_check(app: Flask) -> None:
 
 
 def register_shell(app: Flask) -> None:
-    """Add security headers, the request log, error pages and the health check."""
+    """Add security headers, error pages and the health check."""
     from teamkit import web
 
     web.register_proxy_fix(app)
     web.register_security_headers(app)
-    web.register_request_log(app)
     web.register_error_pages(app)
     web.register_health(app)
     web.register_template_helpers(app)

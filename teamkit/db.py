@@ -170,11 +170,12 @@ def init_app(app: Flask, url: str) -> None:
     @app.after_request
     def _commit_session(response: Any) -> Any:
         # One transaction per request: kept only when the request succeeded, so a
-        # rejected form or API call (any 4xx/5xx), or a request in which a service raised
-        # an error (whatever the view answered), leaves nothing half-written.
+        # rejected form or API call (any 4xx/5xx) leaves nothing half-written. A view that
+        # catches a service's error and still answers ran the service in a savepoint
+        # (teamkit.forms.attempt), which the error rolled back.
         session = g.get("db_session")
         if session is not None:
-            if response.status_code < 400 and not g.get("service_errors"):
+            if response.status_code < 400:
                 session.commit()
             else:
                 session.rollback()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import enum
-from typing import TypeVar
-
-from flask import g, has_request_context
-
-Choice = TypeVar("Choice", bound=enum.StrEnum)
-
 
 class ServiceError(Exception):
-    """A request that can't be carried out, with a message for a person."""
+    """A request that can't be carried out, with a message for a person.
+
+    A plain exception: raised, it answers the request with an error status, and the
+    request's transaction rolls back. A view that catches one and still answers runs the
+    service through `teamkit.forms.attempt`, in a savepoint that the error rolls back.
+    """
 
     status = 400
     title = "Bad request"
@@ -21,17 +19,6 @@ class ServiceError(Exception):
         self.detail = detail
         #: Field name -> message, for errors that belong beside a form field.
         self.errors: dict[str, str] = {field: detail} if field else {}
-        # A view may catch this and still answer 303 (flash and redirect), so the request's
-        # transaction can't tell from the status that a service failed: it is told here,
-        # and keeps nothing the service wrote before raising (see db.init_app).
-        if has_request_context():
-            g.setdefault("service_errors", []).append(self)
-
-    def dismiss(self) -> None:
-        """Say this error was dealt with where it was caught and nothing was half-written
-        (a lookup that may find nothing), so the request may keep what it writes."""
-        if has_request_context() and self in g.get("service_errors", ()):
-            g.service_errors.remove(self)
 
 
 class InvalidInput(ServiceError):
@@ -72,12 +59,3 @@ class Gone(ServiceError):
 
     status = 410
     title = "Gone"
-
-
-def parse_choice(kind: type[Choice], value: str | Choice, field: str) -> Choice:
-    """Return the member of `kind` named `value`, or raise InvalidInput naming the choices."""
-    try:
-        return kind(value)
-    except ValueError:
-        names = ", ".join(member.value for member in kind)
-        raise InvalidInput({field: f"Choose one of: {names}."}) from None

@@ -7,10 +7,13 @@ API client who make the same mistake read the same message.
 
 from __future__ import annotations
 
+import enum
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
 
 from teamkit.errors import InvalidInput
 
@@ -43,6 +46,10 @@ PYTHON_SPACE = (
 )
 
 
+#: What a service says of a field it doesn't take.
+CANT_BE_SET = "This field can't be set."
+
+Member = TypeVar("Member", bound=enum.StrEnum)
 #: What a one-line text (a name, a title, a slogan) can't hold inside it: control
 #: characters (line breaks, tabs, escapes) and Unicode's line and paragraph separators.
 #: Spelled for a character class, as PYTHON_SPACE is.
@@ -94,6 +101,8 @@ class Text:
             raise InvalidInput({field: problem})
         return (value or "").strip()
 
+    __call__ = clean
+
 
 @dataclass(frozen=True)
 class WholeNumber:
@@ -101,10 +110,13 @@ class WholeNumber:
 
     low: int
     high: int
+    #: What to say when the number is missing or out of range, where the plain range
+    #: wouldn't tell a person why.
+    wording: str | None = None
 
     @property
     def message(self) -> str:
-        return whole_number_range(self.low, self.high)
+        return self.wording or whole_number_range(self.low, self.high)
 
     def clean(self, value: int | str | None, field: str) -> int:
         """Return `value` as an int in range, or raise InvalidInput naming `field`."""
@@ -117,6 +129,88 @@ class WholeNumber:
         if not self.low <= number <= self.high:
             raise InvalidInput({field: self.message})
         return number
+
+    __call__ = clean
+
+
+def parse_choice(kind: type[Member], value: str | Member, field: str) -> Member:
+    """Return the member of `kind` named `value`, or raise InvalidInput naming the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(member.value for member in kind)
+        raise InvalidInput({field: f"Choose one of: {names}."}) from None
+
+
+@dataclass(frozen=True)
+class Choice(Generic[Member]):
+    """A field's rule: one of the members of `kind`; an empty value means `default`."""
+
+    kind: type[Member]
+    default: str = ""
+
+    def clean(self, value: str | Member | None, field: str) -> Member:
+        """Return the member named `value`, or raise InvalidInput naming the choices."""
+        return parse_choice(self.kind, value or self.default, field)
+
+    __call__ = clean
+
+
+@dataclass(frozen=True)
+class DateTime:
+    """A date-and-time field's rule (UTC); required when `missing` is set."""
+
+    #: What to say when it is empty; None makes the field optional.
+    missing: str | None = None
+
+    def clean(self, value: datetime | str | None, field: str) -> datetime | None:
+        """Return `value` as an aware UTC datetime, or raise InvalidInput naming `field`."""
+        moment = to_datetime(value, field)
+        if moment is None and self.missing is not None:
+            raise InvalidInput({field: self.missing})
+        return moment
+
+    __call__ = clean
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A yes-or-no field's rule: true or false, nothing else."""
+
+    message: str = "Say true or false."
+
+    def clean(self, value: object, field: str) -> bool:
+        """Return `value` if it is a boolean, or raise InvalidInput naming `field`."""
+        if not isinstance(value, bool):
+            raise InvalidInput({field: self.message})
+        return value
+
+    __call__ = clean
+
+
+#: A field's check: `(value, field) -> checked value`, or raise InvalidInput.
+Rule = Callable[[Any, str], Any]
+
+
+def check_changes(changes: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """Return every change checked by its field's rule, or raise InvalidInput once.
+
+    A field without a rule is refused; every field is checked, so the error names each
+    field that is wrong, not only the first.
+    """
+    unknown = set(changes) - set(rules)
+    if unknown:
+        raise InvalidInput({name: CANT_BE_SET for name in sorted(unknown)})
+    checked: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        try:
+            checked[name] = rules[name](value, name)
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return checked
 
 
 def clean_text(value: str | None, field: str, maximum: int, *, required: str | None = None) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from teamkit import create_app
 from teamkit.db import get_engine, get_session
 from teamkit.errors import Conflict, ServiceError
+from teamkit.forms import attempt
 from teamkit.teams.models import Team
 
 
@@ -35,18 +36,17 @@ def app_with_views(app_config: dict[str, Any]) -> Any:
 
     @views.post("/test/fail-and-redirect")
     def fail_and_redirect() -> Any:
-        try:
-            write_then_fail(get_session())
-        except ServiceError as error:
-            flash(error.detail, "error")
+        done = attempt(lambda: write_then_fail(get_session()))
+        if done.error is not None:
+            flash(done.error.detail, "error")
         return redirect("/", 303)
 
     @views.post("/test/look-up-then-write")
     def look_up_then_write() -> Any:
         try:
             raise Conflict("Nothing found; a lookup that may find nothing.")
-        except ServiceError as error:
-            error.dismiss()
+        except ServiceError:
+            pass
         write(get_session())
         return redirect("/", 303)
 
@@ -78,6 +78,6 @@ def test_a_request_without_a_service_error_keeps_what_it_wrote(app_with_views):
     assert _teams(app_with_views) == ["written"]
 
 
-def test_a_dismissed_service_error_lets_the_request_keep_its_writes(app_with_views):
+def test_a_service_error_caught_where_nothing_was_written_keeps_the_requests_writes(app_with_views):
     assert app_with_views.test_client().post("/test/look-up-then-write").status_code == 303
     assert _teams(app_with_views) == ["written"]

@@ -393,3 +393,9 @@ def test_each_request_is_logged_with_method_path_status_and_duration(
     lines = [r.getMessage() for r in caplog.records if r.name == "teamkit.request"]
     assert len(lines) == 1
     assert re.fullmatch(r"GET /no-such-page\?from=test 404 \d+\.\dms", lines[0])
+
+
+def test_the_request_timer_starts_before_every_guard(app: Flask) -> None:
+    # The logged duration counts the guards' queries and the rate limit, not only the view.
+    first = app.before_request_funcs[None][0]
+    assert first.__name__ == "_start_timer"

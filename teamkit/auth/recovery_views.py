@@ -15,7 +15,7 @@ from teamkit.auth.sessions import start_session
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, form_status, submit_form
 from teamkit.urls import external_url
 
 bp = Blueprint("recovery", __name__)
@@ -111,7 +111,7 @@ def forgot_password() -> str | Response | tuple[str, int]:
         minutes = int(_reset_ttl().total_seconds() // 60)
         flash(RESET_SENT.format(email=email, minutes=minutes), "info")
         return redirect(url_for("auth.login"), 303)
-    status = 422 if mail and form.is_submitted() else 200
+    status = form_status(form) if mail else 200
     return render_template("auth/forgot_password.html", form=form, mail=mail), status
 
 
@@ -130,21 +130,18 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     except ServiceError as error:
         return _link_error(error)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            person = recovery.reset_password(
-                db, token, form.new_password.data or "", secret_key=_key(), ttl=_reset_ttl()
-            )
-        except ServiceError as error:
-            if error.status in {404, 410}:
-                return _link_error(error)
-            show_service_error(form, error)
-        else:
-            start_session(person)
-            flash("Your new password is set. You are logged in here, and nowhere else.", "success")
-            return redirect(url_for("teams.index"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form, person=person), status
+    password = form.new_password.data or ""
+    sent = submit_form(
+        form,
+        lambda: recovery.reset_password(db, token, password, secret_key=_key(), ttl=_reset_ttl()),
+    )
+    if sent.error is not None and sent.error.status in {404, 410}:
+        return _link_error(sent.error)
+    if sent.ok:
+        start_session(sent.value)
+        flash("Your new password is set. You are logged in here, and nowhere else.", "success")
+        return redirect(url_for("teams.index"), 303)
+    return render_template("auth/reset_password.html", form=form, person=person), sent.status
 
 
 @bp.post("/account/email")
@@ -155,44 +152,44 @@ def change_email() -> str | Response | tuple[str, int]:
     """Change one's email: confirmed by a link to the new address when mail is set up."""
     form = EmailForm()
     mail = _mail()
-    failed: ServiceError | None = None
-    if form.validate_on_submit():
+    person = current_user._get_current_object()
+
+    def ask_and_mail() -> recovery.EmailChange:
         db = get_session()
-        person = current_user._get_current_object()
-        try:
-            change = recovery.ask_email_change(
-                db,
-                person,
-                form.new_email.data or "",
-                form.password.data or "",
-                secret_key=_key(),
-                confirm_by_mail=mail,
+        change = recovery.ask_email_change(
+            db,
+            person,
+            form.new_email.data or "",
+            form.password.data or "",
+            secret_key=_key(),
+            confirm_by_mail=mail,
+        )
+        if change.token is not None:
+            hours = int(_email_ttl().total_seconds() // 3600)
+            recovery.send_or_refuse(
+                current_app._get_current_object(),  # type: ignore[attr-defined]
+                change.new,
+                "Confirm your new teamkit email",
+                recovery.email_change_paragraphs(person, change.new, hours),
+                external_url("recovery.confirm_email", token=change.token),
+                "Make it my email",
             )
-            if change.token is not None:
-                hours = int(_email_ttl().total_seconds() // 3600)
-                recovery.send_or_refuse(
-                    current_app._get_current_object(),  # type: ignore[attr-defined]
-                    change.new,
-                    "Confirm your new teamkit email",
-                    recovery.email_change_paragraphs(person, change.new, hours),
-                    external_url("recovery.confirm_email", token=change.token),
-                    "Make it my email",
-                )
-        except ServiceError as error:
-            show_service_error(form, error)
-            failed = error
+        return change
+
+    sent = submit_form(form, ask_and_mail)
+    if sent.ok:
+        change = sent.value
+        if change.token is None:
+            flash(f"Your email is now {change.new}: log in with it from now on.", "success")
         else:
-            if change.token is None:
-                flash(f"Your email is now {change.new}: log in with it from now on.", "success")
-            else:
-                flash(
-                    f"We sent a link to {change.new}. Open it to make it your email; until "
-                    f"then you log in with {person.email}.",
-                    "info",
-                )
-            return redirect(url_for("auth.account"), 303)
+            flash(
+                f"We sent a link to {change.new}. Open it to make it your email; until "
+                f"then you log in with {person.email}.",
+                "info",
+            )
+        return redirect(url_for("auth.account"), 303)
     page, status = account_page(email_form=form)
-    return page, failed.status if failed is not None else status
+    return page, sent.error.status if sent.error is not None else status
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])

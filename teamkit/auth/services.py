@@ -136,8 +136,7 @@ def sign_up(session: Session, email: str, name: str, password: str) -> Person | 
     """
     try:
         return create_person(session, email, name, password)
-    except Conflict as error:
-        error.dismiss()
+    except Conflict:
         return None
 
 

@@ -29,9 +29,8 @@ from teamkit.auth.pages import account_page
 from teamkit.auth.recovery_views import note_sign_up_again
 from teamkit.auth.sessions import end_session, start_session
 from teamkit.db import get_session, locks_late
-from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, form_status, submit_form
 from teamkit.mail import is_configured
 
 bp = Blueprint("auth", __name__)
@@ -101,22 +100,21 @@ def signup() -> str | Response | tuple[str, int]:
         return redirect(url_for("teams.index"))
     form = SignupForm()
     next_page = _safe_next(request.args.get("next"))
-    if form.validate_on_submit():
-        email = form.email.data or ""
-        try:
-            made = services.sign_up(
-                get_session(), email, form.name.data or "", form.password.data or ""
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            if made is None:
-                answer_taken_email(email)
-                return redirect(url_for("auth.login", next=next_page), 303)
-            flash(log_in(made), "success")
-            return redirect(next_page or url_for("teams.index"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/signup.html", form=form), status
+    email = form.email.data or ""
+    sent = submit_form(
+        form,
+        lambda: services.sign_up(
+            get_session(), email, form.name.data or "", form.password.data or ""
+        ),
+    )
+    if sent.ok:
+        made = sent.value
+        if made is None:
+            answer_taken_email(email)
+            return redirect(url_for("auth.login", next=next_page), 303)
+        flash(log_in(made), "success")
+        return redirect(next_page or url_for("teams.index"), 303)
+    return render_template("auth/signup.html", form=form), sent.status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -137,8 +135,8 @@ def login() -> str | Response | tuple[str, int]:
         else:
             flash(log_in(person), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("teams.index"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form, mail=is_configured(current_app)), status
+    mail = is_configured(current_app)
+    return render_template("auth/login.html", form=form, mail=mail), form_status(form)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -157,16 +155,12 @@ def logout() -> str | Response:
 @login_required
 def account() -> tuple[str, int]:
     form = ApiTokenForm()
-    if form.validate_on_submit():
-        try:
-            _token, new_token = services.create_api_token(
-                get_session(), current_user, form.name.data or ""
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Token created. Copy it now: it won't be shown again.", "success")
-            return account_page(new_token=new_token)
+    sent = submit_form(
+        form, lambda: services.create_api_token(get_session(), current_user, form.name.data or "")
+    )
+    if sent.ok:
+        flash("Token created. Copy it now: it won't be shown again.", "success")
+        return account_page(new_token=sent.value[1])
     return account_page(token_form=form if form.is_submitted() else None)
 
 
@@ -175,21 +169,20 @@ def account() -> tuple[str, int]:
 @locks_late
 def change_password() -> str | Response | tuple[str, int]:
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                get_session(),
-                current_user,
-                form.current_password.data or "",
-                form.new_password.data or "",
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            # The session token changed: stay logged in here, with a fresh session.
-            start_session(current_user._get_current_object())
-            flash("Password changed. Your other sessions have ended.", "success")
-            return redirect(url_for("auth.account"), 303)
+    sent = submit_form(
+        form,
+        lambda: services.change_password(
+            get_session(),
+            current_user,
+            form.current_password.data or "",
+            form.new_password.data or "",
+        ),
+    )
+    if sent.ok:
+        # The session token changed: stay logged in here, with a fresh session.
+        start_session(current_user._get_current_object())
+        flash("Password changed. Your other sessions have ended.", "success")
+        return redirect(url_for("auth.account"), 303)
     return account_page(password_form=form)
 
 
@@ -197,14 +190,12 @@ def change_password() -> str | Response | tuple[str, int]:
 @login_required
 def change_name() -> str | Response | tuple[str, int]:
     form = NameForm()
-    if form.validate_on_submit():
-        try:
-            services.change_name(get_session(), current_user, form.your_name.data or "")
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(f"Your name is now {current_user.name}.", "success")
-            return redirect(url_for("auth.account"), 303)
+    sent = submit_form(
+        form, lambda: services.change_name(get_session(), current_user, form.your_name.data or "")
+    )
+    if sent.ok:
+        flash(f"Your name is now {current_user.name}.", "success")
+        return redirect(url_for("auth.account"), 303)
     return account_page(name_form=form)
 
 

@@ -19,6 +19,8 @@ SCHEDULE_CHOICES = [SelectChoice(preset.key, preset.label) for preset in PRESETS
 class DigestSettingsForm(FlaskForm):
     """When and where the team's digest goes."""
 
+    #: Where a service's errors go (see teamkit.forms.show_service_error).
+    service_fields = {"week_interval": "schedule"}
     enabled = BooleanField("Send the digest on this schedule")
     schedule = RadioField("When", choices=SCHEDULE_CHOICES, default="weekly")
     cron = StringField(

@@ -21,7 +21,7 @@ from teamkit.digests.render import mrkdwn_to_html
 from teamkit.digests.schedule import in_zone, preset_of
 from teamkit.errors import ServiceError
 from teamkit.extensions import csrf
-from teamkit.forms import show_service_error
+from teamkit.forms import attempt, form_status, submit_form
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
@@ -70,18 +70,13 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the digest settings")
         form = DigestSettingsForm()
-        if form.validate_on_submit():
-            try:
-                services.update_settings(
-                    db, me, form.change(), allow=setting(current_app, "WEBHOOK_ALLOW")
-                )
-            except ServiceError as error:
-                if "week_interval" in error.errors:
-                    error.errors["schedule"] = error.errors.pop("week_interval")
-                show_service_error(form, error)
-            else:
-                flash("Digest settings saved.", "success")
-                return redirect(url_for("digests.settings", slug=slug), 303)
+        allow = setting(current_app, "WEBHOOK_ALLOW")
+        sent = submit_form(
+            form, lambda: services.update_settings(db, me, form.change(), allow=allow)
+        )
+        if sent.ok:
+            flash("Digest settings saved.", "success")
+            return redirect(url_for("digests.settings", slug=slug), 303)
     masked = services.mask_webhook_url(stored.slack_webhook_url)
     form.slack_webhook_url.description = (
         f"Now: {masked}. Leave empty to keep it."
@@ -90,7 +85,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     )
     now = utcnow()
     upcoming = services.upcoming_send_times(stored, now) if stored.is_enabled else []
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return (
         render_template(
             "digests/settings.html",
@@ -140,12 +135,11 @@ def preview_email(slug: str) -> Response:
 def send_now(slug: str) -> Response:
     """Queue the digest now, through the same claim and log as a scheduled one."""
     db, me = get_session(), current_membership()
-    try:
-        created = operations.send_now(db, current_app, me, now=utcnow())
-    except ServiceError as error:
-        flash(error.detail, "error")
+    done = attempt(lambda: operations.send_now(db, current_app, me, now=utcnow()))
+    if done.error is not None:
+        flash(done.error.detail, "error")
         return redirect(url_for("digests.preview", slug=slug), 303)
-    flash(operations.send_now_message(created), "success")
+    flash(operations.send_now_message(done.value), "success")
     return redirect(url_for("digests.deliveries", slug=slug), 303)
 
 
@@ -175,12 +169,13 @@ def deliveries(slug: str) -> str:
 @bp.post("/t/<slug>/digest/deliveries/<int:delivery_id>/retry")
 def retry(slug: str, delivery_id: int) -> Response:
     """Put a failed delivery back in the queue (owners)."""
-    try:
-        services.retry_delivery(get_session(), current_membership(), delivery_id)
-    except ServiceError as error:
-        if error.status == 404:
+    done = attempt(
+        lambda: services.retry_delivery(get_session(), current_membership(), delivery_id)
+    )
+    if done.error is not None:
+        if done.error.status == 404:
             abort(404)
-        flash(error.detail, "error")
+        flash(done.error.detail, "error")
     else:
         flash("The delivery is queued again: it goes out at the scheduler's next tick.", "success")
     return redirect(url_for("digests.deliveries", slug=slug), 303)

@@ -174,8 +174,7 @@ def _key(cursor: str | None) -> dict[str, Any] | None:
         return None
     try:
         at, check_in_id = decode_cursor(cursor, _KEY)
-    except InvalidInput as error:
-        error.dismiss()
+    except InvalidInput:
         return None  # a link mangled somewhere: the page by its number instead
     return {"at": at, "id": check_in_id}
 

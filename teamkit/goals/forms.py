@@ -15,8 +15,8 @@ from wtforms import (
     TextAreaField,
 )
 
-from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import IsoDateField, show_service_error, text_rules
+from teamkit.errors import InvalidInput
+from teamkit.forms import IsoDateField, number_rules, text_rules
 from teamkit.goals import DIGESTS_STATUS, services
 from teamkit.goals.models import SLOGAN_MAX, GoalStatus
 
@@ -45,6 +45,9 @@ FIELD_NAMES = {
 
 
 class GoalForm(FlaskForm):
+    #: Where a service's errors go (see teamkit.forms.show_service_error).
+    service_fields = FIELD_NAMES
+
     title = StringField("Goal", validators=text_rules(services.TITLE), description="What to reach.")
     why = TextAreaField(
         "Why it matters",
@@ -117,12 +120,7 @@ class GoalSettingsForm(FlaskForm):
 
     goals_per_digest = IntegerField(
         "Goals per digest",
+        validators=number_rules(services.GOALS_PER_DIGEST),
         invalid_value_message=services.GOALS_PER_DIGEST.message,
         description=(f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"),
     )
-
-
-def show_goal_error(form: FlaskForm, error: ServiceError) -> None:
-    """Show a goal service's errors beside the goal form's fields."""
-    error.errors = {FIELD_NAMES.get(name, name): message for name, message in error.errors.items()}
-    show_service_error(form, error)

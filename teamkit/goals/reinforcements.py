@@ -14,11 +14,11 @@ from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import parse_choice
 from teamkit.goals.models import Channel, Goal, Reinforcement
 from teamkit.goals.services import require_in_progress, require_own_goal
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
+from teamkit.validation import parse_choice
 
 
 def parse_channel(value: str | Channel) -> Channel:

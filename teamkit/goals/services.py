@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
+from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.goals.models import (
     GOALS_PER_DIGEST_DEFAULT,
     SLOGAN_MAX,
@@ -28,7 +28,17 @@ from teamkit.goals.models import (
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
-from teamkit.validation import Text, WholeNumber, check_date, to_number
+from teamkit.validation import (
+    Choice,
+    Flag,
+    Rule,
+    Text,
+    WholeNumber,
+    check_changes,
+    check_date,
+    parse_choice,
+    to_number,
+)
 
 #: The rules of a goal's fields; its forms and API schemas are built from them.
 TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.", is_one_line=True)
@@ -41,21 +51,6 @@ OWNER_MESSAGE = "Choose a member of this team as owner."
 
 #: Ways `move_goal` moves a goal: before the one above it, or after the one below.
 DIRECTIONS = ("up", "down")
-
-#: Goal fields `update_goal` accepts.
-EDITABLE = frozenset(
-    {
-        "title",
-        "why",
-        "slogan",
-        "is_pinned",
-        "target_date",
-        "measure",
-        "owner_id",
-        "status",
-        "archived",
-    }
-)
 
 
 # ---------------------------------------------------------------- checks
@@ -134,37 +129,26 @@ def parse_status(value: str | GoalStatus) -> GoalStatus:
     return parse_choice(GoalStatus, value, "status")
 
 
-def _check_archived(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput({"archived": "Say true to archive the goal, false to bring it back."})
-    return value
+#: The rule of a goal's `archived`.
+ARCHIVED = Flag("Say true to archive the goal, false to bring it back.")
 
 
 def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the goal columns for `values` (any subset of EDITABLE); raise every error at once."""
-    unknown = set(values) - EDITABLE
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    checks: dict[str, Any] = {
-        "title": lambda v: {"title": TITLE.clean(v, "title")},
-        "why": lambda v: {"why": WHY.clean(v, "why")},
-        "slogan": lambda v: {"slogan": SLOGAN.clean(v, "slogan") or None},
-        "is_pinned": lambda v: {"is_pinned": bool(v)},
-        "target_date": lambda v: {"target_date": check_date(v, "target_date")},
-        "measure": lambda v: check_measure(v),
-        "owner_id": lambda v: {"owner_id": _check_owner(session, team, v)},
-        "status": lambda v: {"status": parse_status(v)},
-        "archived": lambda v: {"archived": _check_archived(v)},
+    """Return the goal columns for `values` (the fields a goal has); raise every error at once."""
+    rules: dict[str, Rule] = {
+        "title": TITLE,
+        "why": WHY,
+        "slogan": lambda value, field: SLOGAN.clean(value, field) or None,
+        "is_pinned": lambda value, _field: bool(value),
+        "target_date": check_date,
+        "measure": lambda value, _field: check_measure(value),
+        "owner_id": lambda value, _field: _check_owner(session, team, value),
+        "status": Choice(GoalStatus),
+        "archived": ARCHIVED,
     }
-    columns: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        try:
-            columns.update(checks[name](value))
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
+    columns = check_changes(values, rules)
+    if "measure" in columns:
+        columns.update(columns.pop("measure"))
     return columns
 
 

@@ -11,9 +11,9 @@ from wtforms import SelectChoice
 
 from teamkit.capability import Section, SetupStep, registry, resolve
 from teamkit.db import get_session
-from teamkit.errors import Conflict, ServiceError
+from teamkit.errors import Conflict
 from teamkit.formatting import exact_number
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, attempt, submit_form
 from teamkit.goals import (
     DIGESTS_STATUS,
     cards,
@@ -23,7 +23,7 @@ from teamkit.goals import (
     services,
 )
 from teamkit.goals.chart import progress_chart
-from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm, show_goal_error
+from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.summaries import list_summaries, summarize
 from teamkit.teams.guard import current_membership, current_team
@@ -156,16 +156,13 @@ def new(slug: str) -> str | Response | tuple[str, int]:
     me = current_membership()
     services.require_facilitator(me)
     form = _with_owner_choices(GoalForm(), db)
-    if form.validate_on_submit():
-        try:
-            goal = services.create_goal(db, me, **_goal_values(form))
-        except ServiceError as error:
-            show_goal_error(form, error)
-        else:
-            flash(f"Goal “{goal.title}” set. Repeat it until it sticks.", "success")
-            return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("goals/form.html", team=current_team(), form=form, goal=None), status
+    sent = submit_form(form, lambda: services.create_goal(db, me, **_goal_values(form)))
+    if sent.ok:
+        goal = sent.value
+        flash(f"Goal “{goal.title}” set. Repeat it until it sticks.", "success")
+        return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
+    page = render_template("goals/form.html", team=current_team(), form=form, goal=None)
+    return page, sent.status
 
 
 @bp.route("/t/<slug>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -175,17 +172,17 @@ def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
     services.require_facilitator(me)
     goal = services.get_goal(db, current_team(), goal_id)
     form = _with_owner_choices(GoalForm(data=_goal_data(goal)), db)
-    if form.validate_on_submit():
-        try:
-            changes = {**_goal_values(form), "status": form.status.data or ""}
-            services.update_goal(db, me, goal, changes)
-        except ServiceError as error:
-            show_goal_error(form, error)
-        else:
-            flash("Goal saved.", "success")
-            return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("goals/form.html", team=current_team(), form=form, goal=goal), status
+    sent = submit_form(
+        form,
+        lambda: services.update_goal(
+            db, me, goal, {**_goal_values(form), "status": form.status.data or ""}
+        ),
+    )
+    if sent.ok:
+        flash("Goal saved.", "success")
+        return redirect(url_for("goals.show", slug=slug, goal_id=goal.id), 303)
+    page = render_template("goals/form.html", team=current_team(), form=form, goal=goal)
+    return page, sent.status
 
 
 #: Key of `Capability.extra` under which a capability above goals adds blocks to a goal's
@@ -259,18 +256,19 @@ def check_in(slug: str, goal_id: int) -> Any:
     form = CheckInForm()
     if not form.validate_on_submit():
         return _goal_page(goal_id, 422, form)
-    try:
-        checkins.record_check_in(
+    sent = attempt(
+        lambda: checkins.record_check_in(
             db,
             current_membership(),
             goal,
             value=form.value.data,
             note=form.note.data,
             confidence=form.confidence.data,
-        )
-    except ServiceError as error:
-        show_service_error(form, error)
-        return _goal_page(goal_id, error.status, form)
+        ),
+        form,
+    )
+    if sent.error is not None:
+        return _goal_page(goal_id, sent.error.status, form)
     flash("Check-in recorded. Thank you!", "success")
     return redirect(url_for("goals.show", slug=slug, goal_id=goal_id), 303)
 
@@ -294,11 +292,13 @@ def reviewed(slug: str, goal_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         db = get_session()
         goal = services.get_goal(db, current_team(), goal_id)
-        try:
-            review = reinforcements.mark_reviewed(db, current_membership(), goal)
-        except Conflict as error:
-            flash(error.detail, "error")
+        done = attempt(lambda: reinforcements.mark_reviewed(db, current_membership(), goal))
+        if done.error is not None:
+            if not isinstance(done.error, Conflict):
+                raise done.error
+            flash(done.error.detail, "error")
         else:
+            review = done.value
             at = review.reinforcement.reinforced_at
             if review.is_new:
                 flash(f"Noted: the team reviewed “{goal.title}”.", "success")
@@ -363,13 +363,10 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     services.require_facilitator(me)
     current = services.goal_settings(get_session(), current_team())
     form = GoalSettingsForm(data={"goals_per_digest": current.goals_per_digest})
-    if form.validate_on_submit():
-        try:
-            services.set_goals_per_digest(get_session(), me, form.goals_per_digest.data)
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Goal settings saved.", "success")
-            return redirect(url_for("goals.index", slug=slug), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("goals/settings.html", team=current_team(), form=form), status
+    sent = submit_form(
+        form, lambda: services.set_goals_per_digest(get_session(), me, form.goals_per_digest.data)
+    )
+    if sent.ok:
+        flash("Goal settings saved.", "success")
+        return redirect(url_for("goals.index", slug=slug), 303)
+    return render_template("goals/settings.html", team=current_team(), form=form), sent.status

@@ -21,13 +21,13 @@ from wtforms import (
 )
 
 from teamkit.errors import InvalidInput
-from teamkit.forms import text_rules
+from teamkit.forms import number_rules, text_rules
+from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.answers import COMMENT
 from teamkit.pulses.catalog import TemplateItem
 from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind
 from teamkit.pulses.replies import REPLY
 from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW
-from teamkit.pulses.settings import THRESHOLD_MESSAGE, WINDOW_MESSAGE
 from teamkit.pulses.templates import (
     AGREEMENT_ITEMS_MAX,
     DESCRIPTION,
@@ -47,6 +47,9 @@ DAYS_MESSAGE = f"Choose a whole number of days from 1 to {MAX_WINDOW.days}."
 
 
 class OpenPulseForm(FlaskForm):
+    #: Where a service's errors go (see teamkit.forms.show_service_error).
+    service_fields = {"closes_at": "days"}
+
     template = SelectField("Template", choices=[], validate_choice=False)
     days = IntegerField(
         "Open for (days)",
@@ -92,13 +95,15 @@ class ReplyForm(FlaskForm):
 class PulseSettingsForm(FlaskForm):
     threshold = IntegerField(
         "Threshold",
-        invalid_value_message=THRESHOLD_MESSAGE,
+        validators=number_rules(pulse_settings.THRESHOLD),
+        invalid_value_message=pulse_settings.THRESHOLD.message,
         description="Fewest answers before any result shows, comments included (at least 3).",
     )
     cadence_weeks = SelectField("Cadence", choices=CADENCE_CHOICES, validate_choice=False)
     window_days = IntegerField(
         "Days a pulse stays open",
-        invalid_value_message=WINDOW_MESSAGE,
+        validators=number_rules(pulse_settings.WINDOW),
+        invalid_value_message=pulse_settings.WINDOW.message,
         description=f"Scheduled pulses, and the default when opening one (1 to {WINDOW_DAYS_MAX}).",
     )
     template = SelectField("Template of scheduled pulses", choices=[], validate_choice=False)

@@ -6,7 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import STORABLE_TEXT, JsonBoolean, JsonInteger, text_field
+from teamkit.api.fields import (
+    STORABLE_TEXT,
+    JsonBoolean,
+    JsonInteger,
+    text_field,
+    whole_number_field,
+)
 from teamkit.api.pagination import PageSchema
 from teamkit.pulses import answers as answering
 from teamkit.pulses import replies, templates
@@ -17,9 +23,7 @@ from teamkit.pulses.models import (
     SCALE_MAX,
     SCALE_MIN,
     TEMPLATE_KEY_MAX,
-    THRESHOLD_MAX,
     THRESHOLD_MIN,
-    WINDOW_DAYS_MAX,
     ItemKind,
 )
 from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
@@ -259,11 +263,8 @@ class TrendSchema(Schema):
 
 
 class SettingsSchema(Schema):
-    threshold = JsonInteger(
-        validate=validate.Range(
-            THRESHOLD_MIN, THRESHOLD_MAX, error=pulse_settings.THRESHOLD_MESSAGE
-        ),
-        error_messages={"invalid": pulse_settings.THRESHOLD_MESSAGE},
+    threshold = whole_number_field(
+        pulse_settings.THRESHOLD,
         metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
     )
     cadence_weeks = JsonInteger(
@@ -271,9 +272,8 @@ class SettingsSchema(Schema):
         validate=validate.OneOf(CADENCE_WEEKS),
         metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
     )
-    window_days = JsonInteger(
-        validate=validate.Range(1, WINDOW_DAYS_MAX, error=pulse_settings.WINDOW_MESSAGE),
-        error_messages={"invalid": pulse_settings.WINDOW_MESSAGE},
+    window_days = whole_number_field(
+        pulse_settings.WINDOW,
         metadata={"description": "Days a pulse stays open: scheduled ones, and the default."},
     )
     template = template_key_field()

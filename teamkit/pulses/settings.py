@@ -29,6 +29,7 @@ from teamkit.pulses.models import (
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import Flag, WholeNumber, check_changes
 
 THRESHOLD_MESSAGE = (
     f"Choose a whole number of at least {THRESHOLD_MIN}: fewer answers would let people "
@@ -53,6 +54,27 @@ def _default_settings(team: Team) -> PulseSettings:
 def get_settings(session: Session, team: Team) -> PulseSettings:
     """Return the team's pulse settings (the defaults, not stored, until someone sets them)."""
     return session.get(PulseSettings, team.id) or _default_settings(team)
+
+
+#: The rules of the pulse settings' numbers.
+THRESHOLD = WholeNumber(THRESHOLD_MIN, THRESHOLD_MAX, THRESHOLD_MESSAGE)
+WINDOW = WholeNumber(1, WINDOW_DAYS_MAX, WINDOW_MESSAGE)
+
+
+def _check_cadence(value: object, field: str) -> int | None:
+    if value in (None, "", 0, "0"):
+        return None
+    weeks = _parse_int(value, field, CADENCE_MESSAGE)
+    if weeks not in CADENCE_WEEKS:
+        raise InvalidInput({field: CADENCE_MESSAGE})
+    return weeks
+
+
+def _check_template(session: Session, team: Team, value: object, field: str) -> str:
+    try:
+        return templates.find_template(session, team, str(value or "")).key
+    except NotFound:
+        raise InvalidInput({field: "Choose one of this team's pulse templates."}) from None
 
 
 def _parse_int(value: object, field: str, message: str) -> int:
@@ -87,68 +109,30 @@ def update_settings(
     """
     require_role(actor, Role.FACILITATOR, "change pulse settings")
     team = actor.team
-    unknown = set(changes) - {
-        "threshold",
-        "cadence_weeks",
-        "window_days",
-        "template",
-        "asks_goal_recall",
-    }
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    if "threshold" in changes:
-        try:
-            threshold = _parse_int(changes["threshold"], "threshold", THRESHOLD_MESSAGE)
-            if not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
-                raise InvalidInput({"threshold": THRESHOLD_MESSAGE})
-            values["threshold"] = threshold
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if "cadence_weeks" in changes:
-        raw = changes["cadence_weeks"]
-        if raw in (None, "", 0, "0"):
-            values["cadence_weeks"] = None
-        else:
-            try:
-                weeks = _parse_int(raw, "cadence_weeks", CADENCE_MESSAGE)
-                if weeks not in CADENCE_WEEKS:
-                    raise InvalidInput({"cadence_weeks": CADENCE_MESSAGE})
-                values["cadence_weeks"] = weeks
-            except InvalidInput as error:
-                errors.update(error.errors)
-    if "window_days" in changes:
-        try:
-            days = _parse_int(changes["window_days"], "window_days", WINDOW_MESSAGE)
-            if not 1 <= days <= WINDOW_DAYS_MAX:
-                raise InvalidInput({"window_days": WINDOW_MESSAGE})
-            values["window_days"] = days
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if "template" in changes:
-        try:
-            values["template_key"] = templates.find_template(
-                session, team, str(changes["template"] or "")
-            ).key
-        except NotFound:
-            errors["template"] = "Choose one of this team's pulse templates."
-    if "asks_goal_recall" in changes:
-        if not isinstance(changes["asks_goal_recall"], bool):
-            errors["asks_goal_recall"] = "Say true or false."
-        else:
-            values["asks_goal_recall"] = changes["asks_goal_recall"]
-    if not errors:
-        current = get_settings(session, team)
-        cadence = values.get("cadence_weeks", current.cadence_weeks)
-        window = values.get("window_days", current.window_days)
-        if cadence and window > cadence * 7:
-            errors["window_days"] = (
-                f"With a pulse every {cadence * 7} days, keep each open at most {cadence * 7} "
-                "days, so that one closes before the next opens."
-            )
-    if errors:
-        raise InvalidInput(errors)
+    values = check_changes(
+        changes,
+        {
+            "threshold": THRESHOLD,
+            "cadence_weeks": _check_cadence,
+            "window_days": WINDOW,
+            "template": lambda value, field: _check_template(session, team, value, field),
+            "asks_goal_recall": Flag(),
+        },
+    )
+    if "template" in values:
+        values["template_key"] = values.pop("template")
+    current = get_settings(session, team)
+    cadence = values.get("cadence_weeks", current.cadence_weeks)
+    window = values.get("window_days", current.window_days)
+    if cadence and window > cadence * 7:
+        raise InvalidInput(
+            {
+                "window_days": (
+                    f"With a pulse every {cadence * 7} days, keep each open at most "
+                    f"{cadence * 7} days, so that one closes before the next opens."
+                )
+            }
+        )
     settings = _stored_settings(session, team)
     if "cadence_weeks" in values and values["cadence_weeks"] != settings.cadence_weeks:
         # A new cadence starts now: its pulses are due now, then every period after.

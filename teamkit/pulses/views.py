@@ -12,8 +12,8 @@ from wtforms import SelectChoice
 
 from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
-from teamkit.errors import Conflict, InvalidInput, ServiceError
-from teamkit.forms import show_service_error
+from teamkit.errors import Conflict, InvalidInput
+from teamkit.forms import attempt, submit_form
 from teamkit.pulses import answers as answering
 from teamkit.pulses import replies, results, services, templates
 from teamkit.pulses import settings as pulse_settings
@@ -140,29 +140,27 @@ def new(slug: str) -> str | Response | tuple[str, int]:
         defaults = pulse_settings.get_settings(db, current_team())
         form.template.data = defaults.template_key
         form.days.data = defaults.window_days
-    if form.validate_on_submit():
-        now = utcnow()
-        try:
-            pulse = services.open_pulse(
-                db,
-                me,
-                template=form.template.data,
-                opens_at=now,
-                closes_at=now + timedelta(days=form.days.data or 0),
-                asks_goal_recall=bool(form.asks_goal_recall.data),
-                now=now,
-            )
-        except ServiceError as error:
-            error.errors = {"days" if k == "closes_at" else k: v for k, v in error.errors.items()}
-            show_service_error(form, error)
-        else:
-            flash(
-                f"Pulse “{pulse.title}” is open until {pulse.closes_at:%Y-%m-%d %H:%M} UTC.",
-                "success",
-            )
-            return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse.id), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("pulses/new.html", team=current_team(), form=form), status
+    now = utcnow()
+    sent = submit_form(
+        form,
+        lambda: services.open_pulse(
+            db,
+            me,
+            template=form.template.data,
+            opens_at=now,
+            closes_at=now + timedelta(days=form.days.data or 0),
+            asks_goal_recall=bool(form.asks_goal_recall.data),
+            now=now,
+        ),
+    )
+    if sent.ok:
+        pulse = sent.value
+        flash(
+            f"Pulse “{pulse.title}” is open until {pulse.closes_at:%Y-%m-%d %H:%M} UTC.",
+            "success",
+        )
+        return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse.id), 303)
+    return render_template("pulses/new.html", team=current_team(), form=form), sent.status
 
 
 def _pulse_page(
@@ -279,12 +277,15 @@ def reply(slug: str, pulse_id: int) -> Response | tuple[str, int]:
     pulse = services.get_pulse(db, current_team(), pulse_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
-            replies.add_reply(
+        sent = attempt(
+            lambda: replies.add_reply(
                 db, me, pulse, text=form.text.data, comment_id=form.comment_id.data or None
-            )
-        except InvalidInput as error:
-            show_service_error(form, error)
+            ),
+            form,
+        )
+        if sent.error is not None:
+            if not isinstance(sent.error, InvalidInput):
+                raise sent.error
             return _pulse_page(pulse_id, status=422, reply_form=form)
         flash("Reply shown to the whole team.", "success")
         anchor = f"comment-{form.comment_id.data}" if form.comment_id.data else "notes"
@@ -308,29 +309,28 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
         }
     )
     form.template.choices = _template_choices(db)
-    if form.validate_on_submit():
-        try:
-            change = pulse_settings.update_settings(
-                db,
-                me,
-                {
-                    "threshold": request.form.get("threshold", ""),
-                    "cadence_weeks": form.cadence_weeks.data or None,
-                    "window_days": request.form.get("window_days", ""),
-                    "template": form.template.data,
-                    "asks_goal_recall": bool(form.asks_goal_recall.data),
-                },
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Pulse settings saved.", "success")
-            for warning in change.warnings:
-                flash(warning, "error")
-            return redirect(url_for("pulses.index", slug=slug), 303)
-    status = 422 if form.is_submitted() else 200
+    sent = submit_form(
+        form,
+        lambda: pulse_settings.update_settings(
+            db,
+            me,
+            {
+                "threshold": request.form.get("threshold", ""),
+                "cadence_weeks": form.cadence_weeks.data or None,
+                "window_days": request.form.get("window_days", ""),
+                "template": form.template.data,
+                "asks_goal_recall": bool(form.asks_goal_recall.data),
+            },
+        ),
+    )
+    if sent.ok:
+        flash("Pulse settings saved.", "success")
+        for warning in sent.value.warnings:
+            flash(warning, "error")
+        return redirect(url_for("pulses.index", slug=slug), 303)
     members = pulse_settings.count_members(db, team)
-    return render_template("pulses/settings.html", team=team, form=form, members=members), status
+    page = render_template("pulses/settings.html", team=team, form=form, members=members)
+    return page, sent.status
 
 
 @bp.get("/t/<slug>/pulses/templates")
@@ -350,24 +350,22 @@ def template_new(slug: str) -> str | Response | tuple[str, int]:
     me = current_membership()
     require_role(me, Role.FACILITATOR, "make pulse templates")
     form = TemplateForm()
-    if form.validate_on_submit():
-        try:
-            made = templates.create_template(
-                db,
-                me,
-                title=form.title.data,
-                description=form.description.data,
-                items=form.item_inputs(),
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(f"Template “{made.title}” saved.", "success")
-            return redirect(url_for("pulses.template_list", slug=slug), 303)
-    status = 422 if form.is_submitted() else 200
+    sent = submit_form(
+        form,
+        lambda: templates.create_template(
+            db,
+            me,
+            title=form.title.data,
+            description=form.description.data,
+            items=form.item_inputs(),
+        ),
+    )
+    if sent.ok:
+        flash(f"Template “{sent.value.title}” saved.", "success")
+        return redirect(url_for("pulses.template_list", slug=slug), 303)
     return render_template(
         "pulses/template_form.html", team=current_team(), form=form, template=None
-    ), status
+    ), sent.status
 
 
 @bp.route("/t/<slug>/pulses/templates/<key>/edit", methods=["GET", "POST"])
@@ -385,22 +383,21 @@ def template_edit(slug: str, key: str) -> str | Response | tuple[str, int]:
             "questions": questions,
         }
     )
-    if form.validate_on_submit():
-        try:
-            templates.update_template(
-                db,
-                me,
-                key,
-                title=form.title.data,
-                description=form.description.data,
-                items=form.item_inputs(),
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Template saved.", "success")
-            return redirect(url_for("pulses.template_list", slug=slug), 303)
-    status = 422 if form.is_submitted() else 200
+    sent = submit_form(
+        form,
+        lambda: templates.update_template(
+            db,
+            me,
+            key,
+            title=form.title.data,
+            description=form.description.data,
+            items=form.item_inputs(),
+        ),
+    )
+    if sent.ok:
+        flash("Template saved.", "success")
+        return redirect(url_for("pulses.template_list", slug=slug), 303)
+    status = sent.status
     return render_template(
         "pulses/template_form.html", team=current_team(), form=form, template=view
     ), status

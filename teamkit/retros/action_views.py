@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, submit_form
 from teamkit.retros import actions, coach, exports, review
 from teamkit.retros.forms import (
     ActionItemForm,
@@ -52,22 +52,22 @@ def add_item(slug: str, retro_id: int) -> Any:
     db = get_session()
     retro = find_retro(retro_id)
     form = ActionItemForm().with_choices(list_members(db, current_team()), active_goals(db))
-    if form.validate_on_submit():
-        try:
-            item = actions.create_action_item(
-                db,
-                current_membership(),
-                retro,
-                title=form.title.data or "",
-                owner_id=form.owner_id.data,
-                due_date=form.due_date.data,
-                goal_id=form.goal_id.data or None,
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(_added_message(item), "success")
-            return to_retro(retro, f"item-{item.id}")
+    sent = submit_form(
+        form,
+        lambda: actions.create_action_item(
+            db,
+            current_membership(),
+            retro,
+            title=form.title.data or "",
+            owner_id=form.owner_id.data,
+            due_date=form.due_date.data,
+            goal_id=form.goal_id.data or None,
+        ),
+    )
+    if sent.ok:
+        item = sent.value
+        flash(_added_message(item), "success")
+        return to_retro(retro, f"item-{item.id}")
     return retro_page(retro, 422, item_form=form)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit import validation
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
-from teamkit.errors import InvalidInput, NotFound, parse_choice
+from teamkit.errors import InvalidInput, NotFound
 from teamkit.goals.models import Goal
 from teamkit.retros.models import (
     ACTION_TITLE_MAX,
@@ -30,7 +30,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
-from teamkit.validation import Text
+from teamkit.validation import Choice, Rule, Text, check_changes
 
 #: Where an undated action item sorts: after every dated one.
 UNDATED = date(9999, 12, 31)
@@ -44,7 +44,6 @@ RETRO_MESSAGE = "Choose one of this team's retros."
 CLOSING_NOTE_MISSING = "Say what was done, or why it won't be."
 TITLE = Text(ACTION_TITLE_MAX, TITLE_MISSING, is_one_line=True)
 CLOSING_NOTE = Text(NOTE_MAX)
-EDITABLE = frozenset({"title", "owner_id", "due_date", "goal_id", "status", "closing_note"})
 #: The most items a page of the team's list shows.
 PAGE_SIZE = 200
 
@@ -104,30 +103,15 @@ def _check_goal(session: Session, team: Team, goal_id: Any) -> int | None:
 
 
 def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - EDITABLE
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    checked: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        try:
-            if name == "title":
-                checked[name] = TITLE.clean(value, "title")
-            elif name == "owner_id":
-                checked[name] = _check_owner(session, team, value)
-            elif name == "due_date":
-                checked[name] = to_date(value)
-            elif name == "goal_id":
-                checked[name] = _check_goal(session, team, value)
-            elif name == "status":
-                checked[name] = parse_choice(ActionStatus, value or "", "status")
-            elif name == "closing_note":
-                checked[name] = CLOSING_NOTE.clean(value, "closing_note")
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
-    return checked
+    rules: dict[str, Rule] = {
+        "title": TITLE,
+        "owner_id": lambda value, _field: _check_owner(session, team, value),
+        "due_date": lambda value, _field: to_date(value),
+        "goal_id": lambda value, _field: _check_goal(session, team, value),
+        "status": Choice(ActionStatus),
+        "closing_note": CLOSING_NOTE,
+    }
+    return check_changes(values, rules)
 
 
 # ---------------------------------------------------------------- writing

@@ -15,6 +15,7 @@ from teamkit.api.fields import (
     date_field,
     datetime_field,
     text_field,
+    whole_number_field,
 )
 from teamkit.api.pagination import PageArgsSchema, PageSchema
 from teamkit.retros import actions, coach, formats, review, search, services, timeline
@@ -27,11 +28,10 @@ from teamkit.retros.models import (
     RetroStatus,
     TimelineKind,
 )
-from teamkit.retros.settings import SEVERITY_NAME
+from teamkit.retros.settings import SEVERITY, SEVERITY_NAME
 from teamkit.urls import MAX_ID
 
 ROW_ID = validate.Range(min=1, max=MAX_ID)
-SEVERITY = validate.Range(min=min(SEVERITY_LEVELS), max=max(SEVERITY_LEVELS))
 ACTION_STATUSES = [status.value for status in ActionStatus]
 RETRO_STATUSES = [status.value for status in RetroStatus]
 #: A tag: no comma (the portal splits on them), no NUL character.
@@ -73,9 +73,9 @@ class RetroFieldsSchema(Schema):
         allow_none=True, metadata={"description": "When the incident began (UTC if no offset)."}
     )
     ended_at = datetime_field(allow_none=True, metadata={"description": "After started_at."})
-    severity = JsonInteger(
+    severity = whole_number_field(
+        SEVERITY,
         allow_none=True,
-        validate=SEVERITY,
         metadata={"description": "1 (the worst) to 4; the team names the levels."},
     )
     customer_impact = text_field(services.LONG_TEXT, metadata={"description": "Markdown."})

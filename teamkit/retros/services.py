@@ -22,7 +22,6 @@ from teamkit.retros import search
 from teamkit.retros.edits import record_edit, require_editable
 from teamkit.retros.formats import RetroFormat, parse_format
 from teamkit.retros.models import (
-    SEVERITY_LEVELS,
     TAG_MAX,
     TAGS_MAX,
     TEXT_MAX,
@@ -32,10 +31,10 @@ from teamkit.retros.models import (
     RetroStatus,
     RetroTag,
 )
-from teamkit.retros.settings import SEVERITY_MESSAGE, get_settings
+from teamkit.retros.settings import SEVERITY, get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import Text, to_datetime
+from teamkit.validation import DateTime, Rule, Text, check_changes
 
 #: Markdown fields of a retro, with their labels (in page order).
 TEXT_FIELDS = {
@@ -75,15 +74,7 @@ def to_severity(value: int | str | None) -> int | None:
     """Return a severity level 1 to 4 (None when blank), or raise InvalidInput."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise InvalidInput({"severity": SEVERITY_MESSAGE})
-    try:
-        level = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput({"severity": SEVERITY_MESSAGE}) from None
-    if level not in SEVERITY_LEVELS:
-        raise InvalidInput({"severity": SEVERITY_MESSAGE})
-    return level
+    return SEVERITY.clean(value, "severity")
 
 
 def _lower(text: str) -> str:
@@ -138,30 +129,16 @@ def _check_fields(
     session: Session, team: Team, kind: RetroFormat, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Return checked values for `values` (fields of `kind`); raise every error at once."""
-    unknown = set(values) - set(kind.fields)
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    checked: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        try:
-            if name == "title":
-                checked[name] = TITLE.clean(value, "title")
-            elif name in TEXT_FIELDS:
-                checked[name] = LONG_TEXT.clean(value, name)
-            elif name in ("started_at", "ended_at"):
-                checked[name] = to_datetime(value, name)
-            elif name == "severity":
-                checked[name] = to_severity(value)
-            elif name == "tags":
-                checked[name] = to_tags(value)
-            elif name == "participant_ids":
-                checked[name] = _check_participants(session, team, value)
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
-    return checked
+    rules: dict[str, Rule] = {
+        "title": TITLE,
+        **dict.fromkeys(TEXT_FIELDS, LONG_TEXT),
+        "started_at": DateTime(),
+        "ended_at": DateTime(),
+        "severity": lambda value, _field: to_severity(value),
+        "tags": lambda value, _field: to_tags(value),
+        "participant_ids": lambda value, _field: _check_participants(session, team, value),
+    }
+    return check_changes(values, {name: rules[name] for name in kind.fields if name in rules})
 
 
 # ---------------------------------------------------------------- reading

@@ -16,9 +16,11 @@ from teamkit.retros.models import (
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import Text
+from teamkit.validation import Text, WholeNumber
 
 SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
+#: The rule of a retro's severity level.
+SEVERITY = WholeNumber(min(SEVERITY_LEVELS), max(SEVERITY_LEVELS), SEVERITY_MESSAGE)
 SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
 SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE, is_one_line=True)
 

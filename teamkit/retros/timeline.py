@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import InvalidInput, NotFound, parse_choice
+from teamkit.errors import InvalidInput, NotFound
 from teamkit.retros import search
 from teamkit.retros.edits import record_edit, require_editable
 from teamkit.retros.formats import parse_format
@@ -29,7 +29,7 @@ from teamkit.retros.models import (
     TimelineKind,
 )
 from teamkit.teams.models import Membership
-from teamkit.validation import Text, to_datetime
+from teamkit.validation import Choice, DateTime, Rule, Text, check_changes
 
 NOTE_MISSING = "Say what happened at this moment."
 WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM (UTC)."
@@ -38,8 +38,8 @@ AUTHOR_MESSAGE = "Choose a member of this team, or nobody."
 NOTE = Text(NOTE_MAX, NOTE_MISSING)
 FACTOR = Text(FACTOR_MAX, FACTOR_MISSING)
 NO_TIMELINE = "This format of retro has no timeline or contributing factors."
-ENTRY_FIELDS = frozenset({"occurred_at", "note", "kind", "author_id"})
-FACTOR_FIELDS = frozenset({"category", "description"})
+WHEN = DateTime(WHEN_MISSING)
+KIND = Choice(TimelineKind, default=TimelineKind.EVENT.value)
 
 
 def _require_timeline(retro: Retro) -> None:
@@ -69,28 +69,13 @@ def _check_author(session: Session, retro: Retro, author_id: Any) -> int | None:
 
 
 def _check_entry(session: Session, retro: Retro, values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - ENTRY_FIELDS
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    checked: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        try:
-            if name == "occurred_at":
-                checked[name] = to_datetime(value, name)
-                if checked[name] is None:
-                    raise InvalidInput({name: WHEN_MISSING})
-            elif name == "note":
-                checked[name] = NOTE.clean(value, "note")
-            elif name == "kind":
-                checked[name] = parse_choice(TimelineKind, value or "event", "kind")
-            elif name == "author_id":
-                checked[name] = _check_author(session, retro, value)
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
-    return checked
+    rules: dict[str, Rule] = {
+        "occurred_at": WHEN,
+        "note": NOTE,
+        "kind": KIND,
+        "author_id": lambda value, _field: _check_author(session, retro, value),
+    }
+    return check_changes(values, rules)
 
 
 def describe_entry(entry: TimelineEntry) -> str:
@@ -266,21 +251,7 @@ def get_factor(session: Session, retro: Retro, factor_id: int) -> ContributingFa
 
 
 def _check_factor(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - FACTOR_FIELDS
-    if unknown:
-        raise InvalidInput({name: "This field can't be set." for name in sorted(unknown)})
-    checked: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        try:
-            if name == "category":
-                checked[name] = parse_choice(FactorCategory, value or "", "category")
-            else:
-                checked[name] = FACTOR.clean(value, "description")
-        except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
-        raise InvalidInput(errors)
+    checked = check_changes(values, {"category": Choice(FactorCategory), "description": FACTOR})
     return checked
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, submit_form
 from teamkit.retros import timeline
 from teamkit.retros.forms import (
     FactorForm,
@@ -35,22 +35,21 @@ def add_entry(slug: str, retro_id: int) -> Any:
     db = get_session()
     retro = find_retro(retro_id)
     form = TimelineEntryForm().with_members(list_members(db, current_team()))
-    if form.validate_on_submit():
-        try:
-            timeline.add_entry(
-                db,
-                current_membership(),
-                retro,
-                occurred_at=form.occurred_at.data,
-                note=form.note.data or "",
-                kind=form.kind.data or "event",
-                author_id=form.author_id.data or None,
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Timeline entry added.", "success")
-            return to_retro(retro, "timeline")
+    sent = submit_form(
+        form,
+        lambda: timeline.add_entry(
+            db,
+            current_membership(),
+            retro,
+            occurred_at=form.occurred_at.data,
+            note=form.note.data or "",
+            kind=form.kind.data or "event",
+            author_id=form.author_id.data or None,
+        ),
+    )
+    if sent.ok:
+        flash("Timeline entry added.", "success")
+        return to_retro(retro, "timeline")
     return retro_page(retro, 422, entry_form=form)
 
 
@@ -90,20 +89,19 @@ def add_factor(slug: str, retro_id: int) -> Any:
     db = get_session()
     retro = find_retro(retro_id)
     form = FactorForm()
-    if form.validate_on_submit():
-        try:
-            timeline.add_factor(
-                db,
-                current_membership(),
-                retro,
-                category=form.category.data or "",
-                description=form.description.data or "",
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Contributing factor added.", "success")
-            return to_retro(retro, "factors")
+    sent = submit_form(
+        form,
+        lambda: timeline.add_factor(
+            db,
+            current_membership(),
+            retro,
+            category=form.category.data or "",
+            description=form.description.data or "",
+        ),
+    )
+    if sent.ok:
+        flash("Contributing factor added.", "success")
+        return to_retro(retro, "factors")
     return retro_page(retro, 422, factor_form=form)
 
 

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session, locks_late
 from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, form_status, show_service_error, submit_form
 from teamkit.goals.models import Goal
 from teamkit.retros import (
     action_views,
@@ -147,17 +147,16 @@ def _choices(form: RetroForm) -> RetroForm:
 @bp.route("/t/<slug>/retros/new", methods=["GET", "POST"])
 def new(slug: str) -> Any:
     form = _choices(RetroForm())
-    if form.validate_on_submit():
-        try:
-            retro = services.create_retro(
-                get_session(), current_membership(), format="incident", **form.values()
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(_saved_message("Draft saved.", retro), "success")
-            return to_retro(retro)
-    return _form_page(form, None, 422 if form.is_submitted() else 200)
+    sent = submit_form(
+        form,
+        lambda: services.create_retro(
+            get_session(), current_membership(), format="incident", **form.values()
+        ),
+    )
+    if sent.ok:
+        flash(_saved_message("Draft saved.", sent.value), "success")
+        return to_retro(sent.value)
+    return _form_page(form, None, sent.status)
 
 
 def _saved_message(done: str, retro: Retro) -> str:
@@ -190,18 +189,18 @@ def edit(slug: str, retro_id: int) -> Any:
     retro = find_retro(retro_id)
     edits.require_editable(me, retro)
     form = _choices(RetroForm(data=_retro_data(db, retro)))
-    if form.validate_on_submit():
-        try:
-            fields = parse_format(retro.format).fields
-            values = {name: value for name, value in form.values().items() if name in fields}
-            changed = services.update_retro(db, me, retro, values)
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            done = "Saved." if changed else "Nothing changed."
-            flash(_saved_message(done, retro), "success")
-            return to_retro(retro)
-    return _form_page(form, retro, 422 if form.is_submitted() else 200)
+    fields = parse_format(retro.format).fields
+    sent = submit_form(
+        form,
+        lambda: services.update_retro(
+            db, me, retro, {name: value for name, value in form.values().items() if name in fields}
+        ),
+    )
+    if sent.ok:
+        done = "Saved." if sent.value else "Nothing changed."
+        flash(_saved_message(done, retro), "success")
+        return to_retro(retro)
+    return _form_page(form, retro, sent.status)
 
 
 @bp.get("/t/<slug>/retros/<int:retro_id>")
@@ -305,7 +304,7 @@ def publish(slug: str, retro_id: int) -> Any:
         reasons=reasons,
         reason_errors=reason_errors,
         form=form,
-    ), 422 if form.is_submitted() else 200
+    ), form_status(form)
 
 
 @bp.post("/t/<slug>/retros/coach")
@@ -320,9 +319,6 @@ def check(slug: str) -> Any:
     return jsonify({"flags": [flag.as_dict() for flag in coach.check_text(text, names)]})
 
 
-# The routes of a retro's parts, the action items and the settings join `bp` there.
-
-
 # ---------------------------------------------------------------- settings
 
 
@@ -333,16 +329,13 @@ def settings(slug: str) -> Any:
     require_role(me, Role.FACILITATOR, "rename severity levels")
     current = get_settings(db, current_team()).severity_names
     form = RetroSettingsForm(data={f"sev{level}_name": name for level, name in current.items()})
-    if form.validate_on_submit():
-        try:
-            set_severity_names(
-                db, me, {level: getattr(form, f"sev{level}_name").data for level in current}
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash("Severity names saved.", "success")
-            return redirect(url_for("retros.index", slug=slug), 303)
-    return render_template("retros/settings.html", team=current_team(), form=form), (
-        422 if form.is_submitted() else 200
+    sent = submit_form(
+        form,
+        lambda: set_severity_names(
+            db, me, {level: getattr(form, f"sev{level}_name").data for level in current}
+        ),
     )
+    if sent.ok:
+        flash("Severity names saved.", "success")
+        return redirect(url_for("retros.index", slug=slug), 303)
+    return render_template("retros/settings.html", team=current_team(), form=form), sent.status

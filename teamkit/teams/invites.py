@@ -178,8 +178,7 @@ def team_of_member(
     """
     try:
         invite = _invite_of(session, token, secret_key)
-    except NotFound as error:
-        error.dismiss()
+    except NotFound:
         return None
     return find_membership(session, invite.team.slug, person)
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
-from teamkit.forms import show_service_error
+from teamkit.forms import show_service_error, submit_form
 from teamkit.teams import audit, services
 from teamkit.teams.forms import DeleteTeamForm, TransferForm
 from teamkit.teams.guard import current_membership, current_team
@@ -69,17 +69,14 @@ def delete(slug: str) -> str | Response | tuple[str, int]:
     me = current_membership()
     require_role(me, Role.OWNER, "delete the team")
     form = DeleteTeamForm()
-    if form.validate_on_submit():
-        try:
-            name = services.delete_team(get_session(), me, form.confirm.data or "")
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            forget_team()
-            flash(f"{name} is deleted, with all its data.", "info")
-            return redirect(url_for("teams.list_teams"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("teams/delete.html", team=current_team(), form=form), status
+    sent = submit_form(
+        form, lambda: services.delete_team(get_session(), me, form.confirm.data or "")
+    )
+    if sent.ok:
+        forget_team()
+        flash(f"{sent.value} is deleted, with all its data.", "info")
+        return redirect(url_for("teams.list_teams"), 303)
+    return render_template("teams/delete.html", team=current_team(), form=form), sent.status
 
 
 @bp.get("/t/<slug>/audit")

@@ -29,7 +29,6 @@ def found_team(
         zone = check_timezone(timezone) if timezone is not None else DEFAULT_TIMEZONE
     except InvalidInput as error:
         zone_errors = error.errors
-        error.dismiss()
     else:
         zone_errors = {}
     try:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, contains_eager
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, InvalidInput, NotFound, parse_choice
+from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.teams import audit
 from teamkit.teams.models import SLUG_MAX, TEAM_NAME_MAX, Invite, Membership, Role, Team
 from teamkit.teams.roles import RANK, require_role
-from teamkit.validation import Text
+from teamkit.validation import Text, parse_choice
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN = 2

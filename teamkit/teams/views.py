@@ -27,12 +27,12 @@ from teamkit.capability import registry
 from teamkit.db import get_session, locks_late
 from teamkit.errors import ServiceError
 from teamkit.extensions import limiter
-from teamkit.forms import ConfirmForm, show_service_error
+from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.mail import is_configured
 from teamkit.teams import invite_mail, invites, lifecycle_views, onboarding, services
 from teamkit.teams.forms import InviteForm, RoleForm, TeamForm, TeamSettingsForm
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import Role
+from teamkit.teams.models import Invite, Role
 from teamkit.teams.navigation import forget_team, last_team, remember_team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import get_settings as team_settings_of
@@ -61,19 +61,19 @@ def index() -> str | Response:
 def list_teams() -> str | Response | tuple[str, int]:
     db = get_session()
     form = TeamForm()
-    if form.validate_on_submit():
-        name = form.name.data or ""
-        try:
-            team = onboarding.found_team(db, name, form.slug.data, current_user, form.timezone.data)
-        except ServiceError as error:
-            show_service_error(form, error)
-            if "slug" in error.errors:
-                # Offer a free URL name in the field, ready to send again.
-                form.slug.data = services.suggest_slug(db, form.slug.data or name) or form.slug.data
-        else:
-            flash(f"Team “{team.name}” created. Invite your teammates from Members.", "success")
-            return redirect(url_for("teams.home", slug=team.slug))
-    status = 422 if form.is_submitted() else 200
+    name = form.name.data or ""
+    sent = submit_form(
+        form,
+        lambda: onboarding.found_team(db, name, form.slug.data, current_user, form.timezone.data),
+    )
+    if sent.error is not None and "slug" in sent.error.errors:
+        # Offer a free URL name in the field, ready to send again.
+        form.slug.data = services.suggest_slug(db, form.slug.data or name) or form.slug.data
+    if sent.ok:
+        team = sent.value
+        flash(f"Team “{team.name}” created. Invite your teammates from Members.", "success")
+        return redirect(url_for("teams.home", slug=team.slug))
+    status = sent.status
     return render_template(
         "teams/list.html",
         form=form,
@@ -92,15 +92,11 @@ def team_settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the team's time zone")
         form = TeamSettingsForm()
-        if form.validate_on_submit():
-            try:
-                update_team_settings(db, me, form.timezone.data)
-            except ServiceError as error:
-                show_service_error(form, error)
-            else:
-                flash(f"{team.name}'s time zone is now {form.timezone.data}.", "success")
-                return redirect(url_for("teams.team_settings", slug=slug), 303)
-    status = 422 if form.is_submitted() else 200
+        sent = submit_form(form, lambda: update_team_settings(db, me, form.timezone.data))
+        if sent.ok:
+            flash(f"{team.name}'s time zone is now {form.timezone.data}.", "success")
+            return redirect(url_for("teams.team_settings", slug=slug), 303)
+    status = form_status(form)
     return render_template(
         "teams/settings.html",
         team=team,
@@ -138,10 +134,9 @@ def delete_account() -> str | Response | tuple[str, int]:
             session.clear()
             flash("Your account is deleted. What you wrote stays, as by a former member.", "info")
             return redirect(url_for("auth.login"), 303)
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "teams/delete_account.html", form=form, only_owner_of=only_owner_of
-    ), status
+    ), form_status(form)
 
 
 @bp.get("/t/<slug>/")
@@ -196,7 +191,8 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
     form = _invite_form(submitted=True)
     if form.validate_on_submit():
         address = (form.email.data or "").strip()
-        try:
+
+        def invite_and_mail() -> tuple[Invite, str, str | None]:
             to = invite_mail.check_address(current_app, address) if address else None
             invite, token = invites.create_invite(
                 get_session(),
@@ -209,9 +205,12 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
             url = external_url("teams.invite", token=token)
             if to is not None:
                 invite_mail.send_invite(current_app, to, invite, url)
-        except ServiceError as error:
-            show_service_error(form, error)
-            return _members_page(error.status, invite_form=form)
+            return invite, url, to
+
+        done = attempt(invite_and_mail, form)
+        if done.error is not None:
+            return _members_page(done.error.status, invite_form=form)
+        invite, url, to = done.value
         if to is not None:
             flash(f"The invite link is on its way to {to}.", "success")
         # Shown once on the members page after the redirect, so a reload makes no second invite.
@@ -223,11 +222,13 @@ def create_invite(slug: str) -> Response | tuple[str, int]:
 @bp.post("/t/<slug>/invites/<int:invite_id>/revoke")
 def revoke_invite(slug: str, invite_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
-        try:
-            invite = invites.revoke_invite(get_session(), current_membership(), invite_id)
-        except ServiceError as error:
-            flash(error.detail, "error")
+        done = attempt(
+            lambda: invites.revoke_invite(get_session(), current_membership(), invite_id)
+        )
+        if done.error is not None:
+            flash(done.error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
+        invite = done.value
         flash(
             f"The invite to join as {invite.role.value} is revoked: its link no longer works.",
             "info",
@@ -250,11 +251,11 @@ def change_role(slug: str, membership_id: int) -> str | Response:
             and not services.is_last_owner(db, me)
         ):
             return render_template("teams/step_down.html", team=current_team(), me=me, role=role)
-        try:
-            changed = services.change_role(db, me, membership_id, role)
-        except ServiceError as error:
-            flash(error.detail, "error")
+        done = attempt(lambda: services.change_role(db, me, membership_id, role))
+        if done.error is not None:
+            flash(done.error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
+        changed = done.value
         who = "You are" if changed.id == me.id else f"{changed.person.name} is"
         flash(f"{who} now {with_article(changed.role)}.", "success")
     return redirect(url_for("teams.members", slug=slug), 303)
@@ -270,12 +271,11 @@ def remove_member(slug: str, membership_id: int) -> str | Response:
     """Ask to confirm removing a member (GET), then remove them (POST)."""
     db = get_session()
     if ConfirmForm().validate_on_submit():
-        try:
-            person = services.remove_member(db, current_membership(), membership_id)
-        except ServiceError as error:
-            flash(error.detail, "error")
+        done = attempt(lambda: services.remove_member(db, current_membership(), membership_id))
+        if done.error is not None:
+            flash(done.error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
-        flash(f"{person.name} is no longer a member.", "info")
+        flash(f"{done.value.name} is no longer a member.", "info")
         return redirect(url_for("teams.members", slug=slug), 303)
     member = services.find_member_to_remove(db, current_membership(), membership_id)
     return render_template("teams/remove.html", team=current_team(), member=member)
@@ -287,10 +287,9 @@ def leave(slug: str) -> str | Response:
     db = get_session()
     me = current_membership()
     if ConfirmForm().validate_on_submit():
-        try:
-            services.leave_team(db, me)
-        except ServiceError as error:
-            flash(error.detail, "error")
+        done = attempt(lambda: services.leave_team(db, me))
+        if done.error is not None:
+            flash(done.error.detail, "error")
             return redirect(url_for("teams.members", slug=slug), 303)
         forget_team()
         flash(f"You left {current_team().name}.", "info")
@@ -313,22 +312,22 @@ def _sign_up_to_join(token: str, found: invites.UsableInvite) -> str | Response 
     the account, log in and join the team, in one step."""
     invited = found.invite.email
     form = SignupForm(data={"email": invited} if invited else None)
-    if form.validate_on_submit():
-        db = get_session()
-        email = form.email.data or ""
-        try:
-            made = auth_services.sign_up(db, email, form.name.data or "", form.password.data or "")
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            if made is None:
-                answer_taken_email(email)
-                return redirect(url_for("auth.login", next=request.path), 303)
-            greeting = log_in(made)
-            membership = invites.accept_invite(db, token, made, secret_key=invite_key())
-            flash(f"{greeting} You joined {membership.team.name}.", "success")
-            return redirect(url_for("teams.home", slug=membership.team.slug), 303)
-    status = 422 if form.is_submitted() else 200
+    db = get_session()
+    email = form.email.data or ""
+    sent = submit_form(
+        form,
+        lambda: auth_services.sign_up(db, email, form.name.data or "", form.password.data or ""),
+    )
+    if sent.ok:
+        made = sent.value
+        if made is None:
+            answer_taken_email(email)
+            return redirect(url_for("auth.login", next=request.path), 303)
+        greeting = log_in(made)
+        membership = invites.accept_invite(db, token, made, secret_key=invite_key())
+        flash(f"{greeting} You joined {membership.team.name}.", "success")
+        return redirect(url_for("teams.home", slug=membership.team.slug), 303)
+    status = sent.status
     return render_template(
         "teams/invite.html",
         invite=found.invite,
