@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from teamkit import migrate
-from teamkit.db import Base, include_name, is_full_text_table
+from teamkit.db import Base, include_name, is_full_text_table, make_engine
 
 VERSION_TABLE = "alembic_version"
 
@@ -96,3 +96,43 @@ def test_goals_per_digest_moves_to_goal_settings_and_back(engine: Engine) -> Non
         back = connection.execute(text("SELECT slug, goals_per_digest FROM team ORDER BY id"))
         assert list(back) == [("five", 5), ("three", 3)]
         connection.execute(text("DELETE FROM team"))
+
+
+def test_upgrading_a_populated_database_keeps_the_rows_that_refer_to_rebuilt_tables(
+    database_url: str,
+) -> None:
+    """Rebuilding `team` or `person` on SQLite (a dropped column) must not cascade-delete
+    the memberships that refer to them, with foreign keys on as teamkit runs."""
+    engine = make_engine(database_url)
+    try:
+        migrate.downgrade(engine, "6282c432a4ed")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO person (id, email, name, password_hash, session_token, "
+                    "created_at) VALUES (1, 'ada@example.com', 'Ada', 'x', 't', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO team (id, name, slug, goals_per_digest, created_at) "
+                    "VALUES (1, 'Kept', 'kept', 3, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO membership (team_id, person_id, role, joined_at) "
+                    "VALUES (1, 1, 'owner', CURRENT_TIMESTAMP)"
+                )
+            )
+        migrate.upgrade(engine)
+        with engine.begin() as connection:
+            kept = connection.execute(text("SELECT team_id, person_id, role FROM membership"))
+            assert list(kept) == [(1, 1, "owner")]
+            for table in ("membership", "team_settings", "team", "person"):
+                connection.execute(text(f"DELETE FROM {table}"))
+            if engine.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        migrate.upgrade(engine)
+        engine.dispose()
