@@ -112,6 +112,66 @@ def test_a_teams_last_owner_cannot_delete_their_account_and_is_told_why(
     assert session.get(Person, owner.id) is not None
 
 
+@pytest.fixture
+def login_limit_of_three(app_config: dict[str, Any]) -> None:
+    """Allow three log-in attempts a minute (set before the app is created)."""
+    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
+
+
+@pytest.mark.usefixtures("login_limit_of_three")
+def test_guessing_the_password_on_the_change_password_form_is_rate_limited(
+    team: Team, make: Any, login_as: Callable[[Person], Portal], session: Session
+) -> None:
+    mia = make.member(team, make.person(name="Mia"))
+    stored = session.scalar(select(Person.password_hash).where(Person.id == mia.id))
+    portal = login_as(mia)
+    token = portal.csrf_token("/account")
+    guesses = [
+        portal.client.post(
+            "/account/password",
+            data={
+                "current_password": f"guess {n}",
+                "new_password": "a new secret",
+                "csrf_token": token,
+            },
+        )
+        for n in range(3)
+    ]
+    assert [guess.status_code for guess in guesses] == [422, 422, 422]
+    # The fourth try is refused even with the right password, with the page that says why.
+    fourth = portal.client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "a new secret", "csrf_token": token},
+    )
+    assert fourth.status_code == 429
+    assert heading(fourth.text) == "Too many attempts"
+    assert "Wait a minute, then try again." in fourth.text
+    assert session.scalar(select(Person.password_hash).where(Person.id == mia.id)) == stored
+
+
+@pytest.mark.usefixtures("login_limit_of_three")
+def test_guessing_the_password_on_the_delete_account_form_is_rate_limited(
+    team: Team, make: Any, login_as: Callable[[Person], Portal], session: Session
+) -> None:
+    mia = make.member(team, make.person(name="Mia"))
+    portal = login_as(mia)
+    token = portal.csrf_token("/account/delete")
+    guesses = [
+        portal.client.post(
+            "/account/delete", data={"password": f"guess {n}", "csrf_token": token}
+        ).status_code
+        for n in range(3)
+    ]
+    assert guesses == [422, 422, 422]
+    fourth = portal.client.post("/account/delete", data={"password": PASSWORD, "csrf_token": token})
+    assert fourth.status_code == 429
+    assert heading(fourth.text) == "Too many attempts"
+    assert "Wait a minute, then try again." in fourth.text
+    assert session.get(Person, mia.id) is not None
+    # Only the answers are limited: the page that asks for the password still opens.
+    assert portal.client.get("/account/delete").status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/account", "/account/delete"])
 def test_account_pages_issue_the_same_queries_for_one_team_and_many(
     make: Any, login_as: Callable[[Person], Portal], count_queries: Any, path: str

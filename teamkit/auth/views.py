@@ -165,6 +165,7 @@ def account() -> tuple[str, int]:
 
 
 @bp.post("/account/password")
+@limiter.limit(_login_limit)  # it checks the password: no guessing it here either
 @login_required
 @locks_late
 def change_password() -> str | Response | tuple[str, int]:

@@ -118,7 +118,12 @@ def account_delete_context(db: Session, person: Person) -> dict[str, Any]:
     return {"only_owner_of": services.teams_only_owned_by(db, person)}
 
 
+def _login_limit() -> str:
+    return str(current_app.config["TEAMKIT"]["LOGIN_RATE_LIMIT"])
+
+
 @bp.route("/account/delete", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])  # it checks the password: no guessing it here
 @login_required
 def delete_account() -> str | Response | tuple[str, int]:
     """Ask for the password (GET), then delete the account (POST); a last owner is told why not."""
