@@ -55,7 +55,9 @@ class NumberCheck:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if field.data is None:
-            return  # the field's own message says it isn't a whole number
+            if field.errors:
+                return  # the field's own message says it isn't a whole number
+            raise StopValidation(self.rule.message)  # left out of the form altogether
         try:
             self.rule.clean(field.data, field.name)
         except InvalidInput:

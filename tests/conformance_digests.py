@@ -22,7 +22,7 @@ from teamkit.teams.models import Team
 
 SETTINGS_PATH = "/teams/{slug}/digest/settings"
 #: Valid values for the rules JSON Schema can't state, each of its kind.
-CRONS = ("0 9 * * 1", "30 8 * * 1-5", "*/15 6-18 * * mon-fri", "0 0 1 * *")
+CRONS = ("0 9 * * 1", "30 8 * * 1-5", "15 6 * * mon-fri", "0 0 1 * *")
 TIMEZONES = ("Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+5")
 
 

@@ -353,7 +353,9 @@ def test_every_pulse_page_passes_the_audit(
     assert {url: problems for url, problems in checked.items() if problems} == {}
     rejected = {
         "answer": portal.post(f"/t/core/pulses/{opened['id']}/answer", data={"comment": "x"}),
-        "settings": portal.post("/t/core/pulses/settings", data={"threshold": "1"}),
+        "settings": portal.post(
+            "/t/core/pulses/settings", data={"threshold": "1", "window_days": "0"}
+        ),
         "template": portal.post("/t/core/pulses/templates/new", data={"title": ""}),
         "reply": portal.post(f"/t/core/pulses/{closed['id']}/replies", data={"text": ""}),
     }

@@ -34,8 +34,10 @@ def test_the_page_benchmark_runs_and_reports_every_target(
         "goal page with chart",
         "API goals list (50)",
     ]
-    # Pages issue a handful of statements, never one per goal.
-    assert all(0 < int(line.split()[-1]) < 10 for line in lines[3:])
+    # Pages issue a fixed number of statements, never one per goal (the home page's
+    # set-up checklist and pulse answer counts take it to 15; the query-count tests hold
+    # each page constant as data grows).
+    assert all(0 < int(line.split()[-1]) <= 15 for line in lines[3:])
 
 
 LOAD = Path(__file__).resolve().parent.parent / "bench" / "load.py"

@@ -142,7 +142,7 @@ def test_a_deleted_teams_links_and_tokens_answer_cleanly(
     api = api_as(owner)
     fay_api = api_as(fay)
     invite = api.post("/api/v1/teams/crew/invites", json={"role": "member"}).json
-    unsubscribe = unsubscribe_token(app.secret_key, fay.id, team.id)
+    unsubscribe = unsubscribe_token(app.secret_key, fay.id, team.id, fay.link_key)
     assert api.delete("/api/v1/teams/crew", json={"confirm": "crew"}).status_code == 204
 
     assert fay_api.get("/api/v1/teams/crew").status_code == 404

@@ -8,7 +8,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import JsonInteger, text_field
+from teamkit.api.fields import ONE_LINE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
@@ -257,7 +257,10 @@ class DeleteTeamSchema(Schema):
     confirm = fields.String(
         required=True,
         validate=validate.Length(max=SLUG_MAX),
-        metadata={"description": "The team's slug, repeated, so no slip deletes a team."},
+        metadata={
+            "description": "The team's slug, repeated, so no slip deletes a team.",
+            "pattern": ONE_LINE_TEXT,
+        },
     )
 
 

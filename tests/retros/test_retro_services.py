@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from teamkit import validation
 from teamkit.errors import Conflict, Forbidden, InvalidInput
 from teamkit.retros import actions, review, services, timeline
 from teamkit.retros import settings as retro_settings
@@ -335,7 +336,7 @@ def test_a_refused_edit_changes_nothing_not_even_the_tags_or_history(session, cr
 )
 def test_times_outside_1900_to_9999_are_refused(value):
     with pytest.raises(InvalidInput) as refused:
-        services.to_datetime(value, "started_at")
+        validation.to_datetime(value, "started_at")
     assert "from 1900 to 9999" in refused.value.errors["started_at"]
 
 
