@@ -12,74 +12,47 @@ long checking a long retro field takes.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import sys
 import time
 from pathlib import Path
 
 from teamkit.retros.coach import TEXT_MAX, check_text
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "retros" / "coach_corpus"
-#: The team the sentences were written about (as in tests/retros/test_coach_corpus.py).
-MEMBERS = [
-    "Priya Raman",
-    "Tomás Ortega",
-    "Mei Chen",
-    "Jonas Berg",
-    "Amara Okafor",
-    "Sam Patel",
-    "Lena Fischer",
-    "Dmitri Volkov",
-    "Kofi Mensah",
-    "Hana Sato",
-]
-
-
-def read(path: Path) -> list[tuple[bool, str]]:
-    """Return (blaming?, sentence) pairs from a corpus file."""
-    pairs = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, sentence = line.split(" | ", 1)
-            pairs.append((label == "B", sentence))
-    return pairs
+#: The corpus's own test module: its reader, team and scoring serve here too.
+CORPUS_TESTS = Path(__file__).resolve().parent.parent / "tests" / "retros" / "test_coach_corpus.py"
+_spec = importlib.util.spec_from_file_location("coach_corpus", CORPUS_TESTS)
+assert _spec is not None and _spec.loader is not None
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = corpus  # its dataclass looks itself up there
+_spec.loader.exec_module(corpus)
 
 
 def measure(name: str, pairs: list[tuple[bool, str]], *, show: bool) -> None:
     """Print precision and recall on `pairs` (and, with `show`, what went wrong)."""
-    tp = fp = fn = tn = 0
-    wrong = []
-    for blaming, sentence in pairs:
-        flagged = bool(check_text(sentence, MEMBERS))
-        tp += flagged and blaming
-        fp += flagged and not blaming
-        fn += blaming and not flagged
-        tn += not flagged and not blaming
-        if flagged != blaming:
-            wrong.append(("missed" if blaming else "false alarm", sentence))
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    print(
-        f"{name:<22} {len(pairs):>4} sentences  precision {precision:.3f}  recall {recall:.3f}"
-        f"  (tp {tp}, fp {fp}, fn {fn}, tn {tn})"
-    )
+    result = corpus.score(pairs)
+    print(result.report(name))
     if show:
-        for kind, sentence in wrong:
-            print(f"    {kind}: {sentence}")
+        for sentence in result.missed:
+            print(f"    missed: {sentence}")
+        for sentence in result.false_alarms:
+            print(f"    false alarm: {sentence}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
-    development = [path for path in sorted(CORPUS.glob("dev*.txt"))]
-    for path in development:
-        measure(path.stem, read(path), show=True)
-    measure("held-out (never tuned)", read(CORPUS / "heldout.txt"), show=False)
-    sentences = [s for path in development for _, s in read(path)]
+    development = [path.name for path in sorted(corpus.CORPUS.glob("dev*.txt"))]
+    for name in development:
+        measure(name, corpus.read_corpus(name), show=True)
+    measure("held-out (never tuned)", corpus.read_corpus("heldout.txt"), show=False)
+    sentences = [s for name in development for _, s in corpus.read_corpus(name)]
     text = " ".join(sentences)[:TEXT_MAX]
-    check_text(text, MEMBERS)
+    check_text(text, corpus.MEMBERS)
     rounds = 20
     started = time.perf_counter()
     for _ in range(rounds):
-        check_text(text, MEMBERS)
+        check_text(text, corpus.MEMBERS)
     took = (time.perf_counter() - started) / rounds
     print(f"checking a {len(text):,}-character field: {took * 1000:.1f} ms")
 
