@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import conformance_boards
 import conformance_digests
 import conformance_pulses
 import conformance_retros
@@ -39,6 +40,7 @@ CAPABILITY_MODULES = (
     conformance_teams,
     conformance_pulses,
     conformance_retros,
+    conformance_boards,
     conformance_digests,
 )
 
