@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, utcnow
-from teamkit.digests import operations, services, setting
+from teamkit.digests import services, setting
+from teamkit.digests import settings as digest_settings
 from teamkit.digests.schemas import (
     DeliveryPageSchema,
     DeliverySchema,
@@ -30,8 +31,8 @@ blp = Blueprint("digests_api", __name__, description="Digests: schedule, preview
 
 def _settings_out() -> dict[str, Any]:
     db, team = get_session(), current_team()
-    stored = services.settings_of(db, team)
-    upcoming = services.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
+    stored = digest_settings.get_settings(db, team)
+    upcoming = digest_settings.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
     return {
         "enabled": stored.is_enabled,
         "cron": stored.cron,
@@ -39,7 +40,7 @@ def _settings_out() -> dict[str, Any]:
         "timezone": stored.timezone,
         "max_goals": goal_services.goal_settings(db, team).goals_per_digest,
         "email_enabled": stored.is_email_enabled,
-        "slack_webhook_url": services.mask_webhook_url(stored.slack_webhook_url),
+        "slack_webhook_url": digest_settings.mask_webhook_url(stored.slack_webhook_url),
         "next_send_times": upcoming,
     }
 
@@ -60,10 +61,10 @@ def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
     values = dict(data)
     if "slack_webhook_url" in values and values["slack_webhook_url"] is None:
         values["slack_webhook_url"] = ""
-    change = services.SettingsChange.from_mapping(values)
+    change = digest_settings.SettingsChange.from_mapping(values)
     errors: dict[str, str] = {}
     try:
-        services.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
+        digest_settings.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
     except InvalidInput as error:
         errors.update(error.errors)
     if "max_goals" in data and not errors:
@@ -85,7 +86,7 @@ def preview(args: dict[str, Any], slug: str) -> Any:
     `format=text` answers `text/plain` to a client that asks for it (`Accept: text/plain`),
     else JSON; `format=slack` gives the Slack message with its `blocks`.
     """
-    rendered = operations.preview(get_session(), current_app, current_team(), now=utcnow())
+    rendered = services.preview(get_session(), current_app, current_team(), now=utcnow())
     kind = args["format"]
     if kind == "text":
         wanted = request.accept_mimetypes.best_match(["application/json", "text/plain"])
@@ -105,8 +106,8 @@ def send(slug: str) -> dict[str, Any]:
     `409` while a digest is on its way, or within ten minutes of the last one sent (the
     problem's `detail` says when it was sent), so a second click sends nobody a second copy.
     """
-    created = operations.send_now(get_session(), current_app, current_membership(), now=utcnow())
-    return {"message": operations.send_now_message(created), "deliveries": created}
+    created = services.send_now(get_session(), current_app, current_membership(), now=utcnow())
+    return {"message": services.send_now_message(created), "deliveries": created}
 
 
 @blp.get("/teams/<slug>/digest/deliveries")

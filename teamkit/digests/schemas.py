@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from teamkit.api.fields import JsonBoolean, JsonInteger, whole_number_field
 from teamkit.api.pagination import PageSchema
-from teamkit.digests import operations
+from teamkit.digests import services
 from teamkit.digests.models import (
     CRON_MAX,
     TIMEZONE_MAX,
@@ -65,7 +65,7 @@ class DigestSettingsOutSchema(DigestSettingsSchema):
 class PreviewArgsSchema(Schema):
     format = fields.String(
         load_default="text",
-        validate=validate.OneOf(operations.FORMATS),
+        validate=validate.OneOf(services.FORMATS),
         metadata={"description": "`text`, `html` or `slack`."},
     )
 
