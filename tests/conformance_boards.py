@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from teamkit.retros.formats import INCIDENT_FIELDS
+
 #: Paths whose `retro_id` must name a board (others take the incident retro).
 BOARD_PARTS = ("/board", "/cards", "/groups", "/phase", "/review-decisions")
 
@@ -42,6 +44,18 @@ def path_values_for(operation: Any, path_values: dict[str, Any]) -> dict[str, An
 def fix_positive(operation: Any, case: Any, path_values: dict[str, Any]) -> None:
     """Put values JSON Schema can't describe into a valid case of a boards operation."""
     body = case.body if isinstance(case.body, dict) else {}
+    creates = operation.path == "/api/v1/teams/{slug}/retros" and operation.method.upper() == "POST"
+    # A board takes a retro's common fields; the incident's own are for incident retros.
+    if creates and body.get("format") != "incident":
+        for name in INCIDENT_FIELDS:
+            body.pop(name, None)
+    if operation.path.endswith("/review-decisions"):
+        # An earlier open item of this team, and what each decision needs beside it.
+        body["action_item_id"] = path_values["item_id"]
+        if body.get("decision") == "continue" and body.get("due_date") is None:
+            body["due_date"] = "2030-01-31"
+        if body.get("decision") == "dropped" and not (body.get("reason") or "").strip():
+            body["reason"] = "No longer needed."
     if operation.path.endswith("/action-item") and "owner" in body:
         body["owner"] = path_values["retros_owner_email"]
     if operation.path.endswith("/cards") and "column" in body:

@@ -25,7 +25,8 @@ DECISION_MESSAGE = "Choose done, continue or dropped."
 REASON = Text(2000, "Say why it is dropped.")
 NEW_DUE_MISSING = "Give it a new due date to continue."
 NOT_IN_REVIEW = "Earlier action items are decided in the review phase; this board is in {}."
-NOT_EARLIER = "That is not one of the earlier open action items of this board."
+NOT_EARLIER = "Choose one of the team's action items."
+NOT_OPEN_EARLIER = "That action item is not an open one from an earlier retro: it was decided."
 #: Earlier items a review lists at most.
 SHOWN = 200
 
@@ -71,6 +72,13 @@ def decide(
         raise InvalidInput({"decision": DECISION_MESSAGE})
     item = next((i for i in earlier_items(session, board) if i.id == item_id), None)
     if item is None:
+        known = session.scalar(
+            select(ActionItem.id).where(
+                ActionItem.id == item_id, ActionItem.team_id == board.team_id
+            )
+        )
+        if known is not None:  # the team's, but closed since or from this very retro
+            raise Conflict(NOT_OPEN_EARLIER)
         raise InvalidInput({"action_item_id": NOT_EARLIER})
     retro_title = board.retro.title
     note = ""

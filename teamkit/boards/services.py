@@ -180,11 +180,10 @@ def set_rules(
     _open(board)
     errors: dict[str, str] = {}
     limit = WholeNumber(1, 20)
-    if anonymous is not None and anonymous != board.is_anonymous:
-        if not anonymous:
-            errors["anonymous"] = BACK_TO_NAMED
-        else:
-            board.is_anonymous = True
+    if anonymous is False and board.is_anonymous:
+        raise Conflict(BACK_TO_NAMED)
+    if anonymous:
+        board.is_anonymous = True
     for name, value in (("vote_limit", vote_limit), ("card_vote_cap", card_vote_cap)):
         if value is None or value == "":
             continue
@@ -220,10 +219,10 @@ def add_card(
     problem = CARD.message(text if isinstance(text, str) else None)
     if problem is not None:
         errors["text"] = problem
-    if anonymous is False and board.is_anonymous:
-        errors["anonymous"] = NAMED_ON_ANONYMOUS
     if errors:
         raise InvalidInput(errors)
+    if anonymous is False and board.is_anonymous:
+        raise Conflict(NAMED_ON_ANONYMOUS)
     is_anonymous = board.is_anonymous or bool(anonymous)
     card = Card(
         retro_id=board.retro_id,
@@ -302,12 +301,10 @@ def change_phase(session: Session, actor: Membership, board: Board, phase: str |
     before = PHASES[at - 1] if at > 0 else None
     wanted = next((p for p in PHASES if p.value == phase), None)
     if wanted is None or wanted not in (after, before):
-        raise InvalidInput(
-            {
-                "phase": PHASE_STEP.format(
-                    after.value if after else "none", before.value if before else "none"
-                )
-            }
+        # Which phases are a step away depends on the board's phase now: a conflict with
+        # its state, not a malformed request.
+        raise Conflict(
+            PHASE_STEP.format(after.value if after else "none", before.value if before else "none")
         )
     pending = review.pending_count(session, board) if wanted is after else 0
     if board.phase is Phase.REVIEW and pending:

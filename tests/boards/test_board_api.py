@@ -140,7 +140,7 @@ def test_the_facilitator_moves_one_phase_on_or_back_one(facilitator, add_board):
     retro_id = add_board()
     assert _state(facilitator, retro_id)["phase"] == "write"
     skip = facilitator.post(f"{BASE}/retros/{retro_id}/phase", json={"phase": "vote"})
-    assert skip.status_code == 422
+    assert skip.status_code == 409
     on = facilitator.post(f"{BASE}/retros/{retro_id}/phase", json={"phase": "reveal"})
     assert on.status_code == 200 and on.json["phase"] == "reveal"
     back = facilitator.post(f"{BASE}/retros/{retro_id}/phase", json={"phase": "write"})
