@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from teamkit import transfer
 from teamkit.api.fields import ONE_LINE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
@@ -317,3 +318,40 @@ def list_audit_events(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """List who changed members, roles, invites, settings and access, newest first (owners)."""
     audit.require_log_reader(current_membership())
     return paginate(get_session(), audit.log_statement(current_team()), args)
+
+
+class ExportArgsSchema(Schema):
+    with_secrets = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Include the team's Slack webhook URL (a secret)."},
+    )
+
+
+EXPORT_DOCUMENT = {
+    "type": "object",
+    "description": "The team's whole data, format `teamkit-export` version 1, as "
+    "`teamkit export` writes it and `teamkit import` reads it; its JSON Schema is "
+    "`teamkit/export.schema.json`.",
+    "required": ["format", "version", "exported_at", "team", "people", "parts"],
+    "properties": {
+        "format": {"type": "string", "enum": [transfer.FORMAT]},
+        "version": {"type": "integer", "enum": [transfer.FORMAT_VERSION]},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "team": {"type": "object"},
+        "people": {"type": "array", "items": {"type": "object"}},
+        "parts": {"type": "object"},
+    },
+}
+
+
+@blp.get("/teams/<slug>/export")
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, description="The export document, as a file to save.")
+@blp.doc(responses={"200": {"content": {"application/json": {"schema": EXPORT_DOCUMENT}}}})
+def export_team(args: dict[str, Any], slug: str) -> Response:
+    """Download the team's whole data as one JSON document (owners only), for
+    `teamkit import` on this or another server. The export is noted in the audit log."""
+    document = transfer.export_for(
+        get_session(), current_membership(), with_secrets=args["with_secrets"]
+    )
+    return transfer.download(document)
