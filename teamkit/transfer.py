@@ -44,7 +44,7 @@ FORMAT_VERSION = 1
 NO_PASSWORD = "!imported: no password set"
 
 
-class ImportError_(InvalidInput):
+class BrokenExport(InvalidInput):
     """A file teamkit can't import: broken, of another version, or invalid."""
 
     def __init__(self, detail: str) -> None:
@@ -135,7 +135,7 @@ class ImportContext:
         try:
             return self.person_ids[email]
         except KeyError:
-            raise ImportError_(f"The file names {email}, whom its people don't list.") from None
+            raise BrokenExport(f"The file names {email}, whom its people don't list.") from None
 
     def member(self, email: str | None) -> int | None:
         return self.member_ids.get(email) if email is not None else None
@@ -147,7 +147,7 @@ class ImportContext:
         try:
             return self.ids[kind][ref]
         except KeyError:
-            raise ImportError_(f"The file refers to {ref}, which it doesn't hold.") from None
+            raise BrokenExport(f"The file refers to {ref}, which it doesn't hold.") from None
 
 
 def _parts() -> list[tuple[str, str | None, str | None]]:
@@ -210,16 +210,16 @@ def download(document: dict[str, Any]) -> FlaskResponse:
 
 
 def read_document(text: str | bytes) -> dict[str, Any]:
-    """Return the export document in `text`, checked; raise ImportError_ if it isn't one."""
+    """Return the export document in `text`, checked; raise BrokenExport if it isn't one."""
     try:
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
-        raise ImportError_(f"The file is not JSON ({error}).") from None
+        raise BrokenExport(f"The file is not JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportError_("The file is not a teamkit export (its format isn't teamkit-export).")
+        raise BrokenExport("The file is not a teamkit export (its format isn't teamkit-export).")
     version = document.get("version")
     if version != FORMAT_VERSION:
-        raise ImportError_(
+        raise BrokenExport(
             f"The file is a teamkit export of format version {version!r}; this teamkit "
             f"reads version {FORMAT_VERSION} only."
         )
@@ -227,19 +227,19 @@ def read_document(text: str | bytes) -> dict[str, Any]:
     if errors:
         first = errors[0]
         where = "/".join(str(step) for step in first.absolute_path) or "the top"
-        raise ImportError_(f"The file is broken at {where}: {first.message}")
+        raise BrokenExport(f"The file is broken at {where}: {first.message}")
     return document  # type: ignore[no-any-return]
 
 
 def import_team(session: Session, document: dict[str, Any], slug: str | None = None) -> Team:
     """Restore a checked export document as a new team; the caller commits once.
 
-    Raise ImportError_ or a ServiceError (a taken slug) and write nothing the caller keeps.
+    Raise BrokenExport or a ServiceError (a taken slug) and write nothing the caller keeps.
     """
     known = {name for name, _export, _import in _parts()}
     unknown = sorted(set(document["parts"]) - known)
     if unknown:
-        raise ImportError_(
+        raise BrokenExport(
             f"The file holds data of {', '.join(unknown)}, which this teamkit doesn't have."
         )
     slug = check_slug(slug or document["team"]["slug"])
@@ -261,7 +261,7 @@ def import_team(session: Session, document: dict[str, Any], slug: str | None = N
                 resolve(import_)(session, document["parts"][name], context)
         session.flush()
     except IntegrityError as error:
-        raise ImportError_(
+        raise BrokenExport(
             f"The file contradicts itself or this database: {error.orig}".strip()
         ) from None
     audit.record(session, team, None, "team.imported")

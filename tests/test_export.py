@@ -25,7 +25,7 @@ from teamkit.pulses.models import PulseAnswer
 from teamkit.teams.models import AuditEvent, Role, Team
 from teamkit.transfer import (
     FORMAT_VERSION,
-    ImportError_,
+    BrokenExport,
     export_team,
     import_team,
     read_document,
@@ -226,7 +226,7 @@ def _counts(app: Flask) -> tuple[int, int, int]:
     ],
 )
 def test_a_broken_file_or_another_version_is_refused_clearly(text: str, message: str) -> None:
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(BrokenExport, match=message):
         read_document(text)
 
 
@@ -238,7 +238,7 @@ def test_a_file_that_breaks_midway_writes_nothing(app: Flask, sqlite_app: Flask)
         {**document["parts"]["retros"]["retros"][0]["action_items"][0], "goal": "goal-99"}
     )
     before = _counts(app)
-    with pytest.raises(ImportError_, match="goal-99"):
+    with pytest.raises(BrokenExport, match="goal-99"):
         restore(app, document)
     assert _counts(app) == before
 
@@ -248,7 +248,7 @@ def test_a_file_whose_team_has_no_owner_is_refused(app: Flask, sqlite_app: Flask
     document = demo_export(sqlite_app)
     for member in document["parts"]["teams"]["members"]:
         member["role"] = Role.MEMBER.value
-    with pytest.raises(ImportError_, match="no owner"):
+    with pytest.raises(BrokenExport, match="no owner"):
         restore(app, document)
     assert _counts(app)[0] == 0
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.goals.models import CheckIn, Goal, GoalSettings, Reinforcement
-from teamkit.transfer import ExportContext, ImportContext, ImportError_, dump, load
+from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
 
 GOAL_FIELDS = (
     "title",
@@ -94,7 +94,7 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     refs: dict[str, int] = context.ids.setdefault("goal", {})
     for entry in part["goals"]:
         if entry["ref"] in refs:
-            raise ImportError_(f"The file holds two goals called {entry['ref']}.")
+            raise BrokenExport(f"The file holds two goals called {entry['ref']}.")
         goal = load(
             Goal,
             entry,

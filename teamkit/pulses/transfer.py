@@ -31,7 +31,7 @@ from teamkit.pulses.models import (
     PulseTemplate,
     PulseTemplateItem,
 )
-from teamkit.transfer import ExportContext, ImportContext, ImportError_, dump, load
+from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
 
 SETTINGS_FIELDS = (
     "threshold",
@@ -214,7 +214,7 @@ def _import_pulse(
 ) -> None:
     template = entry["template"]
     if template is not None and template not in template_ids:
-        raise ImportError_(f"A pulse names the template {template}, which the file doesn't hold.")
+        raise BrokenExport(f"A pulse names the template {template}, which the file doesn't hold.")
     pulse = load(
         Pulse,
         entry,
@@ -234,7 +234,7 @@ def _import_pulse(
         if number is None:
             return None
         if not 0 <= number < len(item_ids):
-            raise ImportError_(f"An answer of the pulse “{pulse.title}” names an item it lacks.")
+            raise BrokenExport(f"An answer of the pulse “{pulse.title}” names an item it lacks.")
         return item_ids[number]
 
     for answer in entry["answers"]:

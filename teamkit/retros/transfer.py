@@ -22,7 +22,7 @@ from teamkit.retros.models import (
     TimelineEntry,
 )
 from teamkit.retros.search import reindex_retro
-from teamkit.transfer import ExportContext, ImportContext, ImportError_, dump, load
+from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
 
 SETTINGS_FIELDS = ("sev1_name", "sev2_name", "sev3_name", "sev4_name")
 RETRO_FIELDS = (
@@ -135,7 +135,7 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     refs: dict[str, int] = context.ids.setdefault("retro", {})
     for entry in part["retros"]:
         if entry["ref"] in refs:
-            raise ImportError_(f"The file holds two retros called {entry['ref']}.")
+            raise BrokenExport(f"The file holds two retros called {entry['ref']}.")
         retro = load(
             Retro,
             entry,
@@ -149,7 +149,7 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
         for email in entry["participants"]:
             member = context.member(email)
             if member is None:
-                raise ImportError_(f"A retro names {email} as a participant, who isn't a member.")
+                raise BrokenExport(f"A retro names {email} as a participant, who isn't a member.")
             session.add(RetroParticipant(retro_id=retro.id, membership_id=member))
         session.add_all(RetroTag(retro_id=retro.id, name=name) for name in entry["tags"])
         for moment in entry["timeline"]:

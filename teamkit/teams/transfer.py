@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.teams.models import Membership, Role, TeamSettings
-from teamkit.transfer import ExportContext, ImportContext, ImportError_, dump, load
+from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
 
 MEMBER_FIELDS = ("role", "joined_at")
 SETTINGS_FIELDS = ("timezone", "updated_at")
@@ -32,11 +32,11 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     """Add the members and settings of `part` to the new team."""
     team = context.team
     if not any(member["role"] == Role.OWNER for member in part["members"]):
-        raise ImportError_("The file's team has no owner; a team needs at least one.")
+        raise BrokenExport("The file's team has no owner; a team needs at least one.")
     for member in part["members"]:
         email = member["email"]
         if email in context.member_ids:
-            raise ImportError_(f"The file lists {email} as a member twice.")
+            raise BrokenExport(f"The file lists {email} as a member twice.")
         membership = load(
             Membership, member, MEMBER_FIELDS, team_id=team.id, person_id=context.person(email)
         )
