@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.digests.models import DigestSettings, EmailOptOut
-from teamkit.digests.services import next_run_at
+from teamkit.digests.settings import next_run_at
 from teamkit.transfer import ExportContext, ImportContext, dump, load
 
 SETTINGS_FIELDS = (

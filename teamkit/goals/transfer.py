@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.goals.models import CheckIn, Goal, GoalSettings, Reinforcement
-from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
 
 GOAL_FIELDS = (
     "title",

@@ -31,7 +31,7 @@ from teamkit.pulses.models import (
     PulseTemplate,
     PulseTemplateItem,
 )
-from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
 
 SETTINGS_FIELDS = (
     "threshold",

@@ -22,7 +22,7 @@ from teamkit.retros.models import (
     TimelineEntry,
 )
 from teamkit.retros.search import reindex_retro
-from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
 
 SETTINGS_FIELDS = ("sev1_name", "sev2_name", "sev3_name", "sev4_name")
 RETRO_FIELDS = (

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.teams.models import Membership, Role, TeamSettings
-from teamkit.transfer import ExportContext, ImportContext, BrokenExport, dump, load
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
 
 MEMBER_FIELDS = ("role", "joined_at")
 SETTINGS_FIELDS = ("timezone", "updated_at")
