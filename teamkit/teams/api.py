@@ -171,10 +171,20 @@ def list_audit_events(args: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.get("/teams/<slug>/export")
 @blp.arguments(ExportArgsSchema, location="query")
 @blp.response(200, description="The export document, as a file to save.")
-@blp.doc(responses={"200": {"content": {"application/json": {"schema": EXPORT_DOCUMENT}}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The export document, as a file to save.",
+            "content": {"application/json": {"schema": EXPORT_DOCUMENT}},
+        }
+    }
+)
 def export_team(args: dict[str, Any], slug: str) -> Response:
-    """Download the team's whole data as one JSON document (owners only), for
-    `teamkit import` on this or another server. The export is noted in the audit log."""
+    """Download the team's whole data as one JSON document (owners only).
+
+    The same file as `teamkit export` writes, for `teamkit import` on this or another
+    server; the export is noted in the team's audit log.
+    """
     document = transfer.export_for(
         get_session(), current_membership(), with_secrets=args["with_secrets"]
     )
