@@ -12,9 +12,9 @@ from teamkit.api.fields import ONE_LINE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
 from teamkit.auth.models import EMAIL_MAX
 from teamkit.db import get_session
-from teamkit.teams import audit, invite_mail, invites, onboarding, services
+from teamkit.teams import audit, invite_mail, invites, onboarding, services, settings
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import SLUG_MAX, Membership, Role
+from teamkit.teams.models import SLUG_MAX, Membership, Role, TeamSettings
 from teamkit.teams.settings import invite_key, invite_ttl
 from teamkit.teams.zones import TIMEZONE_MAX, TIMEZONE_PATTERN
 from teamkit.urls import external_url
@@ -32,6 +32,14 @@ class TeamSchema(Schema):
     slug = fields.String(attribute="team.slug", dump_only=True)
     role = fields.String(dump_only=True, metadata={"description": "Your role in the team."})
     created_at = fields.DateTime(attribute="team.created_at", dump_only=True)
+    timezone = fields.String(
+        attribute="team.timezone",
+        dump_only=True,
+        metadata={
+            "description": "The team's IANA time zone: its digest goes out in it, and its "
+            "pages show times in it (see GET /teams/{slug}/settings)."
+        },
+    )
 
 
 class TeamCreateSchema(Schema):
@@ -61,6 +69,32 @@ class TeamCreateSchema(Schema):
             "pattern": TIMEZONE_PATTERN,
         },
     )
+
+
+def _timezone_field(**options: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(max=TIMEZONE_MAX),
+        metadata={
+            "description": "IANA time zone of the team, e.g. `Europe/Berlin`: its digest goes "
+            "out in it, its pages show and take times in it (the API speaks UTC, or the "
+            "offset you send). An unknown name is a 422.",
+            "pattern": TIMEZONE_PATTERN,
+        },
+        **options,
+    )
+
+
+class TeamSettingsSchema(Schema):
+    timezone = _timezone_field(dump_only=True)
+    updated_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When they were last changed; null while never set."},
+    )
+
+
+class TeamSettingsChangeSchema(Schema):
+    timezone = _timezone_field(required=True)
 
 
 class TeamPageSchema(PageSchema):
@@ -162,6 +196,21 @@ def create_team(data: dict[str, Any]) -> Membership:
 def get_team(slug: str) -> Membership:
     """Return one of your teams."""
     return current_membership()
+
+
+@blp.get("/teams/<slug>/settings")
+@blp.response(200, TeamSettingsSchema)
+def get_team_settings(slug: str) -> TeamSettings:
+    """Return the team's settings: its time zone."""
+    return settings.get_settings(get_session(), current_team())
+
+
+@blp.patch("/teams/<slug>/settings")
+@blp.arguments(TeamSettingsChangeSchema)
+@blp.response(200, TeamSettingsSchema)
+def update_team_settings(data: dict[str, Any], slug: str) -> TeamSettings:
+    """Change the team's time zone (owners and facilitators); its digest follows it."""
+    return settings.update_settings(get_session(), current_membership(), data["timezone"])
 
 
 @blp.get("/teams/<slug>/members")
