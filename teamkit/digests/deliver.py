@@ -45,8 +45,9 @@ from teamkit.digests.models import (
     DigestSettings,
     RecipientStatus,
 )
+from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
-from teamkit.digests.services import check_webhook_url, still_receiving, unsubscribe_token
+from teamkit.digests.settings import check_webhook_url
 from teamkit.errors import InvalidInput
 
 log = logging.getLogger("teamkit.digests")

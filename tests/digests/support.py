@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from teamkit.auth.models import Person
 from teamkit.db import job_session
 from teamkit.digests.models import Delivery
-from teamkit.digests.services import SettingsChange, update_settings
+from teamkit.digests.settings import SettingsChange, update_settings
 from teamkit.goals import services as goal_services
 from teamkit.goals.models import Reinforcement
 from teamkit.teams.models import Membership, Team

@@ -13,7 +13,8 @@ from teamkit.db import job_session
 from teamkit.digests.claims import backoff_seconds
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import DeliveryChannel, DeliveryStatus, RecipientStatus
-from teamkit.digests.services import retry_delivery, set_email_opt_out
+from teamkit.digests.recipients import set_email_opt_out
+from teamkit.digests.services import retry_delivery
 from teamkit.errors import Conflict, Forbidden
 
 SUNDAY = MONDAY - timedelta(days=1)

@@ -8,12 +8,12 @@ import pytest
 
 from digests.support import configure_digest, membership_of
 from teamkit.db import job_session
-from teamkit.digests.services import (
+from teamkit.digests.recipients import set_email_opt_out
+from teamkit.digests.settings import (
     SettingsChange,
     check_webhook_url,
     find_settings,
     mask_webhook_url,
-    set_email_opt_out,
     update_settings,
 )
 from teamkit.errors import Forbidden, InvalidInput
