@@ -24,6 +24,7 @@ CAPABILITY = Capability(
     jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),
     setup=(
         "teamkit.teams.guard:init_app",
+        "teamkit.teams.local_time:init_app",
         "teamkit.teams.navigation:init_app",
         "teamkit.teams.audit:init_app",
         "teamkit.teams.lifecycle_views:init_app",

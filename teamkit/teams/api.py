@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from teamkit import transfer
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session
-from teamkit.teams import audit, invite_mail, invites, onboarding, services
+from teamkit.teams import audit, invite_mail, invites, onboarding, services, settings
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import Membership
+from teamkit.teams.models import Membership, TeamSettings
 from teamkit.teams.schemas import (
     EXPORT_DOCUMENT,
     AcceptedSchema,
@@ -28,6 +28,8 @@ from teamkit.teams.schemas import (
     TeamCreateSchema,
     TeamPageSchema,
     TeamSchema,
+    TeamSettingsChangeSchema,
+    TeamSettingsSchema,
     TransferSchema,
 )
 from teamkit.teams.settings import invite_key, invite_ttl
@@ -60,6 +62,21 @@ def create_team(data: dict[str, Any]) -> Membership:
 def get_team(slug: str) -> Membership:
     """Return one of your teams."""
     return current_membership()
+
+
+@blp.get("/teams/<slug>/settings")
+@blp.response(200, TeamSettingsSchema)
+def get_team_settings(slug: str) -> TeamSettings:
+    """Return the team's settings: its time zone."""
+    return settings.get_settings(get_session(), current_team())
+
+
+@blp.patch("/teams/<slug>/settings")
+@blp.arguments(TeamSettingsChangeSchema)
+@blp.response(200, TeamSettingsSchema)
+def update_team_settings(data: dict[str, Any], slug: str) -> TeamSettings:
+    """Change the team's time zone (owners and facilitators); its digest follows it."""
+    return settings.update_settings(get_session(), current_membership(), data["timezone"])
 
 
 @blp.get("/teams/<slug>/members")
