@@ -14,6 +14,7 @@ from teamkit.urls import MAX_ID
 ROW_ID = validate.Range(min=1, max=MAX_ID)
 PHASE_NAMES = [phase.value for phase in PHASES]
 CARD_KEY = {"description": "A card's random key.", "maxLength": KEY_LENGTH}
+CARD_KEY_PATTERN = f"^[0-9a-f]{{{KEY_LENGTH}}}$"
 
 
 class BoardMemberSchema(Schema):
@@ -112,7 +113,7 @@ class CardMoveSchema(Schema):
 class GroupCreateSchema(Schema):
     title = text_field(services.GROUP_TITLE)
     card_ids = fields.List(
-        fields.String(validate=validate.Length(max=KEY_LENGTH)),
+        fields.String(validate=validate.Regexp(CARD_KEY_PATTERN), metadata=CARD_KEY),
         load_default=list,
         validate=validate.Length(max=200),
     )
