@@ -73,6 +73,7 @@ def _card_out(card: Card) -> dict[str, Any]:
         "written_at": card.written_at,
         "action_item_id": card.action_item_id,
         "etag": card.etag,
+        "coach": [],
     }
 
 

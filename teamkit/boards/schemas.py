@@ -49,6 +49,10 @@ class BoardCardSchema(Schema):
         allow_none=True,
         metadata={"description": "On your cards: send it as If-Match to edit the card."},
     )
+    coach = fields.List(
+        fields.Dict(),
+        metadata={"description": "The blameless coach's flags, on your own cards only."},
+    )
 
 
 class BoardColumnSchema(Schema):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
 from teamkit.boards.models import Board, Card, CardGroup, Phase, Readiness, Vote
+from teamkit.retros import coach
 from teamkit.teams.models import Membership
 
 SHOWS_TOTALS = (Phase.DISCUSS, Phase.CLOSED)
@@ -62,6 +63,13 @@ def board_state(
             .scalar_subquery(),
         )
     ).one()
+    names = list(
+        session.scalars(
+            select(Person.name)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == board.team_id)
+        )
+    )
     revealed = board.phase.is_revealed
     totals = board.phase in SHOWS_TOTALS
     columns: dict[str, dict[str, Any]] = {
@@ -101,6 +109,12 @@ def board_state(
                 "written_at": card.written_at,
                 "action_item_id": card.action_item_id,
                 "etag": card.etag if is_mine else None,
+                # The blameless coach reads every card; its flags go to the writer only.
+                "coach": (
+                    [flag.as_dict() for flag in coach.check_text(card.text, names)]
+                    if is_mine
+                    else []
+                ),
             }
         )
         if card.group_id is not None:

@@ -73,6 +73,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
         "me": membership,
         "counts": actions.count_action_items(session, membership, today=today()),
         "latest": services.list_retros(session, membership.team, limit=3),
+        "new_links": new_links(),
     }
 
 

@@ -242,3 +242,16 @@ def test_a_non_member_gets_404(api_as, make, add_board):
     retro_id = add_board()
     stranger = api_as(make.person())
     assert stranger.get(f"{BASE}/retros/{retro_id}/board").status_code == 404
+
+
+def test_the_coach_flags_a_card_to_its_writer_only(api, api_as, crew, add_board, set_phase):
+    retro_id = add_board()
+    api.post(
+        f"{BASE}/retros/{retro_id}/cards",
+        json={"column": "stop", "text": "Grace Hopper forgot the renewal. Human error."},
+    )
+    mine = _state(api, retro_id)["columns"][1]["cards"][0]
+    assert mine["coach"] and all(flag["message"] for flag in mine["coach"])
+    set_phase(retro_id, Phase.REVEAL)
+    theirs = _state(api_as(crew.other), retro_id)["columns"][1]["cards"][0]
+    assert theirs["coach"] == []

@@ -120,3 +120,9 @@ def test_the_writer_of_an_anonymous_card_edits_it_from_their_session_only(
     assert other.post(f"{base}/cards/{card_id}/edit", {"text": "Changed"}).status_code == 403
     assert writer.post(f"{base}/cards/{card_id}/edit", {"text": "Said"}).status_code == 303
     assert "Said" in _board(writer, retro_id)
+
+
+def test_a_new_teams_first_retro_is_one_click_from_the_home_page(crew, login_as):
+    portal = login_as(crew.member)
+    home = portal.client.get("/t/crew/").get_data(as_text=True)
+    assert 'href="/t/crew/retros/new-team-retro"' in home
