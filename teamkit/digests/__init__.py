@@ -95,6 +95,8 @@ def setting(app: Flask, name: str) -> Any:
 
 CAPABILITY = Capability(
     name="digests",
+    export="teamkit.digests.transfer:export",
+    import_="teamkit.digests.transfer:import_",
     models="teamkit.digests.models",
     portal="teamkit.digests.views:bp",
     api="teamkit.digests.api:blp",

@@ -4,6 +4,8 @@ from teamkit.capability import AccountSection, Capability, HomeSection, Job
 
 CAPABILITY = Capability(
     name="teams",
+    export="teamkit.teams.transfer:export",
+    import_="teamkit.teams.transfer:import_",
     models="teamkit.teams.models",
     portal="teamkit.teams.views:bp",
     api="teamkit.teams.api:blp",

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from teamkit import transfer
 from teamkit.api.fields import ONE_LINE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageSchema
 from teamkit.auth.models import EMAIL_MAX
@@ -212,3 +213,27 @@ class AuditEventSchema(Schema):
 
 class AuditEventPageSchema(PageSchema):
     items = fields.List(fields.Nested(AuditEventSchema), required=True)
+
+
+class ExportArgsSchema(Schema):
+    with_secrets = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Include the team's Slack webhook URL (a secret)."},
+    )
+
+
+EXPORT_DOCUMENT = {
+    "type": "object",
+    "description": "The team's whole data, format `teamkit-export` version 1, as "
+    "`teamkit export` writes it and `teamkit import` reads it; its JSON Schema is "
+    "`teamkit/export.schema.json`.",
+    "required": ["format", "version", "exported_at", "team", "people", "parts"],
+    "properties": {
+        "format": {"type": "string", "enum": [transfer.FORMAT]},
+        "version": {"type": "integer", "enum": [transfer.FORMAT_VERSION]},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "team": {"type": "object"},
+        "people": {"type": "array", "items": {"type": "object"}},
+        "parts": {"type": "object"},
+    },
+}
