@@ -23,7 +23,7 @@ from typing import Any
 from flask import Response as FlaskResponse
 from jsonschema import Draft202012Validator
 from sqlalchemy import Date, Enum, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
@@ -260,10 +260,13 @@ def import_team(session: Session, document: dict[str, Any], slug: str | None = N
             if import_ and name in document["parts"]:
                 resolve(import_)(session, document["parts"][name], context)
         session.flush()
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
         raise BrokenExport(
             f"The file contradicts itself or this database: {error.orig}".strip()
         ) from None
+    except ValueError as error:
+        # A day or time of the right form that doesn't exist (2026-02-30).
+        raise BrokenExport(f"The file holds a value teamkit can't read: {error}") from None
     audit.record(session, team, None, "team.imported")
     return team
 

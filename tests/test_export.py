@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from clients import PASSWORD
 from flask import Flask
+from hatchling.builders.wheel import WheelBuilder
 from jsonschema import Draft202012Validator
 from sqlalchemy import create_engine, func, select
 
@@ -241,6 +243,34 @@ def test_a_file_that_breaks_midway_writes_nothing(app: Flask, sqlite_app: Flask)
     with pytest.raises(BrokenExport, match="goal-99"):
         restore(app, document)
     assert _counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["parts"]["goals"]["goals"][0].update(target_date="2026-02-30"), "can't read"),
+        (lambda d: d["parts"]["teams"]["settings"].update(timezone="Mars/Olympus"), "timezone"),
+        (lambda d: d["parts"]["digests"]["settings"].update(cron="every day"), "cron"),
+        (lambda d: d["parts"]["goals"]["goals"][0].update(position=2**40), "broken at"),
+        (lambda d: d["parts"]["teams"]["members"].pop(), "isn't a member|whom"),
+    ],
+)
+def test_a_file_with_a_value_the_database_refuses_writes_nothing(
+    app: Flask, sqlite_app: Flask, change: Any, message: str
+) -> None:
+    seed(sqlite_app)
+    document = demo_export(sqlite_app)
+    change(document)
+    before = _counts(app)
+    with pytest.raises(ServiceError, match=message):
+        restore(app, document)
+    assert _counts(app) == before
+
+
+def test_the_wheel_ships_the_export_schema(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    wheel = Path(next(iter(WheelBuilder(str(root)).build(directory=str(tmp_path)))))
+    assert "teamkit/export.schema.json" in zipfile.ZipFile(wheel).namelist()
 
 
 def test_a_file_whose_team_has_no_owner_is_refused(app: Flask, sqlite_app: Flask) -> None:
