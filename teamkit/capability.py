@@ -112,6 +112,10 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
+    #: Functions `(session, membership, context) -> DigestSection | None` giving what is the
+    #: reader's own (their action items, the pulse they haven't answered): it opens each
+    #: person's digest email, before the team's sections; Slack stays team-wide.
+    personal_sections: tuple[str, ...] = ()
     #: Functions `(session, membership) -> SetupStep` giving its item of a new team's
     #: checklist (shown to owners and facilitators until every item is done).
     setup_steps: tuple[str, ...] = ()
@@ -120,6 +124,10 @@ class Capability:
     on_team_created: tuple[str, ...] = ()
     #: Functions `(session, team, timezone) -> None` run when the team's time zone changes.
     on_timezone_changed: tuple[str, ...] = ()
+    #: Function `(session, context) -> dict` giving its part of a team's export, and
+    #: `(session, part, context) -> None` restoring it (see teamkit.transfer).
+    export: str | None = None
+    import_: str | None = None
     #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
     #: above (request guards, template filters, context processors).
     setup: tuple[str, ...] = ()
@@ -136,6 +144,7 @@ class Registry:
     account_sections: list[tuple[AccountSection, Callable[..., dict[str, Any]]]]
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
+    personal_sections: list[Callable[..., Any]] = field(default_factory=list)
 
 
 REGISTRY_KEY = "teamkit.capabilities"

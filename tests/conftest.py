@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher, profiles
 from clients import PASSWORD, Api, Portal
+from crews import Crew, CrewPeople, make_crew, membership
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 from pgcluster import Cluster
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 import teamkit.models  # noqa: F401 - every table on Base.metadata
@@ -225,6 +226,46 @@ class Factory:
 @pytest.fixture
 def make(app: Flask) -> Factory:
     return Factory(app)
+
+
+# ---------------------------------------------------------------- the crew
+
+
+@pytest.fixture
+def crew_people() -> CrewPeople:
+    """Who is in the crew; a test folder overrides it to name them its own way."""
+    return CrewPeople(
+        owner=("Olive Owner", None),
+        facilitator=("Fay Facilitator", None),
+        members=(("Max Member", None),),
+    )
+
+
+@pytest.fixture
+def crew(app: Flask, make: Factory, crew_people: CrewPeople) -> Crew:
+    """The team "crew" with an owner, a facilitator and its members."""
+    return make_crew(app, make, crew_people)
+
+
+@pytest.fixture
+def as_member(session: Session, crew: Crew) -> Callable[..., Any]:
+    """Return the membership of a crew person (or of `team`) in the test's session."""
+
+    def find(person: Person, team: Team | None = None) -> Any:
+        return membership(session, team or crew.team, person)
+
+    return find
+
+
+@pytest.fixture
+def rows(app: Flask) -> Callable[[type[Any]], int]:
+    """Return how many rows a model has, as committed (what a request wrote, or didn't)."""
+
+    def count(model: type[Any]) -> int:
+        with app.app_context(), job_session(app) as session:
+            return session.scalar(select(func.count()).select_from(model)) or 0
+
+    return count
 
 
 # ---------------------------------------------------------------- portal and API helpers

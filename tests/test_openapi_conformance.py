@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import conformance_digests
-import conformance_pulses
-import conformance_retros
-import conformance_teams
 import pytest
 import schemathesis
+from digests import conformance as conformance_digests
 from digests.servers import SmtpServer
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from pulses import conformance as conformance_pulses
+from retros import conformance as conformance_retros
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
+from teams import conformance as conformance_teams
 
 from teamkit.db import job_session
 from teamkit.goals.checkins import record_check_in

@@ -95,6 +95,8 @@ def setting(app: Flask, name: str) -> Any:
 
 CAPABILITY = Capability(
     name="digests",
+    export="teamkit.digests.transfer:export",
+    import_="teamkit.digests.transfer:import_",
     models="teamkit.digests.models",
     portal="teamkit.digests.views:bp",
     api="teamkit.digests.api:blp",
@@ -108,6 +110,6 @@ CAPABILITY = Capability(
     jobs=(Job("digests-deliver-due", "teamkit.digests.jobs:deliver_due"),),
     settings=SETTINGS,
     setup_steps=("teamkit.digests.views:setup_step",),
-    on_team_created=("teamkit.digests.services:start_weekly_digest",),
-    on_timezone_changed=("teamkit.digests.services:follow_team_timezone",),
+    on_team_created=("teamkit.digests.settings:start_weekly_digest",),
+    on_timezone_changed=("teamkit.digests.settings:follow_team_timezone",),
 )

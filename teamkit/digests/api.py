@@ -6,20 +6,20 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import JsonBoolean, JsonInteger, whole_number_field
-from teamkit.api.pagination import PageArgsSchema, PageSchema, paginate
+from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, utcnow
-from teamkit.digests import operations, services, setting
-from teamkit.digests.models import (
-    CRON_MAX,
-    TIMEZONE_MAX,
-    WEBHOOK_MAX,
-    DeliveryChannel,
-    DeliveryStatus,
+from teamkit.digests import services, setting
+from teamkit.digests import settings as digest_settings
+from teamkit.digests.schemas import (
+    DeliveryPageSchema,
+    DeliverySchema,
+    DigestSettingsOutSchema,
+    DigestSettingsSchema,
+    PreviewArgsSchema,
+    PreviewSchema,
+    SendSchema,
 )
-from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, WEEK_INTERVALS
 from teamkit.errors import InvalidInput
 from teamkit.goals import services as goal_services
 from teamkit.teams.guard import current_membership, current_team
@@ -29,95 +29,10 @@ from teamkit.teams.roles import has_role, require_role
 blp = Blueprint("digests_api", __name__, description="Digests: schedule, preview, delivery log.")
 
 
-class DigestSettingsSchema(Schema):
-    enabled = JsonBoolean(metadata={"description": "Whether the schedule sends digests."})
-    cron = fields.String(
-        validate=validate.Length(max=CRON_MAX),
-        metadata={
-            "description": "Five-field cron, read in `timezone` (`0 9 * * 1`); one that is "
-            "not valid cron, never fires, or fires more than once on a day, is a 422.",
-            "pattern": CRON_PATTERN,
-        },
-    )
-    week_interval = JsonInteger(
-        validate=validate.OneOf(WEEK_INTERVALS),
-        metadata={"description": "1: every week the cron fires; 2: every other week."},
-    )
-    timezone = fields.String(
-        validate=validate.Length(max=TIMEZONE_MAX),
-        metadata={
-            "description": "IANA time zone, e.g. `Europe/Berlin`; an unknown name is a 422.",
-            "pattern": TIMEZONE_PATTERN,
-        },
-    )
-    max_goals = whole_number_field(
-        goal_services.GOALS_PER_DIGEST,
-        metadata={"description": "Goals a digest features (the team's goals per digest)."},
-    )
-    email_enabled = JsonBoolean(metadata={"description": "Email every member (each may opt out)."})
-    slack_webhook_url = fields.String(
-        allow_none=True,
-        validate=validate.Length(max=WEBHOOK_MAX),
-        metadata={
-            "description": "Slack incoming-webhook URL, starting with one of the prefixes "
-            'of TEAMKIT_WEBHOOK_ALLOW (else a 422). Read back masked; send `null` or `""` '
-            "to remove it, leave it out to keep it.",
-        },
-    )
-
-
-class DigestSettingsOutSchema(DigestSettingsSchema):
-    next_send_times = fields.List(
-        fields.DateTime(),
-        metadata={"description": "The next five send times (UTC; empty while disabled)."},
-    )
-
-
-class PreviewArgsSchema(Schema):
-    format = fields.String(
-        load_default="text",
-        validate=validate.OneOf(operations.FORMATS),
-        metadata={"description": "`text`, `html` or `slack`."},
-    )
-
-
-class PreviewSchema(Schema):
-    format = fields.String()
-    subject = fields.String()
-    text = fields.String(
-        metadata={"description": "The plain text (`text`), or Slack's fallback text (`slack`)."}
-    )
-    html = fields.String(metadata={"description": "The HTML email (`html`)."})
-    blocks = fields.List(
-        fields.Dict(), metadata={"description": "The Slack Block Kit blocks (`slack`)."}
-    )
-
-
-class DeliverySchema(Schema):
-    id = fields.Integer()
-    channel = fields.String(validate=validate.OneOf([c.value for c in DeliveryChannel]))
-    period = fields.DateTime(metadata={"description": "The send time it is for (UTC)."})
-    manual = fields.Boolean(attribute="is_manual", metadata={"description": "A send now."})
-    status = fields.String(validate=validate.OneOf([s.value for s in DeliveryStatus]))
-    subject = fields.String()
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    sent_at = fields.DateTime(allow_none=True)
-
-
-class DeliveryPageSchema(PageSchema):
-    items = fields.List(fields.Nested(DeliverySchema), required=True)
-
-
-class SendSchema(Schema):
-    message = fields.String()
-    deliveries = fields.List(fields.Nested(DeliverySchema))
-
-
 def _settings_out() -> dict[str, Any]:
     db, team = get_session(), current_team()
-    stored = services.settings_of(db, team)
-    upcoming = services.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
+    stored = digest_settings.get_settings(db, team)
+    upcoming = digest_settings.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
     return {
         "enabled": stored.is_enabled,
         "cron": stored.cron,
@@ -125,7 +40,7 @@ def _settings_out() -> dict[str, Any]:
         "timezone": stored.timezone,
         "max_goals": goal_services.goal_settings(db, team).goals_per_digest,
         "email_enabled": stored.is_email_enabled,
-        "slack_webhook_url": services.mask_webhook_url(stored.slack_webhook_url),
+        "slack_webhook_url": digest_settings.mask_webhook_url(stored.slack_webhook_url),
         "next_send_times": upcoming,
     }
 
@@ -146,10 +61,10 @@ def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
     values = dict(data)
     if "slack_webhook_url" in values and values["slack_webhook_url"] is None:
         values["slack_webhook_url"] = ""
-    change = services.SettingsChange.from_mapping(values)
+    change = digest_settings.SettingsChange.from_mapping(values)
     errors: dict[str, str] = {}
     try:
-        services.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
+        digest_settings.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
     except InvalidInput as error:
         errors.update(error.errors)
     if "max_goals" in data and not errors:
@@ -171,7 +86,9 @@ def preview(args: dict[str, Any], slug: str) -> Any:
     `format=text` answers `text/plain` to a client that asks for it (`Accept: text/plain`),
     else JSON; `format=slack` gives the Slack message with its `blocks`.
     """
-    rendered = operations.preview(get_session(), current_app, current_team(), now=utcnow())
+    rendered = services.preview(
+        get_session(), current_app, current_team(), now=utcnow(), reader=current_membership()
+    )
     kind = args["format"]
     if kind == "text":
         wanted = request.accept_mimetypes.best_match(["application/json", "text/plain"])
@@ -191,8 +108,8 @@ def send(slug: str) -> dict[str, Any]:
     `409` while a digest is on its way, or within ten minutes of the last one sent (the
     problem's `detail` says when it was sent), so a second click sends nobody a second copy.
     """
-    created = operations.send_now(get_session(), current_app, current_membership(), now=utcnow())
-    return {"message": operations.send_now_message(created), "deliveries": created}
+    created = services.send_now(get_session(), current_app, current_membership(), now=utcnow())
+    return {"message": services.send_now_message(created), "deliveries": created}
 
 
 @blp.get("/teams/<slug>/digest/deliveries")

@@ -37,8 +37,9 @@ from teamkit.digests.models import (
     DigestSettings,
     RecipientStatus,
 )
+from teamkit.digests.recipients import email_recipients
 from teamkit.digests.schedule import latest_time_at_or_before
-from teamkit.digests.services import email_recipients, next_run_at
+from teamkit.digests.settings import next_run_at
 from teamkit.teams.models import Team
 
 log = logging.getLogger("teamkit.digests")

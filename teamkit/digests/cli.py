@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from teamkit.db import job_session, utcnow
-from teamkit.digests import operations
+from teamkit.digests import services
 from teamkit.digests.deliver import deliver_due
-from teamkit.digests.services import find_settings
+from teamkit.digests.settings import find_settings
 from teamkit.errors import ServiceError
 from teamkit.teams.models import Role
 from teamkit.teams.services import find_team
@@ -27,7 +27,7 @@ def digest() -> None:
 @click.option(
     "--format",
     "kind",
-    type=click.Choice(operations.FORMATS),
+    type=click.Choice(services.FORMATS),
     default="text",
     show_default=True,
     help="Plain text, the HTML email, or the Slack message as JSON.",
@@ -38,7 +38,7 @@ def preview(slug: str, kind: str) -> None:
     try:
         with job_session(current_app) as session:
             team = find_team(session, slug)
-            rendered = operations.preview(session, current_app, team, now=utcnow())
+            rendered = services.preview(session, current_app, team, now=utcnow())
     except ServiceError as error:
         raise click.ClickException(error.detail) from None
     if kind == "text":
@@ -63,10 +63,10 @@ def send(slug: str) -> None:
                     f"{slug} has no digest settings yet: set them on its Digest page first."
                 )
             owner = next(m for m in team.memberships if m.role is Role.OWNER)
-            created = operations.send_now(session, app, owner, now=utcnow())
+            created = services.send_now(session, app, owner, now=utcnow())
             team_id = team.id
     except ServiceError as error:
         raise click.ClickException(error.detail) from None
-    click.echo(operations.send_now_message(created))
+    click.echo(services.send_now_message(created))
     report = deliver_due(app, team_id=team_id)
     click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")

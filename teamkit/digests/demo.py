@@ -19,7 +19,7 @@ from teamkit.digests.models import (
     RecipientStatus,
 )
 from teamkit.digests.schedule import latest_time_at_or_before
-from teamkit.digests.services import next_run_at
+from teamkit.digests.settings import next_run_at
 from teamkit.teams.models import Team
 from teamkit.teams.settings import store_timezone
 

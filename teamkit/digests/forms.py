@@ -8,7 +8,7 @@ from wtforms.validators import Length
 
 from teamkit.digests.models import CRON_MAX, TIMEZONE_MAX, WEBHOOK_MAX
 from teamkit.digests.schedule import PRESETS
-from teamkit.digests.services import SettingsChange
+from teamkit.digests.settings import SettingsChange
 
 CUSTOM = "custom"
 SCHEDULE_CHOICES = [SelectChoice(preset.key, preset.label) for preset in PRESETS] + [

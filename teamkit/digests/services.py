@@ -1,409 +1,38 @@
-"""A team's digest settings, who gets the email, unsubscribe links, and the delivery log.
+"""What the portal, the API and the command line do with a team's digest: preview it, send
+it now (a delivery like any other, through the same claim and log), and read the delivery log.
 
 Every function takes a session and plain values, may flush, and never commits.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import Flask
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
-from teamkit.digests.compose import Digest
+from teamkit.digests.claims import create_deliveries
+from teamkit.digests.compose import Digest, compose_digest, compose_personal
 from teamkit.digests.models import (
-    DEFAULT_CRON,
-    WEBHOOK_MAX,
     Delivery,
     DeliveryChannel,
     DeliveryRecipient,
     DeliveryStatus,
     DigestSettings,
-    EmailOptOut,
     RecipientStatus,
 )
-from teamkit.digests.schedule import (
-    check_cron,
-    check_timezone,
-    check_week_interval,
-    next_times,
-)
-from teamkit.errors import Conflict, Gone, InvalidInput, NotFound
-from teamkit.teams import audit
+from teamkit.digests.recipients import email_recipients
+from teamkit.digests.render import render_html, render_slack, render_text
+from teamkit.digests.settings import find_settings
+from teamkit.errors import Conflict, NotFound
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.teams.settings import store_timezone, team_timezone
-
-UNSUBSCRIBE_SALT = "teamkit.digests.unsubscribe"
-#: An unsubscribe link keeps working this long after the digest that carried it.
-UNSUBSCRIBE_MAX_AGE_SECONDS = 180 * 24 * 3600
-
-
-# ---------------------------------------------------------------- settings
-
-
-def find_settings(session: Session, team: Team) -> DigestSettings | None:
-    """Return the team's digest settings, or None when it never set any."""
-    return session.get(DigestSettings, team.id)
-
-
-def settings_of(session: Session, team: Team) -> DigestSettings:
-    """Return the team's digest settings, or the defaults (not stored) when it has none."""
-    found = find_settings(session, team)
-    if found is not None:
-        return found
-    return DigestSettings(
-        team_id=team.id,
-        is_enabled=False,
-        cron=DEFAULT_CRON,
-        week_interval=1,
-        timezone=team_timezone(session, team),
-        is_email_enabled=True,
-        slack_webhook_url=None,
-        next_run_at=None,
-    )
-
-
-def check_webhook_url(value: str, allow: Sequence[str], field: str = "slack_webhook_url") -> str:
-    """Return the webhook URL if it starts with one of the `allow` prefixes (TEAMKIT_WEBHOOK_ALLOW).
-
-    The URL is compared after parsing, so `https://hooks.slack.com.evil.test/` or a user part
-    (`https://hooks.slack.com@evil.test/`) can't pass for an allowed one.
-    """
-    url = value.strip()
-    if len(url) > WEBHOOK_MAX:
-        raise InvalidInput({field: f"Use at most {WEBHOOK_MAX} characters."})
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in {"http", "https"}
-        or not parts.hostname
-        or parts.username is not None
-        or parts.password is not None
-        or any(char.isspace() for char in url)
-    ):
-        raise InvalidInput(
-            {field: "Enter the webhook's full address, such as https://hooks.slack.com/services/…"}
-        )
-    normalised = f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
-    if not any(normalised.startswith(prefix) for prefix in allow):
-        allowed = ", ".join(allow) or "none"
-        raise InvalidInput({field: f"Use a webhook address that starts with {allowed}."})
-    return url
-
-
-def mask_webhook_url(url: str | None) -> str | None:
-    """Return the webhook URL as shown back: its host and its last four characters."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…{url[-4:]}"
-
-
-def email_recipients(session: Session, team: Team) -> list[Person]:
-    """Return the team's members who get its digest by email (not opted out), by name."""
-    opted_out = select(EmailOptOut.person_id).where(EmailOptOut.team_id == team.id)
-    return list(
-        session.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.team_id == team.id, Person.id.not_in(opted_out))
-            .order_by(Person.name, Person.id)
-        )
-    )
-
-
-def still_receiving(session: Session, team_id: int, person_ids: Sequence[int]) -> set[int]:
-    """Return those of `person_ids` who are in the team and get its digest by email."""
-    opted_out = select(EmailOptOut.person_id).where(EmailOptOut.team_id == team_id)
-    return set(
-        session.scalars(
-            select(Membership.person_id).where(
-                Membership.team_id == team_id,
-                Membership.person_id.in_(list(person_ids)),
-                Membership.person_id.not_in(opted_out),
-            )
-        )
-    )
-
-
-def _bool(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in {
-        "true",
-        "false",
-        "on",
-        "off",
-        "1",
-        "0",
-        "yes",
-        "no",
-    }:
-        return value.lower() in {"true", "on", "1", "yes"}
-    raise InvalidInput({field: "Use true or false."})
-
-
-@dataclass(frozen=True)
-class SettingsChange:
-    """What a team asks for; None leaves a field as it is."""
-
-    is_enabled: bool | None = None
-    cron: str | None = None
-    week_interval: int | str | None = None
-    timezone: str | None = None
-    is_email_enabled: bool | None = None
-    #: The new webhook URL; "" removes it; None keeps the one stored.
-    slack_webhook_url: str | None = None
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SettingsChange:
-        """Return the change named by API or form field names."""
-        fields: dict[str, Any] = {}
-        for name, key in (("enabled", "is_enabled"), ("email_enabled", "is_email_enabled")):
-            if values.get(name) is not None:
-                fields[key] = _bool(values[name], name)
-        for name in ("cron", "week_interval", "timezone", "slack_webhook_url"):
-            if name in values and values[name] is not None:
-                fields[name] = values[name]
-        return cls(**fields)
-
-
-#: The settings whose change the audit log records (by name: a webhook URL is a secret).
-_AUDITED = (
-    "cron",
-    "timezone",
-    "week_interval",
-    "slack_webhook_url",
-    "is_enabled",
-    "is_email_enabled",
-)
-
-
-def update_settings(
-    session: Session,
-    actor: Membership,
-    change: SettingsChange,
-    *,
-    allow: Sequence[str],
-    now: datetime | None = None,
-) -> DigestSettings:
-    """Change the team's digest settings (owners and facilitators), all or nothing."""
-    require_role(actor, Role.FACILITATOR, "change the digest settings")
-    team = actor.team
-    now = now or utcnow()
-    current = settings_of(session, team)
-    errors: dict[str, str] = {}
-
-    def checked(check: Any, *args: Any) -> Any:
-        try:
-            return check(*args)
-        except InvalidInput as error:
-            errors.update(error.errors)
-            return None
-
-    cron = current.cron if change.cron is None else checked(check_cron, change.cron)
-    timezone = (
-        current.timezone if change.timezone is None else checked(check_timezone, change.timezone)
-    )
-    week_interval = (
-        current.week_interval
-        if change.week_interval is None
-        else checked(check_week_interval, change.week_interval)
-    )
-    webhook = current.slack_webhook_url
-    if change.slack_webhook_url is not None:
-        webhook = (
-            checked(check_webhook_url, change.slack_webhook_url, allow)
-            if change.slack_webhook_url.strip()
-            else None
-        )
-    is_enabled = current.is_enabled if change.is_enabled is None else change.is_enabled
-    email = current.is_email_enabled if change.is_email_enabled is None else change.is_email_enabled
-    if not errors and email and is_enabled and not email_recipients(session, team):
-        errors["email_enabled"] = (
-            "No member would get the email: every member has opted out. "
-            "Turn email off, or ask a member to opt back in."
-        )
-    if not errors and is_enabled and not email and not webhook:
-        errors["email_enabled"] = "Choose a channel: email, a Slack webhook, or both."
-    if errors:
-        raise InvalidInput(errors)
-
-    stored = find_settings(session, team)
-    audit.record_settings_change(
-        session,
-        actor,
-        "digest.settings_changed",
-        {name: getattr(current, name) for name in _AUDITED},
-        {
-            "cron": cron,
-            "timezone": timezone,
-            "week_interval": week_interval,
-            "slack_webhook_url": webhook,
-            "is_enabled": is_enabled,
-            "is_email_enabled": email,
-        },
-    )
-    if stored is None:
-        stored = current
-        session.add(stored)
-    if timezone != current.timezone:
-        # One time zone per team: the digest's is the team's.
-        store_timezone(session, team, timezone, now)
-    stored.cron, stored.timezone, stored.week_interval = cron, timezone, week_interval
-    stored.slack_webhook_url = webhook
-    stored.is_enabled, stored.is_email_enabled = is_enabled, email
-    stored.next_run_at = next_run_at(stored, now)
-    stored.updated_at = now
-    session.flush()
-    return stored
-
-
-def start_weekly_digest(session: Session, team: Team) -> DigestSettings:
-    """Turn on a new team's digest: by email, weekly, Monday 09:00 in the team's time zone."""
-    settings = settings_of(session, team)
-    settings.is_enabled = True
-    settings.timezone = team_timezone(session, team)
-    # Kept at the team's birth: a later save by a person marks the digest as looked at.
-    settings.updated_at = team.created_at
-    settings.next_run_at = next_run_at(settings, utcnow())
-    session.add(settings)
-    session.flush()
-    return settings
-
-
-def follow_team_timezone(session: Session, team: Team, timezone: str) -> None:
-    """Send the team's digest in its new time zone, from its next send on."""
-    stored = find_settings(session, team)
-    if stored is None:
-        return
-    stored.timezone = timezone
-    stored.next_run_at = next_run_at(stored, utcnow())
-    session.flush()
-
-
-def is_looked_at(session: Session, team: Team) -> bool:
-    """Tell whether someone set up the team's digest, or one went out (its checklist item)."""
-    stored = find_settings(session, team)
-    if stored is not None and stored.updated_at > team.created_at:
-        return True
-    return (
-        session.scalar(select(Delivery.id).where(Delivery.team_id == team.id).limit(1)) is not None
-    )
-
-
-def next_run_at(settings: DigestSettings, now: datetime) -> datetime | None:
-    """Return when the scheduler should next send the digest (None while it is off)."""
-    if not settings.is_enabled:
-        return None
-    upcoming = next_times(
-        settings.cron, settings.timezone, now, 1, week_interval=settings.week_interval
-    )
-    return upcoming[0] if upcoming else None
-
-
-def upcoming_send_times(settings: DigestSettings, now: datetime, count: int = 5) -> list[datetime]:
-    """Return the next `count` send times (UTC), whether or not the digest is on."""
-    return next_times(
-        settings.cron, settings.timezone, now, count, week_interval=settings.week_interval
-    )
-
-
-# ---------------------------------------------------------------- email opt-out
-
-
-def opted_out_team_ids(session: Session, person: Person) -> set[int]:
-    """Return the teams whose digest email `person` opted out of."""
-    return set(
-        session.scalars(select(EmailOptOut.team_id).where(EmailOptOut.person_id == person.id))
-    )
-
-
-def set_email_opt_out(session: Session, person_id: int, team_id: int, *, opted_out: bool) -> None:
-    """Opt `person_id` out of (or back into) the digest email of `team_id`; idempotent."""
-    is_member = session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.person_id == person_id, Membership.team_id == team_id)
-    )
-    if not is_member:
-        raise NotFound("No such team.")
-    found = session.get(EmailOptOut, (person_id, team_id))
-    if opted_out and found is None:
-        session.add(EmailOptOut(person_id=person_id, team_id=team_id))
-    elif not opted_out and found is not None:
-        session.delete(found)
-    session.flush()
-
-
-def _unsubscribe_serializer(secret_key: str | bytes) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_token(secret_key: str | bytes, person_id: int, team_id: int, link_key: str) -> str:
-    """Return a signed token that opts `person_id` out of `team_id`'s digest email.
-
-    It carries the person's link key, so it dies with the person.
-    """
-    return _unsubscribe_serializer(secret_key).dumps([person_id, team_id, link_key])
-
-
-def read_unsubscribe_token(secret_key: str | bytes, token: str) -> tuple[int, int, str]:
-    """Return the (person id, team id, link key) of an unsubscribe token, or raise Gone /
-    InvalidInput."""
-    serializer = _unsubscribe_serializer(secret_key)
-    try:
-        data = serializer.loads(token, max_age=UNSUBSCRIBE_MAX_AGE_SECONDS)
-    except SignatureExpired:
-        raise Gone(
-            "This unsubscribe link has expired. Log in and turn the digest email off on "
-            "your account page."
-        ) from None
-    except BadSignature:
-        raise InvalidInput({"token": "This unsubscribe link is not valid."}) from None
-    if not (
-        isinstance(data, list)
-        and len(data) == 3
-        and all(isinstance(v, int) for v in data[:2])
-        and isinstance(data[2], str)
-    ):
-        raise InvalidInput({"token": "This unsubscribe link is not valid."})
-    return data[0], data[1], data[2]
-
-
-def unsubscribe_team(session: Session, secret_key: str | bytes, token: str) -> tuple[int, Team]:
-    """Return the person id and the team of an unsubscribe link, or raise Gone / InvalidInput.
-
-    A link whose person is gone answers Gone, even where a database gave their id to
-    someone else since: the link carries the person's link key.
-    """
-    person_id, team_id, link_key = read_unsubscribe_token(secret_key, token)
-    person = session.get(Person, person_id)
-    if person is None or not secrets.compare_digest(person.link_key, link_key):
-        raise Gone("The account this link was sent to no longer exists.")
-    team = session.get(Team, team_id)
-    if team is None:
-        raise Gone("This team no longer exists, so it sends no more digests.")
-    return person_id, team
-
-
-def unsubscribe(session: Session, secret_key: str | bytes, token: str) -> Team:
-    """Opt the person of an unsubscribe token out of its team's digest email; return the team."""
-    person_id, team = unsubscribe_team(session, secret_key, token)
-    try:
-        set_email_opt_out(session, person_id, team.id, opted_out=True)
-    except NotFound:
-        raise Gone("You are no longer in this team, so you get no more of its digests.") from None
-    return team
-
 
 # ---------------------------------------------------------------- the delivery log
 
@@ -493,3 +122,132 @@ def retry_delivery(
             recipient.status, recipient.error = RecipientStatus.PENDING, None
     session.flush()
     return delivery
+
+
+FORMATS = ("text", "html", "slack")
+#: "Send now" waits this long after the last digest went out: a second click, or a second
+#: facilitator, doesn't send everyone the same digest twice.
+SEND_AGAIN_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A digest in every rendering."""
+
+    digest: Digest
+    text: str
+    html: str
+    slack: dict[str, Any]
+
+    @property
+    def subject(self) -> str:
+        return self.digest.subject
+
+
+def preview(
+    session: Session, app: Flask, team: Team, *, now: datetime, reader: Membership | None = None
+) -> Rendered:
+    """Return the team's digest as it would go out now; nothing is recorded.
+
+    With `reader`, the email opens with what is theirs, as their own would; Slack, the
+    team's channel, stays the same for everyone.
+    """
+    digest = compose_digest(session, app, team, now=now, is_preview=True).digest
+    email = digest
+    if reader is not None:
+        email = digest.for_reader(compose_personal(session, app, reader, now=now, is_preview=True))
+    return Rendered(email, render_text(email), render_html(email), render_slack(digest))
+
+
+class SentRecently(Conflict):
+    """A digest is on its way, or went out a moment ago: a second would repeat it."""
+
+    title = "Digest just sent"
+
+
+def _latest_delivery(session: Session, team: Team) -> Delivery | None:
+    """Return the team's delivery still on its way, else the one that went out last."""
+    going = session.scalar(
+        select(Delivery)
+        .where(Delivery.team_id == team.id, Delivery.status == DeliveryStatus.PENDING)
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+        .limit(1)
+    )
+    if going is not None:
+        return going
+    return session.scalar(
+        select(Delivery)
+        .where(Delivery.team_id == team.id, Delivery.status == DeliveryStatus.SENT)
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(1)
+    )
+
+
+def check_not_just_sent(session: Session, team: Team, now: datetime) -> None:
+    """Raise SentRecently while a digest is on its way, or within SEND_AGAIN_AFTER of the last."""
+    latest = _latest_delivery(session, team)
+    if latest is None:
+        return
+    if latest.status is DeliveryStatus.PENDING:
+        raise SentRecently(
+            f"A digest is already on its way (queued at {latest.created_at:%Y-%m-%d %H:%M} UTC): "
+            "it goes out at the scheduler's next tick. Its progress is in the delivery log."
+        )
+    sent_at = latest.sent_at
+    if sent_at is not None and now - sent_at < SEND_AGAIN_AFTER:
+        again = sent_at + SEND_AGAIN_AFTER
+        raise SentRecently(
+            f"The digest was sent at {sent_at:%Y-%m-%d %H:%M} UTC, less than "
+            f"{SEND_AGAIN_AFTER.seconds // 60} minutes ago: everyone has it. Send it again "
+            f"after {again:%H:%M} UTC if you must."
+        )
+
+
+def send_now(session: Session, app: Flask, actor: Membership, *, now: datetime) -> list[Delivery]:
+    """Queue the team's digest for every channel now (owners and facilitators).
+
+    The schedule is left as it is: the next scheduled digest still comes when it is due.
+    Refused (409) while a digest is on its way, or within SEND_AGAIN_AFTER of the last one,
+    so a second click doesn't send everyone the digest twice.
+    """
+    require_role(actor, Role.FACILITATOR, "send the digest now")
+    # Lock the settings row: two clicks at once are taken one after the other, and the
+    # second finds the first's delivery.
+    settings = session.get(DigestSettings, actor.team.id, with_for_update=True)
+    if settings is None or not (settings.is_email_enabled or settings.slack_webhook_url):
+        raise Conflict("Set up the digest first: choose email, a Slack webhook, or both.")
+    check_not_just_sent(session, actor.team, now)
+    return create_deliveries(session, app, actor.team, settings, now, now=now, is_manual=True)
+
+
+def send_now_plan(session: Session, team: Team) -> str:
+    """Say what "send now" will do: to whom, through which channels."""
+    settings = find_settings(session, team)
+    if settings is None or not (settings.is_email_enabled or settings.slack_webhook_url):
+        return "Set up the digest first: choose email, a Slack webhook, or both."
+    parts = []
+    if settings.is_email_enabled:
+        count = len(email_recipients(session, team))
+        parts.append(f"email it to {count} member{'' if count == 1 else 's'}")
+    if settings.slack_webhook_url:
+        parts.append("post it to the team's Slack channel")
+    return (
+        f"This will {' and '.join(parts)} now, as shown below. The schedule stays as it is; "
+        f"it can't be sent again for {SEND_AGAIN_AFTER.seconds // 60} minutes."
+    )
+
+
+def send_now_message(created: Sequence[Delivery]) -> str:
+    """Return what to tell the person who pressed "send now"."""
+    queued = [d.channel.value for d in created if d.status is DeliveryStatus.PENDING]
+    skipped = [
+        f"{d.channel.value}: {d.last_error}" for d in created if d.status is DeliveryStatus.SKIPPED
+    ]
+    parts = []
+    if queued:
+        parts.append(
+            f"The digest is queued ({', '.join(queued)}): it goes out at the scheduler's next tick."
+        )
+    if skipped:
+        parts.append("Not sent — " + " ".join(skipped))
+    return " ".join(parts) or "Nothing was queued."

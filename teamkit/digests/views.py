@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 from teamkit.auth.models import Person
 from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
-from teamkit.digests import operations, services, setting
+from teamkit.digests import recipients, services, setting
+from teamkit.digests import settings as digest_settings
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
 from teamkit.digests.render import mrkdwn_to_html
@@ -34,7 +35,7 @@ LOG_SIZE = 100
 
 def setup_step(session: Session, membership: Membership) -> SetupStep:
     """The new team's checklist item: look at the digest that is on by default."""
-    stored = services.settings_of(session, membership.team)
+    stored = digest_settings.get_settings(session, membership.team)
     when = preset_of(stored.cron, stored.week_interval)
     schedule = when.label if when else "On its schedule"
     return SetupStep(
@@ -43,7 +44,7 @@ def setup_step(session: Session, membership: Membership) -> SetupStep:
         f"{schedule} ({stored.timezone}) it emails every member the goals, the open pulse "
         "and action items: preview it, or change when it goes.",
         "digests.settings",
-        services.is_looked_at(session, membership.team),
+        digest_settings.is_looked_at(session, membership.team),
     )
 
 
@@ -64,7 +65,7 @@ def _settings_form(settings: Any) -> DigestSettingsForm:
 def settings(slug: str) -> str | Response | tuple[str, int]:
     """Show the team's digest schedule and channels; owners and facilitators change them."""
     db, me, team = get_session(), current_membership(), current_team()
-    stored = services.settings_of(db, team)
+    stored = digest_settings.get_settings(db, team)
     form = _settings_form(stored)
     may_change = has_role(me, Role.FACILITATOR)
     if request.method == "POST":
@@ -72,19 +73,19 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
         form = DigestSettingsForm()
         allow = setting(current_app, "WEBHOOK_ALLOW")
         sent = submit_form(
-            form, lambda: services.update_settings(db, me, form.change(), allow=allow)
+            form, lambda: digest_settings.update_settings(db, me, form.change(), allow=allow)
         )
         if sent.ok:
             flash("Digest settings saved.", "success")
             return redirect(url_for("digests.settings", slug=slug), 303)
-    masked = services.mask_webhook_url(stored.slack_webhook_url)
+    masked = digest_settings.mask_webhook_url(stored.slack_webhook_url)
     form.slack_webhook_url.description = (
         f"Now: {masked}. Leave empty to keep it."
         if masked
         else "An incoming-webhook address from Slack, such as https://hooks.slack.com/services/…"
     )
     now = utcnow()
-    upcoming = services.upcoming_send_times(stored, now) if stored.is_enabled else []
+    upcoming = digest_settings.upcoming_send_times(stored, now) if stored.is_enabled else []
     status = form_status(form)
     return (
         render_template(
@@ -95,7 +96,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
             may_change=may_change,
             masked_webhook=masked,
             upcoming=[in_zone(moment, stored.timezone) for moment in upcoming],
-            recipients=len(services.email_recipients(db, team)),
+            recipients=len(recipients.email_recipients(db, team)),
             smtp_configured=bool(setting(current_app, "SMTP_URL")),
         ),
         status,
@@ -106,7 +107,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
 def preview(slug: str) -> str:
     """Show the digest as it would go out now: email text, email HTML and Slack, side by side."""
     db, team = get_session(), current_team()
-    rendered = operations.preview(db, current_app, team, now=utcnow())
+    rendered = services.preview(db, current_app, team, now=utcnow(), reader=current_membership())
     return render_template(
         "digests/preview.html",
         team=team,
@@ -114,14 +115,16 @@ def preview(slug: str) -> str:
         slack_json=json.dumps(rendered.slack, indent=2, ensure_ascii=False),
         mrkdwn=mrkdwn_to_html,
         may_send=has_role(current_membership(), Role.FACILITATOR),
-        send_plan=operations.send_now_plan(db, team),
+        send_plan=services.send_now_plan(db, team),
     )
 
 
 @bp.get("/t/<slug>/digest/preview/email.html")
 def preview_email(slug: str) -> Response:
     """Return the HTML email alone, to be shown in the preview page's frame."""
-    rendered = operations.preview(get_session(), current_app, current_team(), now=utcnow())
+    rendered = services.preview(
+        get_session(), current_app, current_team(), now=utcnow(), reader=current_membership()
+    )
     response = Response(rendered.html, mimetype="text/html")
     # The email's own inline styles, in a frame of teamkit's pages only.
     response.headers["Content-Security-Policy"] = (
@@ -135,11 +138,11 @@ def preview_email(slug: str) -> Response:
 def send_now(slug: str) -> Response:
     """Queue the digest now, through the same claim and log as a scheduled one."""
     db, me = get_session(), current_membership()
-    done = attempt(lambda: operations.send_now(db, current_app, me, now=utcnow()))
+    done = attempt(lambda: services.send_now(db, current_app, me, now=utcnow()))
     if done.error is not None:
         flash(done.error.detail, "error")
         return redirect(url_for("digests.preview", slug=slug), 303)
-    flash(operations.send_now_message(done.value), "success")
+    flash(services.send_now_message(done.value), "success")
     return redirect(url_for("digests.deliveries", slug=slug), 303)
 
 
@@ -152,7 +155,7 @@ def deliveries(slug: str) -> str:
         rows = services.list_deliveries(db, team, LOG_SIZE)
     else:
         rows = services.deliveries_seen_by(db, team, me.person, LOG_SIZE)
-    stored = services.settings_of(db, team)
+    stored = digest_settings.get_settings(db, team)
     return render_template(
         "digests/deliveries.html",
         team=team,
@@ -195,9 +198,9 @@ def unsubscribe(token: str) -> tuple[str, int] | str:
     db = get_session()
     secret = current_app.config["SECRET_KEY"]
     try:
-        _person_id, team = services.unsubscribe_team(db, secret, token)
+        _person_id, team = recipients.unsubscribe_team(db, secret, token)
         if request.method == "POST":
-            team = services.unsubscribe(db, secret, token)
+            team = recipients.unsubscribe(db, secret, token)
     except ServiceError as error:
         return render_template("digests/unsubscribe.html", error=error.detail), error.status
     done = request.method == "POST"
@@ -206,7 +209,7 @@ def unsubscribe(token: str) -> tuple[str, int] | str:
 
 def account_context(session: Session, person: Person) -> dict[str, Any]:
     """Fill the account page's digest block: each team's email, on or off."""
-    opted_out = services.opted_out_team_ids(session, person)
+    opted_out = recipients.opted_out_team_ids(session, person)
     teams = session.scalars(
         select(Team)
         .join(Membership, Membership.team_id == Team.id)
@@ -225,7 +228,7 @@ def set_email() -> Response:
     if team_id is None:
         abort(400)
     try:
-        services.set_email_opt_out(get_session(), current_user.id, team_id, opted_out=not wanted)
+        recipients.set_email_opt_out(get_session(), current_user.id, team_id, opted_out=not wanted)
     except ServiceError:
         abort(404)
     team = get_session().get(Team, team_id)

@@ -6,6 +6,8 @@ from teamkit.capability import Capability, HomeSection, Job, NavLink
 
 CAPABILITY = Capability(
     name="pulses",
+    export="teamkit.pulses.transfer:export",
+    import_="teamkit.pulses.transfer:import_",
     models="teamkit.pulses.models",
     portal="teamkit.pulses.views:bp",
     api="teamkit.pulses.api:blp",
@@ -21,5 +23,6 @@ CAPABILITY = Capability(
         Job("pulses-vacuum-answers", "teamkit.pulses.jobs:vacuum_answers"),
     ),
     digest_sections=("teamkit.pulses.digest:digest_section",),
+    personal_sections=("teamkit.pulses.digest:personal_section",),
     setup_steps=("teamkit.pulses.views:setup_step",),
 )

@@ -10,7 +10,7 @@ from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, utcnow
 from teamkit.errors import InvalidInput, NotFound
 from teamkit.pulses import answers as answering
-from teamkit.pulses import replies, results, services, templates
+from teamkit.pulses import replies, results, services, surveys
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.catalog import TemplateView
 from teamkit.pulses.models import ItemKind, Pulse
@@ -31,7 +31,7 @@ from teamkit.pulses.schemas import (
     TrendSchema,
 )
 from teamkit.pulses.statistics import Summary
-from teamkit.pulses.templates import ItemInput
+from teamkit.pulses.surveys import ItemInput
 from teamkit.pulses.words import verdict_in_words
 from teamkit.teams.guard import current_membership, current_team
 
@@ -193,7 +193,7 @@ def list_templates(slug: str) -> dict[str, Any]:
 
     The built-in keys are `psychological-safety-7` and `team-effectiveness-5`.
     """
-    views = templates.list_templates(get_session(), current_team())
+    views = surveys.list_templates(get_session(), current_team())
     return {"items": [_template_out(view) for view in views]}
 
 
@@ -208,7 +208,7 @@ def _item_inputs(data: dict[str, Any]) -> list[ItemInput]:
 @blp.response(201, TemplateSchema)
 def create_template(data: dict[str, Any], slug: str) -> dict[str, Any]:
     """Make a team template from statements (each maybe reverse-scored) and open questions."""
-    view = templates.create_template(
+    view = surveys.create_template(
         get_session(),
         current_membership(),
         title=data["title"],
@@ -222,7 +222,7 @@ def create_template(data: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.response(200, TemplateSchema)
 def get_template(slug: str, key: str) -> dict[str, Any]:
     """Return one template, built in or the team's."""
-    return _template_out(templates.find_template(get_session(), current_team(), key))
+    return _template_out(surveys.find_template(get_session(), current_team(), key))
 
 
 @blp.put("/teams/<slug>/pulse-templates/<key>")
@@ -230,7 +230,7 @@ def get_template(slug: str, key: str) -> dict[str, Any]:
 @blp.response(200, TemplateSchema)
 def update_template(data: dict[str, Any], slug: str, key: str) -> dict[str, Any]:
     """Replace a team template no pulse used yet; a used or built-in one answers 409 (copy it)."""
-    view = templates.update_template(
+    view = surveys.update_template(
         get_session(),
         current_membership(),
         key,
@@ -245,7 +245,7 @@ def update_template(data: dict[str, Any], slug: str, key: str) -> dict[str, Any]
 @blp.response(201, TemplateSchema)
 def copy_template(slug: str, key: str) -> dict[str, Any]:
     """Make a new team template with the items of this one, to change as you like."""
-    return _template_out(templates.copy_template(get_session(), current_membership(), key))
+    return _template_out(surveys.copy_template(get_session(), current_membership(), key))
 
 
 # ---------------------------------------------------------------- pulses
@@ -293,7 +293,7 @@ def trend(args: dict[str, Any], slug: str) -> dict[str, Any]:
     team = current_team()
     key = args["template"] or pulse_settings.get_settings(db, team).template_key
     try:
-        templates.find_template(db, team, key)
+        surveys.find_template(db, team, key)
     except NotFound:
         raise InvalidInput({"template": "Choose one of this team's pulse templates."}) from None
     points = results.pulse_trend(db, team, key, utcnow())

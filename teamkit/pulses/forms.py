@@ -28,7 +28,7 @@ from teamkit.pulses.catalog import TemplateItem
 from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind
 from teamkit.pulses.replies import REPLY
 from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW
-from teamkit.pulses.templates import (
+from teamkit.pulses.surveys import (
     AGREEMENT_ITEMS_MAX,
     DESCRIPTION,
     QUESTIONS_MAX,

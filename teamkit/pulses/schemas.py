@@ -15,7 +15,7 @@ from teamkit.api.fields import (
 )
 from teamkit.api.pagination import PageSchema
 from teamkit.pulses import answers as answering
-from teamkit.pulses import replies, templates
+from teamkit.pulses import replies, surveys
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.models import (
     CADENCE_WEEKS,
@@ -26,7 +26,7 @@ from teamkit.pulses.models import (
     THRESHOLD_MIN,
     ItemKind,
 )
-from teamkit.pulses.templates import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
+from teamkit.pulses.surveys import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
 
 KINDS = [kind.value for kind in ItemKind]
 TEMPLATE_MESSAGE = "Choose one of this team's pulse templates."
@@ -37,7 +37,7 @@ def template_key_field(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=TEMPLATE_KEY_MAX, error=TEMPLATE_MESSAGE),
-            validate.Regexp(templates.KEY_PATTERN, error=TEMPLATE_MESSAGE),
+            validate.Regexp(surveys.KEY_PATTERN, error=TEMPLATE_MESSAGE),
         ],
         error_messages={"invalid": TEMPLATE_MESSAGE, "null": TEMPLATE_MESSAGE},
         **kwargs,
@@ -77,13 +77,13 @@ class TemplateListSchema(Schema):
 
 
 class TemplateItemInSchema(Schema):
-    text = text_field(templates.ITEM)
+    text = text_field(surveys.ITEM)
     reverse_scored = JsonBoolean(load_default=False)
 
 
 class TemplateCreateSchema(Schema):
-    title = text_field(templates.TITLE)
-    description = text_field(templates.DESCRIPTION, load_default="")
+    title = text_field(surveys.TITLE)
+    description = text_field(surveys.DESCRIPTION, load_default="")
     items = fields.List(
         fields.Nested(TemplateItemInSchema),
         required=True,
@@ -91,7 +91,7 @@ class TemplateCreateSchema(Schema):
         metadata={"description": "Statements rated 1 (strongly disagree) to 7 (strongly agree)."},
     )
     questions = fields.List(
-        text_field(templates.ITEM),
+        text_field(surveys.ITEM),
         load_default=list,
         validate=validate.Length(max=QUESTIONS_MAX),
         metadata={"description": "Optional open questions, answered in words."},

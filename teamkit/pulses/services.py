@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
-from teamkit.pulses import templates
+from teamkit.pulses import surveys
 from teamkit.pulses.catalog import TemplateView
 from teamkit.pulses.models import (
     WINDOW_DAYS_DEFAULT,
@@ -86,10 +86,10 @@ def _add_items(session: Session, team: Team, pulse_id: int, template: TemplateVi
             text=item.text,
             is_reverse_scored=item.is_reverse_scored,
         )
-        for position, item in enumerate(templates.items_of(template), start=1)
+        for position, item in enumerate(surveys.items_of(template), start=1)
     )
     if not template.is_builtin:
-        templates.mark_used(session, team, template.key)
+        surveys.mark_used(session, team, template.key)
     session.flush()
 
 
@@ -115,7 +115,7 @@ def open_pulse(
     view = None
     try:
         key = template or settings.template_key
-        view = templates.find_template(session, team, key)
+        view = surveys.find_template(session, team, key)
     except NotFound:
         errors["template"] = "Choose one of this team's pulse templates."
     try:
@@ -211,7 +211,7 @@ def open_due_pulses(session: Session, now: datetime | None = None) -> list[int]:
         if (team_id, due) in existing:
             continue
         try:
-            view = templates.find_template(session, settings.team, settings.template_key)
+            view = surveys.find_template(session, settings.team, settings.template_key)
         except NotFound:
             continue
         values = _pulse_columns(session, settings.team, view, settings.asks_goal_recall)

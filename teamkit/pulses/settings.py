@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound
-from teamkit.pulses import templates
+from teamkit.pulses import surveys
 from teamkit.pulses.models import (
     CADENCE_WEEKS,
     THRESHOLD_DEFAULT,
@@ -72,7 +72,7 @@ def _check_cadence(value: object, field: str) -> int | None:
 
 def _check_template(session: Session, team: Team, value: object, field: str) -> str:
     try:
-        return templates.find_template(session, team, str(value or "")).key
+        return surveys.find_template(session, team, str(value or "")).key
     except NotFound:
         raise InvalidInput({field: "Choose one of this team's pulse templates."}) from None
 

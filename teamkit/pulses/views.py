@@ -15,7 +15,7 @@ from teamkit.db import get_session, utcnow
 from teamkit.errors import Conflict, InvalidInput
 from teamkit.forms import attempt, submit_form
 from teamkit.pulses import answers as answering
-from teamkit.pulses import replies, results, services, templates
+from teamkit.pulses import replies, results, services, surveys
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.catalog import GOAL_RECALL_QUESTION, SCALE_LABELS
 from teamkit.pulses.chart import recall_chart, trend_chart
@@ -36,6 +36,7 @@ from teamkit.pulses.words import (
     verdict_in_words,
 )
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import local_minute
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
 
@@ -90,7 +91,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
 def _template_choices(session: Session) -> list[SelectChoice]:
     return [
         SelectChoice(view.key, view.title)
-        for view in templates.list_templates(session, current_team())
+        for view in surveys.list_templates(session, current_team())
     ]
 
 
@@ -99,7 +100,7 @@ def index(slug: str) -> str:
     db = get_session()
     team, me, now = current_team(), current_membership(), utcnow()
     settings = pulse_settings.get_settings(db, team)
-    known = {view.key: view for view in templates.list_templates(db, team)}
+    known = {view.key: view for view in surveys.list_templates(db, team)}
     template_key = request.args.get("template") or settings.template_key
     if template_key not in known:
         template_key = (
@@ -156,7 +157,7 @@ def new(slug: str) -> str | Response | tuple[str, int]:
     if sent.ok:
         pulse = sent.value
         flash(
-            f"Pulse “{pulse.title}” is open until {pulse.closes_at:%Y-%m-%d %H:%M} UTC.",
+            f"Pulse “{pulse.title}” is open until {local_minute(pulse.closes_at)}.",
             "success",
         )
         return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse.id), 303)
@@ -340,7 +341,7 @@ def template_list(slug: str) -> str:
         "pulses/templates.html",
         team=current_team(),
         me=current_membership(),
-        templates=templates.list_templates(db, current_team()),
+        templates=surveys.list_templates(db, current_team()),
     )
 
 
@@ -352,7 +353,7 @@ def template_new(slug: str) -> str | Response | tuple[str, int]:
     form = TemplateForm()
     sent = submit_form(
         form,
-        lambda: templates.create_template(
+        lambda: surveys.create_template(
             db,
             me,
             title=form.title.data,
@@ -373,7 +374,7 @@ def template_edit(slug: str, key: str) -> str | Response | tuple[str, int]:
     db = get_session()
     me = current_membership()
     require_role(me, Role.FACILITATOR, "change pulse templates")
-    view = templates.find_template(db, current_team(), key)
+    view = surveys.find_template(db, current_team(), key)
     statements, questions = template_lines(view.items)
     form = TemplateForm(
         data={
@@ -385,7 +386,7 @@ def template_edit(slug: str, key: str) -> str | Response | tuple[str, int]:
     )
     sent = submit_form(
         form,
-        lambda: templates.update_template(
+        lambda: surveys.update_template(
             db,
             me,
             key,
@@ -405,6 +406,6 @@ def template_edit(slug: str, key: str) -> str | Response | tuple[str, int]:
 
 @bp.post("/t/<slug>/pulses/templates/<key>/copy")
 def template_copy(slug: str, key: str) -> Response:
-    copy = templates.copy_template(get_session(), current_membership(), key)
+    copy = surveys.copy_template(get_session(), current_membership(), key)
     flash(f"Copied as “{copy.title}”: change it as you like.", "success")
     return redirect(url_for("pulses.template_edit", slug=slug, key=copy.key), 303)

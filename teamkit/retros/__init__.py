@@ -7,6 +7,8 @@ from teamkit.config import Setting, count
 
 CAPABILITY = Capability(
     name="retros",
+    export="teamkit.retros.transfer:export",
+    import_="teamkit.retros.transfer:import_",
     models="teamkit.retros.models",
     portal="teamkit.retros.views:bp",
     api="teamkit.retros.api:blp",
@@ -28,6 +30,7 @@ CAPABILITY = Capability(
         ),
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
+    personal_sections=("teamkit.retros.digest:personal_section",),
     extra={
         # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
         # serve the goal. `context` is `(session, membership, goal) -> dict`.

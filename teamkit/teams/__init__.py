@@ -4,6 +4,8 @@ from teamkit.capability import AccountSection, Capability, HomeSection, Job
 
 CAPABILITY = Capability(
     name="teams",
+    export="teamkit.teams.transfer:export",
+    import_="teamkit.teams.transfer:import_",
     models="teamkit.teams.models",
     portal="teamkit.teams.views:bp",
     api="teamkit.teams.api:blp",
@@ -22,6 +24,7 @@ CAPABILITY = Capability(
     jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),
     setup=(
         "teamkit.teams.guard:init_app",
+        "teamkit.teams.local_time:init_app",
         "teamkit.teams.navigation:init_app",
         "teamkit.teams.audit:init_app",
         "teamkit.teams.lifecycle_views:init_app",

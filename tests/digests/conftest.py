@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from crews import Crew, CrewPeople
 from flask import Flask
 
 from digests.servers import SlackStandIn, SmtpServer
-from digests.support import Crew, add_goals
-from teamkit.auth.models import Person
-from teamkit.db import job_session
-from teamkit.teams.models import Role, Team
-from teamkit.teams.services import add_member
+from digests.support import add_goals
 
 
 @pytest.fixture
@@ -44,19 +40,18 @@ def digest_app(app: Flask, smtp: SmtpServer, slack: SlackStandIn) -> Flask:
 
 
 @pytest.fixture
-def crew(digest_app: Flask, make: Any) -> Crew:
-    """A team with an owner, a facilitator and two members, and three goals."""
-    owner = make.person(name="Ada Owner", email="ada@example.com")
-    team = make.team(owner, slug="crew", name="Crew")
-    facilitator = make.person(name="Fay Facilitator", email="fay@example.com")
-    members = [
-        make.person(name="Max Member", email="max@example.com"),
-        make.person(name="Mia Member", email="mia@example.com"),
-    ]
-    with digest_app.app_context(), job_session(digest_app) as session:
-        found = session.get(Team, team.id)
-        add_member(session, found, session.get(Person, facilitator.id), Role.FACILITATOR)
-        for member in members:
-            add_member(session, found, session.get(Person, member.id), Role.MEMBER)
-    add_goals(digest_app, team, owner, ["Answer every customer", "Ship weekly", "Fewer pages"])
-    return Crew(team, owner, facilitator, members)
+def crew_people() -> CrewPeople:
+    return CrewPeople(
+        owner=("Ada Owner", "ada@example.com"),
+        facilitator=("Fay Facilitator", "fay@example.com"),
+        members=(("Max Member", "max@example.com"), ("Mia Member", "mia@example.com")),
+    )
+
+
+@pytest.fixture
+def crew(digest_app: Flask, crew: Crew) -> Crew:
+    """The crew (tests/crews.py), with two members and three goals."""
+    add_goals(
+        digest_app, crew.team, crew.owner, ["Answer every customer", "Ship weekly", "Fewer pages"]
+    )
+    return crew

@@ -1,49 +1,31 @@
-"""Helpers for the digests' tests: a Monday, a crew of people, goals, settings, deliveries."""
+"""Helpers for the digests' tests: a Monday, goals, settings, deliveries (the crew: crews.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from crews import membership
 from flask import Flask
 from sqlalchemy import func, select
 
 from teamkit.auth.models import Person
 from teamkit.db import job_session
 from teamkit.digests.models import Delivery
-from teamkit.digests.services import SettingsChange, update_settings
+from teamkit.digests.settings import SettingsChange, update_settings
 from teamkit.goals import services as goal_services
 from teamkit.goals.models import Reinforcement
-from teamkit.teams.models import Membership, Team
+from teamkit.teams.models import Team
 
 #: A Monday morning.
 MONDAY = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class Crew:
-    team: Team
-    owner: Person
-    facilitator: Person
-    members: list[Person]
-
-    @property
-    def everyone(self) -> list[Person]:
-        return [self.owner, self.facilitator, *self.members]
-
-
-def membership_of(session: Any, team: Team, person: Person) -> Membership:
-    return session.scalars(
-        select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
-    ).one()
 
 
 def add_goals(app: Flask, team: Team, owner: Person, titles: list[str], **fields: Any) -> list[int]:
     """Create active goals in `team` (each with a slogan unless told), return their ids."""
     ids = []
     with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, team, owner)
+        actor = membership(session, team, owner)
         for title in titles:
             values = {"why": f"Because {title.lower()} matters.", "slogan": f"{title}!", **fields}
             ids.append(goal_services.create_goal(session, actor, title=title, **values).id)
@@ -54,7 +36,7 @@ def configure_digest(app: Flask, team: Team, person: Person, **values: Any) -> N
     """Change `team`'s digest settings as `person` (committed)."""
     allow = app.config["TEAMKIT"].get("WEBHOOK_ALLOW", ("https://hooks.slack.com/",))
     with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, team, person)
+        actor = membership(session, team, person)
         update_settings(session, actor, SettingsChange.from_mapping(values), allow=allow)
 
 

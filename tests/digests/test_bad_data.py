@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from crews import Crew, membership
 from sqlalchemy import update
 
-from digests.support import MONDAY, Crew, add_goals, configure_digest, deliveries, membership_of
+from digests.support import MONDAY, add_goals, configure_digest, deliveries
 from teamkit.capability import registry
 from teamkit.db import job_session
 from teamkit.digests.claims import COMPOSE_FAILED, plan_due_periods
@@ -118,7 +119,7 @@ def test_a_digest_that_cannot_be_composed_fails_alone(digest_app, crew, other, s
     assert failed.last_error.startswith(COMPOSE_FAILED)
     assert "a capability tripped on this team's data" in failed.last_error
     with digest_app.app_context(), job_session(digest_app) as session:
-        actor = membership_of(session, crew.team, crew.owner)
+        actor = membership(session, crew.team, crew.owner)
         with pytest.raises(Conflict, match="could not be composed"):
             retry_delivery(session, actor, failed.id)
 

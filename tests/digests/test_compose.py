@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from crews import membership
 from slack_sdk.models.blocks import Block
 
-from digests.support import add_goals, membership_of
+from digests.support import add_goals
 from teamkit.db import job_session
 from teamkit.digests.compose import Digest, compose_digest
 from teamkit.digests.render import (
@@ -47,7 +48,7 @@ def test_composing_a_digest_takes_the_same_statements_whatever_the_team_size(
         make.member(big)
     ids = add_goals(digest_app, big, big_owner, [f"Goal {n}" for n in range(15)])
     with digest_app.app_context(), job_session(digest_app) as session:
-        actor = membership_of(session, big, big_owner)
+        actor = membership(session, big, big_owner)
         set_goals_per_digest(session, actor, 8)
         for goal_id in ids:
             goal = session.get(Goal, goal_id)

@@ -11,7 +11,7 @@ from digests.support import configure_digest, deliveries
 from teamkit.cli import main
 from teamkit.db import job_session
 from teamkit.digests.models import DeliveryStatus, DigestSettings
-from teamkit.digests.services import upcoming_send_times
+from teamkit.digests.settings import upcoming_send_times
 from teamkit.teams.models import Team
 
 

@@ -16,7 +16,8 @@ from digests.support import MONDAY, configure_digest, deliveries
 from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due, unsubscribe_url
 from teamkit.digests.models import DeliveryStatus
-from teamkit.digests.services import find_settings, opted_out_team_ids
+from teamkit.digests.recipients import opted_out_team_ids
+from teamkit.digests.settings import find_settings
 from teamkit.teams.models import Team
 
 

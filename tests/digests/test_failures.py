@@ -6,14 +6,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from crews import membership
 
 from digests.servers import Reply
-from digests.support import MONDAY, configure_digest, deliveries, membership_of
+from digests.support import MONDAY, configure_digest, deliveries
 from teamkit.db import job_session
 from teamkit.digests.claims import backoff_seconds
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import DeliveryChannel, DeliveryStatus, RecipientStatus
-from teamkit.digests.services import retry_delivery, set_email_opt_out
+from teamkit.digests.recipients import set_email_opt_out
+from teamkit.digests.services import retry_delivery
 from teamkit.errors import Conflict, Forbidden
 
 SUNDAY = MONDAY - timedelta(days=1)
@@ -202,14 +204,14 @@ def test_an_owner_retries_a_failed_delivery(digest_app, on_slack, slack):
             job_session(digest_app) as session,
             pytest.raises(Forbidden),
         ):
-            member = membership_of(session, on_slack.team, on_slack.facilitator)
+            member = membership(session, on_slack.team, on_slack.facilitator)
             retry_delivery(session, member, failed.id)
         with digest_app.app_context(), job_session(digest_app) as session:
-            owner = membership_of(session, on_slack.team, on_slack.owner)
+            owner = membership(session, on_slack.team, on_slack.owner)
             retry_delivery(session, owner, failed.id)
         assert deliver_due(digest_app).sent == 1
         with digest_app.app_context(), job_session(digest_app) as session:
-            owner = membership_of(session, on_slack.team, on_slack.owner)
+            owner = membership(session, on_slack.team, on_slack.owner)
             with pytest.raises(Conflict):
                 retry_delivery(session, owner, failed.id)
     assert len(slack.received) == 1

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from crews import membership
 
-from digests.support import configure_digest, membership_of
+from digests.support import configure_digest
 from teamkit.db import job_session
-from teamkit.digests.services import (
+from teamkit.digests.recipients import set_email_opt_out
+from teamkit.digests.settings import (
     SettingsChange,
     check_webhook_url,
     find_settings,
     mask_webhook_url,
-    set_email_opt_out,
     update_settings,
 )
 from teamkit.errors import Forbidden, InvalidInput
@@ -31,14 +32,14 @@ def stored(app, team):
 
 def change(app, team, person, **values):
     with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, team, person)
+        actor = membership(session, team, person)
         return update_settings(session, actor, SettingsChange.from_mapping(values), allow=ALLOW)
 
 
 def test_saving_the_settings_schedules_the_next_digest(digest_app, crew):
     now = datetime(2026, 6, 3, 12, tzinfo=UTC)
     with digest_app.app_context(), job_session(digest_app) as session:
-        actor = membership_of(session, crew.team, crew.owner)
+        actor = membership(session, crew.team, crew.owner)
         settings = update_settings(
             session,
             actor,

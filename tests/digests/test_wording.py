@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from crews import membership
 
-from digests.support import MONDAY, configure_digest, membership_of
+from digests.support import MONDAY, configure_digest
 from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due
 from teamkit.goals.checkins import record_check_in
@@ -18,7 +19,7 @@ from teamkit.goals.services import Measure, create_goal
 
 def _measured_goal(app, crew, title, measure, value):
     with app.app_context(), job_session(app) as session:
-        actor = membership_of(session, crew.team, crew.owner)
+        actor = membership(session, crew.team, crew.owner)
         goal = create_goal(
             session, actor, title=title, why="It matters.", measure=measure, is_pinned=True
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from clients import PASSWORD
+from crews import membership
 from flask import Flask
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -87,13 +88,6 @@ def make_squad(app: Flask, members: int, slug: str = "squad") -> Squad:
 def squad(app: Flask) -> Squad:
     """A team of eight: an owner, a facilitator and six members."""
     return make_squad(app, 6)
-
-
-def membership(session: Session, team: Team, person: Person) -> Membership:
-    """Return `person`'s membership of `team`, in `session`."""
-    return session.scalars(
-        select(Membership).where(Membership.team_id == team.id, Membership.person_id == person.id)
-    ).one()
 
 
 @dataclass

@@ -342,13 +342,13 @@ def test_membership_helper_finds_people(committed, squad):
 def test_answers_to_open_questions_are_kept_as_comments_beside_their_question(
     acting, squad, committed
 ):
-    from teamkit.pulses import templates
+    from teamkit.pulses import surveys
     from teamkit.pulses.models import ItemKind
-    from teamkit.pulses.templates import ItemInput
+    from teamkit.pulses.surveys import ItemInput
 
     made = acting(
         squad.owner,
-        templates.create_template,
+        surveys.create_template,
         title="Ours",
         items=[ItemInput("We finish."), ItemInput("What should we stop?", kind=ItemKind.TEXT)],
     )

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput
-from teamkit.pulses import templates
+from teamkit.pulses import surveys
 from teamkit.pulses.catalog import BUILTIN_TEMPLATES
 from teamkit.pulses.models import ItemKind, PulseTemplate
-from teamkit.pulses.templates import ItemInput
+from teamkit.pulses.surveys import ItemInput
 
 
 def test_edmondsons_scale_has_seven_items_and_reverse_scores_the_three_negative_ones():
@@ -39,7 +39,7 @@ def _make(acting, person, title="How we work", **fields):
             ItemInput("What should we stop doing?", kind=ItemKind.TEXT),
         ],
     )
-    return acting(person, templates.create_template, title=title, **fields)
+    return acting(person, surveys.create_template, title=title, **fields)
 
 
 def test_a_facilitator_makes_a_template_listed_after_the_built_in_ones(acting, squad, committed):
@@ -47,7 +47,7 @@ def test_a_facilitator_makes_a_template_listed_after_the_built_in_ones(acting, s
     assert made.key == "how-we-work"
     assert [i.is_reverse_scored for i in made.agreement_items] == [False, True]
     assert [q.text for q in made.questions] == ["What should we stop doing?"]
-    keys = committed(lambda s: [t.key for t in templates.list_templates(s, squad.team)])
+    keys = committed(lambda s: [t.key for t in surveys.list_templates(s, squad.team)])
     assert keys == ["psychological-safety-7", "team-effectiveness-5", "how-we-work"]
 
 
@@ -89,7 +89,7 @@ def test_an_unused_template_can_change_but_a_used_one_only_be_copied(acting, squ
     made = _make(acting, squad.owner)
     changed = acting(
         squad.owner,
-        templates.update_template,
+        surveys.update_template,
         made.key,
         title="How we work now",
         items=[ItemInput("We finish what we start.")],
@@ -97,8 +97,8 @@ def test_an_unused_template_can_change_but_a_used_one_only_be_copied(acting, squ
     assert (changed.key, changed.title, len(changed.items)) == (made.key, "How we work now", 1)
     acting.open(template=made.key)
     with pytest.raises(Conflict, match="Copy it and change the copy"):
-        acting(squad.owner, templates.update_template, made.key, title="X", items=[ItemInput("Y")])
-    copy = acting(squad.owner, templates.copy_template, made.key)
+        acting(squad.owner, surveys.update_template, made.key, title="X", items=[ItemInput("Y")])
+    copy = acting(squad.owner, surveys.copy_template, made.key)
     assert (copy.key, copy.title, copy.is_used) == (
         "how-we-work-now-copy",
         "How we work now (copy)",
@@ -110,12 +110,12 @@ def test_a_built_in_template_can_not_change_but_can_be_copied(acting, squad):
     with pytest.raises(Conflict, match="built-in"):
         acting(
             squad.owner,
-            templates.update_template,
+            surveys.update_template,
             "psychological-safety-7",
             title="Mine",
             items=[ItemInput("Y")],
         )
-    copy = acting(squad.owner, templates.copy_template, "psychological-safety-7")
+    copy = acting(squad.owner, surveys.copy_template, "psychological-safety-7")
     assert [i.is_reverse_scored for i in copy.items] == [
         True,
         False,

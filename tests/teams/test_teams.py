@@ -364,7 +364,7 @@ def test_the_members_page_says_no_invites_yet_before_the_first_one(
     assert link is not None
     assert '<input type="text" id="invite-url" value="' in created and " readonly " in created
     assert 'data-copy="invite-url" hidden>Copy link</button>' in created
-    assert 'src="/static/copy.js"' in created
+    assert 'src="/static/teams/copy.js"' in created
 
 
 def test_after_the_last_open_invite_the_page_says_every_link_was_used(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from teamkit.db import job_session
-from teamkit.digests.services import unsubscribe_token
+from teamkit.digests.recipients import unsubscribe_token
 from teamkit.goals.models import Goal
 from teamkit.teams.models import AuditEvent, Invite, Membership, Role, Team
 

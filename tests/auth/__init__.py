@@ -1,0 +1,1 @@
+"""Tests of accounts: sign-up, log-in, sessions, the account page and its mail."""
