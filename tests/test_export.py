@@ -12,6 +12,8 @@ import pytest
 from clients import PASSWORD
 from flask import Flask
 from hatchling.builders.wheel import WheelBuilder
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from sqlalchemy import create_engine, func, select
 
@@ -265,6 +267,65 @@ def test_a_file_with_a_value_the_database_refuses_writes_nothing(
     with pytest.raises(ServiceError, match=message):
         restore(app, document)
     assert _counts(app) == before
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Return the path of every value in a JSON document, containers included."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _leaves(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _leaves(inner, (*path, index))
+    return found
+
+
+JSON_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.floats(allow_nan=False),
+    st.text(max_size=300),
+    st.sampled_from(["goal-99", "retro-1", "nobody@example.com", "2026-02-30", "", "owner"]),
+    st.just([]),
+    st.just({}),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_any_changed_value_imports_whole_or_is_refused_clearly(
+    app: Flask, data: st.DataObject
+) -> None:
+    document = _fuzz_document(app)
+    path = data.draw(st.sampled_from(_leaves(document)[1:]))
+    value = data.draw(JSON_VALUES)
+    changed = json.loads(json.dumps(document))
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    before = _counts(app)
+    try:
+        restore(app, changed, slug=f"fuzz-{before[0]}")
+    except ServiceError:
+        assert _counts(app) == before
+    else:
+        assert _counts(app)[0] == before[0] + 1
+
+
+def _fuzz_document(app: Flask) -> dict[str, Any]:
+    """Return the demo team's export, seeding it in `app` the first time."""
+    cached = app.config.get("TEST_FUZZ_DOCUMENT")
+    if cached is None:
+        seed(app)
+        cached = app.config["TEST_FUZZ_DOCUMENT"] = demo_export(app)
+    return cached  # type: ignore[no-any-return]
 
 
 def test_the_wheel_ships_the_export_schema(tmp_path: Path) -> None:
