@@ -66,6 +66,7 @@ def install(app: Flask) -> None:
         account_sections=_sections(found, "account_sections"),
         nav_links=sorted((link for c in found for link in c.nav_links), key=lambda n: n.order),
         digest_sections=[resolve(name) for c in found for name in c.digest_sections],
+        personal_sections=[resolve(name) for c in found for name in c.personal_sections],
     )
 
 

@@ -112,6 +112,10 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
+    #: Functions `(session, membership, context) -> DigestSection | None` giving what is the
+    #: reader's own (their action items, the pulse they haven't answered): it opens each
+    #: person's digest email, before the team's sections; Slack stays team-wide.
+    personal_sections: tuple[str, ...] = ()
     #: Functions `(session, membership) -> SetupStep` giving its item of a new team's
     #: checklist (shown to owners and facilitators until every item is done).
     setup_steps: tuple[str, ...] = ()
@@ -140,6 +144,7 @@ class Registry:
     account_sections: list[tuple[AccountSection, Callable[..., dict[str, Any]]]]
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
+    personal_sections: list[Callable[..., Any]] = field(default_factory=list)
 
 
 REGISTRY_KEY = "teamkit.capabilities"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.digests.models import DigestSettings, EmailOptOut
+from teamkit.digests.schedule import check_cron, check_timezone
 from teamkit.digests.settings import next_run_at
 from teamkit.transfer import ExportContext, ImportContext, dump, load
 
@@ -53,6 +54,8 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     """Add the digest settings and opt-outs of `part`; the next send is reckoned from now."""
     team = context.team
     if part["settings"] is not None:
+        check_cron(part["settings"]["cron"])
+        check_timezone(part["settings"]["timezone"])
         settings = load(DigestSettings, part["settings"], SETTINGS_FIELDS, team_id=team.id)
         settings.next_run_at = next_run_at(settings, utcnow())
         session.add(settings)

@@ -30,6 +30,7 @@ CAPABILITY = Capability(
         ),
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
+    personal_sections=("teamkit.retros.digest:personal_section",),
     extra={
         # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
         # serve the goal. `context` is `(session, membership, goal) -> dict`.

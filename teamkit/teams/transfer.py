@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.teams.models import Membership, Role, TeamSettings
+from teamkit.teams.zones import check_timezone
 from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
 
 MEMBER_FIELDS = ("role", "joined_at")
@@ -44,4 +45,5 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
         session.flush()
         context.member_ids[email] = membership.id
     if part["settings"] is not None:
+        check_timezone(part["settings"]["timezone"])
         session.add(load(TeamSettings, part["settings"], SETTINGS_FIELDS, team_id=team.id))
