@@ -141,7 +141,7 @@ def new(slug: str) -> Any:
     sent = submit_form(form, create)
     if sent.ok:
         return _to_board(sent.value)
-    return render_template("boards/new.html", team=current_team(), form=form), sent.status
+    return render_template("boards/new.html", team=current_team(), me=me, form=form), sent.status
 
 
 @bp.route("/t/<slug>/retros/board-settings", methods=["GET", "POST"])
