@@ -129,6 +129,10 @@ class Capability:
     on_team_created: tuple[str, ...] = ()
     #: Functions `(session, team, timezone) -> None` run when the team's time zone changes.
     on_timezone_changed: tuple[str, ...] = ()
+    #: Function `(session, context) -> dict` giving its part of a team's export, and
+    #: `(session, part, context) -> None` restoring it (see teamkit.transfer).
+    export: str | None = None
+    import_: str | None = None
     #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
     #: above (request guards, template filters, context processors).
     setup: tuple[str, ...] = ()

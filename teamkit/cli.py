@@ -321,6 +321,63 @@ def demo() -> None:
         click.echo(f"  {email:<24} password: {DEMO_PASSWORD}{role}")
 
 
+@main.command("export")
+@click.option("--team", "slug", required=True, help="URL name of the team to export.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (it must not exist); standard output when not given.",
+)
+@click.option(
+    "--with-secrets", is_flag=True, help="Include the team's Slack webhook URL in the file."
+)
+@with_appcontext
+def export_command(slug: str, output: Path | None, with_secrets: bool) -> None:
+    """Write a team's whole data as one JSON document (see the README, "Moving and keeping
+    your data")."""
+    from teamkit.teams.services import find_team
+    from teamkit.transfer import dumps, export_team, record_export
+
+    try:
+        with job_session(current_app) as session:
+            found = find_team(session, slug)
+            document = export_team(session, found, with_secrets=with_secrets)
+            record_export(session, found, None)
+    except ServiceError as error:
+        _fail(error)
+    text = dumps(document)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with output.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise click.ClickException(f"Can't write {output}: {error.strerror}.") from None
+    click.echo(f"exported team {slug} to {output}", err=True)
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", help="URL name for the imported team, when the file's is taken here.")
+@with_appcontext
+def import_command(path: Path, slug: str | None) -> None:
+    """Restore a team from a file `teamkit export` wrote: all of it, or nothing."""
+    from teamkit.transfer import import_team, read_document
+
+    migrate.upgrade(get_engine())
+    try:
+        document = read_document(path.read_bytes())
+        with job_session(current_app) as session:
+            created = import_team(session, document, slug)
+            created_slug = created.slug
+    except ServiceError as error:
+        _fail(error)
+    click.echo(
+        f"imported team {created_slug}; its people set their passwords with “Forgot password”"
+    )
+
+
 def _add_capability_commands() -> None:
     """Add every capability's commands (`teamkit digest …`), read from the list."""
     for capability in capabilities():

@@ -126,6 +126,8 @@ def digest_config(app: Flask | None = None) -> DigestConfig:
 
 CAPABILITY = Capability(
     name="digests",
+    export="teamkit.digests.transfer:export",
+    import_="teamkit.digests.transfer:import_",
     models="teamkit.digests.models",
     portal="teamkit.digests.views:bp",
     api="teamkit.digests.api:blp",

@@ -29,6 +29,8 @@ def goal_timing(app: Flask | None = None) -> GoalTiming:
 
 CAPABILITY = Capability(
     name="goals",
+    export="teamkit.goals.transfer:export",
+    import_="teamkit.goals.transfer:import_",
     models="teamkit.goals.models",
     portal="teamkit.goals.views:bp",
     api="teamkit.goals.api:blp",

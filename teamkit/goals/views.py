@@ -28,6 +28,7 @@ from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.summaries import list_summaries, summarize
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import local_minute
 from teamkit.teams.models import Membership
 from teamkit.teams.services import list_members
 from teamkit.urls import MAX_ID
@@ -282,7 +283,10 @@ def reviewed(slug: str, goal_id: int) -> Response:
             if review.is_new:
                 flash(f"Noted: the team reviewed “{goal.title}”.", "success")
             else:
-                flash(f"Already noted: the team reviewed “{goal.title}” at {at:%H:%M} UTC.", "info")
+                flash(
+                    f"Already noted: the team reviewed “{goal.title}” at {local_minute(at)}.",
+                    "info",
+                )
     return redirect(url_for("goals.show", slug=slug, goal_id=goal_id), 303)
 
 

@@ -6,6 +6,8 @@ from teamkit.capability import Capability, Job, NavLink, Section
 
 CAPABILITY = Capability(
     name="pulses",
+    export="teamkit.pulses.transfer:export",
+    import_="teamkit.pulses.transfer:import_",
     models="teamkit.pulses.models",
     portal="teamkit.pulses.views:bp",
     api="teamkit.pulses.api:blp",

@@ -18,6 +18,8 @@ from teamkit.pulses.tallies import tally_pulses
 from teamkit.pulses.words import change_in_words, percent, score_in_words
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
 from teamkit.teams.models import Team
+from teamkit.teams.settings import team_timezone
+from teamkit.teams.zones import DEFAULT_TIMEZONE, zone_minute
 
 #: Results of a pulse closed within this many days are offered to the digest.
 RECENT_RESULTS = timedelta(days=14)
@@ -34,13 +36,14 @@ def _one_line(text: str, limit: int = QUOTE_MAX) -> str:
 
 def _open_items(session: Session, team: Team, context: SectionContext) -> list[DigestItem]:
     opened = services.open_pulses(session, team, context.now)
+    zone = team_timezone(session, team) if opened else DEFAULT_TIMEZONE
     counts = services.response_counts(session, [pulse.id for pulse in opened])
     return [
         DigestItem(
             title=f"Open: {pulse.title}",
             lines=(
                 f"{counts[pulse.id]} of {pulse.member_count} answered · closes "
-                f"{pulse.closes_at:%Y-%m-%d %H:%M} UTC · two minutes, anonymous",
+                f"{zone_minute(pulse.closes_at, zone)} · two minutes, anonymous",
             ),
             link=Link("Answer", context.url(f"/t/{team.slug}/pulses/{pulse.id}")),
         )

@@ -37,6 +37,7 @@ from teamkit.pulses.words import (
     verdict_in_words,
 )
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import local_minute
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
 
@@ -157,7 +158,7 @@ def new(slug: str) -> str | Response | tuple[str, int]:
     if sent.ok:
         pulse = sent.value
         flash(
-            f"Pulse “{pulse.title}” is open until {pulse.closes_at:%Y-%m-%d %H:%M} UTC.",
+            f"Pulse “{pulse.title}” is open until {local_minute(pulse.closes_at)}.",
             "success",
         )
         return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse.id), 303)

@@ -7,6 +7,8 @@ from teamkit.config import Setting, count
 
 CAPABILITY = Capability(
     name="retros",
+    export="teamkit.retros.transfer:export",
+    import_="teamkit.retros.transfer:import_",
     models="teamkit.retros.models",
     portal="teamkit.retros.views:bp",
     api="teamkit.retros.api:blp",

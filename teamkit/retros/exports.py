@@ -18,6 +18,7 @@ from teamkit.retros.models import (
 from teamkit.retros.richtext import inert_markdown
 from teamkit.retros.timeline import format_duration
 from teamkit.teams.models import Membership
+from teamkit.teams.zones import zone_minute
 
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -51,8 +52,8 @@ class RetroExport:
     history: list[RetroEdit]
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
+def _when(moment: datetime | None, timezone: str) -> str:
+    return zone_minute(moment, timezone) if moment else "—"
 
 
 def _line(text: str) -> str:
@@ -63,12 +64,13 @@ def _line(text: str) -> str:
 def retro_markdown(export: RetroExport, *, today: date) -> str:
     """Return the retro as a Markdown document."""
     retro = export.retro
+    zone = retro.team.timezone
     out: list[str] = [f"# {_line(retro.title)}", ""]
     out.append(f"- Status: {retro.status.label}")
     if retro.format == "incident":
         out.append(f"- Severity: {_line(export.severity_name or '—')}")
-        out.append(f"- Started: {_when(retro.started_at)}")
-        out.append(f"- Ended: {_when(retro.ended_at)}")
+        out.append(f"- Started: {_when(retro.started_at, zone)}")
+        out.append(f"- Ended: {_when(retro.ended_at, zone)}")
         out.append(f"- Duration: {format_duration(retro.duration) or '—'}")
     if export.participants:
         names = ", ".join(_line(m.person.name) for m in export.participants)
@@ -89,7 +91,7 @@ def retro_markdown(export: RetroExport, *, today: date) -> str:
         for entry in export.timeline:
             mark = "" if entry.kind.value == "event" else f" **{entry.kind.label}**"
             who = f" ({_line(entry.author.person.name)})" if entry.author else ""
-            out.append(f"- {_when(entry.occurred_at)}{mark}: {_line(entry.note)}{who}")
+            out.append(f"- {_when(entry.occurred_at, zone)}{mark}: {_line(entry.note)}{who}")
         out.append("")
     if export.factors:
         out += ["## Contributing factors", ""]

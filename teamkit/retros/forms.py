@@ -31,6 +31,7 @@ from teamkit.retros.models import (
     FactorCategory,
     TimelineKind,
 )
+from teamkit.teams.zones import DEFAULT_TIMEZONE, read_local
 from teamkit.validation import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN, Text
 
 #: A date and time input in the shared range (teamkit.validation): 1900 to 9999.
@@ -71,10 +72,10 @@ class RetroForm(FlaskForm):
     )
     summary = _markdown("Summary", "What happened, in a few sentences; needed to publish.")
     started_at = StringField(
-        "Incident started (UTC)", description="YYYY-MM-DDTHH:MM.", render_kw=DATETIME_INPUT
+        "Incident started", description="YYYY-MM-DDTHH:MM.", render_kw=DATETIME_INPUT
     )
     ended_at = StringField(
-        "Incident ended (UTC)",
+        "Incident ended",
         description="Leave empty while unknown; the duration follows from both.",
         render_kw=DATETIME_INPUT,
     )
@@ -98,13 +99,21 @@ class RetroForm(FlaskForm):
         self.participant_ids.choices = [SelectChoice(str(m.id), m.person.name) for m in members]
         return self
 
+    def in_timezone(self, timezone: str) -> RetroForm:
+        """Take and label the incident's times as wall-clock times in the team's zone."""
+        self.timezone = timezone
+        self.started_at.label.text = f"Incident started ({timezone})"
+        self.ended_at.label.text = f"Incident ended ({timezone})"
+        return self
+
     def values(self) -> dict[str, Any]:
         """Return the retro fields as the services take them."""
+        zone = getattr(self, "timezone", DEFAULT_TIMEZONE)
         return {
             "title": self.title.data or "",
             "summary": self.summary.data or "",
-            "started_at": self.started_at.data,
-            "ended_at": self.ended_at.data,
+            "started_at": read_local(self.started_at.data, zone),
+            "ended_at": read_local(self.ended_at.data, zone),
             "severity": self.severity.data,
             "customer_impact": self.customer_impact.data or "",
             "detection": self.detection.data or "",
@@ -119,7 +128,7 @@ class RetroForm(FlaskForm):
 
 class TimelineEntryForm(FlaskForm):
     occurred_at = StringField(
-        "When (UTC)",
+        "When",
         description="YYYY-MM-DDTHH:MM.",
         render_kw=DATETIME_INPUT,
     )
@@ -135,6 +144,11 @@ class TimelineEntryForm(FlaskForm):
         render_kw={**COACHED, "rows": 2},
     )
     author_id = SelectField("Who", choices=[], description="Optional.", validate_choice=False)
+
+    def in_timezone(self, timezone: str) -> TimelineEntryForm:
+        """Label the time as a wall-clock time in the team's zone."""
+        self.occurred_at.label.text = f"When ({timezone})"
+        return self
 
     def with_members(self, members: list[Any]) -> TimelineEntryForm:
         self.author_id.choices = [SelectChoice("", "Nobody in particular")] + [

@@ -37,6 +37,7 @@ from teamkit.retros.models import (
 from teamkit.retros.richtext import render_markdown
 from teamkit.retros.settings import get_settings
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import page_timezone
 from teamkit.teams.models import Role
 from teamkit.teams.roles import has_role
 from teamkit.teams.services import list_members
@@ -139,7 +140,7 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         may_edit=not retro.is_published or has_role(me, Role.FACILITATOR),
         may_publish=has_role(me, Role.FACILITATOR),
         may_edit_item=lambda item: actions.may_edit_item(me, item),
-        entry_form=entry_form.with_members(members),
+        entry_form=entry_form.with_members(members).in_timezone(page_timezone()),
         factor_form=forms.get("factor_form") or FactorForm(formdata=None),
         item_form=item_form.with_choices(members, goals),
         item_status_form=ActionStatusForm(formdata=None),

@@ -15,7 +15,6 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.auth.models import Person
-from teamkit.dates import utc_minute
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.retros import search
@@ -34,6 +33,7 @@ from teamkit.retros.models import (
 from teamkit.retros.settings import SEVERITY, get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.teams.zones import DEFAULT_TIMEZONE, zone_minute
 from teamkit.validation import DateTime, Rule, Text, check_changes
 
 #: Markdown fields of a retro, with their labels (in page order).
@@ -202,12 +202,14 @@ def participants_of(session: Session, retro: Retro) -> list[Membership]:
 # ---------------------------------------------------------------- history
 
 
-def _shown(name: str, value: Any, names: Mapping[int, str]) -> str | None:
-    """Return how the history shows a field's value."""
+def _shown(
+    name: str, value: Any, names: Mapping[int, str], timezone: str = DEFAULT_TIMEZONE
+) -> str | None:
+    """Return how the history shows a field's value (a time in the team's zone)."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return utc_minute(value)
+        return zone_minute(value, timezone)
     if name == "severity":
         return names.get(value, str(value))
     if isinstance(value, list):
@@ -267,8 +269,8 @@ def _apply(
             if old == value:
                 continue
             setattr(retro, name, value)
-            old_shown = _shown(name, old, severity_names)
-            new_shown = _shown(name, value, severity_names)
+            old_shown = _shown(name, old, severity_names, retro.team.timezone)
+            new_shown = _shown(name, value, severity_names, retro.team.timezone)
         changed.append(name)
         if record:
             record_edit(session, actor, retro, name, old_shown or None, new_shown or None, at=now)

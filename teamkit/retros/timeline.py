@@ -29,10 +29,11 @@ from teamkit.retros.models import (
     TimelineKind,
 )
 from teamkit.teams.models import Membership
+from teamkit.teams.zones import zone_minute
 from teamkit.validation import Choice, DateTime, Rule, Text, check_changes
 
 NOTE_MISSING = "Say what happened at this moment."
-WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM (UTC)."
+WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM."
 FACTOR_MISSING = "Describe the condition that contributed."
 AUTHOR_MESSAGE = "Choose a member of this team, or nobody."
 NOTE = Text(NOTE_MAX, NOTE_MISSING)
@@ -78,10 +79,10 @@ def _check_entry(session: Session, retro: Retro, values: Mapping[str, Any]) -> d
     return check_changes(values, rules)
 
 
-def describe_entry(entry: TimelineEntry) -> str:
-    """Return a timeline entry as one line, as the history shows it."""
+def describe_entry(entry: TimelineEntry, timezone: str) -> str:
+    """Return a timeline entry as one line, as the history shows it (in the team's zone)."""
     kind = "" if entry.kind is TimelineKind.EVENT else f" [{entry.kind.label}]"
-    return f"{entry.occurred_at:%Y-%m-%d %H:%M} UTC{kind}: {entry.note}"
+    return f"{zone_minute(entry.occurred_at, timezone)}{kind}: {entry.note}"
 
 
 def describe_factor(factor: ContributingFactor) -> str:
@@ -137,7 +138,9 @@ def add_entry(
     entry = TimelineEntry(retro_id=retro.id, **checked)
     session.add(entry)
     session.flush()
-    record_edit(session, actor, retro, "timeline entry", None, describe_entry(entry))
+    record_edit(
+        session, actor, retro, "timeline entry", None, describe_entry(entry, retro.team.timezone)
+    )
     _touch(session, retro)
     return entry
 
@@ -152,11 +155,11 @@ def update_entry(
     """Change a timeline entry's time, note, kind or author."""
     require_editable(actor, retro)
     checked = _check_entry(session, retro, changes)
-    before, author_before = describe_entry(entry), entry.author_id
+    before, author_before = describe_entry(entry, retro.team.timezone), entry.author_id
     for name, value in checked.items():
         setattr(entry, name, value)
     session.flush()
-    after = describe_entry(entry)
+    after = describe_entry(entry, retro.team.timezone)
     if after != before or entry.author_id != author_before:
         record_edit(session, actor, retro, "timeline entry", before, after)
         _touch(session, retro)
@@ -166,7 +169,9 @@ def update_entry(
 def delete_entry(session: Session, actor: Membership, retro: Retro, entry: TimelineEntry) -> None:
     """Remove a timeline entry (its text stays in the history)."""
     require_editable(actor, retro)
-    record_edit(session, actor, retro, "timeline entry", describe_entry(entry), None)
+    record_edit(
+        session, actor, retro, "timeline entry", describe_entry(entry, retro.team.timezone), None
+    )
     session.delete(entry)
     _touch(session, retro)
 

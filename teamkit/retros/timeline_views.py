@@ -25,7 +25,9 @@ from teamkit.retros.pages import (
     to_retro,
 )
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import page_timezone
 from teamkit.teams.services import list_members
+from teamkit.teams.zones import read_local
 
 # ---------------------------------------------------------------- timeline and factors
 
@@ -35,13 +37,14 @@ def add_entry(slug: str, retro_id: int) -> Any:
     db = get_session()
     retro = find_retro(retro_id)
     form = TimelineEntryForm().with_members(list_members(db, current_team()))
+    form.in_timezone(page_timezone())
     sent = submit_form(
         form,
         lambda: timeline.add_entry(
             db,
             current_membership(),
             retro,
-            occurred_at=form.occurred_at.data,
+            occurred_at=read_local(form.occurred_at.data, page_timezone()),
             note=form.note.data or "",
             kind=form.kind.data or "event",
             author_id=form.author_id.data or None,
@@ -59,14 +62,10 @@ def update_entry(slug: str, retro_id: int, entry_id: int) -> Any:
     retro = find_retro(retro_id)
     entry = timeline.get_entry(db, retro, entry_id)
     if ConfirmForm().validate_on_submit():
+        changes: dict[str, Any] = posted("occurred_at", "kind", "note", "author_id")
+        changes["occurred_at"] = read_local(changes["occurred_at"], page_timezone())
         try:
-            timeline.update_entry(
-                db,
-                current_membership(),
-                retro,
-                entry,
-                posted("occurred_at", "kind", "note", "author_id"),
-            )
+            timeline.update_entry(db, current_membership(), retro, entry, changes)
         except ServiceError as error:
             return retro_page(retro, error.status, entry_errors={entry.id: error})
         flash("Timeline entry saved.", "success")

@@ -54,6 +54,7 @@ from teamkit.retros.pages import (
 )
 from teamkit.retros.settings import get_settings, set_severity_names
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.local_time import local_input, page_timezone
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
 from teamkit.teams.services import list_members
@@ -141,7 +142,9 @@ def _form_page(form: RetroForm, retro: Retro | None, status: int) -> tuple[str, 
 def _choices(form: RetroForm) -> RetroForm:
     db = get_session()
     team = current_team()
-    return form.with_choices(get_settings(db, team).severity_names, list_members(db, team))
+    return form.with_choices(
+        get_settings(db, team).severity_names, list_members(db, team)
+    ).in_timezone(page_timezone())
 
 
 @bp.route("/t/<slug>/retros/new", methods=["GET", "POST"])
@@ -173,8 +176,8 @@ def _retro_data(db: Session, retro: Retro) -> dict[str, Any]:
     return {
         "title": retro.title,
         "summary": retro.summary,
-        "started_at": f"{retro.started_at:%Y-%m-%dT%H:%M}" if retro.started_at else "",
-        "ended_at": f"{retro.ended_at:%Y-%m-%dT%H:%M}" if retro.ended_at else "",
+        "started_at": local_input(retro.started_at),
+        "ended_at": local_input(retro.ended_at),
         "severity": str(retro.severity or ""),
         **{name: getattr(retro, name) for name in services.TEXT_FIELDS},
         "tags": ", ".join(services.tags_of(db, retro)),

@@ -4,6 +4,8 @@ from teamkit.capability import Capability, Job, Section
 
 CAPABILITY = Capability(
     name="teams",
+    export="teamkit.teams.transfer:export",
+    import_="teamkit.teams.transfer:import_",
     models="teamkit.teams.models",
     portal="teamkit.teams.views:bp",
     api="teamkit.teams.api:blp",
@@ -25,6 +27,7 @@ CAPABILITY = Capability(
     jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),
     setup=(
         "teamkit.teams.guard:init_app",
+        "teamkit.teams.local_time:init_app",
         "teamkit.teams.navigation:init_app",
         "teamkit.teams.audit:init_app",
         "teamkit.teams.lifecycle_views:init_app",

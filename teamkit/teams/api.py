@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import Response, current_app, g
 from flask_smorest import Blueprint
 
+from teamkit import transfer
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session
-from teamkit.teams import audit, invite_mail, invites, onboarding, services
+from teamkit.teams import audit, invite_mail, invites, onboarding, services, settings
 from teamkit.teams.guard import current_membership, current_team
-from teamkit.teams.models import Membership
+from teamkit.teams.models import Membership, TeamSettings
 from teamkit.teams.schemas import (
+    EXPORT_DOCUMENT,
     AcceptedSchema,
     AuditEventPageSchema,
     DeleteTeamSchema,
+    ExportArgsSchema,
     InviteCreateSchema,
     InviteSchema,
     MemberPageSchema,
@@ -25,6 +28,8 @@ from teamkit.teams.schemas import (
     TeamCreateSchema,
     TeamPageSchema,
     TeamSchema,
+    TeamSettingsChangeSchema,
+    TeamSettingsSchema,
     TransferSchema,
 )
 from teamkit.teams.settings import invite_key, invite_ttl
@@ -57,6 +62,21 @@ def create_team(data: dict[str, Any]) -> Membership:
 def get_team(slug: str) -> Membership:
     """Return one of your teams."""
     return current_membership()
+
+
+@blp.get("/teams/<slug>/settings")
+@blp.response(200, TeamSettingsSchema)
+def get_team_settings(slug: str) -> TeamSettings:
+    """Return the team's settings: its time zone."""
+    return settings.get_settings(get_session(), current_team())
+
+
+@blp.patch("/teams/<slug>/settings")
+@blp.arguments(TeamSettingsChangeSchema)
+@blp.response(200, TeamSettingsSchema)
+def update_team_settings(data: dict[str, Any], slug: str) -> TeamSettings:
+    """Change the team's time zone (owners and facilitators); its digest follows it."""
+    return settings.update_settings(get_session(), current_membership(), data["timezone"])
 
 
 @blp.get("/teams/<slug>/members")
@@ -163,3 +183,26 @@ def list_audit_events(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """List who changed members, roles, invites, settings and access, newest first (owners)."""
     audit.require_log_reader(current_membership())
     return paginate(get_session(), audit.log_statement(current_team()), args)
+
+
+@blp.get("/teams/<slug>/export")
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, description="The export document, as a file to save.")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The export document, as a file to save.",
+            "content": {"application/json": {"schema": EXPORT_DOCUMENT}},
+        }
+    }
+)
+def export_team(args: dict[str, Any], slug: str) -> Response:
+    """Download the team's whole data as one JSON document (owners only).
+
+    The same file as `teamkit export` writes, for `teamkit import` on this or another
+    server; the export is noted in the team's audit log.
+    """
+    document = transfer.export_for(
+        get_session(), current_membership(), with_secrets=args["with_secrets"]
+    )
+    return transfer.download(document)

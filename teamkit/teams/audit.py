@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "invite.revoked": "revoked an invite to join as {role}",
     "token.created": "created the API token “{name}”",
     "token.revoked": "revoked the API token “{name}”",
+    "team.settings_changed": "changed the team settings: {changed}",
     "goals.settings_changed": "changed the goal settings: {changed}",
     "pulses.settings_changed": "changed the pulse settings: {changed}",
     "retros.settings_changed": "changed the retro settings: {changed}",

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, Field, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from teamkit.auth.forms import email_address
@@ -125,6 +125,15 @@ class DeleteTeamForm(FlaskForm):
         "Type the team's URL name to confirm",
         validators=[DataRequired(DELETE_CONFIRM_MISMATCH)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class ExportForm(FlaskForm):
+    """Download the team's whole data."""
+
+    with_secrets = BooleanField(
+        "Include the Slack webhook URL",
+        description="A secret: whoever holds the file can post to the team's Slack channel.",
     )
 
 

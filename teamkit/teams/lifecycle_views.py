@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from teamkit.db import get_session
 from teamkit.forms import submit_form
 from teamkit.teams import audit, services
-from teamkit.teams.forms import DeleteTeamForm, TransferForm
+from teamkit.teams.forms import DeleteTeamForm, ExportForm, TransferForm
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
 from teamkit.teams.navigation import forget_team
 from teamkit.teams.roles import require_role
+from teamkit.transfer import download, export_for
 
 bp = Blueprint("team_owners", __name__)
 
@@ -33,6 +43,7 @@ def _transfer_form(*, submitted: bool = False) -> TransferForm:
 def owner_context() -> dict[str, Any]:
     """Fill the owners' part of the team settings page."""
     return {
+        "export_form": ExportForm(formdata=None),
         "transfer_form": _transfer_form(),
         "retention_days": current_app.config["TEAMKIT"]["AUDIT_RETENTION_DAYS"],
     }
@@ -75,6 +86,18 @@ def delete(slug: str) -> str | Response | tuple[str, int]:
         flash(f"{sent.value} is deleted, with all its data.", "info")
         return redirect(url_for("teams.list_teams"), 303)
     return render_template("teams/delete.html", team=current_team(), form=form), sent.status
+
+
+@bp.post("/t/<slug>/export")
+def export(slug: str) -> Response:
+    """Download the team's whole data as one JSON file (owners only)."""
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    document = export_for(
+        get_session(), current_membership(), with_secrets=bool(form.with_secrets.data)
+    )
+    return download(document)
 
 
 @bp.get("/t/<slug>/audit")

@@ -41,6 +41,14 @@ class Team(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
     )
+    #: Its settings (the time zone); None until someone stores them. Read-only here:
+    #: teamkit.teams.settings writes them.
+    settings: Mapped[TeamSettings | None] = relationship(viewonly=True)
+
+    @property
+    def timezone(self) -> str:
+        """Return the team's IANA time zone (loads its settings if not loaded yet)."""
+        return self.settings.timezone if self.settings is not None else DEFAULT_TIMEZONE
 
     def __repr__(self) -> str:
         return f"<Team {self.slug}>"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from teamkit import transfer
 from teamkit.api.fields import ONE_LINE_TEXT, JsonInteger, text_field
 from teamkit.api.pagination import PageSchema
 from teamkit.auth.models import EMAIL_MAX
@@ -23,6 +26,40 @@ class TeamSchema(Schema):
     slug = fields.String(attribute="team.slug", dump_only=True)
     role = fields.String(dump_only=True, metadata={"description": "Your role in the team."})
     created_at = fields.DateTime(attribute="team.created_at", dump_only=True)
+    timezone = fields.String(
+        attribute="team.timezone",
+        dump_only=True,
+        metadata={
+            "description": "The team's IANA time zone: its digest goes out in it, and its "
+            "pages show times in it (see GET /teams/{slug}/settings)."
+        },
+    )
+
+
+def _timezone_field(**options: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(max=TIMEZONE_MAX),
+        metadata={
+            "description": "IANA time zone of the team, e.g. `Europe/Berlin`: its digest goes "
+            "out in it, its pages show and take times in it (the API speaks UTC, or the "
+            "offset you send). An unknown name is a 422.",
+            "pattern": TIMEZONE_PATTERN,
+        },
+        **options,
+    )
+
+
+class TeamSettingsSchema(Schema):
+    timezone = _timezone_field(dump_only=True)
+    updated_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When they were last changed; null while never set."},
+    )
+
+
+class TeamSettingsChangeSchema(Schema):
+    timezone = _timezone_field(required=True)
 
 
 class TeamCreateSchema(Schema):
@@ -176,3 +213,27 @@ class AuditEventSchema(Schema):
 
 class AuditEventPageSchema(PageSchema):
     items = fields.List(fields.Nested(AuditEventSchema), required=True)
+
+
+class ExportArgsSchema(Schema):
+    with_secrets = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Include the team's Slack webhook URL (a secret)."},
+    )
+
+
+EXPORT_DOCUMENT = {
+    "type": "object",
+    "description": "The team's whole data, format `teamkit-export` version 1, as "
+    "`teamkit export` writes it and `teamkit import` reads it; its JSON Schema is "
+    "`teamkit/export.schema.json`.",
+    "required": ["format", "version", "exported_at", "team", "people", "parts"],
+    "properties": {
+        "format": {"type": "string", "enum": [transfer.FORMAT]},
+        "version": {"type": "integer", "enum": [transfer.FORMAT_VERSION]},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "team": {"type": "object"},
+        "people": {"type": "array", "items": {"type": "object"}},
+        "parts": {"type": "object"},
+    },
+}

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from teamkit.capabilities import capabilities
 from teamkit.capability import resolve
 from teamkit.db import utcnow
+from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team, TeamSettings
 from teamkit.teams.roles import require_role
 from teamkit.teams.zones import DEFAULT_TIMEZONE, check_timezone
@@ -51,6 +52,7 @@ def store_timezone(session: Session, team: Team, timezone: str, now: datetime) -
     changed = stored.timezone != timezone
     stored.timezone, stored.updated_at = timezone, now
     session.flush()
+    session.expire(team, ["settings"])  # may have been read as None before the row existed
     if changed:
         for capability in capabilities():
             for hook in capability.on_timezone_changed:
@@ -63,4 +65,9 @@ def update_settings(
 ) -> TeamSettings:
     """Change the team's time zone (owners and facilitators)."""
     require_role(actor, Role.FACILITATOR, "change the team's time zone")
-    return store_timezone(session, actor.team, check_timezone(timezone), now or utcnow())
+    before = actor.team.timezone
+    stored = store_timezone(session, actor.team, check_timezone(timezone), now or utcnow())
+    audit.record_settings_change(
+        session, actor, "team.settings_changed", {"timezone": before}, {"timezone": stored.timezone}
+    )
+    return stored

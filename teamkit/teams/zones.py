@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from teamkit.dates import iso_date
 from teamkit.errors import InvalidInput
 from teamkit.validation import PYTHON_SPACE
 
@@ -57,3 +58,28 @@ def in_zone(moment: datetime, timezone: str) -> datetime:
 def from_zone(wall_clock: datetime, timezone: str) -> datetime:
     """Return the UTC instant of a wall-clock time without zone, read in `timezone`."""
     return wall_clock.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def read_local(value: str | datetime | None, timezone: str) -> str | datetime | None:
+    """Return a wall-clock time without offset, as entered in a form, as a time in `timezone`.
+
+    Anything else (blank, an offset of its own, not a time at all) is returned as it
+    came, for the service's rule to take or refuse with its own words.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return value
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        return value
+    return moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+def zone_minute(value: datetime | None, timezone: str) -> str:
+    """Return a time for people in `timezone`: YYYY-MM-DD HH:MM and the zone's abbreviation."""
+    if value is None:
+        return ""
+    local = in_zone(value if value.tzinfo else value.replace(tzinfo=UTC), timezone)
+    return f"{iso_date(local)} {local:%H:%M} {local.tzname() or timezone}"

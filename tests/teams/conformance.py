@@ -21,9 +21,11 @@ def seed(app: Flask, api: Any, path_values: dict[str, Any]) -> dict[str, Any]:
 
 
 def fix_positive(operation: Any, case: Any, path_values: dict[str, Any]) -> None:
-    """Put a real time zone into a valid case of creating a team."""
+    """Put a real time zone into a valid case of creating a team or changing its settings."""
     body = case.body
-    if operation.method.upper() != "POST" or not operation.path.endswith("/teams"):
+    creates = operation.method.upper() == "POST" and operation.path.endswith("/teams")
+    changes = operation.method.upper() == "PATCH" and operation.path.endswith("/settings")
+    if not (creates or changes):
         return
     if isinstance(body, dict) and isinstance(body.get("timezone"), str):
         # Which zone follows the generated value, so cases still differ.

@@ -1,0 +1,334 @@
+"""A team's whole data exports to one JSON document and imports back, on either database."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clients import PASSWORD
+from flask import Flask
+from hatchling.builders.wheel import WheelBuilder
+from jsonschema import Draft202012Validator
+from sqlalchemy import create_engine, func, select
+
+from teamkit import create_app, migrate
+from teamkit.auth.models import Person
+from teamkit.auth.services import authenticate, reset_password
+from teamkit.cli import main
+from teamkit.db import get_engine, job_session
+from teamkit.demo import DEMO_PASSWORD, seed_demo
+from teamkit.digests.models import DigestSettings
+from teamkit.errors import ServiceError
+from teamkit.pulses.models import PulseAnswer
+from teamkit.teams.models import AuditEvent, Role, Team
+from teamkit.transfer import (
+    FORMAT_VERSION,
+    BrokenExport,
+    export_team,
+    import_team,
+    read_document,
+    schema,
+)
+
+WEBHOOK = "https://hooks.slack.com/services/T000/B000/SECRETSECRET"
+
+
+def demo_export(app: Flask, slug: str = "demo", *, with_secrets: bool = False) -> dict[str, Any]:
+    with app.app_context(), job_session(app) as db:
+        team = db.scalar(select(Team).where(Team.slug == slug))
+        return export_team(db, team, with_secrets=with_secrets)
+
+
+def seed(app: Flask) -> None:
+    with app.app_context(), job_session(app) as db:
+        seed_demo(db)
+
+
+def restore(app: Flask, document: dict[str, Any], slug: str | None = None) -> str:
+    with app.app_context(), job_session(app) as db:
+        return import_team(db, read_document(json.dumps(document)), slug).slug
+
+
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    """Return `document` without what may differ between two exports of the same data:
+    when it was made, the slug, and the order of the shuffled answers and comments."""
+    copy = json.loads(json.dumps(document))
+    del copy["exported_at"], copy["team"]["slug"]
+    for pulse in copy["parts"]["pulses"]["pulses"]:
+        for key in ("answers", "comments"):
+            pulse[key].sort(key=lambda entry: json.dumps(entry, sort_keys=True))
+    return copy
+
+
+@pytest.fixture
+def demo(app: Flask) -> dict[str, Any]:
+    seed(app)
+    return demo_export(app)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
+    """A second teamkit, on a SQLite database of its own."""
+    url = f"sqlite:///{tmp_path / 'source.sqlite3'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    other = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "other-secret-key",
+            "INSTANCE_PATH": str(tmp_path / "source-instance"),
+            "TESTING": True,
+        }
+    )
+    yield other
+    get_engine(other).dispose()
+
+
+def test_the_export_matches_its_json_schema(demo: dict[str, Any]) -> None:
+    Draft202012Validator.check_schema(schema())
+    assert list(Draft202012Validator(schema()).iter_errors(demo)) == []
+    assert demo["version"] == FORMAT_VERSION
+    assert set(demo["parts"]) == {"teams", "goals", "pulses", "retros", "digests"}
+
+
+def test_the_export_holds_the_whole_team(demo: dict[str, Any]) -> None:
+    parts = demo["parts"]
+    assert {m["email"]: m["role"] for m in parts["teams"]["members"]}["ada@example.com"] == "owner"
+    assert parts["teams"]["settings"]["timezone"]
+    goal = parts["goals"]["goals"][0]
+    assert goal["ref"] == "goal-1" and goal["check_ins"] and goal["reinforcements"]
+    pulses = parts["pulses"]["pulses"]
+    assert any(p["answers"] and p["comments"] for p in pulses)
+    assert any(c["replies"] for p in pulses for c in p["comments"]) or any(
+        p["replies"] for p in pulses
+    )
+    retro = parts["retros"]["retros"][0]
+    assert retro["timeline"] and retro["factors"] and retro["action_items"]
+    assert parts["digests"]["settings"]["cron"]
+    assert all("@" in person["email"] for person in demo["people"])
+
+
+def test_anonymous_answers_carry_no_person_nor_time_and_leave_shuffled(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    emails = {person["email"] for person in demo["people"]}
+    for pulse in demo["parts"]["pulses"]["pulses"]:
+        for answer in pulse["answers"]:
+            assert set(answer) == {
+                "total",
+                "names_goal",
+                "names_north_star",
+                "recall_goal",
+                "values",
+            }
+        for comment in pulse["comments"]:
+            assert set(comment) == {"kind", "item", "text", "replies"}
+            assert comment["text"] not in emails
+    orders = {
+        json.dumps([p["answers"] for p in demo_export(app)["parts"]["pulses"]["pulses"]])
+        for _ in range(3)
+    }
+    assert len(orders) > 1, "answers left in the same order three times"
+
+
+def test_a_pulse_below_its_threshold_keeps_its_answers_to_itself(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    with app.app_context(), job_session(app) as db:
+        below = db.scalars(
+            select(PulseAnswer.pulse_id).group_by(PulseAnswer.pulse_id).having(func.count() < 5)
+        ).all()
+    withheld = [p for p in demo["parts"]["pulses"]["pulses"] if p["results_withheld"]]
+    assert len(withheld) >= len(below) >= 1
+    assert all(p["answers"] == [] and p["comments"] == [] for p in withheld)
+
+
+def test_the_slack_webhook_leaves_only_with_secrets(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context(), job_session(app) as db:
+        team = db.scalar(select(Team).where(Team.slug == "demo"))
+        db.get(DigestSettings, team.id).slack_webhook_url = WEBHOOK
+    without = demo_export(app)
+    assert WEBHOOK not in json.dumps(without)
+    assert without["parts"]["digests"]["settings"]["slack_webhook_withheld"] is True
+    with_secrets = demo_export(app, with_secrets=True)
+    assert with_secrets["parts"]["digests"]["settings"]["slack_webhook_url"] == WEBHOOK
+    assert with_secrets["has_secrets"] is True
+
+
+def test_export_import_export_is_identical_apart_from_ids(app: Flask, demo: dict[str, Any]) -> None:
+    restore(app, demo, slug="demo-copy")
+    assert comparable(demo_export(app, "demo-copy")) == comparable(demo)
+
+
+def test_a_team_moves_from_sqlite_to_this_database_whole(
+    app: Flask, sqlite_app: Flask, database_kind: str
+) -> None:
+    seed(sqlite_app)
+    with sqlite_app.app_context(), job_session(sqlite_app) as db:
+        db.get(DigestSettings, db.scalar(select(Team.id))).slack_webhook_url = WEBHOOK
+    exported = demo_export(sqlite_app, with_secrets=True)
+    assert get_engine(sqlite_app).dialect.name == "sqlite"
+    assert get_engine(app).dialect.name == database_kind
+    assert restore(app, exported) == "demo"
+    again = demo_export(app, with_secrets=True)
+    assert comparable(again) == comparable(exported)
+
+
+def test_imported_people_have_no_password_until_they_reset_it(
+    app: Flask, sqlite_app: Flask
+) -> None:
+    seed(sqlite_app)
+    restore(app, demo_export(sqlite_app))
+    with app.app_context(), job_session(app) as db:
+        assert db.scalar(select(func.count()).select_from(Person)) == 5
+        assert authenticate(db, "ada@example.com", DEMO_PASSWORD) is None
+        assert authenticate(db, "ada@example.com", "") is None
+        reset_password(db, "ada@example.com", PASSWORD)
+        assert authenticate(db, "ada@example.com", PASSWORD) is not None
+
+
+def test_an_existing_person_keeps_their_account_and_password(
+    app: Flask, sqlite_app: Flask, make: Any
+) -> None:
+    seed(sqlite_app)
+    make.person(name="Ada Here", email="ada@example.com")
+    restore(app, demo_export(sqlite_app))
+    with app.app_context(), job_session(app) as db:
+        ada = authenticate(db, "ada@example.com", PASSWORD)
+        assert ada is not None and ada.name == "Ada Here"
+
+
+def test_import_refuses_a_taken_slug_unless_given_another(app: Flask, demo: dict[str, Any]) -> None:
+    with pytest.raises(ServiceError, match="exists already"):
+        restore(app, demo)
+    assert restore(app, demo, slug="demo-2") == "demo-2"
+
+
+def _counts(app: Flask) -> tuple[int, int, int]:
+    with app.app_context(), job_session(app) as db:
+        return (
+            db.scalar(select(func.count()).select_from(Team)),
+            db.scalar(select(func.count()).select_from(Person)),
+            db.scalar(select(func.count()).select_from(PulseAnswer)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"format": "something-else", "version": 1}', "not a teamkit export"),
+        ('{"format": "teamkit-export", "version": 2}', "version 2"),
+        ('{"format": "teamkit-export", "version": 1, "team": {}}', "broken at"),
+    ],
+)
+def test_a_broken_file_or_another_version_is_refused_clearly(text: str, message: str) -> None:
+    with pytest.raises(BrokenExport, match=message):
+        read_document(text)
+
+
+def test_a_file_that_breaks_midway_writes_nothing(app: Flask, sqlite_app: Flask) -> None:
+    seed(sqlite_app)
+    document = demo_export(sqlite_app)
+    # Valid by the schema, but the last action item names a goal the file lacks.
+    document["parts"]["retros"]["retros"][-1]["action_items"].append(
+        {**document["parts"]["retros"]["retros"][0]["action_items"][0], "goal": "goal-99"}
+    )
+    before = _counts(app)
+    with pytest.raises(BrokenExport, match="goal-99"):
+        restore(app, document)
+    assert _counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["parts"]["goals"]["goals"][0].update(target_date="2026-02-30"), "can't read"),
+        (lambda d: d["parts"]["teams"]["settings"].update(timezone="Mars/Olympus"), "timezone"),
+        (lambda d: d["parts"]["digests"]["settings"].update(cron="every day"), "cron"),
+        (lambda d: d["parts"]["goals"]["goals"][0].update(position=2**40), "broken at"),
+        (lambda d: d["parts"]["teams"]["members"].pop(), "isn't a member|whom"),
+    ],
+)
+def test_a_file_with_a_value_the_database_refuses_writes_nothing(
+    app: Flask, sqlite_app: Flask, change: Any, message: str
+) -> None:
+    seed(sqlite_app)
+    document = demo_export(sqlite_app)
+    change(document)
+    before = _counts(app)
+    with pytest.raises(ServiceError, match=message):
+        restore(app, document)
+    assert _counts(app) == before
+
+
+def test_the_wheel_ships_the_export_schema(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    wheel = Path(next(iter(WheelBuilder(str(root)).build(directory=str(tmp_path)))))
+    assert "teamkit/export.schema.json" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_a_file_whose_team_has_no_owner_is_refused(app: Flask, sqlite_app: Flask) -> None:
+    seed(sqlite_app)
+    document = demo_export(sqlite_app)
+    for member in document["parts"]["teams"]["members"]:
+        member["role"] = Role.MEMBER.value
+    with pytest.raises(BrokenExport, match="no owner"):
+        restore(app, document)
+    assert _counts(app)[0] == 0
+
+
+def test_the_cli_exports_to_a_file_and_imports_it_under_a_new_slug(
+    app: Flask, runner: Any, demo: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "demo.json"
+    result = runner.invoke(main, ["export", "--team", "demo", "--output", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(path.read_text())["team"]["slug"] == "demo"
+    taken = runner.invoke(main, ["import", str(path)])
+    assert taken.exit_code != 0 and "exists already" in taken.output
+    result = runner.invoke(main, ["import", str(path), "--slug", "demo-moved"])
+    assert result.exit_code == 0, result.output
+    assert "imported team demo-moved" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "teamkit-export", "version": 9}')
+    refused = runner.invoke(main, ["import", str(broken)])
+    assert refused.exit_code != 0 and "version 9" in refused.output
+
+
+def test_owners_download_the_export_from_the_api_and_it_is_audited(
+    app: Flask, make: Any, api_as: Any
+) -> None:
+    owner = make.person(email="owner@example.com")
+    team = make.team(owner, slug="crew")
+    member = make.member(team)
+    response = api_as(owner).get("/api/v1/teams/crew/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert list(Draft202012Validator(schema()).iter_errors(response.json)) == []
+    forbidden = api_as(member).get("/api/v1/teams/crew/export")
+    assert forbidden.status_code == 403
+    assert forbidden.mimetype == "application/problem+json"
+    with app.app_context(), job_session(app) as db:
+        exported = db.scalars(select(AuditEvent).where(AuditEvent.action == "team.exported"))
+        assert [event.actor_email for event in exported] == ["owner@example.com"]
+
+
+def test_owners_download_the_export_from_the_settings_page(make: Any, portal_of: Any) -> None:
+    owner = make.person()
+    team = make.team(owner, slug="crew")
+    portal = portal_of(owner)
+    page = portal.client.get("/t/crew/settings").get_data(as_text=True)
+    assert "Download the export" in page
+    response = portal.post("/t/crew/export")
+    assert response.status_code == 200
+    assert response.json["team"]["slug"] == "crew"
+    member = make.member(team)
+    other = portal_of(member)
+    assert "Download the export" not in other.client.get("/t/crew/settings").get_data(as_text=True)
+    assert other.post("/t/crew/export").status_code == 403
