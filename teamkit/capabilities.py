@@ -64,6 +64,7 @@ def install(app: Flask) -> None:
         sections={slot: _sections(found, slot) for slot in SLOTS},
         nav_links=sorted((link for c in found for link in c.nav_links), key=lambda n: n.order),
         digest_sections=[resolve(name) for c in found for name in c.digest_sections],
+        personal_sections=[resolve(name) for c in found for name in c.personal_sections],
     )
 
 

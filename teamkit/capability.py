@@ -12,7 +12,7 @@ only when the app is built, so a package's `__init__` stays cheap and free of cy
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +121,10 @@ class Capability:
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
     digest_sections: tuple[str, ...] = ()
+    #: Functions `(session, membership, context) -> DigestSection | None` giving what is the
+    #: reader's own (their action items, the pulse they haven't answered): it opens each
+    #: person's digest email, before the team's sections; Slack stays team-wide.
+    personal_sections: tuple[str, ...] = ()
     #: Functions `(session, membership) -> SetupStep` giving its item of a new team's
     #: checklist (shown to owners and facilitators until every item is done).
     setup_steps: tuple[str, ...] = ()
@@ -147,6 +151,7 @@ class Registry:
     sections: dict[str, list[tuple[Section, Callable[..., dict[str, Any]]]]]
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
+    personal_sections: list[Callable[..., Any]] = field(default_factory=list)
 
     def fill(self, slot: str, *args: Any) -> list[tuple[str, dict[str, Any]]]:
         """Return the blocks of one page (`slot`), in order: each template and its values."""

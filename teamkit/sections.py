@@ -122,6 +122,8 @@ class SectionContext:
     app: Flask | None = None
     #: True when the digest is only shown (a preview): nothing is recorded.
     is_preview: bool = False
+    #: When the team's last digest went out (None before the first): what is new since.
+    since: datetime | None = None
 
     def url(self, path: str) -> str:
         """Return the absolute address of a portal `path` ("/t/crew/goals")."""

@@ -86,7 +86,9 @@ def preview(args: dict[str, Any], slug: str) -> Any:
     `format=text` answers `text/plain` to a client that asks for it (`Accept: text/plain`),
     else JSON; `format=slack` gives the Slack message with its `blocks`.
     """
-    rendered = services.preview(get_session(), current_app, current_team(), now=utcnow())
+    rendered = services.preview(
+        get_session(), current_app, current_team(), now=utcnow(), reader=current_membership()
+    )
     kind = args["format"]
     if kind == "text":
         wanted = request.accept_mimetypes.best_match(["application/json", "text/plain"])

@@ -14,7 +14,7 @@ from functools import partial
 
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from teamkit import mail
 from teamkit.db import job_session, run_job_retrying, utcnow
@@ -32,7 +32,7 @@ from teamkit.digests.claims import (
     record_failure,
     renew_lease,
 )
-from teamkit.digests.compose import Digest
+from teamkit.digests.compose import Digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
     DeliveryChannel,
@@ -44,6 +44,8 @@ from teamkit.digests.models import (
 from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
 from teamkit.digests.slack import post_to_slack
+from teamkit.sections import DigestSection
+from teamkit.teams.models import Membership
 
 log = logging.getLogger("teamkit.digests")
 
@@ -61,6 +63,8 @@ class _EmailJob:
     digest: Digest
     #: (recipient id, person id, link key, name, email) of those not sent yet.
     recipients: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+    #: What is each person's own (by person id), opening their email.
+    personal: dict[int, tuple[DigestSection, ...]] = field(default_factory=dict)
 
 
 def unsubscribe_url(
@@ -159,14 +163,36 @@ class MailConnection:
         self.used = True
 
 
+def _personal_parts(
+    session: Session, app: Flask, team_id: int, person_ids: list[int], digest: Digest
+) -> dict[int, tuple[DigestSection, ...]]:
+    """Return what is each person's own in the digest, as of when it was composed."""
+    if not person_ids:
+        return {}
+    memberships = session.scalars(
+        select(Membership)
+        .where(Membership.team_id == team_id, Membership.person_id.in_(person_ids))
+        .options(joinedload(Membership.team))
+    )
+    return {
+        membership.person_id: compose_personal(
+            session, app, membership, now=digest.composed_at, is_preview=False
+        )
+        for membership in memberships
+    }
+
+
 def _send_email(
     app: Flask, config: DigestConfig, job: _EmailJob, worker: str, connection: MailConnection
 ) -> None:
     lease = config.lease_seconds
     rendered = render_email(job.digest, LINK_MARKER)
     for recipient_id, person_id, link_key, name, email in job.recipients:
+        personal = job.personal.get(person_id, ())
+        digest = job.digest.for_reader(personal)
+        own = render_email(digest, LINK_MARKER) if personal else rendered
         message = digest_message(
-            app, config, job.digest, job.team_id, person_id, link_key, name, email, rendered
+            app, config, digest, job.team_id, person_id, link_key, name, email, own
         )
         try:
             connection.send(message)
@@ -246,15 +272,13 @@ def send_delivery(
                 if recipient.person_id not in still:
                     recipient.status = RecipientStatus.SKIPPED
                     recipient.error = "Opted out or left the team before it went out."
+        going = [r for r in waiting if r.status is RecipientStatus.PENDING]
         job = _EmailJob(
             delivery.id,
             delivery.team_id,
             digest,
-            [
-                (r.id, r.person_id, r.person.link_key, r.person.name, r.person.email)
-                for r in waiting
-                if r.status is RecipientStatus.PENDING
-            ],
+            [(r.id, r.person_id, r.person.link_key, r.person.name, r.person.email) for r in going],
+            _personal_parts(session, app, delivery.team_id, [r.person_id for r in going], digest),
         )
     try:
         if channel is DeliveryChannel.SLACK:

@@ -145,7 +145,7 @@ def render_slack(digest: Digest) -> dict[str, Any]:
     ]
     # Each item is a block that may be dropped (from the end) to fit; the rest are kept.
     body: list[tuple[Block, bool]] = []
-    for index, section in enumerate(digest.sections):
+    for index, section in enumerate(digest.team_sections):
         if index:
             body.append((DividerBlock(), False))
         title = f"*{slack_escape(section.title)}*"

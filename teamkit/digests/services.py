@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.digests.claims import create_deliveries
-from teamkit.digests.compose import Digest, compose_digest
+from teamkit.digests.compose import Digest, compose_digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
     DeliveryChannel,
@@ -144,10 +144,19 @@ class Rendered:
         return self.digest.subject
 
 
-def preview(session: Session, app: Flask, team: Team, *, now: datetime) -> Rendered:
-    """Return the team's digest as it would go out now; nothing is recorded."""
+def preview(
+    session: Session, app: Flask, team: Team, *, now: datetime, reader: Membership | None = None
+) -> Rendered:
+    """Return the team's digest as it would go out now; nothing is recorded.
+
+    With `reader`, the email opens with what is theirs, as their own would; Slack, the
+    team's channel, stays the same for everyone.
+    """
     digest = compose_digest(session, app, team, now=now, is_preview=True).digest
-    return Rendered(digest, render_text(digest), render_html(digest), render_slack(digest))
+    email = digest
+    if reader is not None:
+        email = digest.for_reader(compose_personal(session, app, reader, now=now, is_preview=True))
+    return Rendered(email, render_text(email), render_html(email), render_slack(digest))
 
 
 class SentRecently(Conflict):

@@ -107,7 +107,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
 def preview(slug: str) -> str:
     """Show the digest as it would go out now: email text, email HTML and Slack, side by side."""
     db, team = get_session(), current_team()
-    rendered = services.preview(db, current_app, team, now=utcnow())
+    rendered = services.preview(db, current_app, team, now=utcnow(), reader=current_membership())
     return render_template(
         "digests/preview.html",
         team=team,
@@ -122,7 +122,9 @@ def preview(slug: str) -> str:
 @bp.get("/t/<slug>/digest/preview/email.html")
 def preview_email(slug: str) -> Response:
     """Return the HTML email alone, to be shown in the preview page's frame."""
-    rendered = services.preview(get_session(), current_app, current_team(), now=utcnow())
+    rendered = services.preview(
+        get_session(), current_app, current_team(), now=utcnow(), reader=current_membership()
+    )
     response = Response(rendered.html, mimetype="text/html")
     # The email's own inline styles, in a frame of teamkit's pages only.
     response.headers["Content-Security-Policy"] = (

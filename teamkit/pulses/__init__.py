@@ -23,5 +23,6 @@ CAPABILITY = Capability(
         Job("pulses-vacuum-answers", "teamkit.pulses.jobs:vacuum_answers"),
     ),
     digest_sections=("teamkit.pulses.digest:digest_section",),
+    personal_sections=("teamkit.pulses.digest:personal_section",),
     setup_steps=("teamkit.pulses.views:setup_step",),
 )

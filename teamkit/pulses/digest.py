@@ -17,7 +17,7 @@ from teamkit.pulses.models import Pulse
 from teamkit.pulses.tallies import tally_pulses
 from teamkit.pulses.words import change_in_words, percent, score_in_words
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
-from teamkit.teams.models import Team
+from teamkit.teams.models import Membership, Team
 from teamkit.teams.settings import team_timezone
 from teamkit.teams.zones import DEFAULT_TIMEZONE, zone_minute
 
@@ -139,3 +139,30 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
         link=Link("See all pulses", context.url(f"/t/{team.slug}/pulses")),
         on_delivery=mark if reply_ids else None,
     )
+
+
+def personal_section(
+    session: Session, membership: Membership, context: SectionContext
+) -> DigestSection | None:
+    """Return whether the reader has answered each open pulse (never what they answered)."""
+    team = membership.team
+    opened = services.open_pulses(session, team, context.now)
+    if not opened:
+        return None
+    answered = services.answered_pulse_ids(session, membership.person_id, [p.id for p in opened])
+    zone = team_timezone(session, team)
+    items = tuple(
+        DigestItem(
+            title=f"You answered “{pulse.title}”. Thank you."
+            if pulse.id in answered
+            else f"You haven't answered “{pulse.title}” yet",
+            lines=()
+            if pulse.id in answered
+            else (f"Closes {zone_minute(pulse.closes_at, zone)} · two minutes, anonymous",),
+            link=None
+            if pulse.id in answered
+            else Link("Answer", context.url(f"/t/{team.slug}/pulses/{pulse.id}")),
+        )
+        for pulse in opened
+    )
+    return DigestSection(key="pulses-yours", title="Your pulse", order=20, items=items)

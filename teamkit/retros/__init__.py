@@ -32,4 +32,5 @@ CAPABILITY = Capability(
         ),
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
+    personal_sections=("teamkit.retros.digest:personal_section",),
 )

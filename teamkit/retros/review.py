@@ -26,6 +26,8 @@ REASON = Text(REASON_MAX, REASON_MISSING, is_one_line=True)
 UNKNOWN_FLAG = "The coach has no flag on a person by that name in this retro."
 #: What a digest says in place of an action item's wording the coach flagged.
 WORDING_HELD = "An action item the coach has suggestions on (its wording waits on the retro)"
+#: What a digest says in place of a published retro's title the coach flags.
+RETRO_TITLE_HELD = "A retro the coach has suggestions on (read it on the retro)"
 
 
 def member_names(session: Session, team: Team) -> list[str]:
@@ -83,12 +85,18 @@ def coach_whole_retro(session: Session, retro: Retro) -> list[FlaggedField]:
     )
 
 
+def shareable_text(text: str, names: Sequence[str], *, is_kept: bool = False) -> str | None:
+    """Return `text` for a digest when the coach flags nothing in it or the team kept its
+    wording; None when it is held back (the digest then quotes none of it)."""
+    if is_kept or not coach.check_text(text, names):
+        return text
+    return None
+
+
 def shareable_title(item: ActionItem, names: Sequence[str]) -> str:
     """Return an action item's title for a digest: its wording only when the coach flags
     nothing in it, or the team kept the wording; otherwise a line that quotes none of it."""
-    if item.is_coach_acknowledged or not coach.check_text(item.title, names):
-        return item.title
-    return WORDING_HELD
+    return shareable_text(item.title, names, is_kept=item.is_coach_acknowledged) or WORDING_HELD
 
 
 @dataclass(frozen=True)
