@@ -53,8 +53,10 @@ class FormatName(validate.Validator):
 
 
 class RetroMemberSchema(Schema):
+    """A member, dumped from their membership."""
+
     id = fields.Integer(metadata={"description": "Membership id (see /members)."})
-    name = fields.String()
+    name = fields.String(attribute="person.name")
 
 
 class RetroPersonSchema(Schema):

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session, locks_late
-from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import ConfirmForm, form_status, show_service_error, submit_form
+from teamkit.errors import InvalidInput
+from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.goals.models import Goal
 from teamkit.retros import (
     action_views,
@@ -287,24 +287,19 @@ def publish(slug: str, retro_id: int) -> Any:
             # Asked once more when other flags remain: they never block publishing.
             form.confirmed.errors = [CONFIRM_MISSING]
         else:
-            try:
-                with db.begin_nested():
-                    review.publish(db, me, retro, reasons, flagged=flagged)
-            except InvalidInput as error:
-                reason_errors = {
-                    name.removeprefix("reasons."): message
-                    for name, message in error.errors.items()
-                    if name.startswith("reasons.")
-                }
-                rest = {k: v for k, v in error.errors.items() if not k.startswith("reasons.")}
-                if rest or not error.errors:
-                    show_service_error(form, InvalidInput(rest) if rest else error)
-            except ServiceError as error:
-                flash(error.detail, "error")
-                return retro_page(retro, error.status)
-            else:
+            done = attempt(lambda: review.publish(db, me, retro, reasons, flagged=flagged), form)
+            if done.ok:
                 flash("Published: the whole team can read it.", "success")
                 return to_retro(retro)
+            if not isinstance(done.error, InvalidInput):
+                assert done.error is not None
+                flash(done.error.detail, "error")
+                return retro_page(retro, done.error.status)
+            reason_errors = {
+                name.removeprefix("reasons."): message
+                for name, message in done.error.errors.items()
+                if name.startswith("reasons.")
+            }
     return render_template(
         "retros/publish.html",
         team=current_team(),
