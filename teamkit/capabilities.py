@@ -25,6 +25,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.goals",
     "teamkit.pulses",
     "teamkit.retros",
+    "teamkit.boards",
     "teamkit.digests",
 )
 

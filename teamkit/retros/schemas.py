@@ -103,7 +103,11 @@ class RetroCreateSchema(RetroFieldsSchema):
     format = fields.String(
         required=True,
         validate=FormatName(),
-        metadata={"description": "`incident` (the board formats add theirs)."},
+        metadata={
+            "description": "`incident`, or a team retro board: `start-stop-continue`, `4ls`, "
+            "`mad-sad-glad`. A board takes the common fields only (not the incident's times, "
+            "severity, impact or detection: 422)."
+        },
     )
     title = text_field(services.TITLE)
 

@@ -33,7 +33,7 @@ from teamkit.retros import (
     timeline,
     timeline_views,
 )
-from teamkit.retros.formats import parse_format
+from teamkit.retros.formats import FORMATS, new_links, parse_format
 from teamkit.retros.forms import (
     PublishForm,
     RetroForm,
@@ -73,6 +73,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
         "me": membership,
         "counts": actions.count_action_items(session, membership, today=today()),
         "latest": services.list_retros(session, membership.team, limit=3),
+        "new_links": new_links(),
     }
 
 
@@ -101,6 +102,8 @@ def index(slug: str) -> str:
         statuses=list(RetroStatus),
         retros=services.list_retros(db, team, status=status),
         severity_names=get_settings(db, team).severity_names,
+        formats=FORMATS,
+        new_links=new_links(),
     )
 
 
@@ -207,8 +210,12 @@ def edit(slug: str, retro_id: int) -> Any:
 
 
 @bp.get("/t/<slug>/retros/<int:retro_id>")
-def show(slug: str, retro_id: int) -> tuple[str, int]:
-    return retro_page(find_retro(retro_id))
+def show(slug: str, retro_id: int) -> Any:
+    retro = find_retro(retro_id)
+    endpoint = parse_format(retro.format).page_endpoint
+    if endpoint is not None:
+        return redirect(url_for(endpoint, slug=slug, retro_id=retro.id), 303)
+    return retro_page(retro)
 
 
 @bp.get("/t/<slug>/retros/<int:retro_id>/print")
