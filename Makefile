@@ -26,10 +26,17 @@ run: $(VENV)/.installed
 	$(BIN)/teamkit demo
 	$(BIN)/teamkit serve --host 127.0.0.1 --port 5000
 
-## test: set up and run the whole suite, on SQLite and then on PostgreSQL
+## test: set up and run the whole suite, on SQLite and on PostgreSQL at once (the PostgreSQL
+## pass waits mostly on the database, so the two share the machine well); its output follows
 test: $(VENV)/.installed-test
-	$(BIN)/pytest -q -p no:cacheprovider --db=sqlite
-	$(BIN)/pytest -q -p no:cacheprovider --db=postgresql -m "not browser"
+	@log=$$(mktemp); \
+	$(BIN)/pytest -q -p no:cacheprovider --db=postgresql -m "not browser" >"$$log" 2>&1 & pg=$$!; \
+	echo "== SQLite (the PostgreSQL pass runs beside it)"; \
+	$(BIN)/pytest -q -p no:cacheprovider --db=sqlite; sqlite=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo "== PostgreSQL"; cat "$$log"; rm -f "$$log"; \
+	echo "== SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres"; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/pytest -q --db=sqlite

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
-from teamkit.auth.services import find_person_by_email
+from teamkit.auth.services import check_name, find_person_by_email, normalize_email
 from teamkit.capabilities import capabilities
 from teamkit.capability import resolve
 from teamkit.db import UTCDateTime, utcnow
@@ -35,7 +35,7 @@ from teamkit.errors import Conflict, InvalidInput
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.teams.services import check_slug
+from teamkit.teams.services import check_slug, check_team_name
 
 FORMAT = "teamkit-export"
 FORMAT_VERSION = 1
@@ -249,13 +249,15 @@ def import_team(session: Session, document: dict[str, Any], slug: str | None = N
             "(--slug).",
             field="slug",
         )
-    team = Team(
-        name=document["team"]["name"], slug=slug, created_at=instant(document["team"]["created_at"])
-    )
-    session.add(team)
-    context = ImportContext(team=team, person_ids=_people(session, document["people"]))
-    session.flush()
     try:
+        team = Team(
+            name=check_team_name(document["team"]["name"]),
+            slug=slug,
+            created_at=instant(document["team"]["created_at"]),
+        )
+        session.add(team)
+        context = ImportContext(team=team, person_ids=_people(session, document["people"]))
+        session.flush()
         for name, _export, import_ in _parts():
             if import_ and name in document["parts"]:
                 resolve(import_)(session, document["parts"][name], context)
@@ -279,8 +281,8 @@ def _people(session: Session, listed: list[dict[str, str]]) -> dict[str, int]:
         person = find_person_by_email(session, email)
         if person is None:
             person = Person(
-                email=email,
-                name=entry["name"],
+                email=normalize_email(email),
+                name=check_name(entry["name"]),
                 password_hash=NO_PASSWORD,
                 session_token=secrets.token_hex(16),
             )

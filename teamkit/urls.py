@@ -8,8 +8,10 @@ from typing import Any
 from flask import current_app, url_for
 from werkzeug.routing import IntegerConverter, Map
 
+from teamkit.validation import ROW_ID_MAX
+
 #: The largest id a row can have: PostgreSQL's `integer`.
-MAX_ID = 2**31 - 1
+MAX_ID = ROW_ID_MAX
 
 
 class IdConverter(IntegerConverter):

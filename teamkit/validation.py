@@ -35,6 +35,25 @@ DATETIME_MESSAGE = (
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 
 
+#: The largest id a row can have: PostgreSQL's `integer`.
+ROW_ID_MAX = 2**31 - 1
+
+
+def to_row_id(value: Any) -> int | None:
+    """Return `value` as an id a row could have (1 to PostgreSQL's `integer`), or None.
+
+    A form's select sends the id as text; anything else names no row, and a number past
+    the column's range must not reach the database, where PostgreSQL refuses it outright.
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 1 <= number <= ROW_ID_MAX else None
+
+
 #: What Python's str.strip() (and so `Text`) trims: every character str.isspace() names.
 #: Spelled out, because `\s` means less in JSON Schema's regular expressions (no
 #: U+001C..U+001F, no U+0085) and more (U+FEFF), so a text of those would be judged

@@ -19,7 +19,8 @@ from teamkit.cli import main
 from teamkit.config import load_settings
 from teamkit.db import get_engine
 
-REDIS_URL = os.environ.get("TEAMKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: A Redis database per pass: `make test` runs the SQLite and PostgreSQL passes at once.
+REDIS_DATABASES = {"sqlite": 15, "postgresql": 14}
 
 
 @pytest.mark.parametrize(
@@ -58,16 +59,18 @@ def test_settings_read_from_the_environment_are_parsed(monkeypatch: pytest.Monke
 
 
 @pytest.fixture
-def shared_redis() -> Iterator[str]:
+def shared_redis(database_kind: str) -> Iterator[str]:
     """A Redis database for this test alone; fails under CI when Redis doesn't answer."""
-    client = Redis.from_url(REDIS_URL)
+    default = f"redis://127.0.0.1:6379/{REDIS_DATABASES[database_kind]}"
+    redis_url = os.environ.get("TEAMKIT_TEST_REDIS_URL", default)
+    client = Redis.from_url(redis_url)
     try:
         client.flushdb()
     except RedisConnectionError:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"Redis does not answer at {REDIS_URL}", pytrace=False)
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    yield REDIS_URL
+            pytest.fail(f"Redis does not answer at {redis_url}", pytrace=False)
+        pytest.skip(f"Redis does not answer at {redis_url}")
+    yield redis_url
     client.flushdb()
     client.close()
 

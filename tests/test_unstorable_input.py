@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
 from teamkit.goals.models import Goal
+from teamkit.retros.models import ActionItem, Retro
 from teamkit.teams.models import Team
 
 HUGE = 10**23
@@ -142,3 +143,37 @@ def test_a_lone_surrogate_in_api_json_is_a_422_naming_the_field_and_writes_nothi
     assert response.json["errors"][0]["field"] == "title"
     assert "surrogate" in response.json["errors"][0]["message"]
     assert session.scalar(select(func.count()).select_from(Goal)) == 0
+
+
+@pytest.mark.parametrize("field", ["owner_id", "goal_id"])
+def test_an_id_past_any_row_in_an_action_item_form_is_refused_beside_the_field(
+    ada: Person,
+    api_as: Callable[[Person], Api],
+    login_as: Callable[[Person], Portal],
+    session: Session,
+    field: str,
+) -> None:
+    api = api_as(ada)
+    retro = api.post("/api/v1/teams/core/retros", json={"format": "incident", "title": "Outage"})
+    assert retro.status_code == 201
+    me = api.get("/api/v1/teams/core/members").json["items"][0]["id"]
+    item = {"title": "Automate failover", "owner_id": str(me), "goal_id": ""}
+    portal = login_as(ada)
+    response = portal.post(
+        f"/t/core/retros/{retro.json['id']}/action-items", data={**item, field: str(HUGE)}
+    )
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(ActionItem)) == 0
+
+
+def test_a_participant_id_past_any_row_is_refused_beside_the_field(
+    ada: Person, login_as: Callable[[Person], Portal], session: Session
+) -> None:
+    response = login_as(ada).post(
+        "/t/core/retros/new",
+        data={"format": "incident", "title": "Outage", "participant_ids": str(HUGE)},
+    )
+    assert response.status_code == 422
+    assert 'id="participant_ids-error"' in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Retro)) == 0

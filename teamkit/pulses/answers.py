@@ -63,7 +63,8 @@ def _check_values(pulse: Pulse, values: Mapping[Any, Any]) -> tuple[dict[int, in
             if value is None or value == "":
                 continue
             number = value if isinstance(value, int) and not isinstance(value, bool) else None
-            if isinstance(value, str) and value.strip().isdigit():
+            # Only ASCII digits: str.isdigit() takes "¹" too, which int() refuses.
+            if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
                 number = int(value.strip())
             if number is None or not SCALE_MIN <= number <= SCALE_MAX:
                 errors[f"answers.{item.id}"] = VALUE_MESSAGE

@@ -36,6 +36,7 @@ from teamkit.pulses.surveys import (
     ItemInput,
     check_items,
 )
+from teamkit.validation import WholeNumber
 
 #: How a line of the statements box marks a reverse-scored statement.
 REVERSE_MARK = "R:"
@@ -55,6 +56,7 @@ class OpenPulseForm(FlaskForm):
         "Open for (days)",
         default=DEFAULT_WINDOW.days,
         invalid_value_message=DAYS_MESSAGE,
+        validators=number_rules(WholeNumber(1, MAX_WINDOW.days, DAYS_MESSAGE)),
         description="It opens now and closes by itself after this many days "
         f"(1 to {MAX_WINDOW.days}).",
     )

@@ -77,14 +77,11 @@ def member_id_for_email(session: Session, team: Team, email: str | None) -> int:
 def _check_owner(session: Session, team: Team, owner_id: Any) -> int:
     if owner_id is None or owner_id == "":
         raise InvalidInput({"owner_id": OWNER_MISSING})
-    try:
-        number = int(owner_id)
-    except (TypeError, ValueError):
-        raise InvalidInput({"owner_id": OWNER_MESSAGE}) from None
-    found = session.scalar(
+    number = validation.to_row_id(owner_id)
+    found = number and session.scalar(
         select(Membership.id).where(Membership.id == number, Membership.team_id == team.id)
     )
-    if found is None or isinstance(owner_id, bool):
+    if number is None or found is None:
         raise InvalidInput({"owner_id": OWNER_MESSAGE})
     return number
 
@@ -92,12 +89,11 @@ def _check_owner(session: Session, team: Team, owner_id: Any) -> int:
 def _check_goal(session: Session, team: Team, goal_id: Any) -> int | None:
     if goal_id is None or goal_id == "":
         return None
-    try:
-        number = int(goal_id)
-    except (TypeError, ValueError):
-        raise InvalidInput({"goal_id": GOAL_MESSAGE}) from None
-    found = session.scalar(select(Goal.id).where(Goal.id == number, Goal.team_id == team.id))
-    if found is None or isinstance(goal_id, bool):
+    number = validation.to_row_id(goal_id)
+    found = number and session.scalar(
+        select(Goal.id).where(Goal.id == number, Goal.team_id == team.id)
+    )
+    if number is None or found is None:
         raise InvalidInput({"goal_id": GOAL_MESSAGE})
     return number
 

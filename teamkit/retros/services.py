@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit import validation
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
@@ -105,11 +106,8 @@ def to_tags(value: Iterable[str] | str | None) -> list[str]:
 def _check_participants(session: Session, team: Team, ids: Iterable[Any] | None) -> list[int]:
     wanted: list[int] = []
     for raw in ids or ():
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE}) from None
-        if isinstance(raw, bool) or number < 1:
+        number = validation.to_row_id(raw)
+        if number is None:
             raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE})
         if number not in wanted:
             wanted.append(number)

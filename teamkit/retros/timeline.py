@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit import validation
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound
 from teamkit.retros import search
@@ -57,14 +58,11 @@ def _touch(session: Session, retro: Retro) -> None:
 def _check_author(session: Session, retro: Retro, author_id: Any) -> int | None:
     if author_id is None or author_id == "":
         return None
-    try:
-        number = int(author_id)
-    except (TypeError, ValueError):
-        raise InvalidInput({"author_id": AUTHOR_MESSAGE}) from None
-    found = session.scalar(
+    number = validation.to_row_id(author_id)
+    found = number and session.scalar(
         select(Membership.id).where(Membership.id == number, Membership.team_id == retro.team_id)
     )
-    if found is None or isinstance(author_id, bool):
+    if number is None or found is None:
         raise InvalidInput({"author_id": AUTHOR_MESSAGE})
     return number
 

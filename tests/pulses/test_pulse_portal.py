@@ -94,6 +94,16 @@ def test_a_window_of_zero_days_is_an_error_beside_the_field(app, squad, portal_o
     assert _count(app, Pulse) == 0
 
 
+@pytest.mark.parametrize("days", ["91", "-1", str(10**30)])
+def test_a_window_past_the_longest_is_an_error_beside_the_field(app, squad, portal_of, days):
+    response = portal_of(squad.facilitator).post(
+        f"{PULSES}/new", {"template": "psychological-safety-7", "days": days}
+    )
+    assert response.status_code == 422
+    assert 'id="days-error"' in _text(response)
+    assert _count(app, Pulse) == 0
+
+
 def test_a_member_may_not_open_a_pulse(squad, portal_of):
     response = portal_of(squad.members[0]).client.get(f"{PULSES}/new")
     assert response.status_code == 403
@@ -140,6 +150,27 @@ def test_a_missing_rating_is_shown_beside_its_statement_and_nothing_is_stored(
     assert response.status_code == 422
     assert len(re.findall(r'<p class="error" id="item-\d+-error">Choose a value from 1', page)) == 2
     assert "Keep me" in page  # what was typed stays
+    assert (_count(app, PulseAnswer), _count(app, PulseParticipation)) == (0, 0)
+
+
+# Superscript one, fullwidth five, Arabic-Indic three: digits to str.isdigit(), not to a scale.
+@pytest.mark.parametrize("odd", ["\u00b9", "\uff15", "\u0663"])
+def test_a_rating_in_digits_other_than_0_to_9_is_refused_beside_its_statement(
+    app, squad, portal_of, odd
+):
+    pulse_id = _open_now(app, squad)
+    values = _answer_form(app, squad, pulse_id)
+    values[next(iter(values))] = odd
+    response = portal_of(squad.members[0]).post(f"{PULSES}/{pulse_id}/answer", values)
+    assert response.status_code == 422
+    assert (
+        len(
+            re.findall(
+                r'<p class="error" id="item-\d+-error">Choose a value from 1', _text(response)
+            )
+        )
+        == 1
+    )
     assert (_count(app, PulseAnswer), _count(app, PulseParticipation)) == (0, 0)
 
 
