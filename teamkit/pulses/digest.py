@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from teamkit.dates import iso_date
 from teamkit.pulses import replies, results, services
 from teamkit.pulses.models import Pulse, PulseReply
+from teamkit.pulses.tallies import tally_pulses
 from teamkit.pulses.words import change_in_words, percent, score_in_words
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
 from teamkit.teams.models import Membership, Team
@@ -106,7 +107,7 @@ def _reply_items(
     waiting = replies.unoffered_replies(session, team, limit=REPLIES_MAX)
     if not waiting:
         return [], []
-    tallies = results.tally_pulses(session, sorted({r.pulse_id for r in waiting}), context.now)
+    tallies = tally_pulses(session, sorted({r.pulse_id for r in waiting}), context.now)
     # A reply names what it answers: only where the pulse's results show now.
     shown = [r for r in waiting if tallies[r.pulse_id].is_visible()]
     quoted = replies.comment_texts(session, [r.comment_id for r in shown if r.comment_id])

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply, ReplyStatus
-from teamkit.pulses.results import hidden_reason, tally_pulse
 from teamkit.pulses.services import NOT_FOUND
+from teamkit.pulses.tallies import hidden_reason, tally_pulse
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import Choice, Rule, Text, check_changes, to_date

@@ -29,6 +29,7 @@ from teamkit.pulses.forms import (
     template_lines,
 )
 from teamkit.pulses.models import ItemKind, ReplyStatus
+from teamkit.pulses.tallies import hidden_reason, tally_pulse, tally_pulses
 from teamkit.pulses.words import (
     VERDICT_RULE,
     change_in_words,
@@ -110,7 +111,7 @@ def index(slug: str) -> str:
         )
     pulses = list(db.scalars(services.pulses_statement(team).limit(CLOSED_SHOWN + 10)))
     ids = [pulse.id for pulse in pulses]
-    tallies = results.tally_pulses(db, ids, now)
+    tallies = tally_pulses(db, ids, now)
     answered = services.answered_pulse_ids(db, me.person_id, ids)
     trend = results.pulse_trend(db, team, template_key, now)
     return render_template(
@@ -189,9 +190,9 @@ def _pulse_page(
         except results.ResultsHidden as error:
             hidden = error.detail
     if shown is None:
-        tally = results.tally_pulse(db, pulse, now)
+        tally = tally_pulse(db, pulse, now)
         if not pulse.is_closed_at(now):
-            hidden = results.hidden_reason(tally)
+            hidden = hidden_reason(tally)
     return render_template(
         "pulses/pulse.html",
         team=team,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teamkit.capability import Capability, HomeSection, NavLink
+from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting, count
 
 CAPABILITY = Capability(
@@ -12,8 +12,10 @@ CAPABILITY = Capability(
     models="teamkit.retros.models",
     portal="teamkit.retros.views:bp",
     api="teamkit.retros.api:blp",
-    home_sections=(
-        HomeSection(30, "retros/_home_section.html", "teamkit.retros.views:home_context"),
+    sections=(
+        Section("home", 30, "retros/_home_section.html", "teamkit.retros.views:home_context"),
+        # The action items that serve a goal, on the goal's page.
+        Section("goal", 10, "retros/_goal_section.html", "teamkit.retros.views:goal_context"),
     ),
     nav_links=(
         NavLink(30, "Retros", "retros.index"),
@@ -31,11 +33,4 @@ CAPABILITY = Capability(
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
     personal_sections=("teamkit.retros.digest:personal_section",),
-    extra={
-        # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
-        # serve the goal. `context` is `(session, membership, goal) -> dict`.
-        "goal_sections": (
-            HomeSection(10, "retros/_goal_section.html", "teamkit.retros.views:goal_context"),
-        ),
-    },
 )
