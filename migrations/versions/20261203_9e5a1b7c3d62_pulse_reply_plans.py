@@ -1,7 +1,7 @@
 """Make a pulse reply a plan: an owner, a due date and a status
 
 Revision ID: 9e5a1b7c3d62
-Revises: 5b1e7c2d9a40
+Revises: 26f73ce00e7b
 Create Date: 2026-12-03 13:00:00
 
 Every reply written so far is a plan that was never marked done: "planned".
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9e5a1b7c3d62"
-down_revision: str | None = "5b1e7c2d9a40"
+down_revision: str | None = "26f73ce00e7b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
