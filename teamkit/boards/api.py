@@ -11,7 +11,7 @@ from flask import request, session
 from flask_smorest import Blueprint
 from werkzeug.wrappers import Response
 
-from teamkit.boards import mine, review, services
+from teamkit.boards import mine, review, services, votes
 from teamkit.boards.models import Board, Card
 from teamkit.boards.polls import etag
 from teamkit.boards.schemas import (
@@ -163,8 +163,8 @@ def delete_card(slug: str, retro_id: int, card_id: str) -> None:
 def cast_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
     """Give the card one vote (vote phase); over your limit or the card's cap is 409."""
     board = _locked(retro_id)
-    services.cast_vote(get_session(), current_membership(), board, card_id)
-    return services.votes_left(get_session(), board, current_membership(), card_id)
+    votes.cast_vote(get_session(), current_membership(), board, card_id)
+    return votes.votes_left(get_session(), board, current_membership(), card_id)
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/votes")
@@ -172,8 +172,8 @@ def cast_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
 def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
     """Take back one of your votes on the card (until voting ends)."""
     board = _locked(retro_id)
-    services.take_back_vote(get_session(), current_membership(), board, card_id)
-    return services.votes_left(get_session(), board, current_membership(), card_id)
+    votes.take_back_vote(get_session(), current_membership(), board, card_id)
+    return votes.votes_left(get_session(), board, current_membership(), card_id)
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/group")

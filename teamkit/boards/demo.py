@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
-from teamkit.boards import review, services
+from teamkit.boards import review, services, votes
 from teamkit.boards.models import Board, Phase
 from teamkit.db import utcnow
 from teamkit.retros import services as retro_services
@@ -73,10 +73,10 @@ def seed_boards(session: Session, team: Team, people: list[Person]) -> None:
     _move(session, facilitator, board, Phase.VOTE)
     # Votes go round the team, so nobody is over the limit (on a team of four or more).
     turn = 0
-    for card, (_column, _text, _group, _writer, votes) in zip(cards, CLOSED_CARDS, strict=True):
-        for _ in range(votes):
+    for card, (_column, _text, _group, _writer, count) in zip(cards, CLOSED_CARDS, strict=True):
+        for _ in range(count):
             if turn < len(members) * board.vote_limit:
-                services.cast_vote(session, members[turn % len(members)], board, card.id)
+                votes.cast_vote(session, members[turn % len(members)], board, card.id)
             turn += 1
     _move(session, facilitator, board, Phase.DISCUSS)
     due = (utcnow() + timedelta(days=14)).date()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from teamkit.boards import anonymity, review
@@ -28,7 +28,6 @@ from teamkit.boards.models import (
     CardGroup,
     Phase,
     Readiness,
-    Vote,
 )
 from teamkit.boards.settings import get_settings
 from teamkit.db import utcnow
@@ -115,21 +114,21 @@ def may_facilitate(actor: Membership) -> bool:
     return has_role(actor, Role.FACILITATOR)
 
 
-def _card(session: Session, board: Board, card_id: str) -> Card:
+def get_card(session: Session, board: Board, card_id: str) -> Card:
     card = session.get(Card, card_id) if isinstance(card_id, str) and len(card_id) <= 64 else None
     if card is None or card.retro_id != board.retro_id:
         raise NotFound("No such card on this board.")
     return card
 
 
-def _group(session: Session, board: Board, group_id: Any) -> CardGroup:
+def get_group(session: Session, board: Board, group_id: Any) -> CardGroup:
     group = session.get(CardGroup, group_id) if isinstance(group_id, int) else None
     if group is None or group.retro_id != board.retro_id:
         raise NotFound("No such group on this board.")
     return group
 
 
-def _open(board: Board) -> None:
+def require_open(board: Board) -> None:
     if board.phase is Phase.CLOSED:
         raise Conflict(CLOSED)
 
@@ -177,7 +176,7 @@ def set_rules(
 ) -> Board:
     """Change a board's mode (named → anonymous only) and vote limits (facilitators)."""
     require_role(actor, Role.FACILITATOR, "change a board's rules")
-    _open(board)
+    require_open(board)
     errors: dict[str, str] = {}
     limit = WholeNumber(1, 20)
     if anonymous is False and board.is_anonymous:
@@ -210,7 +209,7 @@ def add_card(
     anonymous: bool | None = None,
 ) -> Card:
     """Add a card (any member, in the write, reveal and group phases)."""
-    _open(board)
+    require_open(board)
     if not board.phase.takes_cards:
         raise Conflict(NO_CARDS_NOW.format(board.phase.label.lower()))
     errors: dict[str, str] = {}
@@ -250,7 +249,7 @@ def is_writer(actor: Membership, card: Card, mine: Collection[str]) -> bool:
 
 
 def _writable(actor: Membership, board: Board, card: Card, mine: Collection[str]) -> None:
-    _open(board)
+    require_open(board)
     if not board.phase.takes_cards:
         raise Conflict(NO_CARDS_NOW.format(board.phase.label.lower()))
     if not is_writer(actor, card, mine):
@@ -268,7 +267,7 @@ def edit_card(
     if_match: str | None = None,
 ) -> Card:
     """Change a card's text (its writer); `if_match`, when given, must be its current tag."""
-    card = _card(session, board, card_id)
+    card = get_card(session, board, card_id)
     _writable(actor, board, card, mine)
     if if_match is not None and if_match.strip('"') != card.etag:
         raise Conflict(STALE)
@@ -281,7 +280,7 @@ def delete_card(
     session: Session, actor: Membership, board: Board, card_id: str, *, mine: Collection[str]
 ) -> None:
     """Delete a card and its votes (its writer)."""
-    card = _card(session, board, card_id)
+    card = get_card(session, board, card_id)
     _writable(actor, board, card, mine)
     session.delete(card)
     session.flush()
@@ -324,7 +323,7 @@ def start_timer(
 ) -> Board:
     """Start a timer on the phase; 0 or nothing stops it (facilitators)."""
     require_role(actor, Role.FACILITATOR, "start a timer")
-    _open(board)
+    require_open(board)
     if minutes in (None, "", 0, "0"):
         board.timer_ends_at = None
     else:
@@ -336,7 +335,7 @@ def start_timer(
 
 def mark_ready(session: Session, actor: Membership, board: Board, *, ready: bool = True) -> None:
     """Say "I'm done" with the board's phase (or take it back)."""
-    _open(board)
+    require_open(board)
     found = session.get(Readiness, (board.retro_id, board.phase, actor.id))
     if ready and found is None:
         session.add(Readiness(retro_id=board.retro_id, phase=board.phase, membership_id=actor.id))
@@ -357,11 +356,11 @@ def create_group(
     card_ids: Collection[str] = (),
 ) -> CardGroup:
     """Make a group of cards under a title (any member, in the group phase)."""
-    _open(board)
+    require_open(board)
     if board.phase is not Phase.GROUP:
         raise Conflict(NO_GROUPING.format(board.phase.label.lower()))
     group = CardGroup(retro_id=board.retro_id, title=GROUP_TITLE.clean(title, "title"))
-    cards = [_card(session, board, card_id) for card_id in card_ids]
+    cards = [get_card(session, board, card_id) for card_id in card_ids]
     session.add(group)
     session.flush()
     for card in cards:
@@ -374,60 +373,13 @@ def move_card(
     session: Session, actor: Membership, board: Board, card_id: str, group_id: int | None
 ) -> Card:
     """Move a card into a group, or out of any (any member, in the group phase)."""
-    _open(board)
+    require_open(board)
     if board.phase is not Phase.GROUP:
         raise Conflict(NO_GROUPING.format(board.phase.label.lower()))
-    card = _card(session, board, card_id)
-    card.group_id = None if group_id is None else _group(session, board, group_id).id
+    card = get_card(session, board, card_id)
+    card.group_id = None if group_id is None else get_group(session, board, group_id).id
     session.flush()
     return card
-
-
-# ---------------------------------------------------------------- votes
-
-
-def cast_vote(session: Session, actor: Membership, board: Board, card_id: str) -> Vote:
-    """Give a card one vote (in the vote phase), within the limit and the card's cap."""
-    _open(board)
-    if board.phase is not Phase.VOTE:
-        raise Conflict(NO_VOTING.format(board.phase.label.lower()))
-    card = _card(session, board, card_id)
-    used, on_card = session.execute(
-        select(
-            func.count(Vote.id),
-            func.count(Vote.id).filter(Vote.card_id == card.id),
-        ).where(Vote.retro_id == board.retro_id, Vote.membership_id == actor.id)
-    ).one()
-    if used >= board.vote_limit:
-        raise Conflict(OVER_LIMIT.format(board.vote_limit))
-    if on_card >= board.card_vote_cap:
-        raise Conflict(OVER_CAP.format(board.card_vote_cap))
-    vote = Vote(retro_id=board.retro_id, card_id=card.id, membership_id=actor.id, cast_on=_today())
-    session.add(vote)
-    session.flush()
-    return vote
-
-
-def take_back_vote(session: Session, actor: Membership, board: Board, card_id: str) -> None:
-    """Take back one of one's votes on a card (until voting ends)."""
-    _open(board)
-    if board.phase is not Phase.VOTE:
-        raise Conflict(NO_VOTING.format(board.phase.label.lower()))
-    card = _card(session, board, card_id)
-    vote_id = session.scalar(
-        select(Vote.id)
-        .where(Vote.card_id == card.id, Vote.membership_id == actor.id)
-        .order_by(Vote.id.desc())
-        .limit(1)
-    )
-    if vote_id is None:
-        raise Conflict(NO_VOTE)
-    session.execute(delete(Vote).where(Vote.id == vote_id))
-    session.flush()
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 # ---------------------------------------------------------------- action items
@@ -445,11 +397,13 @@ def make_action_item(
     due_date: date | str | None = None,
 ) -> ActionItem:
     """Turn a card or a group into one of the retro's action items (in the discuss phase)."""
-    _open(board)
+    require_open(board)
     if board.phase is not Phase.DISCUSS:
         raise Conflict(NO_DISCUSSION.format(board.phase.label.lower()))
     source: Card | CardGroup = (
-        _card(session, board, card_id) if card_id is not None else _group(session, board, group_id)
+        get_card(session, board, card_id)
+        if card_id is not None
+        else get_group(session, board, group_id)
     )
     if source.action_item_id is not None:
         raise Conflict(ALREADY_ITEM)
@@ -465,29 +419,3 @@ def make_action_item(
 def _as_title(source: Card | CardGroup) -> str:
     text = " ".join((source.text if isinstance(source, Card) else source.title).split())
     return text if len(text) <= 200 else text[:199] + "…"
-
-
-def column_title(board: Board, key: str) -> str:
-    return next((c["title"] for c in board.columns if c["key"] == key), key)
-
-
-def board_statement() -> Any:
-    """Return the query of boards with their retros (for lists)."""
-    return select(Board, Retro).join(Retro, Retro.id == Board.retro_id)
-
-
-def count_members(session: Session, team_id: int) -> int:
-    return (
-        session.scalar(select(func.count(Membership.id)).where(Membership.team_id == team_id)) or 0
-    )
-
-
-def votes_left(session: Session, board: Board, actor: Membership, card_id: str) -> dict[str, int]:
-    """Return how many votes `actor` has left on the board, and has on the card."""
-    used, on_card = session.execute(
-        select(
-            func.count(Vote.id),
-            func.count(Vote.id).filter(Vote.card_id == card_id),
-        ).where(Vote.retro_id == board.retro_id, Vote.membership_id == actor.id)
-    ).one()
-    return {"votes_left": max(board.vote_limit - used, 0), "my_votes": on_card}

@@ -21,7 +21,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from teamkit.boards import mine, review, services, summary
+from teamkit.boards import mine, review, services, summary, votes
 from teamkit.boards.formats import BUILT_IN
 from teamkit.boards.forms import BoardSettingsForm, NewBoardForm
 from teamkit.boards.models import PHASES, Board, Phase
@@ -241,8 +241,8 @@ def vote(slug: str, retro_id: int, card_id: str) -> Any:
 
     def service() -> Any:
         if take_back:
-            return services.take_back_vote(get_session(), current_membership(), found, card_id)
-        return services.cast_vote(get_session(), current_membership(), found, card_id)
+            return votes.take_back_vote(get_session(), current_membership(), found, card_id)
+        return votes.cast_vote(get_session(), current_membership(), found, card_id)
 
     return _act(found, service, anchor=f"card-{card_id}", form_key=f"vote-{card_id}")
 

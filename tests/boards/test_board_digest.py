@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from teamkit.boards import digest, services
+from teamkit.boards import digest, services, votes
 from teamkit.boards.models import Board, Card, CardGroup, Phase, Vote
 from teamkit.db import job_session, utcnow
 from teamkit.demo import seed_demo
@@ -29,7 +29,7 @@ def test_the_digest_carries_the_latest_closed_boards_decisions(app, crew, add_bo
     with app.app_context(), job_session(app) as session:
         me = membership(session, crew.team, crew.facilitator)
         board = services.find_board(session, crew.team.id, retro_id)
-        services.cast_vote(session, me, board, card.id)
+        votes.cast_vote(session, me, board, card.id)
     set_phase(retro_id, Phase.DISCUSS)
     with app.app_context(), job_session(app) as session:
         me = membership(session, crew.team, crew.facilitator)
