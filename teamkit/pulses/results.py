@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -29,11 +29,12 @@ from teamkit.pulses.models import (
     PulseComment,
     PulseItem,
     PulseReply,
+    ReplyStatus,
 )
 from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
 from teamkit.pulses.tallies import Tally, hidden_reason, read_tallies, tally_pulse, tally_statement
-from teamkit.teams.models import Team
+from teamkit.teams.models import Membership, Team
 
 SCALE = tuple(range(SCALE_MIN, SCALE_MAX + 1))
 DELETED_GOAL = "A goal deleted since"
@@ -68,10 +69,21 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class ReplyView:
+    """A reply as the team reads it: a plan with its owner, due date and status."""
+
     id: int
     text: str
     author: str
     created_at: datetime
+    status: ReplyStatus = ReplyStatus.PLANNED
+    owner_id: int | None = None
+    owner: str | None = None
+    due_date: date | None = None
+
+    @property
+    def label(self) -> str:
+        """Say "We did" only of a done plan; any other is "We'll do"."""
+        return "We did" if self.status is ReplyStatus.DONE else "We'll do"
 
 
 @dataclass(frozen=True)
@@ -203,9 +215,20 @@ def _item_results(session: Session, pulse: Pulse) -> list[ItemResult]:
     return results
 
 
-def _reply_view(reply: PulseReply) -> ReplyView:
+def reply_view(reply: PulseReply) -> ReplyView:
+    """Return a reply as the team reads it."""
     author = reply.author.name if reply.author else "A former member"
-    return ReplyView(reply.id, reply.text, author, reply.created_at)
+    owner = reply.owner.person.name if reply.owner else None
+    return ReplyView(
+        reply.id,
+        reply.text,
+        author,
+        reply.created_at,
+        reply.status,
+        reply.owner_id,
+        owner,
+        reply.due_date,
+    )
 
 
 def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list[ReplyView]]:
@@ -227,13 +250,16 @@ def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list
     for reply in session.scalars(
         select(PulseReply)
         .where(PulseReply.pulse_id == pulse.id)
-        .options(joinedload(PulseReply.author))
+        .options(
+            joinedload(PulseReply.author),
+            joinedload(PulseReply.owner).joinedload(Membership.person),
+        )
         .order_by(PulseReply.created_at, PulseReply.id)
     ):
         if reply.comment_id is None:
-            notes.append(_reply_view(reply))
+            notes.append(reply_view(reply))
         elif reply.comment_id in by_id:
-            by_id[reply.comment_id].replies.append(_reply_view(reply))
+            by_id[reply.comment_id].replies.append(reply_view(reply))
     return comments, notes
 
 
