@@ -16,8 +16,8 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from teamkit.boards import anonymity, review
-from teamkit.boards.formats import BUILT_IN, BY_NAME
+from teamkit.boards import anonymity, review, team_formats
+from teamkit.boards.formats import BUILT_IN, BY_NAME, TEAM_FORMAT
 from teamkit.boards.models import (
     CARD_MAX,
     GROUP_TITLE_MAX,
@@ -58,6 +58,7 @@ NO_DISCUSSION = "Action items are made in the discuss phase; this board is in {}
 STALE = "The card changed since you read it: read it again, then edit."
 PHASE_STEP = "Move one phase on ({}) or back one ({})."
 BACK_TO_NAMED = "A board with anonymous cards never goes back to named cards."
+NO_OWN_FORMAT = "The team has no format of its own yet: make one on Board formats first."
 ALREADY_ITEM = "An action item was made from this already."
 
 
@@ -81,6 +82,7 @@ def register_formats(app: Flask | None = None) -> None:
     """Make the board formats retro formats (run when the app is built)."""
     for kind in BUILT_IN:
         register_format(_retro_format(kind.name, kind.label))
+    register_format(_retro_format(TEAM_FORMAT, "The team's own format"))
 
 
 # ---------------------------------------------------------------- reading
@@ -145,10 +147,14 @@ def create_board(
 ) -> Board:
     """Make the board of a new team retro, with the team's defaults (the retro's hook)."""
     kind = BY_NAME.get(retro.format)
-    if columns is None:
-        if kind is None:
-            raise InvalidInput({"format": "Choose one of the team's own formats."})
+    if columns is None and kind is not None:
         columns = kind.column_dicts()
+    elif columns is None:
+        # `team-format`: the team's newest format of its own (the portal picks another).
+        own = team_formats.newest_format(session, retro.team_id)
+        if own is None:
+            raise Conflict(NO_OWN_FORMAT)
+        columns = [dict(column) for column in own.columns]
     settings = get_settings(session, actor.team)
     board = Board(
         retro_id=retro.id,

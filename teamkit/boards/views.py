@@ -21,10 +21,10 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from teamkit.boards import mine, review, services, summary, votes
-from teamkit.boards.formats import BUILT_IN
+from teamkit.boards import mine, review, services, summary, team_formats, votes
+from teamkit.boards.formats import BUILT_IN, TEAM_FORMAT
 from teamkit.boards.forms import BoardSettingsForm, NewBoardForm
-from teamkit.boards.models import PHASES, Board, Phase
+from teamkit.boards.models import COLUMNS_MAX, PHASES, Board, Phase
 from teamkit.boards.polls import etag
 from teamkit.boards.settings import get_settings, update_settings
 from teamkit.boards.state import board_state
@@ -37,6 +37,8 @@ from teamkit.teams.roles import require_role
 from teamkit.teams.services import list_members
 
 bp = Blueprint("boards", __name__)
+#: Column rows the format form offers (the most a format has).
+COLUMN_ROWS = COLUMNS_MAX
 
 
 def _find(retro_id: int) -> Board:
@@ -116,10 +118,14 @@ def _act(
 # ---------------------------------------------------------------- starting
 
 
-def _format_choices() -> list[tuple[str, str]]:
-    return [
+def _format_choices(team_id: int) -> list[tuple[str, str]]:
+    choices = [
         (kind.name, f"{kind.label} ({' / '.join(c[1] for c in kind.columns)})") for kind in BUILT_IN
     ]
+    for own in team_formats.list_formats(get_session(), team_id):
+        titles = " / ".join(column["title"] for column in own.columns)
+        choices.append((f"{TEAM_FORMAT}:{own.id}", f"{own.name} ({titles})"))
+    return choices
 
 
 @bp.route("/t/<slug>/retros/new-team-retro", methods=["GET", "POST"])
@@ -127,13 +133,20 @@ def new(slug: str) -> Any:
     db = get_session()
     me = current_membership()
     settings = get_settings(db, current_team())
-    form = NewBoardForm(data={"anonymous": settings.is_anonymous}).with_formats(_format_choices())
+    form = NewBoardForm(data={"anonymous": settings.is_anonymous}).with_formats(
+        _format_choices(me.team_id)
+    )
 
     def create() -> Board:
-        retro = retro_services.create_retro(
-            db, me, format=form.format.data or "", title=form.title.data or ""
-        )
+        chosen, _, own_id = (form.format.data or "").partition(":")
+        own = None
+        if chosen == TEAM_FORMAT:
+            number = int(own_id) if own_id.isdigit() and len(own_id) < 12 else 0
+            own = team_formats.get_format(db, me.team_id, number)
+        retro = retro_services.create_retro(db, me, format=chosen, title=form.title.data or "")
         board = services.find_board(db, me.team_id, retro.id)
+        if own is not None:
+            board.columns = [dict(column) for column in own.columns]
         if form.anonymous.data and not board.is_anonymous:
             board.is_anonymous = True
         return board
@@ -158,6 +171,59 @@ def settings(slug: str) -> Any:
         flash("Board settings saved.", "success")
         return redirect(url_for("retros.index", slug=slug), 303)
     return render_template("boards/settings.html", team=current_team(), form=form), sent.status
+
+
+@bp.route("/t/<slug>/retros/board-formats", methods=["GET", "POST"])
+def formats(slug: str) -> Any:
+    db = get_session()
+    me = current_membership()
+    errors: dict[str, str] = {}
+    sent: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        sent = {key: value for key, value in request.form.items() if key != "csrf_token"}
+        columns = [
+            (request.form.get(f"column_{n}_title", ""), request.form.get(f"column_{n}_prompt", ""))
+            for n in range(1, COLUMN_ROWS + 1)
+        ]
+        if not ConfirmForm().validate_on_submit():
+            errors, status = {"form": "The form expired: send it again."}, 400
+        else:
+            made = attempt(
+                lambda: team_formats.create_format(
+                    db, me, name=request.form.get("name", ""), columns=columns
+                )
+            )
+            if made.ok:
+                flash("Format saved: choose it for a new team retro.", "success")
+                return redirect(url_for("boards.formats", slug=slug), 303)
+            assert made.error is not None
+            errors = dict(made.error.errors) or {"form": made.error.detail}
+            status = made.error.status
+    return render_template(
+        "boards/formats.html",
+        team=current_team(),
+        me=me,
+        built_in=BUILT_IN,
+        own=team_formats.list_formats(db, me.team_id),
+        rows=range(1, COLUMN_ROWS + 1),
+        errors=errors,
+        sent=sent,
+    ), status
+
+
+@bp.post("/t/<slug>/retros/board-formats/copy")
+def copy_format(slug: str) -> Any:
+    db = get_session()
+    me = current_membership()
+    if ConfirmForm().validate_on_submit():
+        done = attempt(lambda: team_formats.copy_built_in(db, me, request.form.get("name", "")))
+        if not done.ok:
+            assert done.error is not None
+            flash(done.error.detail, "error")
+            return redirect(url_for("boards.formats", slug=slug), 303)
+        flash("Copied: change the copy below, then choose it for a new team retro.", "success")
+    return redirect(url_for("boards.formats", slug=slug), 303)
 
 
 # ---------------------------------------------------------------- the board

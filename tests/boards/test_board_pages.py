@@ -19,6 +19,11 @@ def _pages(crew, portal_of, api_as, add_board, set_phase) -> dict[str, str]:
     pages["new"] = facilitator.client.get("/t/crew/retros/new-team-retro").text
     pages["settings"] = facilitator.client.get("/t/crew/retros/board-settings").text
     pages["retros"] = facilitator.client.get("/t/crew/retros").text
+    formats = "/t/crew/retros/board-formats"
+    pages["rejected format"] = facilitator.post(formats, {"name": "", "column_1_title": "A"}).text
+    facilitator.post(f"{formats}/copy", {"name": "mad-sad-glad"})
+    pages["formats"] = facilitator.client.get(formats).text
+    pages["formats (member)"] = member.client.get(formats).text
     # An incident retro with an open action item, for the review phase.
     api = api_as(crew.facilitator)
     incident = api.post(f"{BASE}/retros", json={"format": "incident", "title": "Outage"}).json
@@ -60,7 +65,7 @@ def test_every_board_page_passes_the_audit_and_is_valid_html(
 ) -> None:
     pages = _pages(crew, portal_of, api_as, add_board, set_phase)
     assert {name: problems for name, page in pages.items() if (problems := audit(page))} == {}
-    for name in ("rejected card", "rejected group"):
+    for name in ("rejected card", "rejected group", "rejected format"):
         parser = PageAudit()
         parser.feed(pages[name])
         assert parser.invalid_controls(), name
