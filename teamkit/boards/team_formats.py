@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teamkit.boards.formats import BY_NAME
+from teamkit.boards.formats import BUILT_IN, BY_NAME, TEAM_FORMAT
 from teamkit.boards.models import (
     COLUMN_PROMPT_MAX,
     COLUMN_TITLE_MAX,
@@ -116,3 +116,14 @@ def copy_built_in(session: Session, actor: Membership, name: str) -> BoardFormat
         copy = f"{kind.label} (copy {n})"
         n += 1
     return create_format(session, actor, name=copy, columns=[(t, p) for _k, t, p in kind.columns])
+
+
+def format_choices(session: Session, team_id: int) -> list[tuple[str, str]]:
+    """Return (value, label) of every format a board can start in: built-in, then own."""
+    choices = [
+        (kind.name, f"{kind.label} ({' / '.join(c[1] for c in kind.columns)})") for kind in BUILT_IN
+    ]
+    for own in list_formats(session, team_id):
+        titles = " / ".join(column["title"] for column in own.columns)
+        choices.append((f"{TEAM_FORMAT}:{own.id}", f"{own.name} ({titles})"))
+    return choices

@@ -118,23 +118,13 @@ def _act(
 # ---------------------------------------------------------------- starting
 
 
-def _format_choices(team_id: int) -> list[tuple[str, str]]:
-    choices = [
-        (kind.name, f"{kind.label} ({' / '.join(c[1] for c in kind.columns)})") for kind in BUILT_IN
-    ]
-    for own in team_formats.list_formats(get_session(), team_id):
-        titles = " / ".join(column["title"] for column in own.columns)
-        choices.append((f"{TEAM_FORMAT}:{own.id}", f"{own.name} ({titles})"))
-    return choices
-
-
 @bp.route("/t/<slug>/retros/new-team-retro", methods=["GET", "POST"])
 def new(slug: str) -> Any:
     db = get_session()
     me = current_membership()
     settings = get_settings(db, current_team())
     form = NewBoardForm(data={"anonymous": settings.is_anonymous}).with_formats(
-        _format_choices(me.team_id)
+        team_formats.format_choices(db, me.team_id)
     )
 
     def create() -> Board:
