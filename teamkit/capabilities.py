@@ -26,6 +26,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.pulses",
     "teamkit.retros",
     "teamkit.digests",
+    "teamkit.slack",
 )
 
 
