@@ -24,7 +24,9 @@ class SlackConnection(Base):
     __tablename__ = "slack_connection"
 
     #: The team this app belongs to.
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
     #: The bot token (xoxb-…), encrypted with a key derived from TEAMKIT_SECRET_KEY.
     bot_token: Mapped[str] = mapped_column(String(SECRET_MAX))
     #: The app's signing secret, encrypted the same way.
@@ -49,7 +51,9 @@ class SlackMember(Base):
     __tablename__ = "slack_member"
 
     #: The team (its connection's workspace is where the person was looked up).
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
     #: The person.
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True

@@ -113,11 +113,10 @@ def account_slack() -> Response:
     try:
         if action == "look-up":
             found = people.look_up_again(db, current_app, current_user, team_id)
-            message = (
-                found.problem
-                or (f"In {found.team.name}'s Slack you are {found.member.slack_name}."
-                    if found.member and found.member.slack_user_id
-                    else f"No one in {found.team.name}'s Slack has your email address.")
+            message = found.problem or (
+                f"In {found.team.name}'s Slack you are {found.member.slack_name}."
+                if found.member and found.member.slack_user_id
+                else f"No one in {found.team.name}'s Slack has your email address."
             )
         else:
             team = people.set_direct_messages(db, current_user, team_id, on=action == "dm-on")

@@ -294,7 +294,9 @@ class SlackApiStandIn:
             "profile": {"email": email, "display_name": name},
         }
 
-    def fail(self, method: str, error: str, status: int = 200, retry_after: int | None = None) -> None:
+    def fail(
+        self, method: str, error: str, status: int = 200, retry_after: int | None = None
+    ) -> None:
         with self.lock:
             self.failures.append(ApiFailure(method, error, status, retry_after))
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
-
 from digests.servers import SlackApiStandIn
+from flask import Flask
 
 #: What an owner pastes; the stand-in knows the token.
 TOKEN = "xoxb-1111-2222-abcdefghijkl"

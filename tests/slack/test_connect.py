@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from digests.servers import SlackApiStandIn
 from flask import Flask
 from pages import field_error, flashes, form_errors
 from sqlalchemy import select
 
-from digests.servers import SlackApiStandIn
 from teamkit.slack import vault
 from teamkit.slack.models import SlackConnection
 from teamkit.teams.models import AuditEvent, Role
@@ -34,7 +34,7 @@ def _stored(session: Any) -> list[SlackConnection]:
 def test_the_manifest_names_scopes_and_request_urls_from_the_base_url(
     slack_app: Flask, make: Any, login_as: Any
 ) -> None:
-    owner, _team_, member = _team(make)
+    owner, *_ = _team(make)
     answer = login_as(owner).client.get("/t/core/slack/manifest.json")
     assert answer.status_code == 200
     manifest = answer.get_json()
@@ -43,18 +43,21 @@ def test_the_manifest_names_scopes_and_request_urls_from_the_base_url(
     url = manifest["settings"]["interactivity"]["request_url"]
     assert url == "http://teamkit.test/slack/interactions"
     command = manifest["features"]["slash_commands"][0]
-    assert (command["command"], command["url"]) == ("/teamkit", "http://teamkit.test/slack/commands")
+    assert (command["command"], command["url"]) == (
+        "/teamkit",
+        "http://teamkit.test/slack/commands",
+    )
 
 
 def test_only_owners_get_the_manifest(slack_app: Flask, make: Any, login_as: Any) -> None:
-    _owner, _team_, member = _team(make)
+    _owner, _, member = _team(make)
     assert login_as(member).client.get("/t/core/slack/manifest.json").status_code == 403
 
 
 def test_an_owner_connects_through_the_api_and_secrets_are_masked_and_encrypted(
     slack_app: Flask, make: Any, api_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     api = api_as(owner)
     assert api.get("/api/v1/teams/core/slack").get_json()["connected"] is False
     answer = api.put("/api/v1/teams/core/slack", json=BODY)
@@ -89,7 +92,7 @@ def test_an_owner_connects_through_the_api_and_secrets_are_masked_and_encrypted(
 def test_a_wrong_token_is_a_clear_422_and_nothing_is_written(
     slack_app: Flask, make: Any, api_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     wrong = "xoxb-9999-9999-wrongwrongwr"
     answer = api_as(owner).put("/api/v1/teams/core/slack", json={**BODY, "bot_token": wrong})
     assert answer.status_code == 422
@@ -104,8 +107,12 @@ def test_a_wrong_token_is_a_clear_422_and_nothing_is_written(
 def test_malformed_secrets_and_channel_are_refused_before_slack_is_called(
     slack_app: Flask, make: Any, api_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
-    body = {"bot_token": "xoxp-user-token", "signing_secret": "nothex" * 5 + "zz", "channel": "#room"}
+    owner, *_ = _team(make)
+    body = {
+        "bot_token": "xoxp-user-token",
+        "signing_secret": "nothex" * 5 + "zz",
+        "channel": "#room",
+    }
     answer = api_as(owner).put("/api/v1/teams/core/slack", json=body)
     assert answer.status_code == 422
     fields = {e["field"] for e in answer.get_json()["errors"]}
@@ -117,7 +124,7 @@ def test_malformed_secrets_and_channel_are_refused_before_slack_is_called(
 def test_a_channel_slack_doesnt_know_is_a_422_on_the_channel(
     slack_app: Flask, make: Any, api_as: Any, session: Any
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     answer = api_as(owner).put("/api/v1/teams/core/slack", json={**BODY, "channel": "C0NOSUCH"})
     assert answer.status_code == 422
     assert [e["field"] for e in answer.get_json()["errors"]] == ["channel"]
@@ -127,7 +134,7 @@ def test_a_channel_slack_doesnt_know_is_a_422_on_the_channel(
 def test_slack_rate_limiting_is_a_503_with_the_wait_and_nothing_is_written(
     slack_app: Flask, make: Any, api_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     slack_api.fail("auth.test", "ratelimited", status=429, retry_after=30)
     answer = api_as(owner).put("/api/v1/teams/core/slack", json=BODY)
     assert answer.status_code == 503
@@ -138,7 +145,7 @@ def test_slack_rate_limiting_is_a_503_with_the_wait_and_nothing_is_written(
 def test_slack_unreachable_is_a_503_and_nothing_is_written(
     slack_app: Flask, make: Any, api_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     slack_app.config["TEAMKIT"]["SLACK_API_URL"] = "http://127.0.0.1:9/api/"
     answer = api_as(owner).put("/api/v1/teams/core/slack", json=BODY)
     assert answer.status_code == 503
@@ -170,7 +177,7 @@ def test_another_team_is_not_found(slack_app: Flask, make: Any, api_as: Any) -> 
 def test_an_owner_connects_on_the_portal_page_and_disconnects(
     slack_app: Flask, make: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     portal = login_as(owner)
     page = portal.client.get("/t/core/slack")
     assert page.status_code == 200 and "Not connected" in page.text
@@ -188,7 +195,7 @@ def test_an_owner_connects_on_the_portal_page_and_disconnects(
 def test_a_wrong_token_on_the_portal_shows_beside_the_field(
     slack_app: Flask, make: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, _team_, _member = _team(make)
+    owner, *_ = _team(make)
     wrong = "xoxb-9999-9999-wrongwrongwr"
     answer = login_as(owner).post("/t/core/slack", {**BODY, "bot_token": wrong})
     assert answer.status_code == 422
@@ -205,7 +212,7 @@ def test_a_wrong_token_on_the_portal_shows_beside_the_field(
 def test_a_member_sees_the_page_without_the_form(
     slack_app: Flask, make: Any, login_as: Any
 ) -> None:
-    _owner, _team_, member = _team(make)
+    _owner, _, member = _team(make)
     page = login_as(member).client.get("/t/core/slack")
     assert page.status_code == 200
     assert "Owners connect the Slack app" in page.text

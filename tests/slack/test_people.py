@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import time_machine
+from digests.servers import SlackApiStandIn
 from flask import Flask
 from pages import flashes
 from sqlalchemy import select
 
-from digests.servers import SlackApiStandIn
 from teamkit.db import utcnow
 from teamkit.slack.models import SlackMember
 from teamkit.teams.models import Role
@@ -37,7 +37,12 @@ def _rows(session: Any) -> list[SlackMember]:
 
 
 def test_a_member_sees_their_match_and_it_is_looked_up_once(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     _owner, _team, member = _connected(make, api_as)
     slack_api.add_user("max@example.com", "U0MAX", "Max Mustermann")
@@ -49,18 +54,29 @@ def test_a_member_sees_their_match_and_it_is_looked_up_once(
     calls = slack_api.called("users.lookupByEmail")
     assert [(c.params["email"], c.token) for c in calls] == [("max@example.com", TOKEN)]
     (row,) = _rows(session)
-    assert (row.slack_user_id, row.slack_name, row.email) == ("U0MAX", "Max Mustermann", "max@example.com")
+    assert (row.slack_user_id, row.slack_name, row.email) == (
+        "U0MAX",
+        "Max Mustermann",
+        "max@example.com",
+    )
     # Cached: the next visit asks Slack nothing.
     assert "Max Mustermann" in portal.client.get("/account").text
     assert len(slack_api.called("users.lookupByEmail")) == 1
 
 
 def test_someone_not_in_slack_is_told_and_looked_up_again_a_day_later(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     _owner, _team, member = _connected(make, api_as)
     portal = login_as(member)
-    assert "no one in its Slack workspace has your email address" in portal.client.get("/account").text
+    assert (
+        "no one in its Slack workspace has your email address" in portal.client.get("/account").text
+    )
     (row,) = _rows(session)
     assert row.slack_user_id is None and row.looked_up_at is not None
     portal.client.get("/account")
@@ -72,7 +88,12 @@ def test_someone_not_in_slack_is_told_and_looked_up_again_a_day_later(
 
 
 def test_look_me_up_again_refreshes_a_stale_match(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     _owner, team, member = _connected(make, api_as)
     slack_api.add_user("max@example.com", "U0MAX", "Max")
@@ -88,9 +109,14 @@ def test_look_me_up_again_refreshes_a_stale_match(
 
 
 def test_a_failed_lookup_keeps_the_cache_and_says_why(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
-    _owner, team, member = _connected(make, api_as)
+    _owner, _, member = _connected(make, api_as)
     portal = login_as(member)
     slack_api.fail("users.lookupByEmail", "ratelimited", status=429, retry_after=20)
     page = portal.client.get("/account")
@@ -102,7 +128,12 @@ def test_a_failed_lookup_keeps_the_cache_and_says_why(
 
 
 def test_a_member_turns_direct_messages_off_and_on(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     _owner, team, member = _connected(make, api_as)
     slack_api.add_user("max@example.com", "U0MAX", "Max")
@@ -118,7 +149,12 @@ def test_a_member_turns_direct_messages_off_and_on(
 
 
 def test_another_teams_slack_settings_cant_be_touched(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     _owner, team, _member = _connected(make, api_as)
     stranger = make.person()
@@ -134,7 +170,12 @@ def test_another_teams_slack_settings_cant_be_touched(
 
 
 def test_a_new_workspace_forgets_the_old_matches_but_not_the_choice(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    session: Any,
+    slack_api: SlackApiStandIn,
 ) -> None:
     owner, team, member = _connected(make, api_as)
     slack_api.add_user("max@example.com", "U0MAX", "Max")
@@ -150,7 +191,12 @@ def test_a_new_workspace_forgets_the_old_matches_but_not_the_choice(
 
 
 def test_the_account_page_and_slack_page_pass_the_audits(
-    slack_app: Flask, make: Any, api_as: Any, login_as: Any, slack_api: SlackApiStandIn, tmp_path: Any
+    slack_app: Flask,
+    make: Any,
+    api_as: Any,
+    login_as: Any,
+    slack_api: SlackApiStandIn,
+    tmp_path: Any,
 ) -> None:
     from nu import check
     from test_accessibility import audit
@@ -164,5 +210,5 @@ def test_the_account_page_and_slack_page_pass_the_audits(
         "rejected": portal.post("/t/core/slack", {**BODY, "bot_token": "nope"}).text,
     }
     assert "you are <strong>Ada</strong>" in pages["account"]
-    assert {name: audit(page) for name, page in pages.items()} == dict.fromkeys(pages, [])
+    assert {name: audit(page) for name, page in pages.items()} == {name: [] for name in pages}
     assert check(pages, tmp_path) == {}
