@@ -11,7 +11,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from teamkit.capability import REGISTRY_KEY, Capability, Job, Registry, Section, resolve
+from teamkit.capability import REGISTRY_KEY, SLOTS, Capability, Job, Registry, Section, resolve
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -25,6 +25,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.goals",
     "teamkit.pulses",
     "teamkit.retros",
+    "teamkit.boards",
     "teamkit.digests",
     "teamkit.slack",
 )
@@ -62,8 +63,7 @@ def install(app: Flask) -> None:
     api_setup.init_app(app, [resolve(c.api) for c in found if c.api])
     app.extensions[REGISTRY_KEY] = Registry(
         capabilities=found,
-        home_sections=_sections(found, "home_sections"),
-        account_sections=_sections(found, "account_sections"),
+        sections={slot: _sections(found, slot) for slot in SLOTS},
         nav_links=sorted((link for c in found for link in c.nav_links), key=lambda n: n.order),
         digest_sections=[resolve(name) for c in found for name in c.digest_sections],
         personal_sections=[resolve(name) for c in found for name in c.personal_sections],
@@ -71,10 +71,12 @@ def install(app: Flask) -> None:
 
 
 def _sections(
-    found: tuple[Capability, ...], kind: str
+    found: tuple[Capability, ...], slot: str
 ) -> list[tuple[Section, Callable[..., dict[str, Any]]]]:
-    """Return every capability's sections of one kind, in order, with their functions."""
-    sections = sorted((s for c in found for s in getattr(c, kind)), key=lambda s: s.order)
+    """Return every capability's sections of one slot, in order, with their functions."""
+    sections = sorted(
+        (s for c in found for s in c.sections if s.slot == slot), key=lambda s: s.order
+    )
     return [(section, resolve(section.context)) for section in sections]
 
 

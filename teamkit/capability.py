@@ -29,25 +29,34 @@ def resolve(reference: str) -> Any:
     return getattr(loaded, attribute) if attribute else loaded
 
 
+#: The pages a capability may add a block to, and what fills the block there: the
+#: arguments of the section's `context` function, which returns the template's values.
+SLOTS = {
+    #: The team's home page: `(session, membership) -> dict`.
+    "home": "(session, membership)",
+    #: A person's account page (a capability's own preferences): `(session, person) -> dict`.
+    "account": "(session, person)",
+    #: A goal's page (a capability above goals, such as the action items that serve the
+    #: goal): `(session, membership, goal) -> dict`, so goals imports none of them.
+    "goal": "(session, membership, goal)",
+}
+
+
 @dataclass(frozen=True)
 class Section:
-    """One block of a page that several capabilities fill: a template, and the function
-    that fills it, shown in `order` among every capability's.
-
-    `context` names a function returning the template's values (as `section`): for the
-    team home page `(session, membership) -> dict`, for the account page
-    `(session, person) -> dict`.
+    """One block of a page that several capabilities fill: the page (`slot`, one of SLOTS),
+    a template, and the function that fills it, shown in `order` among every capability's
+    blocks of that page. The template reads the function's values as `section`.
     """
 
+    slot: str
     order: int
     template: str
     context: str
 
-
-#: A block of the team home page.
-HomeSection = Section
-#: A block of a person's account page (a capability's own preferences there).
-AccountSection = Section
+    def __post_init__(self) -> None:
+        if self.slot not in SLOTS:
+            raise ValueError(f"{self.slot!r} is not a page a section can go on: {sorted(SLOTS)}")
 
 
 @dataclass(frozen=True)
@@ -98,16 +107,16 @@ class Capability:
     portal: str | None = None
     #: Its API blueprint (a flask_smorest.Blueprint), mounted under the API prefix.
     api: str | None = None
-    #: Sections of the team home page, in `order` among every capability's.
-    home_sections: tuple[HomeSection, ...] = ()
+    #: Its blocks of the pages several capabilities fill (home, account, goal: SLOTS).
+    sections: tuple[Section, ...] = ()
     #: Links in a team's navigation, in `order` among every capability's.
     nav_links: tuple[NavLink, ...] = ()
     #: A function `(session, team, people) -> None` that seeds the demo team.
     demo: str | None = None
-    #: Sections of a person's account page, in `order` among every capability's.
-    account_sections: tuple[AccountSection, ...] = ()
     #: Its periodic scheduler jobs.
     jobs: tuple[Job, ...] = ()
+    #: Its `teamkit …` commands: click commands or groups, added to the command line.
+    commands: tuple[str, ...] = ()
     #: Its TEAMKIT_* settings (teamkit.config.Setting).
     settings: tuple[Setting, ...] = ()
     #: Functions that contribute a section to a team's digest (read by `digests`).
@@ -131,8 +140,6 @@ class Capability:
     #: Functions `(app) -> None` run when the app is built, in order, for what fits nowhere
     #: above (request guards, template filters, context processors).
     setup: tuple[str, ...] = ()
-    #: Anything else another capability above this one reads by name.
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,11 +147,15 @@ class Registry:
     """What the app's capabilities contribute, kept on the app (`app.extensions`)."""
 
     capabilities: tuple[Capability, ...]
-    home_sections: list[tuple[HomeSection, Callable[..., dict[str, Any]]]]
-    account_sections: list[tuple[AccountSection, Callable[..., dict[str, Any]]]]
+    #: Every capability's sections of each slot, in order, with their context functions.
+    sections: dict[str, list[tuple[Section, Callable[..., dict[str, Any]]]]]
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
     personal_sections: list[Callable[..., Any]] = field(default_factory=list)
+
+    def fill(self, slot: str, *args: Any) -> list[tuple[str, dict[str, Any]]]:
+        """Return the blocks of one page (`slot`), in order: each template and its values."""
+        return [(section.template, context(*args)) for section, context in self.sections[slot]]
 
 
 REGISTRY_KEY = "teamkit.capabilities"

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from teamkit import create_app, migrate
 from teamkit.auth.models import Person
+from teamkit.capabilities import capabilities
+from teamkit.capability import resolve
 from teamkit.config import SettingError
 from teamkit.db import backup_sqlite, get_engine, job_session
 from teamkit.errors import ServiceError
@@ -377,9 +379,10 @@ def import_command(path: Path, slug: str | None) -> None:
 
 
 def _add_capability_commands() -> None:
-    from teamkit.digests.cli import digest
-
-    main.add_command(digest)
+    """Add every capability's commands (`teamkit digest …`), read from the list."""
+    for capability in capabilities():
+        for reference in capability.commands:
+            main.add_command(resolve(reference))
 
 
 _add_capability_commands()

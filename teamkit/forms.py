@@ -73,17 +73,25 @@ def show_service_error(form: FlaskForm, error: ServiceError) -> None:
     """Put a service's errors beside the form's fields; the rest goes above the form.
 
     A form whose fields are named otherwise than the service's says so in its
-    `service_fields` (service's name -> field's name).
+    `service_fields` (service's name -> field's name); one whose page shows some errors
+    itself names their prefixes in `shown_elsewhere`; an error that names no field goes
+    beside the form's `detail_field`, if it has one.
     """
     leftover = []
     renamed: dict[str, str] = getattr(form, "service_fields", {})
+    elsewhere: tuple[str, ...] = getattr(form, "shown_elsewhere", ())
     for name, message in (error.errors or {}).items():
+        if name.startswith(elsewhere):
+            continue
         field = getattr(form, renamed.get(name, name), None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*list(field.errors), message]
         else:
             leftover.append(message)
-    if not error.errors:
+    detail_field = getattr(form, getattr(form, "detail_field", None) or "", None)
+    if not error.errors and detail_field is not None:
+        detail_field.errors = [*list(detail_field.errors), error.detail]
+    elif not error.errors:
         leftover.append(error.detail)
     form.form_errors.extend(leftover)
 

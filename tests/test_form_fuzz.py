@@ -246,12 +246,46 @@ def demo(app: Flask, smtp: SmtpServer) -> dict[str, FlaskClient]:
     item = {"title": "Grace should have been more careful", "retro_id": retro.json["id"]}
     item["owner"] = DEMO_PEOPLE[0][0]
     assert owner.post(f"{root}/action-items", headers=api, json=item).status_code == 201
+    _boards_in_every_phase(owner, root, api)
     templates = owner.get(f"{team}/pulses/templates").get_data(as_text=True)
     copy = re.search(rf'action="({team}/pulses/templates/[^/"]+/copy)"', templates)
     assert copy is not None, "no form copies a survey template"
     assert owner.post(copy.group(1), data={"csrf_token": csrf}).status_code in (200, 303)
     member = log_in(app, DEMO_PEOPLE[2][0])
     return {"owner": owner, "member": member, "visitor": app.test_client()}
+
+
+def _boards_in_every_phase(owner: FlaskClient, root: str, api: dict[str, str]) -> None:
+    """Add team retro boards in review, write (with the owner's card), group, vote and
+    discuss, so each phase's forms are on a page."""
+    open_items = owner.get(f"{root}/action-items?status=open", headers=api).json["items"]
+
+    def board(phase: str) -> None:
+        made = owner.post(f"{root}/retros", headers=api, json={"format": "4ls", "title": phase})
+        assert made.status_code == 201, made.json
+        url = f"{root}/retros/{made.json['id']}"
+        if phase == "review":
+            return
+        for item in open_items:
+            decided = {"action_item_id": item["id"], "decision": "continue"}
+            decided["due_date"] = item["due_date"] or "2030-01-31"
+            owner.post(f"{url}/review-decisions", headers=api, json=decided)
+        steps = ["write", "reveal", "group", "vote", "discuss"]
+        for step in steps[: steps.index(phase) + 1]:
+            if step == "write":
+                assert (
+                    owner.post(f"{url}/phase", headers=api, json={"phase": step}).status_code == 200
+                )
+                card = {"column": "liked", "text": "The demo", "anonymous": False}
+                assert owner.post(f"{url}/cards", headers=api, json=card).status_code == 201
+            else:
+                owner.post(f"{url}/phase", headers=api, json={"phase": step})
+            if step == "group":
+                group = {"title": "Demos", "card_ids": []}
+                assert owner.post(f"{url}/groups", headers=api, json=group).status_code == 201
+
+    for phase in ("review", "write", "group", "vote", "discuss"):
+        board(phase)
 
 
 def fuzz(app: Flask, client: FlaskClient, forms: dict[str, Form], csrf: str) -> list[str]:

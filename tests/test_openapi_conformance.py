@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from boards import conformance as conformance_boards
 from digests import conformance as conformance_digests
 from digests.servers import SmtpServer
 from flask import Flask
@@ -40,6 +41,7 @@ CAPABILITY_MODULES = (
     conformance_teams,
     conformance_pulses,
     conformance_retros,
+    conformance_boards,
     conformance_digests,
     conformance_slack,
 )

@@ -2,7 +2,7 @@
 (slack_member)
 
 Revision ID: e4a7b91c3f26
-Revises: 5b1e7c2d9a40
+Revises: 9e5a1b7c3d62
 Create Date: 2026-12-03 13:20:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "e4a7b91c3f26"
-down_revision: str | None = "5b1e7c2d9a40"
+down_revision: str | None = "9e5a1b7c3d62"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

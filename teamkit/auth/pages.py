@@ -30,10 +30,7 @@ def account_page(
         form=token_form or ApiTokenForm(formdata=None),
         new_token=new_token,
         tokens=services.list_api_tokens(db, current_user),
-        sections=[
-            (section.template, context(db, current_user))
-            for section, context in registry().account_sections
-        ],
+        sections=registry().fill("account", db, current_user),
         confirm=ConfirmForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
         name_form=name_form or NameForm(formdata=None, data={"your_name": current_user.name}),

@@ -3,15 +3,14 @@ back to everyone by email and Slack, once (a crash repeats at most the message i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from teamkit.capability import AccountSection, Capability, Job, NavLink
+from flask import Flask, current_app
+
+from teamkit.capability import Capability, Job, NavLink, Section
 from teamkit.config import Setting, count
 from teamkit.mail import check_smtp_url
-
-if TYPE_CHECKING:
-    from flask import Flask
 
 
 def _allow_list(value: str) -> tuple[str, ...]:
@@ -88,9 +87,41 @@ SETTINGS: tuple[Setting, ...] = (
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 
 
-def setting(app: Flask, name: str) -> Any:
-    """Return one of the digests' TEAMKIT_* settings of `app`."""
-    return app.config["TEAMKIT"].get(name, _DEFAULTS[name])
+@dataclass(frozen=True)
+class DigestConfig:
+    """The digests' TEAMKIT_* settings (and the app's own that a digest needs), read once:
+    a tick of the scheduler reads them at its start and hands them down."""
+
+    #: URL prefixes a team's Slack webhook must start with (TEAMKIT_WEBHOOK_ALLOW).
+    webhook_allow: tuple[str, ...]
+    smtp_url: str
+    slack_timeout_seconds: int
+    unsubscribe_mailto: str
+    max_attempts: int
+    retry_seconds: int
+    #: How long a scheduler's claim on a delivery holds (TEAMKIT_DIGEST_LEASE_SECONDS).
+    lease_seconds: int
+    #: Where links in a digest point (TEAMKIT_BASE_URL), without a trailing slash.
+    base_url: str
+    #: What signs unsubscribe links (the app's SECRET_KEY).
+    secret_key: str | bytes
+
+
+def digest_config(app: Flask | None = None) -> DigestConfig:
+    """Return the digest settings of `app` (by default the current one)."""
+    app = app or current_app
+    values = {**_DEFAULTS, **app.config["TEAMKIT"]}
+    return DigestConfig(
+        webhook_allow=tuple(values["WEBHOOK_ALLOW"]),
+        smtp_url=str(values["SMTP_URL"]),
+        slack_timeout_seconds=int(values["SLACK_TIMEOUT_SECONDS"]),
+        unsubscribe_mailto=str(values["MAIL_UNSUBSCRIBE_MAILTO"]),
+        max_attempts=int(values["DIGEST_MAX_ATTEMPTS"]),
+        retry_seconds=int(values["DIGEST_RETRY_SECONDS"]),
+        lease_seconds=int(values["DIGEST_LEASE_SECONDS"]),
+        base_url=str(values["BASE_URL"]).rstrip("/"),
+        secret_key=app.config["SECRET_KEY"],
+    )
 
 
 CAPABILITY = Capability(
@@ -101,13 +132,14 @@ CAPABILITY = Capability(
     portal="teamkit.digests.views:bp",
     api="teamkit.digests.api:blp",
     nav_links=(NavLink(90, "Digest", "digests.settings"),),
-    account_sections=(
-        AccountSection(
-            50, "digests/_account_section.html", "teamkit.digests.views:account_context"
+    sections=(
+        Section(
+            "account", 50, "digests/_account_section.html", "teamkit.digests.views:account_context"
         ),
     ),
     demo="teamkit.digests.demo:seed_digests",
     jobs=(Job("digests-deliver-due", "teamkit.digests.jobs:deliver_due"),),
+    commands=("teamkit.digests.cli:digest",),
     settings=SETTINGS,
     setup_steps=("teamkit.digests.views:setup_step",),
     on_team_created=("teamkit.digests.settings:start_weekly_digest",),

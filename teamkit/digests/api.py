@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, utcnow
-from teamkit.digests import services, setting
+from teamkit.digests import digest_config, services
 from teamkit.digests import settings as digest_settings
 from teamkit.digests.schemas import (
     DeliveryPageSchema,
@@ -21,7 +21,7 @@ from teamkit.digests.schemas import (
     SendSchema,
 )
 from teamkit.errors import InvalidInput
-from teamkit.goals import services as goal_services
+from teamkit.goals import settings as goal_settings
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
 from teamkit.teams.roles import has_role, require_role
@@ -38,7 +38,7 @@ def _settings_out() -> dict[str, Any]:
         "cron": stored.cron,
         "week_interval": stored.week_interval,
         "timezone": stored.timezone,
-        "max_goals": goal_services.goal_settings(db, team).goals_per_digest,
+        "max_goals": goal_settings.get_settings(db, team).goals_per_digest,
         "email_enabled": stored.is_email_enabled,
         "slack_webhook_url": digest_settings.mask_webhook_url(stored.slack_webhook_url),
         "next_send_times": upcoming,
@@ -64,12 +64,12 @@ def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
     change = digest_settings.SettingsChange.from_mapping(values)
     errors: dict[str, str] = {}
     try:
-        digest_settings.update_settings(db, me, change, allow=setting(current_app, "WEBHOOK_ALLOW"))
+        digest_settings.update_settings(db, me, change, allow=digest_config().webhook_allow)
     except InvalidInput as error:
         errors.update(error.errors)
     if "max_goals" in data and not errors:
         try:
-            goal_services.set_goals_per_digest(db, me, data["max_goals"])
+            goal_settings.set_goals_per_digest(db, me, data["max_goals"])
         except InvalidInput as error:
             errors["max_goals"] = "; ".join(error.errors.values())
     if errors:

@@ -55,6 +55,17 @@ COMPOSE_FAILED = (
 )
 
 
+class SendFailed(Exception):
+    """One try of a delivery failed."""
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
 def new_worker_id() -> str:
     """Return a name for this scheduler process, unique across hosts and restarts."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -1,4 +1,4 @@
-"""Send claimed deliveries: email through SMTP, Slack through its incoming webhook.
+"""Send claimed deliveries: email through SMTP, Slack through its webhook (slack.py).
 
 Nothing here holds a transaction open while talking to a server: a delivery is read, sent,
 then marked in a transaction of its own. Every outbound call has a timeout.
@@ -7,25 +7,21 @@ then marked in a transaction of its own. Every outbound call has a timeout.
 from __future__ import annotations
 
 import logging
-import urllib.request
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from functools import partial
-from typing import Any
-from urllib.error import URLError
-from urllib.request import HTTPRedirectHandler, HTTPSHandler, Request
 
 from flask import Flask
-from slack_sdk.webhook import WebhookClient, WebhookResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from teamkit import mail
 from teamkit.db import job_session, run_job_retrying, utcnow
-from teamkit.digests import setting
+from teamkit.digests import DigestConfig, digest_config
 from teamkit.digests.claims import (
     NO_MAIL_SERVER,
+    SendFailed,
     claim_deliveries,
     mark_recipient_refused,
     mark_recipient_sent,
@@ -47,8 +43,7 @@ from teamkit.digests.models import (
 )
 from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
-from teamkit.digests.settings import check_webhook_url
-from teamkit.errors import InvalidInput
+from teamkit.digests.slack import post_to_slack
 from teamkit.sections import DigestSection
 from teamkit.teams.models import Membership
 
@@ -56,85 +51,6 @@ log = logging.getLogger("teamkit.digests")
 
 #: Deliveries one claim takes at a time (each is leased until sent).
 CLAIM_BATCH = 10
-#: Slack's statuses that trying again can't fix: the webhook is gone or the channel archived.
-PERMANENT_SLACK_STATUSES = frozenset({400, 403, 404, 410})
-
-
-class SendFailed(Exception):
-    """One try of a delivery failed."""
-
-    def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.retry_after = retry_after
-
-
-# ---------------------------------------------------------------- Slack
-
-
-class _NoRedirect(HTTPRedirectHandler):
-    """Never follow a redirect: a webhook that moves could lead off the allow-list."""
-
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
-class _WebhookClient(WebhookClient):
-    """slack_sdk's webhook client, without following redirects."""
-
-    def _perform_http_request_internal(self, url: str, req: Request) -> WebhookResponse:
-        opener = urllib.request.build_opener(_NoRedirect(), HTTPSHandler(context=self.ssl))
-        with opener.open(req, timeout=self.timeout) as response:
-            charset = response.headers.get_content_charset() or "utf-8"
-            body = response.read().decode(charset)
-            return WebhookResponse(
-                url=url, status_code=response.status, body=body, headers=dict(response.headers)
-            )
-
-
-def _retry_after(headers: dict[str, Any]) -> float | None:
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return max(0.0, float(raw))
-            except (TypeError, ValueError):
-                return None
-    return None
-
-
-def post_to_slack(app: Flask, url: str, message: dict[str, Any]) -> None:
-    """Post `message` to the Slack webhook `url`, or raise SendFailed."""
-    try:
-        check_webhook_url(url, setting(app, "WEBHOOK_ALLOW"))
-    except InvalidInput:
-        raise SendFailed(
-            "The webhook address is not on TEAMKIT_WEBHOOK_ALLOW any more.", permanent=True
-        ) from None
-    timeout = int(setting(app, "SLACK_TIMEOUT_SECONDS"))
-    client = _WebhookClient(url, timeout=timeout, retry_handlers=[])
-    try:
-        response = client.send_dict(message)
-    except (URLError, TimeoutError, OSError) as error:
-        raise SendFailed(f"Slack did not answer: {error}") from None
-    # WebhookClient doesn't raise on an HTTP error: the status says how it went.
-    status, body = response.status_code, (response.body or "")[:200]
-    if status == 200:
-        return
-    if status == 429:
-        wait = _retry_after(dict(response.headers or {}))
-        raise SendFailed(f"Slack answered 429 (rate limited): {body}", retry_after=wait or 60)
-    if 300 <= status < 400:
-        raise SendFailed(
-            f"The webhook answered {status}, a redirect; teamkit doesn't follow redirects.",
-            permanent=True,
-        )
-    raise SendFailed(
-        f"Slack answered {status}: {body}",
-        permanent=status in PERMANENT_SLACK_STATUSES or 400 <= status < 500,
-    )
 
 
 # ---------------------------------------------------------------- email
@@ -151,11 +67,15 @@ class _EmailJob:
     personal: dict[int, tuple[DigestSection, ...]] = field(default_factory=dict)
 
 
-def unsubscribe_url(app: Flask, person_id: int, team_id: int, link_key: str) -> str:
+def unsubscribe_url(
+    app_or_config: Flask | DigestConfig, person_id: int, team_id: int, link_key: str
+) -> str:
     """Return the one-click link that opts a person out of a team's digest email."""
-    token = unsubscribe_token(app.config["SECRET_KEY"], person_id, team_id, link_key)
-    base = str(app.config["TEAMKIT"]["BASE_URL"]).rstrip("/")
-    return f"{base}/digest/unsubscribe/{token}"
+    config = (
+        app_or_config if isinstance(app_or_config, DigestConfig) else digest_config(app_or_config)
+    )
+    token = unsubscribe_token(config.secret_key, person_id, team_id, link_key)
+    return f"{config.base_url}/digest/unsubscribe/{token}"
 
 
 #: Stands for each person's unsubscribe link in a digest rendered once for all of them
@@ -165,6 +85,7 @@ LINK_MARKER = "https://unsubscribe.invalid/link"
 
 def digest_message(
     app: Flask,
+    config: DigestConfig,
     digest: Digest,
     team_id: int,
     person_id: int,
@@ -177,7 +98,7 @@ def digest_message(
 
     `rendered` is the digest rendered with LINK_MARKER, to render it once for a whole team.
     """
-    link = unsubscribe_url(app, person_id, team_id, link_key)
+    link = unsubscribe_url(config, person_id, team_id, link_key)
     template = rendered or render_email(digest, LINK_MARKER)
     parts = EmailParts(
         template.subject,
@@ -185,7 +106,7 @@ def digest_message(
         template.html.replace(LINK_MARKER, link),
     )
     targets = [f"<{link}>"]
-    mailto = setting(app, "MAIL_UNSUBSCRIBE_MAILTO")
+    mailto = config.unsubscribe_mailto
     if mailto:
         targets.append(f"<mailto:{mailto}?subject=unsubscribe>")
     return mail.build_message(
@@ -261,14 +182,18 @@ def _personal_parts(
     }
 
 
-def _send_email(app: Flask, job: _EmailJob, worker: str, connection: MailConnection) -> None:
-    lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
+def _send_email(
+    app: Flask, config: DigestConfig, job: _EmailJob, worker: str, connection: MailConnection
+) -> None:
+    lease = config.lease_seconds
     rendered = render_email(job.digest, LINK_MARKER)
     for recipient_id, person_id, link_key, name, email in job.recipients:
         personal = job.personal.get(person_id, ())
         digest = job.digest.for_reader(personal)
         own = render_email(digest, LINK_MARKER) if personal else rendered
-        message = digest_message(app, digest, job.team_id, person_id, link_key, name, email, own)
+        message = digest_message(
+            app, config, digest, job.team_id, person_id, link_key, name, email, own
+        )
         try:
             connection.send(message)
         except mail.MailNotConfigured:
@@ -316,9 +241,11 @@ def send_delivery(
     worker: str,
     report: TickReport,
     connection: MailConnection | None = None,
+    config: DigestConfig | None = None,
 ) -> None:
-    """Send one claimed delivery and mark how it went."""
-    lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
+    """Send one claimed delivery and mark how it went (with the tick's `config`)."""
+    config = config or digest_config(app)
+    lease = config.lease_seconds
     with job_session(app) as session:
         # Renew the lease under the row lock first: a delivery claimed in a batch may have
         # waited its turn past the lease, and another scheduler may have taken it since.
@@ -357,16 +284,16 @@ def send_delivery(
         if channel is DeliveryChannel.SLACK:
             if not webhook:
                 raise SendFailed("The team removed its Slack webhook.", permanent=True)
-            post_to_slack(app, webhook, render_slack(digest))
+            post_to_slack(config, webhook, render_slack(digest))
         else:
             if connection is None:
                 connection = MailConnection(app)
                 try:
-                    _send_email(app, job, worker, connection)
+                    _send_email(app, config, job, worker, connection)
                 finally:
                     connection.close()
             else:
-                _send_email(app, job, worker, connection)
+                _send_email(app, config, job, worker, connection)
     except mail.MailNotConfigured:
         with job_session(app) as session:
             mark_skipped(session, delivery_id, worker, NO_MAIL_SERVER)
@@ -382,8 +309,8 @@ def send_delivery(
                 utcnow(),
                 str(error),
                 permanent=error.permanent,
-                max_attempts=int(setting(app, "DIGEST_MAX_ATTEMPTS")),
-                retry_base_seconds=int(setting(app, "DIGEST_RETRY_SECONDS")),
+                max_attempts=config.max_attempts,
+                retry_base_seconds=config.retry_seconds,
                 retry_after=error.retry_after,
             )
         if status is DeliveryStatus.FAILED:
@@ -400,7 +327,12 @@ def send_delivery(
 
 
 def _record_crash(
-    app: Flask, delivery_id: int, worker: str, error: Exception, report: TickReport
+    app: Flask,
+    config: DigestConfig,
+    delivery_id: int,
+    worker: str,
+    error: Exception,
+    report: TickReport,
 ) -> None:
     """Record an unexpected error of one delivery (its own data, a bug): it is retried up to
     the maximum like any failure, then marked failed, and the tick goes on with the rest."""
@@ -413,8 +345,8 @@ def _record_crash(
             utcnow(),
             f"Could not be sent: {type(error).__name__}: {error}",
             permanent=False,
-            max_attempts=int(setting(app, "DIGEST_MAX_ATTEMPTS")),
-            retry_base_seconds=int(setting(app, "DIGEST_RETRY_SECONDS")),
+            max_attempts=config.max_attempts,
+            retry_base_seconds=config.retry_seconds,
         )
     if status is DeliveryStatus.FAILED:
         report.failed += 1
@@ -434,6 +366,7 @@ def deliver_due(
     With `team_id`, only that team's deliveries are sent, and no period is planned.
     """
     worker = worker or new_worker_id()
+    config = digest_config(app)
     report = TickReport()
     while team_id is None:
         with job_session(app) as session:
@@ -441,7 +374,6 @@ def deliver_due(
         report.planned += planned
         if planned == 0:
             break
-    lease = int(setting(app, "DIGEST_LEASE_SECONDS"))
     connection = MailConnection(app)
     rounds = 0
     try:
@@ -452,7 +384,7 @@ def deliver_due(
                     session,
                     utcnow(),
                     worker,
-                    lease_seconds=lease,
+                    lease_seconds=config.lease_seconds,
                     limit=CLAIM_BATCH,
                     team_id=team_id,
                 )
@@ -460,11 +392,11 @@ def deliver_due(
                 break
             for delivery_id in claimed:
                 try:
-                    send_delivery(app, delivery_id, worker, report, connection)
+                    send_delivery(app, delivery_id, worker, report, connection, config)
                 except Exception as error:
                     # One delivery's fault (its own data, a bug) stays its own.
                     connection.close()
-                    _record_crash(app, delivery_id, worker, error, report)
+                    _record_crash(app, config, delivery_id, worker, error, report)
     finally:
         connection.close()
     return report

@@ -15,7 +15,7 @@ from teamkit.digests.models import (
     DeliveryStatus,
 )
 from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, WEEK_INTERVALS
-from teamkit.goals import services as goal_services
+from teamkit.goals import settings as goal_settings
 
 
 class DigestSettingsSchema(Schema):
@@ -40,7 +40,7 @@ class DigestSettingsSchema(Schema):
         },
     )
     max_goals = whole_number_field(
-        goal_services.GOALS_PER_DIGEST,
+        goal_settings.GOALS_PER_DIGEST,
         metadata={"description": "Goals a digest features (the team's goals per digest)."},
     )
     email_enabled = JsonBoolean(metadata={"description": "Email every member (each may opt out)."})

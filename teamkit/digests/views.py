@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from teamkit.auth.models import Person
 from teamkit.capability import SetupStep
 from teamkit.db import get_session, utcnow
-from teamkit.digests import recipients, services, setting
+from teamkit.digests import digest_config, recipients, services
 from teamkit.digests import settings as digest_settings
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
@@ -71,7 +71,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the digest settings")
         form = DigestSettingsForm()
-        allow = setting(current_app, "WEBHOOK_ALLOW")
+        allow = digest_config().webhook_allow
         sent = submit_form(
             form, lambda: digest_settings.update_settings(db, me, form.change(), allow=allow)
         )
@@ -97,7 +97,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
             masked_webhook=masked,
             upcoming=[in_zone(moment, stored.timezone) for moment in upcoming],
             recipients=len(recipients.email_recipients(db, team)),
-            smtp_configured=bool(setting(current_app, "SMTP_URL")),
+            smtp_configured=bool(digest_config().smtp_url),
         ),
         status,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from teamkit.capability import Capability, HomeSection, NavLink
+from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting, count
 
 #: What the goal pages, forms and API say of digests; the one place that says it.
@@ -34,9 +34,7 @@ CAPABILITY = Capability(
     models="teamkit.goals.models",
     portal="teamkit.goals.views:bp",
     api="teamkit.goals.api:blp",
-    home_sections=(
-        HomeSection(10, "goals/_home_section.html", "teamkit.goals.views:home_context"),
-    ),
+    sections=(Section("home", 10, "goals/_home_section.html", "teamkit.goals.views:home_context"),),
     nav_links=(NavLink(10, "Goals", "goals.index"),),
     demo="teamkit.goals.demo:seed_goals",
     digest_sections=("teamkit.goals.digest:digest_section",),

@@ -10,6 +10,7 @@ from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session
 from teamkit.errors import Conflict
 from teamkit.goals import checkins, goal_timing, reinforcements, services
+from teamkit.goals import settings as goal_settings
 from teamkit.goals.models import GoalStatus
 from teamkit.goals.schemas import (
     CheckInCreateSchema,
@@ -108,7 +109,7 @@ def move_goal(data: dict[str, Any], slug: str, goal_id: int) -> GoalSummary:
 @blp.response(200, GoalSettingsSchema)
 def get_goal_settings(slug: str) -> Any:
     """Return the team's goal settings."""
-    return services.goal_settings(get_session(), current_team())
+    return goal_settings.get_settings(get_session(), current_team())
 
 
 @blp.patch("/teams/<slug>/goal-settings")
@@ -116,7 +117,7 @@ def get_goal_settings(slug: str) -> Any:
 @blp.response(200, GoalSettingsSchema)
 def update_goal_settings(data: dict[str, Any], slug: str) -> Any:
     """Change the team's goal settings (owners and facilitators)."""
-    return services.set_goals_per_digest(
+    return goal_settings.set_goals_per_digest(
         get_session(), current_membership(), data["goals_per_digest"]
     )
 

@@ -18,6 +18,7 @@ from wtforms import (
 from teamkit.errors import InvalidInput
 from teamkit.forms import IsoDateField, number_rules, text_rules
 from teamkit.goals import DIGESTS_STATUS, services
+from teamkit.goals import settings as goal_settings
 from teamkit.goals.models import SLOGAN_MAX, GoalStatus
 
 CONFIDENCE_CHOICES = [
@@ -120,7 +121,7 @@ class GoalSettingsForm(FlaskForm):
 
     goals_per_digest = IntegerField(
         "Goals per digest",
-        validators=number_rules(services.GOALS_PER_DIGEST),
-        invalid_value_message=services.GOALS_PER_DIGEST.message,
+        validators=number_rules(goal_settings.GOALS_PER_DIGEST),
+        invalid_value_message=goal_settings.GOALS_PER_DIGEST.message,
         description=(f"Each digest features this many goals: {PINNED_IN_DIGESTS} {DIGESTS_STATUS}"),
     )

@@ -16,6 +16,7 @@ from teamkit.api.fields import (
 )
 from teamkit.api.pagination import PageArgsSchema, PageSchema
 from teamkit.goals import DIGESTS_STATUS, checkins, services
+from teamkit.goals import settings as goal_settings
 from teamkit.goals.models import Channel, GoalStatus
 from teamkit.urls import MAX_ID
 
@@ -112,11 +113,11 @@ class MoveSchema(Schema):
 
 class GoalSettingsSchema(Schema):
     goals_per_digest = whole_number_field(
-        services.GOALS_PER_DIGEST,
+        goal_settings.GOALS_PER_DIGEST,
         required=True,
         metadata={
             "description": "How many goals each digest features, "
-            f"{services.GOALS_PER_DIGEST.low} to {services.GOALS_PER_DIGEST.high}. "
+            f"{goal_settings.GOALS_PER_DIGEST.low} to {goal_settings.GOALS_PER_DIGEST.high}. "
             f"{DIGESTS_STATUS}"
         },
     )

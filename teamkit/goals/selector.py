@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from teamkit.db import utcnow
 from teamkit.goals import goal_timing
 from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
-from teamkit.goals.services import goal_settings
+from teamkit.goals.settings import get_settings
 from teamkit.teams.models import Team
 
 #: The channels that are digests: the promise counts these, not reviews together.
@@ -120,7 +120,7 @@ def select_goals_to_resurface(
     Deterministic: the same goals, reinforcements, check-ins and `now` give the same answer.
     """
     now = now or utcnow()
-    slots = limit if limit is not None else goal_settings(session, team).goals_per_digest
+    slots = limit if limit is not None else get_settings(session, team).goals_per_digest
     if slots < 1:
         return []
 

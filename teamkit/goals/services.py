@@ -16,16 +16,13 @@ from sqlalchemy.orm import Session, joinedload
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.goals.models import (
-    GOALS_PER_DIGEST_DEFAULT,
     SLOGAN_MAX,
     TITLE_MAX,
     UNIT_MAX,
     WHY_MAX,
     Goal,
-    GoalSettings,
     GoalStatus,
 )
-from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
 from teamkit.validation import (
@@ -33,7 +30,6 @@ from teamkit.validation import (
     Flag,
     Rule,
     Text,
-    WholeNumber,
     check_changes,
     check_date,
     parse_choice,
@@ -45,7 +41,6 @@ TITLE = Text(TITLE_MAX, "Enter what the team wants to reach.", is_one_line=True)
 WHY = Text(WHY_MAX, "Say why this goal matters: the belief behind it.")
 SLOGAN = Text(SLOGAN_MAX, is_one_line=True)
 UNIT = Text(UNIT_MAX, is_one_line=True)
-GOALS_PER_DIGEST = WholeNumber(1, 10)
 NO_SUCH_GOAL = "No such goal in this team."
 OWNER_MESSAGE = "Choose a member of this team as owner."
 
@@ -376,34 +371,3 @@ def delete_goal(session: Session, actor: Membership, goal: Goal) -> None:
     require_own_goal(actor, goal)
     session.delete(goal)
     session.flush()
-
-
-# ---------------------------------------------------------------- settings
-
-
-def goal_settings(session: Session, team: Team) -> GoalSettings:
-    """Return the team's goal settings: its row, or the defaults (not saved) if it has none."""
-    found = session.get(GoalSettings, team.id)
-    if found is None:
-        return GoalSettings(team_id=team.id, goals_per_digest=GOALS_PER_DIGEST_DEFAULT)
-    return found
-
-
-def set_goals_per_digest(
-    session: Session, actor: Membership, value: int | str | None
-) -> GoalSettings:
-    """Set how many goals the team's digests feature (owners and facilitators)."""
-    require_facilitator(actor)
-    number = GOALS_PER_DIGEST.clean(value, "goals_per_digest")
-    settings = goal_settings(session, actor.team)
-    audit.record_settings_change(
-        session,
-        actor,
-        "goals.settings_changed",
-        {"goals_per_digest": settings.goals_per_digest},
-        {"goals_per_digest": number},
-    )
-    settings.goals_per_digest = number
-    settings = session.merge(settings)
-    session.flush()
-    return settings

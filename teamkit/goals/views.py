@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from teamkit.capability import Section, SetupStep, registry, resolve
+from teamkit.capability import SetupStep, registry
 from teamkit.db import get_session
 from teamkit.errors import Conflict
 from teamkit.formatting import exact_number
@@ -22,6 +22,7 @@ from teamkit.goals import (
     reinforcements,
     services,
 )
+from teamkit.goals import settings as goal_settings
 from teamkit.goals.chart import progress_chart
 from teamkit.goals.forms import CheckInForm, GoalForm, GoalSettingsForm
 from teamkit.goals.models import Goal, GoalStatus
@@ -108,7 +109,7 @@ def index(slug: str) -> str:
         counts=services.count_goals(db, team),
         summaries=list_summaries(db, team, status=status, stale_days=stale_days),
         archived=services.list_goals(db, team, archived=True),
-        goals_per_digest=services.goal_settings(db, team).goals_per_digest,
+        goals_per_digest=goal_settings.get_settings(db, team).goals_per_digest,
         digests_status=DIGESTS_STATUS,
         stale_days=stale_days,
         confirm=ConfirmForm(formdata=None),
@@ -186,28 +187,6 @@ def edit(slug: str, goal_id: int) -> str | Response | tuple[str, int]:
     return page, sent.status
 
 
-#: Key of `Capability.extra` under which a capability above goals adds blocks to a goal's
-#: page (a retro's action items that serve the goal): a tuple of Section whose context is
-#: `(session, membership, goal) -> dict`. Goals reads them by name and imports none.
-GOAL_SECTIONS = "goal_sections"
-
-
-def goal_sections(session: Session, membership: Membership, goal: Goal) -> list[tuple[str, Any]]:
-    """Return the other capabilities' blocks of a goal's page, in order, filled."""
-    sections: list[Section] = sorted(
-        (
-            section
-            for capability in registry().capabilities
-            for section in capability.extra.get(GOAL_SECTIONS, ())
-        ),
-        key=lambda section: section.order,
-    )
-    return [
-        (section.template, resolve(section.context)(session, membership, goal))
-        for section in sections
-    ]
-
-
 def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None) -> Any:
     db = get_session()
     goal = services.get_goal(db, current_team(), goal_id)
@@ -236,7 +215,7 @@ def _goal_page(goal_id: int, status: int = 200, form: CheckInForm | None = None)
         form=form or CheckInForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         stale_days=stale_days,
-        sections=goal_sections(db, current_membership(), goal),
+        sections=registry().fill("goal", db, current_membership(), goal),
     ), status
 
 
@@ -365,10 +344,11 @@ def delete(slug: str, goal_id: int) -> str | Response:
 def settings(slug: str) -> str | Response | tuple[str, int]:
     me = current_membership()
     services.require_facilitator(me)
-    current = services.goal_settings(get_session(), current_team())
+    current = goal_settings.get_settings(get_session(), current_team())
     form = GoalSettingsForm(data={"goals_per_digest": current.goals_per_digest})
     sent = submit_form(
-        form, lambda: services.set_goals_per_digest(get_session(), me, form.goals_per_digest.data)
+        form,
+        lambda: goal_settings.set_goals_per_digest(get_session(), me, form.goals_per_digest.data),
     )
     if sent.ok:
         flash("Goal settings saved.", "success")

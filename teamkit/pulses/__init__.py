@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teamkit.capability import Capability, HomeSection, Job, NavLink
+from teamkit.capability import Capability, Job, NavLink, Section
 
 CAPABILITY = Capability(
     name="pulses",
@@ -12,8 +12,8 @@ CAPABILITY = Capability(
     portal="teamkit.pulses.views:bp",
     api="teamkit.pulses.api:blp",
     # Before the goals (10): an open pulse waiting for an answer is the first thing to see.
-    home_sections=(
-        HomeSection(5, "pulses/_home_section.html", "teamkit.pulses.views:home_context"),
+    sections=(
+        Section("home", 5, "pulses/_home_section.html", "teamkit.pulses.views:home_context"),
     ),
     nav_links=(NavLink(20, "Pulses", "pulses.index"),),
     demo="teamkit.pulses.demo:seed_pulses",

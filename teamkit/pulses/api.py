@@ -21,6 +21,7 @@ from teamkit.pulses.schemas import (
     PulsePageSchema,
     PulseSchema,
     ReplyCreateSchema,
+    ReplyPlanSchema,
     ReplySchema,
     ResultsSchema,
     SettingsSchema,
@@ -112,6 +113,11 @@ def _reply_out(reply: results.ReplyView) -> dict[str, Any]:
         "text": reply.text,
         "author": reply.author,
         "created_at": reply.created_at,
+        "status": reply.status.value,
+        "label": reply.label,
+        "owner_id": reply.owner_id,
+        "owner": reply.owner,
+        "due_date": reply.due_date,
     }
 
 
@@ -367,29 +373,44 @@ def pulse_results(slug: str, pulse_id: int) -> dict[str, Any]:
 @blp.arguments(ReplyCreateSchema)
 @blp.response(201, ReplySchema)
 def reply_to_comment(data: dict[str, Any], slug: str, pulse_id: int, comment_id: str) -> Any:
-    """Reply to a comment, for the whole team to see with your name (owners and facilitators)."""
-    return _new_reply(pulse_id, data["text"], comment_id)
+    """Reply to a comment, for the whole team to see with your name (owners and facilitators).
+
+    A reply is a plan: it may name an owner, a due date and a status (planned by default).
+    """
+    return _new_reply(pulse_id, data, comment_id)
 
 
 @blp.post("/teams/<slug>/pulses/<int:pulse_id>/replies")
 @blp.arguments(ReplyCreateSchema)
 @blp.response(201, ReplySchema)
 def add_note(data: dict[str, Any], slug: str, pulse_id: int) -> Any:
-    """Write what the team will do about this pulse (owners and facilitators)."""
-    return _new_reply(pulse_id, data["text"], None)
+    """Write what the team will do about this pulse, as a plan (owners and facilitators)."""
+    return _new_reply(pulse_id, data, None)
 
 
-def _new_reply(pulse_id: int, text: str, comment_id: str | None) -> dict[str, Any]:
+@blp.patch("/teams/<slug>/pulses/<int:pulse_id>/replies/<int:reply_id>")
+@blp.arguments(ReplyPlanSchema)
+@blp.response(200, ReplySchema)
+def update_reply_plan(data: dict[str, Any], slug: str, pulse_id: int, reply_id: int) -> Any:
+    """Change a plan's owner, due date or status (owners, facilitators and its owner).
+
+    Marked done, it goes out in the next digest as “We did”.
+    """
+    db = get_session()
+    pulse = services.get_pulse(db, current_team(), pulse_id)
+    reply = replies.update_plan(
+        db, current_membership(), replies.get_reply(db, pulse, reply_id), data
+    )
+    return _reply_out(results.reply_view(reply))
+
+
+def _new_reply(pulse_id: int, data: dict[str, Any], comment_id: str | None) -> dict[str, Any]:
     db = get_session()
     me = current_membership()
     pulse = services.get_pulse(db, current_team(), pulse_id)
-    reply = replies.add_reply(db, me, pulse, text=text, comment_id=comment_id)
-    return {
-        "id": reply.id,
-        "text": reply.text,
-        "author": me.person.name,
-        "created_at": reply.created_at,
-    }
+    plan: dict[str, Any] = {k: data[k] for k in ("owner_id", "due_date", "status") if k in data}
+    reply = replies.add_reply(db, me, pulse, text=data["text"], comment_id=comment_id, plan=plan)
+    return _reply_out(results.reply_view(reply))
 
 
 # ---------------------------------------------------------------- settings

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teamkit.dates import iso_date
 from teamkit.pulses import replies, results, services
-from teamkit.pulses.models import Pulse
+from teamkit.pulses.models import Pulse, PulseReply
+from teamkit.pulses.tallies import tally_pulses
 from teamkit.pulses.words import change_in_words, percent, score_in_words
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
 from teamkit.teams.models import Membership, Team
@@ -89,13 +91,23 @@ def reply_label(reply: object) -> str:
     return "We did" if done else "We'll do"
 
 
+def _plan_line(reply: PulseReply) -> tuple[str, ...]:
+    """Return the plan's owner, due date and status in one line, as the portal says them."""
+    parts = [reply.status.label]
+    if reply.owner is not None:
+        parts.append(f"owner {reply.owner.person.name}")
+    if reply.due_date is not None:
+        parts.append(f"due {iso_date(reply.due_date)}")
+    return (" · ".join(parts),)
+
+
 def _reply_items(
     session: Session, team: Team, context: SectionContext
 ) -> tuple[list[DigestItem], list[int]]:
     waiting = replies.unoffered_replies(session, team, limit=REPLIES_MAX)
     if not waiting:
         return [], []
-    tallies = results.tally_pulses(session, sorted({r.pulse_id for r in waiting}), context.now)
+    tallies = tally_pulses(session, sorted({r.pulse_id for r in waiting}), context.now)
     # A reply names what it answers: only where the pulse's results show now.
     shown = [r for r in waiting if tallies[r.pulse_id].is_visible()]
     quoted = replies.comment_texts(session, [r.comment_id for r in shown if r.comment_id])
@@ -109,7 +121,7 @@ def _reply_items(
                 title=f"You said: “{_one_line(said)}”"
                 if said
                 else f"What {label[0].lower()}{label[1:]}",
-                lines=(f"{label}: {_one_line(reply.text)} ({author})",),
+                lines=(f"{label}: {_one_line(reply.text)} ({author})", *_plan_line(reply)),
                 link=Link("Read it", context.url(f"/t/{team.slug}/pulses/{reply.pulse_id}#notes")),
             )
         )

@@ -25,7 +25,7 @@ from teamkit.forms import number_rules, text_rules
 from teamkit.pulses import settings as pulse_settings
 from teamkit.pulses.answers import COMMENT
 from teamkit.pulses.catalog import TemplateItem
-from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind
+from teamkit.pulses.models import CADENCE_WEEKS, WINDOW_DAYS_MAX, ItemKind, ReplyStatus
 from teamkit.pulses.replies import REPLY
 from teamkit.pulses.services import DEFAULT_WINDOW, MAX_WINDOW
 from teamkit.pulses.surveys import (
@@ -92,6 +92,32 @@ class ReplyForm(FlaskForm):
         description="Shown to the whole team, with your name.",
     )
     comment_id = HiddenField()
+    owner_id = SelectField("Owner", choices=[], validate_choice=False)
+    due_date = StringField("Due", render_kw={"type": "date"})
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(status.value, status.label) for status in ReplyStatus],
+        default=ReplyStatus.PLANNED.value,
+        validate_choice=False,
+    )
+
+    def plan(self) -> dict[str, Any]:
+        """Return the plan as the service takes it."""
+        return {
+            "owner_id": self.owner_id.data or None,
+            "due_date": self.due_date.data or None,
+            "status": self.status.data or "",
+        }
+
+
+class ReplyPlanForm(FlaskForm):
+    """A plan's status, changed in place (its owner and due date come along unchanged)."""
+
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(status.value, status.label) for status in ReplyStatus],
+        validate_choice=False,
+    )
 
 
 class PulseSettingsForm(FlaskForm):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from teamkit.auth.models import Person
 from teamkit.db import Base, UTCDateTime, checked_enum, utcnow
 from teamkit.goals import models as _goal_models  # noqa: F401 - the goal table answers point to
-from teamkit.teams.models import Team
+from teamkit.teams.models import Membership, Team
 
 #: The agreement scale every item is answered on: 1 strongly disagree … 7 strongly agree.
 SCALE_MIN = 1
@@ -74,6 +75,18 @@ class CommentKind(enum.StrEnum):
     ANSWER = "answer"
     #: The respondent's words for goal recall, shared with the comments on purpose.
     GOAL_RECALL = "goal_recall"
+
+
+class ReplyStatus(enum.StrEnum):
+    """Where a reply's plan stands: only a done one is said as "we did"."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Planned", "in_progress": "In progress", "done": "Done"}[self.value]
 
 
 class PulseSettings(Base):
@@ -363,5 +376,16 @@ class PulseReply(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When a digest first carried it to the team; None until then.
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who sees the plan through; None when nobody is named (or they left the team).
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("membership.id", ondelete="SET NULL"), index=True
+    )
+    #: When the team means to have done it; None when no date was given.
+    due_date: Mapped[date | None] = mapped_column(Date)
+    #: Where the plan stands: planned, in progress, done ("we did" only once done).
+    status: Mapped[ReplyStatus] = mapped_column(
+        checked_enum(ReplyStatus, "pulse_reply_status"), default=ReplyStatus.PLANNED
+    )
 
     author: Mapped[Person | None] = relationship()
+    owner: Mapped[Membership | None] = relationship()

@@ -6,21 +6,55 @@ reply (or anything else) can ask who wrote a comment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.db import utcnow
-from teamkit.errors import Conflict, NotFound
-from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply
-from teamkit.pulses.results import hidden_reason, tally_pulse
+from teamkit.errors import Conflict, InvalidInput, NotFound
+from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply, ReplyStatus
 from teamkit.pulses.services import NOT_FOUND
+from teamkit.pulses.tallies import hidden_reason, tally_pulse
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role, require_same_team
-from teamkit.validation import Text
+from teamkit.validation import Choice, Rule, Text, check_changes, to_date
 
 REPLY = Text(REPLY_MAX, "Write your reply.")
+OWNER_MESSAGE = "Choose a member of this team, or nobody."
+STATUS = Choice(ReplyStatus, ReplyStatus.PLANNED.value)
+
+
+def _check_owner(session: Session, team_id: int, owner_id: Any) -> int | None:
+    if owner_id is None or owner_id == "":
+        return None
+    if isinstance(owner_id, bool):
+        raise InvalidInput({"owner_id": OWNER_MESSAGE})
+    try:
+        number = int(owner_id)
+    except (TypeError, ValueError):
+        raise InvalidInput({"owner_id": OWNER_MESSAGE}) from None
+    found = session.scalar(
+        select(Membership.id).where(Membership.id == number, Membership.team_id == team_id)
+    )
+    if found is None:
+        raise InvalidInput({"owner_id": OWNER_MESSAGE})
+    return number
+
+
+def _plan_rules(session: Session, team_id: int) -> dict[str, Rule]:
+    return {
+        "owner_id": lambda value, _field: _check_owner(session, team_id, value),
+        "due_date": lambda value, field: to_date(value, field),
+        "status": STATUS,
+    }
+
+
+def check_plan(session: Session, team_id: int, plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a reply's plan (owner, due date, status) checked, or raise InvalidInput once."""
+    return check_changes(plan, _plan_rules(session, team_id))
 
 
 def add_reply(
@@ -30,18 +64,31 @@ def add_reply(
     *,
     text: str | None,
     comment_id: str | None = None,
+    plan: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> PulseReply:
     """Reply to a comment, or (without `comment_id`) write what the team will do.
 
-    Only once the pulse's results show: nobody replies to words the team can't see.
+    Either is a plan: `plan` may name its owner, due date and status (planned unless
+    said). Only once the pulse's results show: nobody replies to words the team can't see.
     """
     require_role(actor, Role.FACILITATOR, "reply to what people said")
     require_same_team(actor, pulse.team_id, NOT_FOUND)
     now = now or utcnow()
     if hidden_reason(tally_pulse(session, pulse, now)):
         raise Conflict("Replies open once the pulse's results show.")
-    body = REPLY.clean(text, "text")
+    errors: dict[str, str] = {}
+    body, checked = "", {}
+    try:
+        body = REPLY.clean(text, "text")
+    except InvalidInput as error:
+        errors.update(error.errors)
+    try:
+        checked = check_plan(session, pulse.team_id, {"status": "", **(plan or {})})
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
     if comment_id is not None:
         found = session.scalar(
             select(PulseComment.id).where(
@@ -56,9 +103,39 @@ def add_reply(
         author_id=actor.person_id,
         text=body,
         created_at=now,
+        **checked,
     )
     session.add(reply)
     session.flush()
+    return reply
+
+
+def get_reply(session: Session, pulse: Pulse, reply_id: int) -> PulseReply:
+    """Return the pulse's reply `reply_id`; another pulse's is NotFound, like a missing one."""
+    reply = session.scalar(
+        select(PulseReply)
+        .where(PulseReply.id == reply_id, PulseReply.pulse_id == pulse.id)
+        .options(joinedload(PulseReply.author), joinedload(PulseReply.owner))
+    )
+    if reply is None:
+        raise NotFound("No such reply to this pulse.")
+    return reply
+
+
+def update_plan(
+    session: Session, actor: Membership, reply: PulseReply, changes: Mapping[str, Any]
+) -> PulseReply:
+    """Change a reply's owner, due date or status (owners, facilitators, and its owner)."""
+    if reply.owner_id != actor.id:
+        require_role(actor, Role.FACILITATOR, "change the team's plans")
+    checked = check_plan(session, actor.team_id, changes)
+    if checked.get("status") is ReplyStatus.DONE and reply.status is not ReplyStatus.DONE:
+        # Done now: the next digest tells the team "we did", even if it said "we'll do".
+        reply.offered_at = None
+    for name, value in checked.items():
+        setattr(reply, name, value)
+    session.flush()
+    session.expire(reply, ["owner"])
     return reply
 
 
@@ -69,7 +146,10 @@ def unoffered_replies(session: Session, team: Team, *, limit: int = 10) -> list[
             select(PulseReply)
             .join(Pulse, Pulse.id == PulseReply.pulse_id)
             .where(Pulse.team_id == team.id, PulseReply.offered_at.is_(None))
-            .options(joinedload(PulseReply.author))
+            .options(
+                joinedload(PulseReply.author),
+                joinedload(PulseReply.owner).joinedload(Membership.person),
+            )
             .order_by(PulseReply.created_at, PulseReply.id)
             .limit(limit)
         )

@@ -2,18 +2,18 @@
 
 Nothing shows before the pulse closes and has at least its threshold of answers (the
 team's threshold when it opened, fixed on the pulse), comments included; the check is
-here, so the page, the API, exports and digests can't show what it hides. Results wait
-for the close so that nobody can read an answer off the change it made to live numbers.
+one (`tallies.hidden_reason`), so the page, the API, exports and digests can't show what it
+hides. Results wait for the close so that nobody can read an answer off the change it made
+to live numbers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.errors import Forbidden, NotFound
@@ -29,10 +29,12 @@ from teamkit.pulses.models import (
     PulseComment,
     PulseItem,
     PulseReply,
+    ReplyStatus,
 )
 from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
-from teamkit.teams.models import Team
+from teamkit.pulses.tallies import Tally, hidden_reason, read_tallies, tally_pulse, tally_statement
+from teamkit.teams.models import Membership, Team
 
 SCALE = tuple(range(SCALE_MIN, SCALE_MAX + 1))
 DELETED_GOAL = "A goal deleted since"
@@ -42,138 +44,6 @@ class ResultsHidden(Forbidden):
     """Results that must not show yet: too few answers, or the pulse still open."""
 
     title = "Forbidden"
-
-
-@dataclass(frozen=True)
-class Tally:
-    """What SQL sums tell of one pulse: answers and their score sums, recall counts."""
-
-    pulse_id: int
-    opens_at: datetime
-    closes_at: datetime
-    is_closed: bool
-    member_count: int
-    asks_goal_recall: bool
-    #: Fewest answers before its results show: fixed on the pulse when it opened.
-    threshold: int
-    agreement_items: int
-    responses: int
-    total: int
-    total_of_squares: int
-    naming_goal: int
-    naming_north_star: int
-
-    def score(self) -> Summary | None:
-        """Return the summary of respondents' scores (each the mean of their items)."""
-        k = self.agreement_items or 1
-        return summarize(
-            self.responses,
-            self.total / k,
-            self.total_of_squares / (k * k),
-            low=SCALE_MIN,
-            high=SCALE_MAX,
-        )
-
-    def is_visible(self) -> bool:
-        return self.is_closed and self.responses >= self.threshold
-
-    @property
-    def response_rate(self) -> float:
-        return self.responses / max(self.member_count, self.responses, 1)
-
-    @property
-    def recall_share(self) -> float | None:
-        if not self.asks_goal_recall or not self.responses:
-            return None
-        return self.naming_goal / self.responses
-
-
-def hidden_reason(tally: Tally) -> str | None:
-    """Say why a pulse's results don't show yet, or None if they do."""
-    threshold = tally.threshold
-    if tally.responses < threshold:
-        more = threshold - tally.responses
-        return (
-            f"Results show once at least {threshold} people have answered (the team's "
-            f"threshold when the pulse opened, so nobody's answer can be picked out); "
-            f"this pulse has "
-            f"{tally.responses}, {more} more needed."
-        )
-    if not tally.is_closed:
-        return (
-            "Results show when the pulse closes, so that nobody can tell an answer from "
-            "the change it made."
-        )
-    return None
-
-
-def _count_true(flag: Any) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((flag, 1), else_=0)), 0)
-
-
-def _tally_statement(now: datetime) -> Select[Any]:
-    agreement_items = (
-        select(func.count())
-        .where(PulseItem.pulse_id == Pulse.id, PulseItem.kind == ItemKind.AGREEMENT)
-        .scalar_subquery()
-    )
-    is_closed = or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= now)
-    return (
-        select(
-            Pulse.id,
-            Pulse.opens_at,
-            Pulse.closes_at,
-            is_closed,
-            Pulse.member_count,
-            Pulse.asks_goal_recall,
-            Pulse.threshold,
-            agreement_items,
-            func.count(PulseAnswer.id),
-            func.coalesce(func.sum(PulseAnswer.total), 0),
-            func.coalesce(func.sum(PulseAnswer.total * PulseAnswer.total), 0),
-            _count_true(PulseAnswer.names_goal),
-            _count_true(PulseAnswer.names_north_star),
-        )
-        .outerjoin(PulseAnswer, PulseAnswer.pulse_id == Pulse.id)
-        .group_by(Pulse.id)
-    )
-
-
-def _tallies(session: Session, statement: Select[Any]) -> list[Tally]:
-    return [
-        Tally(
-            pulse_id=row[0],
-            opens_at=row[1],
-            closes_at=row[2],
-            is_closed=bool(row[3]),
-            member_count=row[4],
-            asks_goal_recall=bool(row[5]),
-            threshold=int(row[6]),
-            agreement_items=int(row[7]),
-            responses=int(row[8]),
-            total=int(row[9]),
-            total_of_squares=int(row[10]),
-            naming_goal=int(row[11]),
-            naming_north_star=int(row[12]),
-        )
-        for row in session.execute(statement)
-    ]
-
-
-def tally_pulse(session: Session, pulse: Pulse, now: datetime) -> Tally:
-    """Return the sums of one pulse's answers, in one statement."""
-    return _tallies(session, _tally_statement(now).where(Pulse.id == pulse.id))[0]
-
-
-def tally_pulses(session: Session, pulse_ids: list[int], now: datetime) -> dict[int, Tally]:
-    """Return the sums of several pulses' answers, in one statement."""
-    if not pulse_ids:
-        return {}
-    found = _tallies(session, _tally_statement(now).where(Pulse.id.in_(pulse_ids)))
-    return {tally.pulse_id: tally for tally in found}
-
-
-# ---------------------------------------------------------------- a pulse's results
 
 
 @dataclass(frozen=True)
@@ -199,10 +69,21 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class ReplyView:
+    """A reply as the team reads it: a plan with its owner, due date and status."""
+
     id: int
     text: str
     author: str
     created_at: datetime
+    status: ReplyStatus = ReplyStatus.PLANNED
+    owner_id: int | None = None
+    owner: str | None = None
+    due_date: date | None = None
+
+    @property
+    def label(self) -> str:
+        """Say "We did" only of a done plan; any other is "We'll do"."""
+        return "We did" if self.status is ReplyStatus.DONE else "We'll do"
 
 
 @dataclass(frozen=True)
@@ -334,9 +215,20 @@ def _item_results(session: Session, pulse: Pulse) -> list[ItemResult]:
     return results
 
 
-def _reply_view(reply: PulseReply) -> ReplyView:
+def reply_view(reply: PulseReply) -> ReplyView:
+    """Return a reply as the team reads it."""
     author = reply.author.name if reply.author else "A former member"
-    return ReplyView(reply.id, reply.text, author, reply.created_at)
+    owner = reply.owner.person.name if reply.owner else None
+    return ReplyView(
+        reply.id,
+        reply.text,
+        author,
+        reply.created_at,
+        reply.status,
+        reply.owner_id,
+        owner,
+        reply.due_date,
+    )
 
 
 def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list[ReplyView]]:
@@ -358,20 +250,23 @@ def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list
     for reply in session.scalars(
         select(PulseReply)
         .where(PulseReply.pulse_id == pulse.id)
-        .options(joinedload(PulseReply.author))
+        .options(
+            joinedload(PulseReply.author),
+            joinedload(PulseReply.owner).joinedload(Membership.person),
+        )
         .order_by(PulseReply.created_at, PulseReply.id)
     ):
         if reply.comment_id is None:
-            notes.append(_reply_view(reply))
+            notes.append(reply_view(reply))
         elif reply.comment_id in by_id:
-            by_id[reply.comment_id].replies.append(_reply_view(reply))
+            by_id[reply.comment_id].replies.append(reply_view(reply))
     return comments, notes
 
 
 def _change(session: Session, pulse: Pulse, score: Summary, now: datetime) -> ChangeResult | None:
-    previous = _tallies(
+    previous = read_tallies(
         session,
-        _tally_statement(now)
+        tally_statement(now)
         .where(
             Pulse.team_id == pulse.team_id,
             Pulse.template_key == pulse.template_key,
@@ -439,7 +334,7 @@ def pulse_trend(
     A pulse under the threshold is on the line without a score, so a gap shows as a gap.
     """
     statement = (
-        _tally_statement(now)
+        tally_statement(now)
         .where(
             Pulse.team_id == team.id,
             Pulse.template_key == template_key,
@@ -449,7 +344,7 @@ def pulse_trend(
         .limit(limit)
     )
     points = []
-    for tally in reversed(_tallies(session, statement)):
+    for tally in reversed(read_tallies(session, statement)):
         visible = tally.is_visible()
         points.append(
             TrendPoint(

@@ -10,6 +10,7 @@ from teamkit.api.fields import (
     STORABLE_TEXT,
     JsonBoolean,
     JsonInteger,
+    date_field,
     text_field,
     whole_number_field,
 )
@@ -25,6 +26,7 @@ from teamkit.pulses.models import (
     TEMPLATE_KEY_MAX,
     THRESHOLD_MIN,
     ItemKind,
+    ReplyStatus,
 )
 from teamkit.pulses.surveys import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
 
@@ -170,11 +172,45 @@ class AnswerReceiptSchema(Schema):
     responses = fields.Integer(metadata={"description": "How many have answered now."})
 
 
+REPLY_STATUSES = [status.value for status in ReplyStatus]
+
+
 class ReplySchema(Schema):
+    """A reply or note: what the team will do (or did), with its plan."""
+
     id = fields.Integer()
     text = fields.String()
     author = fields.String()
     created_at = fields.DateTime()
+    status = fields.String(
+        metadata={"enum": REPLY_STATUSES, "description": "Where the plan stands."}
+    )
+    label = fields.String(
+        metadata={
+            "enum": ["We'll do", "We did"],
+            "description": "How teamkit says it: “We did” only once the plan is done.",
+        }
+    )
+    owner_id = fields.Integer(
+        allow_none=True, metadata={"description": "The owner's membership id; null for nobody."}
+    )
+    owner = fields.String(allow_none=True, metadata={"description": "The owner's name."})
+    due_date = fields.Date(allow_none=True)
+
+
+class ReplyPlanSchema(Schema):
+    """A reply's plan: each field left out stays as it is."""
+
+    owner_id = JsonInteger(
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1, error=replies.OWNER_MESSAGE),
+        metadata={"description": "Who sees it through: a membership id of the team, or null."},
+    )
+    due_date = date_field(allow_none=True)
+    status = fields.String(
+        validate=validate.OneOf(REPLY_STATUSES),
+        metadata={"description": "planned (the default), in_progress or done."},
+    )
 
 
 class CommentSchema(Schema):
@@ -238,7 +274,7 @@ class ResultsSchema(Schema):
     goal_recall = fields.Nested(RecallSchema, allow_none=True)
 
 
-class ReplyCreateSchema(Schema):
+class ReplyCreateSchema(ReplyPlanSchema):
     text = text_field(replies.REPLY)
 
 

@@ -56,7 +56,7 @@ PULSE_FIELDS = (
     "created_at",
 )
 ANSWER_FIELDS = ("total", "names_goal", "names_north_star")
-REPLY_FIELDS = ("text", "created_at", "offered_at")
+REPLY_FIELDS = ("text", "created_at", "offered_at", "due_date", "status")
 
 _shuffle = secrets.SystemRandom().shuffle
 
@@ -132,7 +132,11 @@ def _export_pulse(
 
 
 def _reply(context: ExportContext, reply: PulseReply) -> dict[str, Any]:
-    return {**dump(reply, REPLY_FIELDS), "author": context.person(reply.author_id)}
+    return {
+        **dump(reply, REPLY_FIELDS),
+        "author": context.person(reply.author_id),
+        "owner": context.member(reply.owner_id),
+    }
 
 
 def _answers(
@@ -280,4 +284,5 @@ def _load_reply(
         pulse_id=pulse_id,
         comment_id=comment_id,
         author_id=context.person(reply["author"]),
+        owner_id=context.member(reply["owner"]),
     )

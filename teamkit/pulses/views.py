@@ -24,10 +24,12 @@ from teamkit.pulses.forms import (
     OpenPulseForm,
     PulseSettingsForm,
     ReplyForm,
+    ReplyPlanForm,
     TemplateForm,
     template_lines,
 )
-from teamkit.pulses.models import ItemKind
+from teamkit.pulses.models import ItemKind, ReplyStatus
+from teamkit.pulses.tallies import hidden_reason, tally_pulse, tally_pulses
 from teamkit.pulses.words import (
     VERDICT_RULE,
     change_in_words,
@@ -39,6 +41,7 @@ from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.local_time import local_minute
 from teamkit.teams.models import Membership, Role
 from teamkit.teams.roles import require_role
+from teamkit.teams.services import list_members
 
 bp = Blueprint("pulses", __name__)
 
@@ -108,7 +111,7 @@ def index(slug: str) -> str:
         )
     pulses = list(db.scalars(services.pulses_statement(team).limit(CLOSED_SHOWN + 10)))
     ids = [pulse.id for pulse in pulses]
-    tallies = results.tally_pulses(db, ids, now)
+    tallies = tally_pulses(db, ids, now)
     answered = services.answered_pulse_ids(db, me.person_id, ids)
     trend = results.pulse_trend(db, team, template_key, now)
     return render_template(
@@ -187,9 +190,9 @@ def _pulse_page(
         except results.ResultsHidden as error:
             hidden = error.detail
     if shown is None:
-        tally = results.tally_pulse(db, pulse, now)
+        tally = tally_pulse(db, pulse, now)
         if not pulse.is_closed_at(now):
-            hidden = results.hidden_reason(tally)
+            hidden = hidden_reason(tally)
     return render_template(
         "pulses/pulse.html",
         team=team,
@@ -208,6 +211,9 @@ def _pulse_page(
         answer_errors=answer_errors or {},
         chosen=chosen or {},
         reply_form=reply_form or ReplyForm(formdata=None),
+        empty_reply=ReplyForm(formdata=None),
+        members=list_members(db, team) if shown is not None and me.can_facilitate else [],
+        statuses=list(ReplyStatus),
         scale=SCALE_LABELS,
         recall_question=GOAL_RECALL_QUESTION,
         agreement=ItemKind.AGREEMENT,
@@ -280,7 +286,12 @@ def reply(slug: str, pulse_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         sent = attempt(
             lambda: replies.add_reply(
-                db, me, pulse, text=form.text.data, comment_id=form.comment_id.data or None
+                db,
+                me,
+                pulse,
+                text=form.text.data,
+                comment_id=form.comment_id.data or None,
+                plan=form.plan(),
             ),
             form,
         )
@@ -292,6 +303,20 @@ def reply(slug: str, pulse_id: int) -> Response | tuple[str, int]:
         anchor = f"comment-{form.comment_id.data}" if form.comment_id.data else "notes"
         return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse_id, _anchor=anchor), 303)
     return _pulse_page(pulse_id, status=422, reply_form=form)
+
+
+@bp.post("/t/<slug>/pulses/<int:pulse_id>/replies/<int:reply_id>")
+def update_plan(slug: str, pulse_id: int, reply_id: int) -> Response | tuple[str, int]:
+    """Change where a plan stands (owners, facilitators and its owner)."""
+    db = get_session()
+    pulse = services.get_pulse(db, current_team(), pulse_id)
+    reply = replies.get_reply(db, pulse, reply_id)
+    form = ReplyPlanForm()
+    if form.validate_on_submit():
+        replies.update_plan(db, current_membership(), reply, {"status": form.status.data or ""})
+        flash(f"Marked {reply.status.label.lower()}.", "success")
+    anchor = f"comment-{reply.comment_id}" if reply.comment_id else "notes"
+    return redirect(url_for("pulses.show", slug=slug, pulse_id=pulse_id, _anchor=anchor), 303)
 
 
 @bp.route("/t/<slug>/pulses/settings", methods=["GET", "POST"])

@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
-from teamkit.capability import Capability, HomeSection, NavLink
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app
+
+from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting, count
+
+
+@dataclass(frozen=True)
+class RetroTiming:
+    """The retros' TEAMKIT_RETRO_* settings, read once."""
+
+    #: The quiet time between timeline entries that a timeline marks as a gap.
+    timeline_gap: timedelta
+
+
+def retro_timing(app: Flask | None = None) -> RetroTiming:
+    """Return the retro settings of `app` (by default the current one)."""
+    settings = (app or current_app).config["TEAMKIT"]
+    return RetroTiming(timedelta(minutes=int(settings["RETRO_TIMELINE_GAP_MINUTES"])))
+
 
 CAPABILITY = Capability(
     name="retros",
@@ -12,8 +32,10 @@ CAPABILITY = Capability(
     models="teamkit.retros.models",
     portal="teamkit.retros.views:bp",
     api="teamkit.retros.api:blp",
-    home_sections=(
-        HomeSection(30, "retros/_home_section.html", "teamkit.retros.views:home_context"),
+    sections=(
+        Section("home", 30, "retros/_home_section.html", "teamkit.retros.views:home_context"),
+        # The action items that serve a goal, on the goal's page.
+        Section("goal", 10, "retros/_goal_section.html", "teamkit.retros.views:goal_context"),
     ),
     nav_links=(
         NavLink(30, "Retros", "retros.index"),
@@ -31,11 +53,4 @@ CAPABILITY = Capability(
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
     personal_sections=("teamkit.retros.digest:personal_section",),
-    extra={
-        # Read by the goal page (teamkit.goals.views.GOAL_SECTIONS): the action items that
-        # serve the goal. `context` is `(session, membership, goal) -> dict`.
-        "goal_sections": (
-            HomeSection(10, "retros/_goal_section.html", "teamkit.retros.views:goal_context"),
-        ),
-    },
 )

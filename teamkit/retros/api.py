@@ -60,10 +60,6 @@ blp = Blueprint(
 # ---------------------------------------------------------------- rendering
 
 
-def _ref(membership: Any) -> dict[str, Any] | None:
-    return None if membership is None else {"id": membership.id, "name": membership.person.name}
-
-
 def _summary_out(retro: Retro, names: dict[int, str]) -> dict[str, Any]:
     duration = retro.duration
     return {
@@ -90,33 +86,12 @@ def _retro_out(retro: Retro) -> dict[str, Any]:
         **_summary_out(retro, names),
         **{name: getattr(retro, name) for name in services.TEXT_FIELDS},
         "tags": services.tags_of(db, retro),
-        "participants": [_ref(m) for m in services.participants_of(db, retro)],
-        "created_by": (
-            {"id": retro.created_by.id, "name": retro.created_by.name} if retro.created_by else None
-        ),
+        "participants": services.participants_of(db, retro),
+        "created_by": retro.created_by,
         "coach": [
             {"field": part.key, "label": part.label, "flags": [f.as_dict() for f in part.flags]}
             for part in flagged
         ],
-    }
-
-
-def _entry_out(entry: TimelineEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "occurred_at": entry.occurred_at,
-        "note": entry.note,
-        "kind": entry.kind.value,
-        "author": _ref(entry.author),
-    }
-
-
-def _factor_out(factor: ContributingFactor) -> dict[str, Any]:
-    return {
-        "id": factor.id,
-        "category": factor.category.value,
-        "description": factor.description,
-        "position": factor.position,
     }
 
 
@@ -130,7 +105,7 @@ def _item_out(item: ActionItem, names: list[str]) -> dict[str, Any]:
         "id": item.id,
         "title": item.title,
         "status": item.status.value,
-        "owner": _ref(item.owner),
+        "owner": item.owner,
         "owner_email": item.owner.person.email if item.owner else None,
         "due_date": item.due_date,
         "is_overdue": item.is_overdue(utcnow().date()),
@@ -269,16 +244,15 @@ def search_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
 def list_entries(slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's timeline, in order of time."""
     entries = timeline.list_entries(get_session(), _retro(retro_id))
-    return {"items": [_entry_out(entry) for entry in entries]}
+    return {"items": entries}
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/timeline")
 @blp.arguments(TimelineEntryCreateSchema)
 @blp.response(201, TimelineEntrySchema)
-def add_entry(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+def add_entry(data: dict[str, Any], slug: str, retro_id: int) -> TimelineEntry:
     """Add a timeline entry; `kind` marks detection, mitigation or resolution."""
-    entry = timeline.add_entry(get_session(), current_membership(), _retro(retro_id), **data)
-    return _entry_out(entry)
+    return timeline.add_entry(get_session(), current_membership(), _retro(retro_id), **data)
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
@@ -291,7 +265,7 @@ def update_entry(data: dict[str, Any], slug: str, retro_id: int, entry_id: int) 
     entry = timeline.get_entry(db, retro, entry_id)
     timeline.update_entry(db, current_membership(), retro, entry, data)
     db.refresh(entry)
-    return _entry_out(entry)
+    return entry
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/timeline/<int:entry_id>")
@@ -308,16 +282,15 @@ def delete_entry(slug: str, retro_id: int, entry_id: int) -> None:
 def list_factors(slug: str, retro_id: int) -> dict[str, Any]:
     """List a retro's contributing factors, in order."""
     factors = timeline.list_factors(get_session(), _retro(retro_id))
-    return {"items": [_factor_out(factor) for factor in factors]}
+    return {"items": factors}
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/factors")
 @blp.arguments(ContributingFactorCreateSchema)
 @blp.response(201, ContributingFactorSchema)
-def add_factor(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+def add_factor(data: dict[str, Any], slug: str, retro_id: int) -> ContributingFactor:
     """Add a contributing factor with its category."""
-    factor = timeline.add_factor(get_session(), current_membership(), _retro(retro_id), **data)
-    return _factor_out(factor)
+    return timeline.add_factor(get_session(), current_membership(), _retro(retro_id), **data)
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")
@@ -329,7 +302,7 @@ def update_factor(data: dict[str, Any], slug: str, retro_id: int, factor_id: int
     retro = _retro(retro_id)
     factor = timeline.get_factor(db, retro, factor_id)
     timeline.update_factor(db, current_membership(), retro, factor, data)
-    return _factor_out(factor)
+    return factor
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/factors/<int:factor_id>")

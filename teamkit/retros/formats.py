@@ -7,7 +7,9 @@ action items.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from teamkit.errors import InvalidInput
 
@@ -40,6 +42,28 @@ class RetroFormat:
     fields: tuple[str, ...]
     #: Whether it has a timeline and contributing factors.
     has_timeline: bool = False
+    #: Run in the transaction that creates a retro of this format, `(session, actor,
+    #: retro) -> None`: a higher capability (boards) adds its own rows without retros
+    #: importing it.
+    on_create: Callable[..., Any] | None = None
+    #: The portal endpoint (taking `slug` and `retro_id`) that shows a retro of this
+    #: format; None for the retro page itself.
+    page_endpoint: str | None = None
+    #: How the retros list names the kind ("Team retro", "Incident review").
+    kind_label: str = "Incident review"
+    #: The portal endpoint (taking `slug`) that starts a retro of this format, and the
+    #: words of its link on the retros list; None where the retros list has its own.
+    new_endpoint: str | None = None
+    new_label: str = ""
+
+
+def new_links() -> list[tuple[str, str]]:
+    """Return the (label, endpoint) of each page that starts a retro of another format."""
+    links: list[tuple[str, str]] = []
+    for kind in FORMATS.values():
+        if kind.new_endpoint and (kind.new_label, kind.new_endpoint) not in links:
+            links.append((kind.new_label, kind.new_endpoint))
+    return links
 
 
 FORMATS: dict[str, RetroFormat] = {}

@@ -205,6 +205,9 @@ class ActionStatusForm(FlaskForm):
 class PublishForm(FlaskForm):
     confirmed = BooleanField("Publish with the coach's flags left")
 
+    #: The reasons for each named person's flag are inputs of the page, beside each person.
+    shown_elsewhere = ("reasons.",)
+
 
 class RetroSettingsForm(FlaskForm):
     sev1_name = StringField(

@@ -53,8 +53,10 @@ class FormatName(validate.Validator):
 
 
 class RetroMemberSchema(Schema):
+    """A member, dumped from their membership."""
+
     id = fields.Integer(metadata={"description": "Membership id (see /members)."})
-    name = fields.String()
+    name = fields.String(attribute="person.name")
 
 
 class RetroPersonSchema(Schema):
@@ -101,7 +103,11 @@ class RetroCreateSchema(RetroFieldsSchema):
     format = fields.String(
         required=True,
         validate=FormatName(),
-        metadata={"description": "`incident` (the board formats add theirs)."},
+        metadata={
+            "description": "`incident`, or a team retro board: `start-stop-continue`, `4ls`, "
+            "`mad-sad-glad`. A board takes the common fields only (not the incident's times, "
+            "severity, impact or detection: 422)."
+        },
     )
     title = text_field(services.TITLE)
 

@@ -311,6 +311,8 @@ def create_retro(
     record_edit(session, actor, retro, "created", None, retro.title, at=now)
     _apply(session, actor, retro, checked, record=False)
     session.flush()
+    if kind.on_create is not None:
+        kind.on_create(session, actor, retro)
     search.reindex_retro(session, retro)
     return retro
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from teamkit.db import get_session, locks_late
-from teamkit.errors import InvalidInput, ServiceError
-from teamkit.forms import ConfirmForm, form_status, show_service_error, submit_form
+from teamkit.errors import InvalidInput
+from teamkit.forms import ConfirmForm, attempt, form_status, submit_form
 from teamkit.goals.models import Goal
 from teamkit.retros import (
     action_views,
@@ -33,7 +33,7 @@ from teamkit.retros import (
     timeline,
     timeline_views,
 )
-from teamkit.retros.formats import parse_format
+from teamkit.retros.formats import FORMATS, new_links, parse_format
 from teamkit.retros.forms import (
     PublishForm,
     RetroForm,
@@ -73,6 +73,7 @@ def home_context(session: Session, membership: Membership) -> dict[str, Any]:
         "me": membership,
         "counts": actions.count_action_items(session, membership, today=today()),
         "latest": services.list_retros(session, membership.team, limit=3),
+        "new_links": new_links(),
     }
 
 
@@ -101,6 +102,8 @@ def index(slug: str) -> str:
         statuses=list(RetroStatus),
         retros=services.list_retros(db, team, status=status),
         severity_names=get_settings(db, team).severity_names,
+        formats=FORMATS,
+        new_links=new_links(),
     )
 
 
@@ -207,8 +210,12 @@ def edit(slug: str, retro_id: int) -> Any:
 
 
 @bp.get("/t/<slug>/retros/<int:retro_id>")
-def show(slug: str, retro_id: int) -> tuple[str, int]:
-    return retro_page(find_retro(retro_id))
+def show(slug: str, retro_id: int) -> Any:
+    retro = find_retro(retro_id)
+    endpoint = parse_format(retro.format).page_endpoint
+    if endpoint is not None:
+        return redirect(url_for(endpoint, slug=slug, retro_id=retro.id), 303)
+    return retro_page(retro)
 
 
 @bp.get("/t/<slug>/retros/<int:retro_id>/print")
@@ -280,24 +287,19 @@ def publish(slug: str, retro_id: int) -> Any:
             # Asked once more when other flags remain: they never block publishing.
             form.confirmed.errors = [CONFIRM_MISSING]
         else:
-            try:
-                with db.begin_nested():
-                    review.publish(db, me, retro, reasons, flagged=flagged)
-            except InvalidInput as error:
-                reason_errors = {
-                    name.removeprefix("reasons."): message
-                    for name, message in error.errors.items()
-                    if name.startswith("reasons.")
-                }
-                rest = {k: v for k, v in error.errors.items() if not k.startswith("reasons.")}
-                if rest or not error.errors:
-                    show_service_error(form, InvalidInput(rest) if rest else error)
-            except ServiceError as error:
-                flash(error.detail, "error")
-                return retro_page(retro, error.status)
-            else:
+            done = attempt(lambda: review.publish(db, me, retro, reasons, flagged=flagged), form)
+            if done.ok:
                 flash("Published: the whole team can read it.", "success")
                 return to_retro(retro)
+            if not isinstance(done.error, InvalidInput):
+                assert done.error is not None
+                flash(done.error.detail, "error")
+                return retro_page(retro, done.error.status)
+            reason_errors = {
+                name.removeprefix("reasons."): message
+                for name, message in done.error.errors.items()
+                if name.startswith("reasons.")
+            }
     return render_template(
         "retros/publish.html",
         team=current_team(),

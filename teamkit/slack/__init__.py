@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from teamkit.capability import AccountSection, Capability, NavLink
+from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ CAPABILITY = Capability(
     portal="teamkit.slack.views:bp",
     api="teamkit.slack.api:blp",
     nav_links=(NavLink(95, "Slack", "slack.settings"),),
-    account_sections=(
-        AccountSection(55, "slack/_account_section.html", "teamkit.slack.views:account_context"),
+    sections=(
+        Section(
+            "account", 55, "slack/_account_section.html", "teamkit.slack.views:account_context"
+        ),
     ),
     settings=SETTINGS,
 )

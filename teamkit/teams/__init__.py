@@ -1,6 +1,6 @@
 """Teams, memberships, roles, invites and the isolation guard."""
 
-from teamkit.capability import AccountSection, Capability, HomeSection, Job
+from teamkit.capability import Capability, Job, Section
 
 CAPABILITY = Capability(
     name="teams",
@@ -9,16 +9,19 @@ CAPABILITY = Capability(
     models="teamkit.teams.models",
     portal="teamkit.teams.views:bp",
     api="teamkit.teams.api:blp",
-    account_sections=(
-        AccountSection(10, "teams/_account_section.html", "teamkit.teams.views:account_context"),
-        # Last on the page, after every other capability's section.
-        AccountSection(
-            1000, "teams/_account_delete.html", "teamkit.teams.views:account_delete_context"
-        ),
-    ),
-    home_sections=(
+    sections=(
         # First on a new team's home page, until the team is set up.
-        HomeSection(0, "teams/_checklist.html", "teamkit.teams.onboarding:checklist_context"),
+        Section("home", 0, "teams/_checklist.html", "teamkit.teams.onboarding:checklist_context"),
+        Section(
+            "account", 10, "teams/_account_section.html", "teamkit.teams.views:account_context"
+        ),
+        # Last on the page, after every other capability's section.
+        Section(
+            "account",
+            1000,
+            "teams/_account_delete.html",
+            "teamkit.teams.views:account_delete_context",
+        ),
     ),
     setup_steps=("teamkit.teams.onboarding:invite_step",),
     jobs=(Job("audit-prune", "teamkit.teams.jobs:prune_audit_log"),),

@@ -100,6 +100,9 @@ class InviteForm(FlaskForm):
 class TransferForm(FlaskForm):
     """Choose the member who becomes the team's owner."""
 
+    #: A member who is gone meanwhile is said beside the choice.
+    detail_field = "membership_id"
+
     membership_id = SelectField(
         "New owner",
         coerce=int,

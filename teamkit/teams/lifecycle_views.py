@@ -17,8 +17,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from teamkit.db import get_session
-from teamkit.errors import ServiceError
-from teamkit.forms import show_service_error, submit_form
+from teamkit.forms import submit_form
 from teamkit.teams import audit, services
 from teamkit.teams.forms import DeleteTeamForm, ExportForm, TransferForm
 from teamkit.teams.guard import current_membership, current_team
@@ -59,19 +58,18 @@ def transfer(slug: str) -> Response | tuple[str, int]:
     """Make another member owner; the owner who hands over becomes a facilitator."""
     require_role(current_membership(), Role.OWNER, "hand over the team")
     form = _transfer_form(submitted=True)
-    if form.validate_on_submit():
-        try:
-            new_owner = services.transfer_ownership(
-                get_session(), current_membership(), form.membership_id.data or 0
-            )
-        except ServiceError as error:
-            if "membership_id" not in error.errors and error.status == 404:
-                error.errors = {"membership_id": error.detail}
-            show_service_error(form, error)
-            return _transfer_page(error.status, form)
+    sent = submit_form(
+        form,
+        lambda: services.transfer_ownership(
+            get_session(), current_membership(), form.membership_id.data or 0
+        ),
+    )
+    if sent.ok:
+        new_owner = sent.value
         flash(f"{new_owner.person.name} now owns {current_team().name}; you are a facilitator.")
         return redirect(url_for("teams.members", slug=slug), 303)
-    return _transfer_page(422, form)
+    # A member who left meanwhile (404), or oneself (409): said beside the choice, as such.
+    return _transfer_page(sent.error.status if sent.error else sent.status, form)
 
 
 @bp.route("/t/<slug>/delete", methods=["GET", "POST"])

@@ -149,7 +149,7 @@ def home(slug: str) -> str:
     db = get_session()
     membership = current_membership()
     remember_team(slug)
-    sections = [(s.template, context(db, membership)) for s, context in registry().home_sections]
+    sections = registry().fill("home", db, membership)
     return render_template("teams/home.html", team=current_team(), sections=sections)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from teamkit.db import job_session
-from teamkit.digests import setting
+from teamkit.digests import digest_config
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import DeliveryChannel
 from teamkit.teams.models import Team
@@ -33,7 +33,7 @@ def seed(app: Flask, api: Any, path_values: dict[str, Any]) -> dict[str, Any]:
     good, so `delivery_id` names a delivery the owner can really retry.
     """
     slug = path_values["slug"]
-    webhook = f"{setting(app, 'WEBHOOK_ALLOW')[0]}services/T0/B0/conformance"
+    webhook = f"{digest_config(app).webhook_allow[0]}services/T0/B0/conformance"
     settings_url = f"/api/v1/teams/{slug}/digest/settings"
     headers = {"Authorization": f"Bearer {api.token}"}  # tests.clients.Api has no put
     answer = api.client.put(

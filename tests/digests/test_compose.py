@@ -20,7 +20,7 @@ from teamkit.digests.render import (
 )
 from teamkit.goals.checkins import record_check_in
 from teamkit.goals.models import Goal
-from teamkit.goals.services import set_goals_per_digest
+from teamkit.goals.settings import set_goals_per_digest
 from teamkit.sections import DigestItem, DigestSection, Link
 from teamkit.teams.models import Team
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
 from teamkit.goals.models import CheckIn, Goal, Reinforcement
-from teamkit.goals.services import goal_settings
+from teamkit.goals.settings import get_settings as goal_settings
 from teamkit.teams.models import Role, Team
 
 OWNER, FACILITATOR, MEMBER = Role.OWNER, Role.FACILITATOR, Role.MEMBER

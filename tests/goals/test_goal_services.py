@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from teamkit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from teamkit.goals import services
+from teamkit.goals import settings as goal_settings
 from teamkit.goals.checkins import record_check_in
 from teamkit.goals.models import Channel, CheckIn, Goal, GoalStatus, Reinforcement
 from teamkit.goals.reinforcements import mark_reviewed, record_reinforcement
@@ -108,7 +109,7 @@ def test_member_cannot_edit_archive_or_reorder_goals(session, crew, as_member):
         lambda: services.archive_goal(session, member, goal),
         lambda: services.move_goal(session, member, goal, "up"),
         lambda: mark_reviewed(session, member, goal),
-        lambda: services.set_goals_per_digest(session, member, 5),
+        lambda: goal_settings.set_goals_per_digest(session, member, 5),
     ):
         with pytest.raises(Forbidden):
             attempt()
@@ -363,13 +364,15 @@ def test_only_an_owner_deletes_a_goal_for_good_with_its_history(session, crew, a
 @pytest.mark.parametrize("value", [0, 11, "many", ""])
 def test_goals_per_digest_is_1_to_10(session, crew, as_member, value):
     with pytest.raises(InvalidInput) as raised:
-        services.set_goals_per_digest(session, as_member(crew.facilitator), value)
+        goal_settings.set_goals_per_digest(session, as_member(crew.facilitator), value)
     assert "goals_per_digest" in raised.value.errors
 
 
 def test_facilitator_sets_goals_per_digest(session, crew, as_member):
     assert (
-        services.set_goals_per_digest(session, as_member(crew.facilitator), "5").goals_per_digest
+        goal_settings.set_goals_per_digest(
+            session, as_member(crew.facilitator), "5"
+        ).goals_per_digest
         == 5
     )
 

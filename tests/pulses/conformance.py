@@ -78,7 +78,9 @@ def seed(app: Flask, api: Any, path_values: dict[str, Any]) -> dict[str, Any]:
     shown = api.get(f"{pulses}/{answered['id']}/results")
     assert shown.status_code == 200, shown.get_json()
     to_answer, to_close = open_pulse(), open_pulse()
+    note = _created(api.post(f"{pulses}/{answered['id']}/replies", json={"text": "A plan."}))
     return {
+        "reply_id": note["id"],
         "pulse_id": to_answer["id"],
         "key": free,
         "template_key": used,
@@ -136,6 +138,9 @@ def fix_positive(operation: Any, case: Any, path_values: dict[str, Any]) -> None
         case.path_parameters["pulse_id"] = path_values["closing_pulse_id"]
     elif path.endswith(("/results", "/replies")):
         case.path_parameters["pulse_id"] = path_values["closed_pulse_id"]
+    if path.endswith("/replies/{reply_id}"):
+        case.path_parameters["pulse_id"] = path_values["closed_pulse_id"]
+        case.path_parameters["reply_id"] = path_values["reply_id"]
     if path.endswith("/comments/{comment_id}/replies"):
         case.path_parameters["comment_id"] = path_values["comment_id"]
     if path.endswith("/answers") and body is not None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-
 from digests.servers import SlackApiStandIn
+from flask import Flask
 
 CONNECTION_PATH = "/teams/{slug}/slack"
 TOKEN = "xoxb-5555-6666-conformance"

@@ -1,0 +1,293 @@
+"""API of team retro boards: the board's state (with an ETag), cards, groups, votes, phases.
+
+Create a board as any retro: `POST /teams/{slug}/retros` with `{"format": "4ls", "title"}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session
+from flask_smorest import Blueprint
+from werkzeug.wrappers import Response
+
+from teamkit.boards import mine, review, services, votes
+from teamkit.boards.models import Board, Card
+from teamkit.boards.polls import etag
+from teamkit.boards.schemas import (
+    BoardActionItemSchema,
+    BoardRulesSchema,
+    BoardSchema,
+    CardActionItemSchema,
+    CardCreateSchema,
+    CardMoveSchema,
+    CardOutSchema,
+    CardUpdateSchema,
+    GroupCreateSchema,
+    PhaseSchema,
+    ReviewDecisionOutSchema,
+    ReviewDecisionSchema,
+    VoteResultSchema,
+)
+from teamkit.boards.state import board_state as build_state
+from teamkit.db import get_session
+from teamkit.retros import actions
+from teamkit.retros.models import ActionItem
+from teamkit.teams.guard import current_membership, current_team
+
+blp = Blueprint(
+    "boards_api",
+    __name__,
+    description="Team retro boards: cards, groups, votes and phases, live by polling.",
+)
+
+ETAG_HEADER = {"ETag": {"description": "The board's version.", "schema": {"type": "string"}}}
+
+
+def _board(retro_id: int) -> Board:
+    return services.find_board(get_session(), current_team().id, retro_id)
+
+
+def _locked(retro_id: int) -> Board:
+    return services.lock_board(get_session(), current_team().id, retro_id)
+
+
+def _state(board: Board) -> dict[str, Any]:
+    return build_state(get_session(), board, current_membership(), mine.card_ids(session))
+
+
+def _card_out(card: Card) -> dict[str, Any]:
+    me = current_membership()
+    return {
+        "id": card.id,
+        "text": card.text,
+        "author": (
+            None if card.author is None else {"id": card.author.id, "name": card.author.person.name}
+        ),
+        "is_anonymous": card.is_anonymous,
+        "votes": None,
+        "my_votes": 0,
+        "group_id": card.group_id,
+        "is_mine": services.is_writer(me, card, mine.card_ids(session)),
+        "is_late": card.is_late,
+        "written_at": card.written_at,
+        "action_item_id": card.action_item_id,
+        "etag": card.etag,
+        "coach": [],
+    }
+
+
+def _item_out(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "owner": None
+        if item.owner is None
+        else {"id": item.owner.id, "name": item.owner.person.name},
+        "due_date": item.due_date,
+        "status": item.status.value,
+        "retro_id": item.retro_id,
+    }
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>/board")
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+@blp.alt_response(304, description="Unchanged since the version sent as If-None-Match.")
+def board_state(slug: str, retro_id: int) -> Any:
+    """Return the board as you see it, with its version as `ETag`.
+
+    Send the version back as `If-None-Match` and an unchanged board answers 304 (one SQL
+    statement). Others' card texts are null before the reveal, vote totals null until
+    voting ends, and an anonymous card's author is always null.
+    """
+    board = _board(retro_id)
+    tag = etag(board.version)
+    if request.headers.get("If-None-Match", "").strip() == tag:
+        return Response(status=304, headers={"ETag": tag})
+    return _state(board), 200, {"ETag": tag}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/cards")
+@blp.arguments(CardCreateSchema)
+@blp.response(201, CardOutSchema)
+def add_card(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+    """Add a card (write, reveal and group phases); `anonymous` stores it without its author.
+
+    An unknown column or an empty or overlong text is 422; a closed board or a phase that
+    takes no cards is 409.
+    """
+    board = _locked(retro_id)
+    card = services.add_card(
+        get_session(),
+        current_membership(),
+        board,
+        column=data["column"],
+        text=data["text"],
+        anonymous=data.get("anonymous"),
+    )
+    if card.is_anonymous:
+        mine.remember(session, card.id)
+    return _card_out(card)
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
+@blp.arguments(CardUpdateSchema)
+@blp.response(200, CardOutSchema)
+def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+    """Change your card's text; with `If-Match` (the card's `etag`), a stale one is 409."""
+    board = _locked(retro_id)
+    card = services.edit_card(
+        get_session(),
+        current_membership(),
+        board,
+        card_id,
+        text=data["text"],
+        mine=mine.card_ids(session),
+        if_match=request.headers.get("If-Match"),
+    )
+    return _card_out(card)
+
+
+@blp.delete("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
+@blp.response(204)
+def delete_card(slug: str, retro_id: int, card_id: str) -> None:
+    """Delete your card and its votes."""
+    board = _locked(retro_id)
+    services.delete_card(
+        get_session(), current_membership(), board, card_id, mine=mine.card_ids(session)
+    )
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/votes")
+@blp.response(201, VoteResultSchema)
+def cast_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+    """Give the card one vote (vote phase); over your limit or the card's cap is 409."""
+    board = _locked(retro_id)
+    votes.cast_vote(get_session(), current_membership(), board, card_id)
+    return votes.votes_left(get_session(), board, current_membership(), card_id)
+
+
+@blp.delete("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/votes")
+@blp.response(200, VoteResultSchema)
+def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+    """Take back one of your votes on the card (until voting ends)."""
+    board = _locked(retro_id)
+    votes.take_back_vote(get_session(), current_membership(), board, card_id)
+    return votes.votes_left(get_session(), board, current_membership(), card_id)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/group")
+@blp.arguments(CardMoveSchema)
+@blp.response(200, CardOutSchema)
+def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+    """Move the card into a group, or out (`null`), in the group phase."""
+    board = _locked(retro_id)
+    card = services.move_card(get_session(), current_membership(), board, card_id, data["group_id"])
+    return _card_out(card)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/groups")
+@blp.arguments(GroupCreateSchema)
+@blp.response(201, BoardSchema, headers=ETAG_HEADER)
+def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Make a group with a title, and move the cards named into it (group phase)."""
+    board = _locked(retro_id)
+    services.create_group(
+        get_session(), current_membership(), board, title=data["title"], card_ids=data["card_ids"]
+    )
+    return _state(board), 201, {"ETag": etag(board.version)}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/phase")
+@blp.arguments(PhaseSchema)
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def change_phase(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Move the board one phase on or back one (facilitators).
+
+    Phases: review → write → reveal → group → vote → discuss → closed. The review phase
+    moves on only when each earlier open action item has a decision (409 otherwise).
+    """
+    db = get_session()
+    board = _locked(retro_id)
+    services.change_phase(db, current_membership(), board, data["phase"])
+    return _state(board), 200, {"ETag": etag(board.version)}
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>/board")
+@blp.arguments(BoardRulesSchema)
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Change the board's rules (facilitators): anonymous cards, vote limits, the timer."""
+    db = get_session()
+    me = current_membership()
+    board = _locked(retro_id)
+    services.set_rules(
+        db,
+        me,
+        board,
+        anonymous=data.get("anonymous"),
+        vote_limit=data.get("vote_limit"),
+        card_vote_cap=data.get("card_vote_cap"),
+    )
+    if "timer_minutes" in data:
+        services.start_timer(db, me, board, data["timer_minutes"])
+    return _state(board), 200, {"ETag": etag(board.version)}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/action-item")
+@blp.arguments(CardActionItemSchema)
+@blp.response(201, BoardActionItemSchema)
+def card_action_item(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> Any:
+    """Make the card one of the retro's action items (discuss phase); the title defaults
+    to the card's text."""
+    db = get_session()
+    board = _locked(retro_id)
+    item = services.make_action_item(
+        db,
+        current_membership(),
+        board,
+        card_id=card_id,
+        title=data.get("title"),
+        owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
+        due_date=data.get("due_date"),
+    )
+    return _item_out(item)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>/action-item")
+@blp.arguments(CardActionItemSchema)
+@blp.response(201, BoardActionItemSchema)
+def group_action_item(data: dict[str, Any], slug: str, retro_id: int, group_id: int) -> Any:
+    """Make the group one of the retro's action items (discuss phase); the title defaults
+    to the group's title."""
+    db = get_session()
+    board = _locked(retro_id)
+    item = services.make_action_item(
+        db,
+        current_membership(),
+        board,
+        group_id=group_id,
+        title=data.get("title"),
+        owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
+        due_date=data.get("due_date"),
+    )
+    return _item_out(item)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/review-decisions")
+@blp.arguments(ReviewDecisionSchema)
+@blp.response(200, ReviewDecisionOutSchema)
+def decide(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Decide on an open action item of an earlier retro (facilitators, review phase):
+    `done`, `continue` with a new `due_date`, or `dropped` with a `reason`."""
+    board = _locked(retro_id)
+    found = review.decide(
+        get_session(),
+        current_membership(),
+        board,
+        data["action_item_id"],
+        data["decision"],
+        due_date=data.get("due_date"),
+        reason=data.get("reason"),
+    )
+    return {"action_item_id": found.action_item_id, "decision": found.decision, "note": found.note}

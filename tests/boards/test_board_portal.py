@@ -1,0 +1,128 @@
+"""The board page as plain forms: start a board, write, reveal, group, vote, discuss, close."""
+
+from __future__ import annotations
+
+import re
+
+from teamkit.boards.models import Card, Phase
+from teamkit.retros.models import ActionItem
+
+
+def _board(portal, retro_id):
+    return portal.client.get(f"/t/crew/retros/{retro_id}/board").get_data(as_text=True)
+
+
+def test_a_team_retro_is_started_from_the_retros_page(crew, login_as):
+    portal = login_as(crew.member)
+    listing = portal.client.get("/t/crew/retros").get_data(as_text=True)
+    assert "New team retro" in listing and "New incident retro" in listing
+    answer = portal.post(
+        "/t/crew/retros/new-team-retro", {"format": "mad-sad-glad", "title": "Sprint 7"}
+    )
+    assert answer.status_code == 303
+    page = portal.client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Sprint 7" in page and "Mad" in page and "What frustrated you?" in page
+    listing = portal.client.get("/t/crew/retros").get_data(as_text=True)
+    assert "Team retro" in listing and "Sprint 7" in listing
+
+
+def test_an_empty_title_is_an_error_beside_the_field(crew, login_as):
+    portal = login_as(crew.member)
+    answer = portal.post("/t/crew/retros/new-team-retro", {"format": "4ls", "title": ""})
+    assert answer.status_code == 422
+    assert 'id="title-error"' in answer.get_data(as_text=True)
+
+
+def test_the_retro_page_of_a_board_leads_to_the_board(crew, login_as, add_board):
+    retro_id = add_board()
+    portal = login_as(crew.member)
+    answer = portal.client.get(f"/t/crew/retros/{retro_id}")
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/t/crew/retros/{retro_id}/board")
+
+
+def test_a_whole_meeting_runs_as_plain_forms(crew, login_as, portal_of, add_board, rows):
+    retro_id = add_board()
+    base = f"/t/crew/retros/{retro_id}/board"
+    member = portal_of(crew.member)
+    added = member.post(f"{base}/cards", {"column": "start", "text": "Pair on risky changes"})
+    assert added.status_code == 303
+    facilitator = portal_of(crew.facilitator)
+    page = _board(facilitator, retro_id)
+    assert "1 card (1 hidden until the reveal)" in page
+    assert "Pair on risky changes" not in page
+    for phase in ("reveal", "group"):
+        assert facilitator.post(f"{base}/phase", {"phase": phase}).status_code == 303
+    assert "Pair on risky changes" in _board(facilitator, retro_id)
+    assert facilitator.post(f"{base}/groups", {"title": "Safer changes"}).status_code == 303
+    page = _board(facilitator, retro_id)
+    card_id = re.search(r'id="card-([0-9a-f]{32})"', page).group(1)
+    group_id = re.search(r'<option value="(\d+)"', page).group(1)
+    moved = facilitator.post(f"{base}/cards/{card_id}/move", {"group_id": group_id})
+    assert moved.status_code == 303
+    assert facilitator.post(f"{base}/phase", {"phase": "vote"}).status_code == 303
+    assert member.post(f"{base}/cards/{card_id}/vote").status_code == 303
+    assert "You have 2 of 3 votes left" in _board(member, retro_id)
+    assert facilitator.post(f"{base}/phase", {"phase": "discuss"}).status_code == 303
+    page = _board(facilitator, retro_id)
+    assert "Discuss, most votes first" in page and "1 vote" in page
+    made = facilitator.post(
+        f"{base}/action-items",
+        {"source": f"group:{group_id}", "title": "Pair review for payments", "owner_id": ""},
+    )
+    assert made.status_code == 422
+    assert rows(ActionItem) == 0
+    owner_id = re.search(r'<option value="(\d+)" selected>', _board(facilitator, retro_id))
+    made = facilitator.post(
+        f"{base}/action-items",
+        {"source": f"group:{group_id}", "title": "Pair review for payments",
+         "owner_id": owner_id.group(1), "due_date": "2030-01-31"},
+    )  # fmt: skip
+    assert made.status_code == 303
+    assert rows(ActionItem) == 1
+    assert facilitator.post(f"{base}/phase", {"phase": "closed"}).status_code == 303
+    page = _board(member, retro_id)
+    assert "What the team decided" in page
+    markdown = member.client.get(f"{base}/export.md").get_data(as_text=True)
+    assert "Safer changes" in markdown and "Pair review for payments" in markdown
+
+
+def test_a_card_on_a_board_in_review_is_an_error_and_nothing_is_written(
+    crew, login_as, add_board, rows
+):
+    retro_id = add_board(phase=Phase.REVIEW)
+    portal = login_as(crew.member)
+    answer = portal.post(f"/t/crew/retros/{retro_id}/board/cards", {"column": "start", "text": "x"})
+    assert answer.status_code == 409
+    assert rows(Card) == 0
+
+
+def test_an_empty_card_is_an_error_beside_its_field(crew, login_as, add_board, rows):
+    retro_id = add_board()
+    portal = login_as(crew.member)
+    answer = portal.post(f"/t/crew/retros/{retro_id}/board/cards", {"column": "stop", "text": " "})
+    assert answer.status_code == 422
+    assert 'id="new-stop-error"' in answer.get_data(as_text=True)
+    assert rows(Card) == 0
+
+
+def test_the_writer_of_an_anonymous_card_edits_it_from_their_session_only(
+    crew, portal_of, add_board
+):
+    retro_id = add_board(anonymous=True)
+    base = f"/t/crew/retros/{retro_id}/board"
+    writer = portal_of(crew.member)
+    writer.post(f"{base}/cards", {"column": "start", "text": "Quietly said"})
+    page = _board(writer, retro_id)
+    assert "Anonymous" in page and "<strong>yours</strong>" in page
+    card_id = re.search(r'id="card-([0-9a-f]{32})"', page).group(1)
+    other = portal_of(crew.other)
+    assert other.post(f"{base}/cards/{card_id}/edit", {"text": "Changed"}).status_code == 403
+    assert writer.post(f"{base}/cards/{card_id}/edit", {"text": "Said"}).status_code == 303
+    assert "Said" in _board(writer, retro_id)
+
+
+def test_a_new_teams_first_retro_is_one_click_from_the_home_page(crew, login_as):
+    portal = login_as(crew.member)
+    home = portal.client.get("/t/crew/").get_data(as_text=True)
+    assert 'href="/t/crew/retros/new-team-retro"' in home
