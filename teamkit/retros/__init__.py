@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app
+
 from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting, count
+
+
+@dataclass(frozen=True)
+class RetroTiming:
+    """The retros' TEAMKIT_RETRO_* settings, read once."""
+
+    #: The quiet time between timeline entries that a timeline marks as a gap.
+    timeline_gap: timedelta
+
+
+def retro_timing(app: Flask | None = None) -> RetroTiming:
+    """Return the retro settings of `app` (by default the current one)."""
+    settings = (app or current_app).config["TEAMKIT"]
+    return RetroTiming(timedelta(minutes=int(settings["RETRO_TIMELINE_GAP_MINUTES"])))
+
 
 CAPABILITY = Capability(
     name="retros",

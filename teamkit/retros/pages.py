@@ -8,7 +8,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from teamkit.db import get_session, utcnow
 from teamkit.forms import ConfirmForm
 from teamkit.goals.models import Goal, GoalStatus
 from teamkit.goals.services import list_goals
-from teamkit.retros import actions, edits, review, services, timeline
+from teamkit.retros import actions, edits, retro_timing, review, services, timeline
 from teamkit.retros.formats import parse_format
 from teamkit.retros.forms import (
     ActionItemForm,
@@ -54,11 +53,6 @@ EARLIER_SHOWN = 20
 def today() -> date:
     """Return today's date (UTC), the day overdue is counted from."""
     return utcnow().date()
-
-
-def timeline_gap() -> timedelta:
-    """Return the quiet time between timeline entries that counts as a gap."""
-    return timedelta(minutes=int(current_app.config["TEAMKIT"]["RETRO_TIMELINE_GAP_MINUTES"]))
 
 
 @bp.app_template_filter("markdown")
@@ -109,6 +103,7 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         names=[m.person.name for m in members],
     )
     settings = get_settings(db, team)
+    gap = retro_timing().timeline_gap
     goals = active_goals(db)
     entry_form = forms.get("entry_form") or TimelineEntryForm(formdata=None)
     item_form = forms.get("item_form") or ActionItemForm(formdata=None)
@@ -121,8 +116,8 @@ def retro_page(retro: Retro, status: int = 200, **forms: Any) -> tuple[str, int]
         severity_names=settings.severity_names,
         tags=services.tags_of(db, retro),
         participants=services.participants_of(db, retro),
-        rows=timeline.timeline_rows(entries, gap=timeline_gap(), started_at=retro.started_at),
-        gap=timeline_gap(),
+        rows=timeline.timeline_rows(entries, gap=gap, started_at=retro.started_at),
+        gap=gap,
         factors=factors,
         items=items,
         earlier=actions.open_items_from_earlier_retros(db, retro, limit=EARLIER_SHOWN),
