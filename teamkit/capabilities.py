@@ -27,6 +27,7 @@ PACKAGES: tuple[str, ...] = (
     "teamkit.retros",
     "teamkit.boards",
     "teamkit.digests",
+    "teamkit.slack",
 )
 
 

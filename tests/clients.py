@@ -68,6 +68,9 @@ class Api:
     def patch(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
         return self.client.patch(path, json=json, headers=self._headers(token), **kwargs)
 
+    def put(self, path: str, json: Any = None, token: str | None = None, **kwargs: Any) -> Any:
+        return self.client.put(path, json=json, headers=self._headers(token), **kwargs)
+
     def delete(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
         return self.client.delete(path, headers=self._headers(token), **kwargs)
 

@@ -310,7 +310,7 @@ def test_every_audited_page_is_valid_html(app: Flask, team_pages: Any, tmp_path:
 
 
 def test_every_pulse_page_passes_the_audit(
-    app: Flask, make: Any, login_as: Any, api_as: Any
+    app: Flask, make: Any, login_as: Any, api_as: Any, tmp_path: Any
 ) -> None:
     owner = make.person(name="Ada")
     team = make.team(owner, slug="core", name="Core team")
@@ -331,6 +331,13 @@ def test_every_pulse_page_passes_the_audit(
             == 201
         )
     owner_api.post(f"{base}/pulses/{closed['id']}/close")
+    # A plan on the pulse, and a reply to a comment: each shows its status form.
+    note = {"text": "Timebox the standups.", "due_date": "2026-12-20", "status": "in_progress"}
+    assert owner_api.post(f"{base}/pulses/{closed['id']}/replies", json=note).status_code == 201
+    said = owner_api.get(f"{base}/pulses/{closed['id']}/results").json["comments"][0]["id"]
+    reply = {"text": "We hear you."}
+    replied = owner_api.post(f"{base}/pulses/{closed['id']}/comments/{said}/replies", json=reply)
+    assert replied.status_code == 201
     opened = owner_api.post(f"{base}/pulses", json={"template": "ours"}).json
     portal = login_as(owner)
     pages = [
@@ -361,6 +368,10 @@ def test_every_pulse_page_passes_the_audit(
     }
     results = {form: _audit_rejected(response) for form, response in rejected.items()}
     assert {form: problems for form, (problems, _) in results.items() if problems} == {}
+    # The results with their plans, and a refused plan, are valid HTML too.
+    html = {"results": portal.client.get(f"/t/core/pulses/{closed['id']}").text}
+    html["refused plan"] = rejected["reply"].text
+    assert check(html, tmp_path) == {}
     invalid = {form: set(names) for form, (_, names) in results.items()}
     assert invalid["settings"] == {"threshold", "window_days"}
     assert invalid["template"] == {"title", "items"}

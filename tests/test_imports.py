@@ -16,7 +16,7 @@ from teamkit.capabilities import PACKAGES
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "teamkit"
 #: The layers above the core, lower first; a package may import one lower than itself.
-LAYERS = ("goals", "pulses", "retros", "boards", "digests")
+LAYERS = ("goals", "pulses", "retros", "boards", "digests", "slack")
 #: Who may import whom among the capabilities (DESIGN.md): the lower ones' services only.
 MAY_IMPORT = {
     "goals": set(),
@@ -24,6 +24,7 @@ MAY_IMPORT = {
     "retros": {"goals"},
     "boards": {"goals", "retros"},
     "digests": {"goals", "pulses", "retros", "boards"},
+    "slack": {"goals", "pulses", "retros", "boards", "digests"},
 }
 #: A capability's faces that no other capability may import.
 FACES = ("views", "api", "forms")

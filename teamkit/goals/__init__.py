@@ -38,6 +38,7 @@ CAPABILITY = Capability(
     nav_links=(NavLink(10, "Goals", "goals.index"),),
     demo="teamkit.goals.demo:seed_goals",
     digest_sections=("teamkit.goals.digest:digest_section",),
+    personal_sections=("teamkit.goals.digest:personal_section",),
     setup_steps=("teamkit.goals.views:setup_step",),
     settings=(
         Setting(

@@ -19,7 +19,7 @@ from teamkit.goals.reinforcements import record_digest_reminder
 from teamkit.goals.selector import goals_to_feature
 from teamkit.goals.summaries import GoalSummary, summarize
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
-from teamkit.teams.models import Team
+from teamkit.teams.models import Membership, Team
 
 #: Slogans said at the top of a digest, at most (north stars first): it reads in a minute.
 SLOGANS_MAX = 5
@@ -107,4 +107,48 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
         items=items,
         link=Link("See all goals", context.url(f"/t/{team.slug}/goals")),
         on_delivery=record,
+    )
+
+
+def personal_section(
+    session: Session, membership: Membership, context: SectionContext
+) -> DigestSection | None:
+    """Return the reader's own active goals that wait for a check-in (None if none)."""
+    team = membership.team
+    owned = list(
+        session.scalars(
+            select(Goal)
+            .where(
+                Goal.team_id == team.id,
+                Goal.owner_id == membership.id,
+                Goal.status == GoalStatus.ACTIVE,
+                Goal.archived_at.is_(None),
+            )
+            .order_by(Goal.is_pinned.desc(), Goal.position, Goal.id)
+        )
+    )
+    if not owned:
+        return None
+    stale_days = goal_timing(context.app).stale_days
+    stale = [
+        s for s in summarize(session, owned, stale_days=stale_days, now=context.now) if s.is_stale
+    ]
+    if not stale:
+        return None
+    return DigestSection(
+        key="goals-yours",
+        title="Your goals waiting for a check-in",
+        order=10,
+        summary=f"No check-in for {stale_days} days or more: how do they stand?",
+        items=tuple(
+            DigestItem(
+                title=summary.goal.title,
+                lines=(progress_line(summary, context.now),),
+                link=Link(
+                    "Check in",
+                    context.url(f"/t/{team.slug}/goals/{summary.goal.id}#check-in-title"),
+                ),
+            )
+            for summary in stale
+        ),
     )

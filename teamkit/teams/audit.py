@@ -40,6 +40,8 @@ ACTIONS: dict[str, str] = {
     "pulses.settings_changed": "changed the pulse settings: {changed}",
     "retros.settings_changed": "changed the retro settings: {changed}",
     "digest.settings_changed": "changed the digest settings: {changed}",
+    "slack.settings_changed": "changed the Slack app's connection: {changed}",
+    "slack.disconnected": "disconnected the Slack app",
 }
 
 

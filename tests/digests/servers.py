@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -166,6 +167,142 @@ class SlackStandIn:
     def answer(self, *replies: Reply) -> None:
         with self.lock:
             self.replies.extend(replies)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class ApiCall:
+    """One call the Slack Web API stand-in received: its method, parameters and token."""
+
+    method: str
+    params: dict[str, str]
+    token: str | None
+
+
+@dataclass
+class ApiFailure:
+    """A one-time answer to a method: `error` with HTTP `status` (429 adds Retry-After)."""
+
+    method: str
+    error: str
+    status: int = 200
+    retry_after: int | None = None
+
+
+class SlackApiStandIn:
+    """A stand-in for Slack's Web API (https://slack.com/api/<method>): it records every
+    call and answers as Slack does, `{"ok": true, …}` or `{"ok": false, "error": …}`.
+
+    `tokens` maps a bot token to its workspace, `users` an email to a Slack user,
+    `channels` a channel id to the channel; `fail(...)` queues a one-time failure.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.tokens: dict[str, dict[str, str]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.failures: deque[ApiFailure] = deque()
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, params: dict[str, str]) -> None:
+                method = self.path.split("?")[0].rsplit("/", 1)[-1]
+                auth = self.headers.get("Authorization", "")
+                token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+                token = token or params.get("token")
+                with stand_in.lock:
+                    stand_in.calls.append(ApiCall(method, params, token))
+                    status, body, headers = stand_in._reply(method, params, token)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                query = self.path.partition("?")[2]
+                self._answer({k: v[-1] for k, v in parse_qs(query).items()})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length).decode()
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    params = {k: str(v) for k, v in (json.loads(raw or "{}")).items()}
+                else:
+                    params = {k: v[-1] for k, v in parse_qs(raw).items()}
+                query = self.path.partition("?")[2]
+                params |= {k: v[-1] for k, v in parse_qs(query).items()}
+                self._answer(params)
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _reply(
+        self, method: str, params: dict[str, str], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        for failure in list(self.failures):
+            if failure.method == method:
+                self.failures.remove(failure)
+                headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+                return failure.status, {"ok": False, "error": failure.error}, headers
+        workspace = self.tokens.get(token or "")
+        if workspace is None:
+            return 200, {"ok": False, "error": "not_authed" if not token else "invalid_auth"}, {}
+        if method == "auth.test":
+            return 200, {"ok": True, "url": "https://example.slack.com/", **workspace}, {}
+        if method == "users.lookupByEmail":
+            user = self.users.get(params.get("email", ""))
+            if user is None:
+                return 200, {"ok": False, "error": "users_not_found"}, {}
+            return 200, {"ok": True, "user": user}, {}
+        if method == "conversations.info":
+            channel = self.channels.get(params.get("channel", ""))
+            if channel is None:
+                return 200, {"ok": False, "error": "channel_not_found"}, {}
+            return 200, {"ok": True, "channel": {"id": params["channel"], **channel}}, {}
+        return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def start(self) -> SlackApiStandIn:
+        self.thread.start()
+        return self
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def add_workspace(
+        self, token: str, team: str = "Acme", team_id: str = "T0ACME", user_id: str = "U0BOT"
+    ) -> None:
+        self.tokens[token] = {"team": team, "team_id": team_id, "user_id": user_id}
+
+    def add_user(self, email: str, user_id: str, name: str) -> None:
+        self.users[email] = {
+            "id": user_id,
+            "name": name.lower().replace(" ", "."),
+            "real_name": name,
+            "profile": {"email": email, "display_name": name},
+        }
+
+    def fail(
+        self, method: str, error: str, status: int = 200, retry_after: int | None = None
+    ) -> None:
+        with self.lock:
+            self.failures.append(ApiFailure(method, error, status, retry_after))
+
+    def called(self, method: str) -> list[ApiCall]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -12,6 +12,7 @@ from crews import membership
 from digests.support import MONDAY, configure_digest
 from teamkit.db import job_session
 from teamkit.digests.deliver import deliver_due
+from teamkit.goals.services import create_goal
 from teamkit.pulses import answers as answering
 from teamkit.pulses import services as pulse_services
 from teamkit.retros import actions
@@ -76,6 +77,32 @@ def lived_in(digest_app, crew, slack):
     return crew
 
 
+@pytest.fixture
+def stale_goal_of_max(digest_app, lived_in):
+    """A goal Max owns with no check-in for three weeks."""
+    three_weeks_ago = time_machine.travel(MONDAY - timedelta(days=21), tick=False)
+    with three_weeks_ago, digest_app.app_context(), job_session(digest_app) as session:
+        owner = membership(session, lived_in.team, lived_in.owner)
+        create_goal(
+            session,
+            owner,
+            title="Halve the on-call pages",
+            why="Sleep matters.",
+            owner_id=membership(session, lived_in.team, lived_in.members[0]).id,
+        )
+    return lived_in
+
+
+def test_the_readers_own_stale_goals_open_their_email(digest_app, stale_goal_of_max, smtp):
+    with time_machine.travel(MONDAY, tick=False):
+        deliver_due(digest_app)
+    max_, mia = stale_goal_of_max.members
+    max_text = _text(smtp.box.to(max_.email)[0])
+    assert max_text.index("YOUR GOALS WAITING FOR A CHECK-IN") < max_text.index("\nOUR GOALS")
+    assert "Halve the on-call pages" in max_text.split("\nOUR GOALS")[0]
+    assert "YOUR GOALS WAITING" not in _text(smtp.box.to(mia.email)[0])
+
+
 def _text(message) -> str:
     return message.get_body(("plain",)).get_content()
 
@@ -86,8 +113,8 @@ def test_each_email_opens_with_the_readers_own_items_and_pulse(digest_app, lived
     max_, mia = lived_in.members
     max_text = _text(smtp.box.to(max_.email)[0])
     mia_text = _text(smtp.box.to(mia.email)[0])
-    assert max_text.index("YOUR ACTION ITEMS") < max_text.index("OUR GOALS")
-    assert "Add a lock-wait alert" in max_text.split("OUR GOALS")[0]
+    assert max_text.index("YOUR ACTION ITEMS") < max_text.index("\nOUR GOALS")
+    assert "Add a lock-wait alert" in max_text.split("\nOUR GOALS")[0]
     assert "1 open action item" in max_text
     assert f"You haven't answered “{PULSE_TITLE}” yet" in max_text
     assert "YOUR ACTION ITEMS" not in mia_text
