@@ -63,10 +63,13 @@ def match(
     person: Person,
     *,
     refresh: bool = False,
+    loaded: bool = False,
+    cached: SlackMember | None = None,
 ) -> Match:
     """Return who `person` is in the team's workspace, looking them up when the cached
-    answer is missing, stale or `refresh` is asked for."""
-    row = _row(session, team, person)
+    answer is missing, stale or `refresh` is asked for (`loaded`: their row is `cached`,
+    None when they have none)."""
+    row = cached if loaded else _row(session, team, person)
     now = utcnow()
     if not refresh and _is_fresh(row, person, now):
         return Match(team, row)
@@ -102,13 +105,20 @@ def _problem(failure: SlackFailure) -> str:
 def matches_of(session: Session, app: Flask, person: Person) -> list[Match]:
     """Return the person's match in every team of theirs with a connected Slack app."""
     rows = session.execute(
-        select(Team, SlackConnection)
+        select(Team, SlackConnection, SlackMember)
         .join(Membership, Membership.team_id == Team.id)
         .join(SlackConnection, SlackConnection.team_id == Team.id)
+        .outerjoin(
+            SlackMember,
+            (SlackMember.team_id == Team.id) & (SlackMember.person_id == person.id),
+        )
         .where(Membership.person_id == person.id)
         .order_by(Team.name)
     ).all()
-    return [match(session, app, connection, team, person) for team, connection in rows]
+    return [
+        match(session, app, connection, team, person, loaded=True, cached=row)
+        for team, connection, row in rows
+    ]
 
 
 def _membership(session: Session, person: Person, team_id: int) -> tuple[Team, SlackConnection]:
