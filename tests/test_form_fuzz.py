@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from clients import CSRF_RE
-from digests.servers import SmtpServer
+from digests.servers import SlackApiStandIn, SmtpServer
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, given, settings
@@ -38,6 +38,9 @@ from teamkit.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SLUG, seed_demo
 
 #: Posts per form: enough to reach each field's rules with odd values, few enough for CI.
 EXAMPLES = 12
+#: What the Slack stand-in knows: a bot token and a channel the bot is in.
+SLACK_TOKEN = "xoxb-1111-2222-abcdefghijkl"
+SLACK_CHANNEL = "C0TEAMROOM"
 #: Pages the walk opens at most (the demo team has a few dozen).
 MAX_PAGES = 250
 
@@ -216,12 +219,21 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def demo(app: Flask, smtp: SmtpServer) -> dict[str, FlaskClient]:
+def slack_api() -> Iterator[SlackApiStandIn]:
+    server = SlackApiStandIn().start()
+    server.add_workspace(SLACK_TOKEN)
+    server.channels[SLACK_CHANNEL] = {"name": "team-room", "is_member": True}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def demo(app: Flask, smtp: SmtpServer, slack_api: SlackApiStandIn) -> dict[str, FlaskClient]:
     """Seed the demo team with one of every state a form belongs to; return its people.
 
     Beside the demo data: an API token and an open invite (their revoke forms), an
     archived goal, a team survey template, and a draft retro with an action item the
-    coach flags (its submit and keep-wording forms).
+    coach flags (its submit and keep-wording forms), and the team's Slack app connected.
     """
     # Mail is set up, as in a deployment: the forms that send mail are shown.
     app.config["TEAMKIT"]["SMTP_URL"] = smtp.url
@@ -251,6 +263,11 @@ def demo(app: Flask, smtp: SmtpServer) -> dict[str, FlaskClient]:
     copy = re.search(rf'action="({team}/pulses/templates/[^/"]+/copy)"', templates)
     assert copy is not None, "no form copies a survey template"
     assert owner.post(copy.group(1), data={"csrf_token": csrf}).status_code in (200, 303)
+    # The team's Slack app connected (to a stand-in): its page's and the account's forms.
+    app.config["TEAMKIT"]["SLACK_API_URL"] = slack_api.base
+    connection = {"bot_token": SLACK_TOKEN, "signing_secret": "0" * 32, "channel": SLACK_CHANNEL}
+    slack = owner.put(f"{root}/slack", headers=api, json=connection)
+    assert slack.status_code == 200, slack.json
     member = log_in(app, DEMO_PEOPLE[2][0])
     return {"owner": owner, "member": member, "visitor": app.test_client()}
 

@@ -23,7 +23,7 @@ from pulses import conformance as conformance_pulses
 from retros import conformance as conformance_retros
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
-from slack import conformance as conformance_slack
+from slack_app import conformance as conformance_slack
 from teams import conformance as conformance_teams
 
 from teamkit.db import job_session

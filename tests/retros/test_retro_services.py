@@ -60,7 +60,9 @@ def test_any_member_writes_a_draft_with_incident_fields(session, crew, as_member
 def test_an_unknown_format_is_refused(session, crew, as_member):
     with pytest.raises(InvalidInput) as error:
         _retro(session, as_member(crew.member), format="haiku")
-    assert error.value.errors == {"format": "Choose one of: incident."}
+    assert error.value.errors == {
+        "format": "Choose one of: 4ls, incident, mad-sad-glad, start-stop-continue, team-format."
+    }
     assert _count(session, Retro) == 0
 
 
