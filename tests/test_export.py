@@ -58,12 +58,14 @@ def restore(app: Flask, document: dict[str, Any], slug: str | None = None) -> st
 
 def comparable(document: dict[str, Any]) -> dict[str, Any]:
     """Return `document` without what may differ between two exports of the same data:
-    when it was made, the slug, and the order of the shuffled answers and comments."""
+    when it was made, the slug, and the order of the shuffled answers, comments and cards."""
     copy = json.loads(json.dumps(document))
     del copy["exported_at"], copy["team"]["slug"]
     for pulse in copy["parts"]["pulses"]["pulses"]:
         for key in ("answers", "comments"):
             pulse[key].sort(key=lambda entry: json.dumps(entry, sort_keys=True))
+    for board in copy["parts"]["boards"]["boards"]:
+        board["cards"].sort(key=lambda entry: json.dumps(entry, sort_keys=True))
     return copy
 
 
@@ -96,7 +98,7 @@ def test_the_export_matches_its_json_schema(demo: dict[str, Any]) -> None:
     Draft202012Validator.check_schema(schema())
     assert list(Draft202012Validator(schema()).iter_errors(demo)) == []
     assert demo["version"] == FORMAT_VERSION
-    assert set(demo["parts"]) == {"teams", "goals", "pulses", "retros", "digests"}
+    assert set(demo["parts"]) == {"teams", "goals", "pulses", "retros", "boards", "digests"}
 
 
 def test_the_export_holds_the_whole_team(demo: dict[str, Any]) -> None:
@@ -114,6 +116,29 @@ def test_the_export_holds_the_whole_team(demo: dict[str, Any]) -> None:
     assert retro["timeline"] and retro["factors"] and retro["action_items"]
     assert parts["digests"]["settings"]["cron"]
     assert all("@" in person["email"] for person in demo["people"])
+    closed, opened = parts["boards"]["boards"]
+    assert closed["phase"] == "closed" and opened["phase"] == "write"
+    assert [c["key"] for c in closed["columns"]] == ["start", "stop", "continue"]
+    assert closed["groups"] and all(g["action_item"] for g in closed["groups"])
+    assert any(c["group"] is not None and c["votes"] for c in closed["cards"])
+    assert all(c["author"] for c in closed["cards"])
+    actions = {a["ref"] for r in parts["retros"]["retros"] for a in r["action_items"]}
+    assert {d["action_item"] for d in closed["review_decisions"]} <= actions
+
+
+def test_anonymous_cards_carry_no_author_and_leave_shuffled(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    opened = demo["parts"]["boards"]["boards"][1]
+    assert opened["is_anonymous"] and opened["cards"]
+    for card in opened["cards"]:
+        assert card["is_anonymous"] and card["author"] is None
+        assert card["written_at"].endswith(":00+00:00")
+    orders = {
+        json.dumps([b["cards"] for b in demo_export(app)["parts"]["boards"]["boards"]])
+        for _ in range(4)
+    }
+    assert len(orders) > 1, "cards left in the same order four times"
 
 
 def test_anonymous_answers_carry_no_person_nor_time_and_leave_shuffled(
@@ -423,6 +448,13 @@ EXPORTED = {
     "contributing_factor": "retros.retros[].factors",
     "retro_edit": "retros.retros[].edits",
     "action_item": "retros.retros[].action_items",
+    "board_settings": "boards.settings",
+    "board_format": "boards.formats",
+    "board": "boards.boards",
+    "board_group": "boards.boards[].groups",
+    "board_card": "boards.boards[].cards (shuffled; anonymous ones with no author)",
+    "board_vote": "boards.boards[].cards[].votes",
+    "board_review_decision": "boards.boards[].review_decisions",
     "digest_settings": "digests.settings",
     "digest_email_opt_out": "digests.email_opt_outs",
 }
@@ -436,6 +468,7 @@ LEFT_OUT = {
     "delivery": "the server's delivery log",
     "delivery_recipient": "the server's delivery log",
     "retro_search": "rebuilt from the retros on import",
+    "board_readiness": "a live meeting's \"I'm done\" marks, counted only and reset each phase",
 }
 
 

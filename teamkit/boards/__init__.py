@@ -7,6 +7,8 @@ from teamkit.capability import Capability, Job
 
 CAPABILITY = Capability(
     name="boards",
+    export="teamkit.boards.transfer:export",
+    import_="teamkit.boards.transfer:import_",
     models="teamkit.boards.models",
     portal="teamkit.boards.views:bp",
     api="teamkit.boards.api:blp",

@@ -1,7 +1,8 @@
 """The retros part of a team's export: retros with their participants, tags, timeline,
 contributing factors, edit history and action items, and the retro settings.
 
-Other parts (a board's cards) name a retro by the reference given here (`retro-1`, …).
+Other parts (a board) name a retro by the reference given here (`retro-1`, …), and an
+action item by its own (`action-1`, …).
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
     )
     edits = _of_retros(session, RetroEdit, team.id, RetroEdit.edited_at, RetroEdit.id)
     actions = _of_retros(session, ActionItem, team.id, ActionItem.created_at, ActionItem.id)
+    action_refs = context.add_refs(
+        "action", (item.id for retro in retros for item in actions.get(retro.id, []))
+    )
     settings = session.get(RetroSettings, team.id)
     return {
         "settings": dump(settings, SETTINGS_FIELDS) if settings else None,
@@ -114,6 +118,7 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
                 ],
                 "action_items": [
                     {
+                        "ref": action_refs[item.id],
                         **dump(item, ACTION_FIELDS),
                         "owner": context.member(item.owner_id),
                         "goal": context.ref("goal", item.goal_id),
@@ -133,6 +138,7 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     if part["settings"] is not None:
         session.add(load(RetroSettings, part["settings"], SETTINGS_FIELDS, team_id=team.id))
     refs: dict[str, int] = context.ids.setdefault("retro", {})
+    action_refs: dict[str, int] = context.ids.setdefault("action", {})
     for entry in part["retros"]:
         if entry["ref"] in refs:
             raise BrokenExport(f"The file holds two retros called {entry['ref']}.")
@@ -175,17 +181,20 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
                 )
             )
         for item in entry["action_items"]:
-            session.add(
-                load(
-                    ActionItem,
-                    item,
-                    ACTION_FIELDS,
-                    team_id=team.id,
-                    retro_id=retro.id,
-                    owner_id=context.member(item["owner"]),
-                    goal_id=context.id_of("goal", item["goal"]),
-                    created_by_id=context.person(item["created_by"]),
-                )
+            action = load(
+                ActionItem,
+                item,
+                ACTION_FIELDS,
+                team_id=team.id,
+                retro_id=retro.id,
+                owner_id=context.member(item["owner"]),
+                goal_id=context.id_of("goal", item["goal"]),
+                created_by_id=context.person(item["created_by"]),
             )
+            if item["ref"] in action_refs:
+                raise BrokenExport(f"The file holds two action items called {item['ref']}.")
+            session.add(action)
+            session.flush()
+            action_refs[item["ref"]] = action.id
         session.flush()
         reindex_retro(session, retro)
