@@ -75,7 +75,14 @@ def _retro_format(name: str, label: str) -> RetroFormat:
         kind_label="Team retro",
         new_endpoint="boards.new",
         new_label="New team retro",
+        status_labels=phase_labels,
     )
+
+
+def phase_labels(session: Session, retro_ids: list[int]) -> dict[int, str]:
+    """Return each board's phase as the retros list shows it, in one statement."""
+    rows = session.execute(select(Board.retro_id, Board.phase).where(Board.retro_id.in_(retro_ids)))
+    return {retro_id: phase.label for retro_id, phase in rows}
 
 
 def register_formats(app: Flask | None = None) -> None:

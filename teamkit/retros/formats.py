@@ -55,6 +55,26 @@ class RetroFormat:
     #: words of its link on the retros list; None where the retros list has its own.
     new_endpoint: str | None = None
     new_label: str = ""
+    #: What the retros list shows in place of the status for retros of this format,
+    #: `(session, retro_ids) -> {retro_id: label}` in one statement (a board's phase:
+    #: a closed board is not a draft); None to show the retro's own status.
+    status_labels: Callable[..., dict[int, str]] | None = None
+
+
+def status_labels(session: Any, retros: list[Any]) -> dict[int, str]:
+    """Return the list's status label of each retro whose format names its own.
+
+    Formats that share a labelling function (every board format) are asked once.
+    """
+    by_function: dict[Callable[..., dict[int, str]], list[int]] = {}
+    for retro in retros:
+        kind = FORMATS.get(retro.format)
+        if kind is not None and kind.status_labels is not None:
+            by_function.setdefault(kind.status_labels, []).append(retro.id)
+    labels: dict[int, str] = {}
+    for function, ids in by_function.items():
+        labels |= function(session, ids)
+    return labels
 
 
 def new_links() -> list[tuple[str, str]]:

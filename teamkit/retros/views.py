@@ -33,7 +33,7 @@ from teamkit.retros import (
     timeline,
     timeline_views,
 )
-from teamkit.retros.formats import FORMATS, new_links, parse_format
+from teamkit.retros.formats import FORMATS, new_links, parse_format, status_labels
 from teamkit.retros.forms import (
     PublishForm,
     RetroForm,
@@ -94,13 +94,15 @@ def index(slug: str) -> str:
     db = get_session()
     team = current_team()
     status = next((s for s in RetroStatus if s.value == request.args.get("status")), None)
+    retros = services.list_retros(db, team, status=status)
     return render_template(
         "retros/index.html",
         team=team,
         me=current_membership(),
         status=status,
         statuses=list(RetroStatus),
-        retros=services.list_retros(db, team, status=status),
+        retros=retros,
+        format_statuses=status_labels(db, retros),
         severity_names=get_settings(db, team).severity_names,
         formats=FORMATS,
         new_links=new_links(),

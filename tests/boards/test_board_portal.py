@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+from clients import CSRF_RE
+
 from teamkit.boards.models import Card, Phase
+from teamkit.db import job_session
+from teamkit.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
 from teamkit.retros.models import ActionItem
 
 
@@ -126,3 +130,26 @@ def test_a_new_teams_first_retro_is_one_click_from_the_home_page(crew, login_as)
     portal = login_as(crew.member)
     home = portal.client.get("/t/crew/").get_data(as_text=True)
     assert 'href="/t/crew/retros/new-team-retro"' in home
+
+
+def test_the_retros_list_shows_a_boards_phase_not_the_retros_draft_status(app):
+    with app.app_context(), job_session(app) as db:
+        seed_demo(db)
+    client = app.test_client()
+    token = CSRF_RE.search(client.get("/login").get_data(as_text=True))
+    login = {"email": DEMO_PEOPLE[0][0], "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/login", data=login).status_code == 302
+    listing = client.get("/t/demo/retros").get_data(as_text=True)
+    rows = {
+        _plain(title): _plain(status)
+        for title, status in re.findall(
+            r'<a href="[^"]+">([^<]+)</a></td>\s*<td>[^<]*</td>\s*<td>(.*?)</td>', listing, re.S
+        )
+    }
+    assert rows["Sprint 41 retro"] == "Closed"
+    assert rows["Quarter retro"] == Phase.WRITE.label
+    assert rows["Checkout errors after the payments pool change"] == "Published"
+
+
+def _plain(fragment):
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
