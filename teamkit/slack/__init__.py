@@ -56,4 +56,5 @@ CAPABILITY = Capability(
         ),
     ),
     settings=SETTINGS,
+    setup=("teamkit.slack.digest:register_channels",),
 )
