@@ -273,6 +273,11 @@ class SlackApiStandIn:
             if user is None:
                 return 200, {"ok": False, "error": "users_not_found"}, {}
             return 200, {"ok": True, "user": user}, {}
+        if method == "users.info":
+            found = [u for u in self.users.values() if u["id"] == params.get("user")]
+            if not found:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            return 200, {"ok": True, "user": found[0]}, {}
         if method == "conversations.info":
             channel = self.channels.get(params.get("channel", ""))
             if channel is None:
