@@ -330,11 +330,14 @@ def revoke_all_api_tokens(session: Session, person: Person) -> int:
 
 def live_api_token_count(session: Session, person: Person) -> int:
     """How many of the person's tokens still work."""
-    return session.scalar(
-        select(func.count())
-        .select_from(ApiToken)
-        .where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+        )
+        or 0
+    )
 
 
 #: The valid, unrevoked token with a given hash (`:token_hash`), and its person.

@@ -147,7 +147,8 @@ def test_a_reset_link_revokes_every_api_token_and_says_so_first(
 
     done = visitor.post(path, {"new_password": NEW_PASSWORD})
     assert done.status_code == 303
-    assert "your API tokens no longer work" in " ".join(flashes(visitor.client.get(done.location, follow_redirects=True).text))
+    landing = visitor.client.get(done.location, follow_redirects=True)
+    assert "your API tokens no longer work" in " ".join(flashes(landing.text))
     assert api.get("/api/v1/me", token=ada_token).status_code == 401
     assert api.get("/api/v1/me", token=bob_token).status_code == 200  # only hers
 
