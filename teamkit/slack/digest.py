@@ -102,7 +102,9 @@ def waiting_on(session: Session, app: Flask, team: Team, now: datetime) -> list[
     stale_days = goal_timing(app).stale_days
     for summary in summarize(session, goals, stale_days=stale_days, now=now):
         if summary.is_stale and summary.goal.owner is not None:
-            entry(summary.goal.owner).stale_goals.append(summary.goal.title)
+            waiting = entry(summary.goal.owner)
+            waiting.stale_goals.append(summary.goal.title)
+            waiting.stale_goal_ids.append((summary.goal.id, summary.goal.title))
     return sorted(found.values(), key=lambda w: (-(w.overdue_items + len(w.stale_goals)), w.name))
 
 
@@ -216,7 +218,7 @@ def send_direct_messages(outgoing: Outgoing) -> None:
         if not user:
             outgoing.mark_skipped(recipient_id, NO_SLACK_USER)
             continue
-        message = personal_message(outgoing.digest, personal, f"{base}/account/slack")
+        message = personal_message(outgoing.digest, personal, f"{base}/account#slack-account-title")
         try:
             opened = call(client.conversations_open, users=user)
             channel = str((opened.get("channel") or {}).get("id") or user)

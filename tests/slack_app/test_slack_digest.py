@@ -101,6 +101,9 @@ def test_the_channel_digest_mentions_whom_it_waits_on_and_dms_each_their_part(
     # Zoe isn't in Slack: her plain name.
     assert "• Zoe: “Halve the pages” waits for a check-in" in waiting
     assert "<!channel>" not in post["blocks"]
+    # A Check in button under it for each stale goal (anyone matched may check in).
+    labels = [e["text"]["text"] for e in blocks[2]["elements"]]
+    assert labels == ["Check in: Ship <b>it</b>", "Check in: Halve the pages"]
     assert len(blocks) <= 50
     # Each matched member gets their own part by DM, with a Check in button on their goal.
     (to_max,) = slack_api.posted_to("D0MAX")
