@@ -274,3 +274,37 @@ def goals_answer(team_name: str, goals: Sequence[tuple[str, str | None]], url: s
         lines.append(line)
     lines.append(_link(url, "See them in teamkit"))
     return shorten("\n".join(lines), 3000)
+
+
+#: The action of a pulse's button: it only opens the pulse's page (Slack still tells the app
+#: it was clicked; nothing is done with that).
+OPEN_PULSE_ACTION = "open_pulse"
+
+
+def pulse_message(
+    *, team_name: str, title: str, url: str, asks: str, minutes: int, closes: str, reminder: bool
+) -> dict[str, Any]:
+    """Return a pulse's invitation (or its one reminder) as a direct message: what it asks,
+    how long it takes, when it closes, and a button that opens the pulse's page. No answer
+    passes through Slack."""
+    if reminder:
+        text = f"You haven't answered “{title}” yet. It closes {closes}."
+    else:
+        text = f"{team_name} asks how things are: “{title}”. About {minutes} min; closes {closes}."
+    lines = [f"*{slack_escape(shorten(text, 2000))}*"]
+    if not reminder:
+        lines.append(slack_escape(shorten(asks, 500)))
+    lines.append("Answers are anonymous; results show only above the team's threshold.")
+    button = ButtonElement(
+        text=PlainTextObject(text="Open the pulse"),
+        action_id=OPEN_PULSE_ACTION,
+        url=url,
+        style="primary",
+    )
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
+        ActionsBlock(elements=[button]),
+    ]
+    rendered = [block.to_dict() for block in blocks]
+    check_slack_limits(rendered)
+    return {"text": shorten(slack_escape(text), SLACK_FALLBACK_TEXT_MAX), "blocks": rendered}
