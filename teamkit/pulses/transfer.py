@@ -31,7 +31,7 @@ from teamkit.pulses.models import (
     PulseTemplate,
     PulseTemplateItem,
 )
-from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, instant, load
 
 SETTINGS_FIELDS = (
     "threshold",
@@ -55,6 +55,9 @@ PULSE_FIELDS = (
     "cadence_due_at",
     "created_at",
 )
+#: When its invitation and reminder went: kept, so a pulse moved while open isn't announced
+#: again from the new server (absent from exports made before them).
+NOTICE_FIELDS = ("invited_at", "reminded_at")
 ANSWER_FIELDS = ("total", "names_goal", "names_north_star")
 REPLY_FIELDS = ("text", "created_at", "offered_at", "due_date", "status")
 
@@ -112,7 +115,7 @@ def _export_pulse(
     )
     whole_pulse = [_reply(context, reply) for reply in replies if reply.comment_id is None]
     return {
-        **dump(pulse, PULSE_FIELDS),
+        **dump(pulse, PULSE_FIELDS + NOTICE_FIELDS),
         "template": template_key,
         "opened_by": context.person(pulse.opened_by_id),
         "items": [dump(item, ITEM_FIELDS) for item in items],
@@ -229,6 +232,9 @@ def _import_pulse(
         # The answers are written now: the scheduler vacuums what their writing leaves.
         is_vacuum_due=bool(entry["answers"]),
     )
+    for name in NOTICE_FIELDS:
+        if entry.get(name) is not None:
+            setattr(pulse, name, instant(entry[name]))
     pulse.items = [load(PulseItem, item, ITEM_FIELDS) for item in entry["items"]]
     session.add(pulse)
     session.flush()
