@@ -1,7 +1,7 @@
 """Pulse invitations and reminders: delivered like digests; pulse mail can be turned off
 
 Revision ID: 5b8e2c7d4a19
-Revises: e4a7b91c3f26
+Revises: a3c9d5e7f102
 Create Date: 2026-12-03 15:45:00
 
 A delivery gets a kind (every one so far is a digest) and the pulse a notice is for. Only
@@ -17,7 +17,7 @@ from alembic import op
 import teamkit.db
 
 revision: str = "5b8e2c7d4a19"
-down_revision: str | None = "e4a7b91c3f26"
+down_revision: str | None = "a3c9d5e7f102"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 from functools import cache, partial
@@ -20,12 +19,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from teamkit import mail
 from teamkit.db import job_session, run_job_retrying, utcnow
 from teamkit.digests import DigestConfig, digest_config, notices
+from teamkit.digests.channels import Outgoing, registered
 from teamkit.digests.claims import (
     NO_MAIL_SERVER,
     SendFailed,
     claim_deliveries,
     mark_recipient_refused,
     mark_recipient_sent,
+    mark_recipient_skipped,
     mark_sent,
     mark_skipped,
     new_worker_id,
@@ -42,7 +43,7 @@ from teamkit.digests.models import (
     DeliveryStatus,
     DigestSettings,
 )
-from teamkit.digests.outbox import Outbox, still_going, waiting_person_ids
+from teamkit.digests.outbox import MailConnection, Outbox, still_going, waiting_person_ids
 from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
 from teamkit.digests.slack import post_to_slack
@@ -112,46 +113,6 @@ def digest_message(
             "List-Id": f"{digest.team_name} digest <{digest.team_slug}.digest.teamkit>",
         },
     )
-
-
-class MailConnection:
-    """One connection to the mail server for a tick's email deliveries, opened when first
-    needed and opened again when the server drops it."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._stack: ExitStack | None = None
-        self._mailer: mail.Mailer | None = None
-        #: Whether the open connection has sent a message (a broken one is then retried once).
-        self.used = False
-
-    def mailer(self) -> mail.Mailer:
-        """Return the open connection, opening it if needed (MailError if it can't)."""
-        if self._mailer is None:
-            stack = ExitStack()
-            self._mailer = stack.enter_context(mail.connect(self.app))
-            self._stack, self.used = stack, False
-        return self._mailer
-
-    def close(self) -> None:
-        """Close the connection, if open."""
-        stack, self._stack, self._mailer = self._stack, None, None
-        if stack is not None:
-            with suppress(Exception):
-                stack.close()
-
-    def send(self, message: EmailMessage) -> None:
-        """Send `message`; when a connection already used has broken, try a new one once."""
-        try:
-            self.mailer().send(message)
-        except mail.MailError as error:
-            if not (error.connection_lost and self.used):
-                if error.connection_lost:
-                    self.close()
-                raise
-            self.close()
-            self.mailer().send(message)
-        self.used = True
 
 
 def _personal_parts(
@@ -242,6 +203,37 @@ def _send_emails(
             return
 
 
+def _outgoing(
+    app: Flask,
+    delivery_id: int,
+    team_id: int,
+    digest: Digest,
+    recipients: list[tuple[int, int]],
+    personal: dict[int, tuple[DigestSection, ...]],
+    worker: str,
+    lease: int,
+) -> Outgoing:
+    """Return a registered channel's delivery to send, marking each person's message in a
+    short transaction of its own, as email does."""
+
+    def sent(recipient_id: int) -> bool:
+        mark = partial(
+            mark_recipient_sent,
+            delivery_id=delivery_id,
+            recipient_id=recipient_id,
+            worker=worker,
+            now=utcnow(),
+            lease_seconds=lease,
+        )
+        return bool(run_job_retrying(app, mark, patience=lease / 2))
+
+    def skipped(recipient_id: int, reason: str) -> None:
+        with job_session(app) as session:
+            mark_recipient_skipped(session, recipient_id, reason)
+
+    return Outgoing(app, delivery_id, team_id, digest, recipients, personal, sent, skipped)
+
+
 # ---------------------------------------------------------------- one delivery, and the tick
 
 
@@ -285,11 +277,23 @@ def send_delivery(
             settings = session.get(DigestSettings, delivery.team_id)
             webhook = settings.slack_webhook_url if settings else None
         if kind is DeliveryKind.DIGEST:
+            plugin = registered(app).get(channel)
+            check = plugin.still_receiving if plugin and plugin.still_receiving else still_receiving
             # Who opted out, or left the team, since the digest was composed gets none.
             waiting = waiting_person_ids(delivery)
-            still = still_receiving(session, delivery.team_id, waiting) if waiting else set()
+            still = check(session, delivery.team_id, waiting) if waiting else set()
             going = still_going(delivery, still)
-            outbox = _digest_outbox(session, app, config, delivery, going)
+            if plugin is not None:
+                digest = Digest.from_json(delivery.content)
+                people = [r.person_id for r in going]
+                personal = _personal_parts(session, app, delivery.team_id, people, digest)
+                recipients = [(r.id, r.person_id) for r in going]
+                outgoing = _outgoing(
+                    app, delivery_id, delivery.team_id, digest, recipients, personal, worker, lease
+                )
+                outbox = Outbox(plugin=partial(plugin.send, outgoing))
+            else:
+                outbox = _digest_outbox(session, app, config, delivery, going)
         else:
             outbox = notices.notice_outbox(session, app, config, delivery)
     try:
@@ -298,7 +302,9 @@ def send_delivery(
                 mark_skipped(session, delivery_id, worker, outbox.skip_reason)
             report.skipped += 1
             return
-        if channel is DeliveryChannel.SLACK:
+        if outbox.plugin is not None:
+            outbox.plugin()
+        elif channel is DeliveryChannel.SLACK:
             if not webhook or outbox.slack is None:
                 raise SendFailed("The team removed its Slack webhook.", permanent=True)
             post_to_slack(config, webhook, outbox.slack())
