@@ -31,6 +31,7 @@ from teamkit.pulses.models import (
     PulseTemplate,
     PulseTemplateItem,
 )
+from teamkit.pulses.replies import FOLLOW_UP_KIND
 from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, instant, load
 
 SETTINGS_FIELDS = (
@@ -74,6 +75,13 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
     pulses = session.scalars(
         select(Pulse).where(Pulse.team_id == team.id).order_by(Pulse.opens_at, Pulse.id)
     )
+    reply_ids = session.scalars(
+        select(PulseReply.id)
+        .join(Pulse, Pulse.id == PulseReply.pulse_id)
+        .where(Pulse.team_id == team.id)
+        .order_by(PulseReply.id)
+    )
+    context.add_refs(FOLLOW_UP_KIND, reply_ids)
     now = utcnow()
     return {
         "settings": dump(settings, SETTINGS_FIELDS) if settings else None,
@@ -136,6 +144,8 @@ def _export_pulse(
 
 def _reply(context: ExportContext, reply: PulseReply) -> dict[str, Any]:
     return {
+        # What an action item made from it names (retros' follow_ups).
+        "ref": context.ref(FOLLOW_UP_KIND, reply.id),
         **dump(reply, REPLY_FIELDS),
         "author": context.person(reply.author_id),
         "owner": context.member(reply.owner_id),
@@ -273,17 +283,21 @@ def _import_pulse(
         session.add(words)
         session.flush()
         for reply in comment["replies"]:
-            session.add(_load_reply(context, reply, pulse.id, words.id))
+            _add_reply(session, context, reply, pulse.id, words.id)
     for reply in entry["replies"]:
-        session.add(_load_reply(context, reply, pulse.id, None))
+        _add_reply(session, context, reply, pulse.id, None)
     for email in entry["participants"]:
         session.add(PulseParticipation(pulse_id=pulse.id, person_id=context.person(email)))
 
 
-def _load_reply(
-    context: ImportContext, reply: dict[str, Any], pulse_id: int, comment_id: str | None
-) -> PulseReply:
-    return load(
+def _add_reply(
+    session: Session,
+    context: ImportContext,
+    reply: dict[str, Any],
+    pulse_id: int,
+    comment_id: str | None,
+) -> None:
+    row = load(
         PulseReply,
         reply,
         REPLY_FIELDS,
@@ -292,3 +306,7 @@ def _load_reply(
         author_id=context.person(reply["author"]),
         owner_id=context.member(reply["owner"]),
     )
+    session.add(row)
+    if reply.get("ref"):
+        session.flush()
+        context.ids.setdefault(FOLLOW_UP_KIND, {})[reply["ref"]] = row.id
