@@ -9,11 +9,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from teamkit.api.pagination import PageArgsSchema, paginate
+from teamkit.capability import registry
 from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput
-from teamkit.retros import actions, coach, edits, review, search, services, timeline
+from teamkit.retros import actions, coach, edits, follow_ups, review, search, services, timeline
 from teamkit.retros.models import (
-    ActionItem,
     ActionStatus,
     ContributingFactor,
     Retro,
@@ -47,6 +47,7 @@ from teamkit.retros.schemas import (
     TimelineEntrySchema,
     TimelineEntryUpdateSchema,
 )
+from teamkit.retros.schemas import action_item_out as _item_out
 from teamkit.retros.settings import get_settings, set_severity_names
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.services import find_membership
@@ -97,27 +98,6 @@ def _retro_out(retro: Retro) -> dict[str, Any]:
 
 def _names() -> list[str]:
     return review.member_names(get_session(), current_team())
-
-
-def _item_out(item: ActionItem, names: list[str]) -> dict[str, Any]:
-    flags = coach.check_text(item.title, names)
-    return {
-        "id": item.id,
-        "title": item.title,
-        "status": item.status.value,
-        "owner": item.owner,
-        "owner_email": item.owner.person.email if item.owner else None,
-        "due_date": item.due_date,
-        "is_overdue": item.is_overdue(utcnow().date()),
-        "closing_note": item.closing_note,
-        "retro_id": item.retro_id,
-        "goal_id": item.goal_id,
-        "created_at": item.created_at,
-        "updated_at": item.updated_at,
-        "closed_at": item.closed_at,
-        "coach": [flag.as_dict() for flag in flags],
-        "coach_acknowledged": bool(flags) and item.is_coach_acknowledged,
-    }
 
 
 def _retro(retro_id: int) -> Retro:
@@ -369,6 +349,18 @@ def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
         goal_id=data["goal_id"],
     )
     return _item_out(actions.get_action_item(db, team, item.id), _names())
+
+
+@blp.post("/teams/<slug>/action-items/from/<kind>/<int:source_id>")
+@blp.response(201, ActionItemSchema)
+def create_item_from(slug: str, kind: str, source_id: int) -> dict[str, Any]:
+    """Make a follow-up of another part of teamkit an action item (any member): `kind`
+    `pulse-reply` takes a pulse's reply or note (its plan: words, owner, due date; the
+    caller owns it when it names nobody). One thing becomes one action item: 409 after."""
+    db = get_session()
+    me = current_membership()
+    item = follow_ups.create_action_item_from(db, me, registry(), kind, source_id)
+    return _item_out(actions.get_action_item(db, current_team(), item.id), _names())
 
 
 @blp.get("/teams/<slug>/action-items/<int:item_id>")

@@ -18,11 +18,13 @@ from teamkit.api.fields import (
     whole_number_field,
 )
 from teamkit.api.pagination import PageArgsSchema, PageSchema
+from teamkit.db import utcnow
 from teamkit.retros import actions, coach, formats, review, search, services, timeline
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
     TAG_MAX,
     TAGS_MAX,
+    ActionItem,
     ActionStatus,
     FactorCategory,
     RetroStatus,
@@ -318,7 +320,15 @@ class ActionItemSchema(Schema):
     due_date = fields.Date(allow_none=True)
     is_overdue = fields.Boolean()
     closing_note = fields.String()
-    retro_id = fields.Integer()
+    retro_id = fields.Integer(
+        allow_none=True, metadata={"description": "The retro it came from; null for a source."}
+    )
+    source = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Where it came from when not a retro: `kind` (`pulse-reply`) and `id`."
+        },
+    )
     goal_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -374,3 +384,29 @@ class RetroSettingsSchema(Schema):
             "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
         },
     )
+
+
+def action_item_out(item: ActionItem, names: list[str]) -> dict[str, Any]:
+    """Return an action item as the API shows it (ActionItemSchema), with the coach's flags."""
+    flags = coach.check_text(item.title, names)
+    source = None
+    if item.source_kind is not None:
+        source = {"kind": item.source_kind, "id": item.source_id}
+    return {
+        "id": item.id,
+        "title": item.title,
+        "status": item.status.value,
+        "owner": item.owner,
+        "owner_email": item.owner.person.email if item.owner else None,
+        "due_date": item.due_date,
+        "is_overdue": item.is_overdue(utcnow().date()),
+        "closing_note": item.closing_note,
+        "retro_id": item.retro_id,
+        "source": source,
+        "goal_id": item.goal_id,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "closed_at": item.closed_at,
+        "coach": [flag.as_dict() for flag in flags],
+        "coach_acknowledged": bool(flags) and item.is_coach_acknowledged,
+    }
