@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -30,7 +31,8 @@ class Outgoing:
     app: Flask
     delivery_id: int
     team_id: int
-    digest: Digest
+    #: The digest; None for a pulse's invitation or reminder (`notice`).
+    digest: Digest | None
     #: (recipient id, person id) of those still to reach (empty: one team-wide message).
     recipients: list[tuple[int, int]]
     #: What is each person's own (by person id), as of when the digest was composed.
@@ -39,6 +41,10 @@ class Outgoing:
     mark_sent: Callable[[int], bool] = lambda _recipient_id: True
     #: Records that one person gets nothing after all, and why.
     mark_skipped: Callable[[int, str], None] = lambda _recipient_id, _why: None
+    #: A pulse's invitation or reminder: what it says (team_name, title, url, asks, minutes,
+    #: closes), and which of the two it is.
+    notice: dict[str, Any] | None = None
+    is_reminder: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,10 @@ class DigestChannel:
     #: The channel the team's sections record as featured through (reinforcements: "slack"
     #: for the channel post); None: it features none of them (each person's own part).
     records_as: str | None = None
+    #: `(outgoing) -> None`: sends a pulse's invitation or reminder to each recipient (the
+    #: same recipients as the digest's, less who answered, for the reminder); None: the
+    #: channel carries digests only.
+    send_notice: Callable[[Outgoing], None] | None = None
     #: What "send now" will do through it, in a few words ("post it to #team-room").
     plan: Callable[[Session, Team], str] | None = None
 
@@ -79,6 +89,13 @@ def registered(app: Flask) -> dict[DeliveryChannel, DigestChannel]:
     return found
 
 
-def active(session: Session, app: Flask, team: Team) -> list[DigestChannel]:
-    """Return the registered channels the team's digest goes through now."""
-    return [found for found in registered(app).values() if found.is_active(session, app, team)]
+def active(
+    session: Session, app: Flask, team: Team, *, notices: bool = False
+) -> list[DigestChannel]:
+    """Return the registered channels the team's digest (or, with `notices`, its pulses'
+    invitations and reminders) goes through now."""
+    return [
+        found
+        for found in registered(app).values()
+        if (not notices or found.send_notice is not None) and found.is_active(session, app, team)
+    ]

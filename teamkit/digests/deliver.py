@@ -207,7 +207,7 @@ def _outgoing(
     app: Flask,
     delivery_id: int,
     team_id: int,
-    digest: Digest,
+    digest: Digest | None,
     recipients: list[tuple[int, int]],
     personal: dict[int, tuple[DigestSection, ...]],
     worker: str,
@@ -294,6 +294,16 @@ def send_delivery(
                 outbox = Outbox(plugin=partial(plugin.send, outgoing))
             else:
                 outbox = _digest_outbox(session, app, config, delivery, going)
+        elif (plugin := registered(app).get(channel)) and plugin.send_notice is not None:
+            recipients, notice = notices.plugin_recipients(session, delivery, plugin)
+            outgoing = _outgoing(
+                app, delivery_id, delivery.team_id, None, recipients, {}, worker, lease
+            )
+            outgoing.notice, outgoing.is_reminder = notice, kind is DeliveryKind.PULSE_REMINDER
+            outbox = Outbox(
+                plugin=partial(plugin.send_notice, outgoing),
+                skip_reason=notices.PULSE_CLOSED if notice is None else None,
+            )
         else:
             outbox = notices.notice_outbox(session, app, config, delivery)
     try:

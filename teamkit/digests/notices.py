@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from email.message import EmailMessage
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from teamkit import mail
 from teamkit.db import utcnow
 from teamkit.digests import DigestConfig
+from teamkit.digests.channels import DigestChannel, active
 from teamkit.digests.claims import ERROR_MAX, NO_MAIL_SERVER
 from teamkit.digests.models import (
     Delivery,
@@ -78,13 +80,15 @@ def subject_of(kind: DeliveryKind, notice: PulseNotice) -> str:
 # ---------------------------------------------------------------- planning
 
 
-def _channels(session: Session, team_id: int, kind: DeliveryKind) -> list[DeliveryChannel]:
+def _channels(
+    session: Session, team_id: int, kind: DeliveryKind, plugins: Sequence[DigestChannel]
+) -> list[DeliveryChannel]:
     channels = [DeliveryChannel.EMAIL]
     if kind is DeliveryKind.PULSE_INVITATION:
         settings = session.get(DigestSettings, team_id)
         if settings is not None and settings.slack_webhook_url:
             channels.append(DeliveryChannel.SLACK)
-    return channels
+    return channels + [plugin.channel for plugin in plugins]
 
 
 def _add(
@@ -101,9 +105,19 @@ def _add(
     assert team is not None
     content = json.dumps({"team_slug": team.slug, **asdict(notice)})
     added = 0
-    for channel in _channels(session, pulse.team_id, kind):
+    plugins = {p.channel: p for p in active(session, app, team, notices=True)}
+    for channel in _channels(session, pulse.team_id, kind, list(plugins.values())):
         status, reason, people = DeliveryStatus.PENDING, None, []
-        if channel is DeliveryChannel.EMAIL:
+        plugin = plugins.get(channel)
+        if plugin is not None:
+            people = plugin.recipients(session, app, team) if plugin.recipients else []
+            if kind is DeliveryKind.PULSE_REMINDER:
+                still = pulse_notices.not_answered(session, pulse.id, people)
+                people = [person_id for person_id in people if person_id in still]
+            if plugin.recipients and not people:
+                status = DeliveryStatus.SKIPPED
+                reason = NO_ONE_LEFT if kind is DeliveryKind.PULSE_REMINDER else NOBODY_INVITED
+        elif channel is DeliveryChannel.EMAIL:
             people = [p.id for p in email_recipients(session, team, MailList.PULSES)]
             if kind is DeliveryKind.PULSE_REMINDER:
                 still = pulse_notices.not_answered(session, pulse.id, people)
@@ -337,6 +351,29 @@ def notice_outbox(session: Session, app: Flask, config: DigestConfig, delivery: 
             for r in going
         ]
     )
+
+
+def plugin_recipients(
+    session: Session, delivery: Delivery, plugin: DigestChannel
+) -> tuple[list[tuple[int, int]], dict[str, Any] | None]:
+    """Return who a claimed invitation or reminder through a registered channel still goes
+    to, as (recipient id, person id), and what it says (None: the pulse closed, send none).
+
+    Who turned the channel off or left since gets none; nor, for a reminder, who answered.
+    """
+    data: dict[str, Any] = json.loads(delivery.content)
+    if delivery.pulse_id is None or not pulse_notices.is_open(session, delivery.pulse_id, utcnow()):
+        return [], None
+    waiting = waiting_person_ids(delivery)
+    keep = set(waiting)
+    if waiting and plugin.still_receiving is not None:
+        keep = plugin.still_receiving(session, delivery.team_id, waiting)
+    if delivery.kind is DeliveryKind.PULSE_REMINDER:
+        keep &= pulse_notices.not_answered(session, delivery.pulse_id, list(keep))
+        going = still_going(delivery, keep, ANSWERED_SINCE)
+    else:
+        going = still_going(delivery, keep)
+    return [(r.id, r.person_id) for r in going], data
 
 
 def record_sent(session: Session, delivery_id: int) -> None:

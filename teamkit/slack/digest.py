@@ -8,6 +8,7 @@ email. While the app is connected, it posts the channel digest instead of the we
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from teamkit.goals.summaries import summarize
 from teamkit.retros.actions import open_items_by_owner
 from teamkit.slack import vault
 from teamkit.slack.client import SlackFailure, call, web_client
-from teamkit.slack.messages import Waiting, personal_message, waiting_block
+from teamkit.slack.messages import Waiting, personal_message, pulse_message, waiting_block
 from teamkit.slack.models import SlackConnection, SlackMember
 from teamkit.slack.people import match
 from teamkit.teams.models import Membership, Team
@@ -142,14 +143,15 @@ def slack_ids(
 
 def send_to_channel(outgoing: Outgoing) -> None:
     """Post the team's digest to its channel, mentioning whom it waits on."""
-    app = outgoing.app
+    app, digest = outgoing.app, outgoing.digest
+    assert digest is not None
     with job_session(app) as session:
         connection, token = _connection(session, app, outgoing.team_id)
         team = connection_team(session, outgoing.team_id)
-        waiting = waiting_on(session, app, team, outgoing.digest.composed_at)
+        waiting = waiting_on(session, app, team, digest.composed_at)
         ids, _unsure = slack_ids(session, app, connection, team, [w.person_id for w in waiting])
         channel = connection.channel_id
-    message = render_slack(outgoing.digest, waiting_block(waiting, ids))
+    message = render_slack(digest, waiting_block(waiting, ids))
     post(app, token, channel, message)
 
 
@@ -205,17 +207,40 @@ def still_taking_dms(session: Session, team_id: int, person_ids: list[int]) -> s
 
 def send_direct_messages(outgoing: Outgoing) -> None:
     """Send each member their own part, one message each, marked sent one by one."""
+    digest = outgoing.digest
+    assert digest is not None
+    link = f"{digest.base_url}/account#slack-account-title"
+
+    def message(person_id: int) -> dict[str, Any] | None:
+        personal = outgoing.personal.get(person_id)
+        return personal_message(digest, personal, link) if personal else None
+
+    _send_each(outgoing, message)
+
+
+def send_pulse_notices(outgoing: Outgoing) -> None:
+    """Send a pulse's invitation (or its one reminder) to each member by direct message,
+    with a button that opens the pulse's page; marked sent one by one."""
+    notice = outgoing.notice or {}
+    words = {key: notice[key] for key in ("team_name", "title", "url", "asks", "closes")}
+    sent = pulse_message(**words, minutes=int(notice["minutes"]), reminder=outgoing.is_reminder)
+    _send_each(outgoing, lambda _person_id: sent)
+
+
+def _send_each(outgoing: Outgoing, message_for: Callable[[int], dict[str, Any] | None]) -> None:
+    """Send each recipient their message (None: nothing of theirs), one by one; a member
+    Slack couldn't be asked about waits for the delivery's retry."""
     app = outgoing.app
     with job_session(app) as session:
         connection, token = _connection(session, app, outgoing.team_id)
         team = connection_team(session, outgoing.team_id)
-        wanted = [p for _, p in outgoing.recipients if outgoing.personal.get(p)]
+        messages = {person_id: message_for(person_id) for _, person_id in outgoing.recipients}
+        wanted = [person_id for person_id, message in messages.items() if message]
         ids, unsure = slack_ids(session, app, connection, team, wanted)
-    base = outgoing.digest.base_url
     client = web_client(app, token)
     for recipient_id, person_id in outgoing.recipients:
-        personal = outgoing.personal.get(person_id)
-        if not personal:
+        message = messages.get(person_id)
+        if not message:
             outgoing.mark_skipped(recipient_id, NOTHING_OF_THEIRS)
             continue
         user = ids.get(person_id)
@@ -224,7 +249,6 @@ def send_direct_messages(outgoing: Outgoing) -> None:
         if not user:
             outgoing.mark_skipped(recipient_id, NO_SLACK_USER)
             continue
-        message = personal_message(outgoing.digest, personal, f"{base}/account#slack-account-title")
         try:
             opened = call(client.conversations_open, users=user)
             channel = str((opened.get("channel") or {}).get("id") or user)
@@ -268,6 +292,7 @@ def register_channels(app: Flask) -> None:
             DeliveryChannel.SLACK_DM,
             is_active=is_connected,
             send=send_direct_messages,
+            send_notice=send_pulse_notices,
             recipients=dm_recipients,
             still_receiving=still_taking_dms,
             no_recipient="Every member turned the Slack app's direct messages off.",
