@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, session
+from flask import request, session, url_for
 from flask_smorest import Blueprint
 from werkzeug.wrappers import Response
 
-from teamkit.boards import mine, review, services, votes
+from teamkit.boards import groups, mine, review, services, votes
 from teamkit.boards.models import Board, Card
 from teamkit.boards.polls import etag
 from teamkit.boards.schemas import (
@@ -24,14 +24,19 @@ from teamkit.boards.schemas import (
     CardOutSchema,
     CardUpdateSchema,
     GroupCreateSchema,
+    GroupRenameSchema,
     PhaseSchema,
+    ReadySchema,
     ReviewDecisionOutSchema,
     ReviewDecisionSchema,
+    ReviewItemsSchema,
+    TimerSchema,
     VoteResultSchema,
 )
 from teamkit.boards.state import board_state as build_state
 from teamkit.db import get_session
 from teamkit.retros import actions
+from teamkit.retros.formats import FORMATS
 from teamkit.retros.models import ActionItem
 from teamkit.teams.guard import current_membership, current_team
 
@@ -182,7 +187,7 @@ def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
 def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
     """Move the card into a group, or out (`null`), in the group phase."""
     board = _locked(retro_id)
-    card = services.move_card(get_session(), current_membership(), board, card_id, data["group_id"])
+    card = groups.move_card(get_session(), current_membership(), board, card_id, data["group_id"])
     return _card_out(card)
 
 
@@ -192,10 +197,52 @@ def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> d
 def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     """Make a group with a title, and move the cards named into it (group phase)."""
     board = _locked(retro_id)
-    services.create_group(
+    groups.create_group(
         get_session(), current_membership(), board, title=data["title"], card_ids=data["card_ids"]
     )
     return _state(board), 201, {"ETag": etag(board.version)}
+
+
+@blp.patch("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
+@blp.arguments(GroupRenameSchema)
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def rename_group(data: dict[str, Any], slug: str, retro_id: int, group_id: int) -> Any:
+    """Give a group another title (group phase)."""
+    board = _locked(retro_id)
+    groups.rename_group(get_session(), current_membership(), board, group_id, title=data["title"])
+    return _state(board), 200, {"ETag": etag(board.version)}
+
+
+@blp.delete("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
+    """Delete a group (group phase); its cards stay on the board, in no group. A group an
+    action item was made from stays (409)."""
+    board = _locked(retro_id)
+    groups.delete_group(get_session(), current_membership(), board, group_id)
+    return _state(board), 200, {"ETag": etag(board.version)}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/ready")
+@blp.arguments(ReadySchema)
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def ready(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Say "I'm done" with the board's phase (`{"ready": false}` takes it back); the board
+    shows how many are done, never who."""
+    board = _locked(retro_id)
+    services.mark_ready(get_session(), current_membership(), board, ready=data["ready"])
+    return _state(board), 200, {"ETag": etag(board.version)}
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/timer")
+@blp.arguments(TimerSchema)
+@blp.response(200, BoardSchema, headers=ETAG_HEADER)
+def timer(data: dict[str, Any], slug: str, retro_id: int) -> Any:
+    """Start the phase's timer for `minutes` (facilitators); 0 stops it. Everyone sees
+    `timer_ends_at`; nothing is cut off when it ends."""
+    board = _locked(retro_id)
+    services.start_timer(get_session(), current_membership(), board, data["minutes"])
+    return _state(board), 200, {"ETag": etag(board.version)}
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/phase")
@@ -272,6 +319,34 @@ def group_action_item(data: dict[str, Any], slug: str, retro_id: int, group_id: 
         due_date=data.get("due_date"),
     )
     return _item_out(item)
+
+
+@blp.get("/teams/<slug>/retros/<int:retro_id>/review-items")
+@blp.response(200, ReviewItemsSchema)
+def review_items(slug: str, retro_id: int) -> dict[str, Any]:
+    """List what the board's review covers: the team's open action items from earlier retros
+    and incident reviews, each with where it came from and this review's decision (null
+    while pending), then the ones this review closed."""
+    db = get_session()
+    board = _board(retro_id)
+    listed = []
+    for item, decided in review.review_items(db, board):
+        kind = FORMATS.get(item.retro.format)
+        listed.append(
+            {
+                "action_item": _item_out(item),
+                "came_from": {
+                    "retro_id": item.retro_id,
+                    "title": item.retro.title,
+                    "kind": kind.kind_label if kind else "Retro",
+                    "url": url_for("retros.show", slug=slug, retro_id=item.retro_id),
+                },
+                "decision": decided.decision if decided else None,
+                "note": decided.note if decided else None,
+            }
+        )
+    pending = sum(1 for entry in listed if entry["decision"] is None)
+    return {"pending": pending if board.phase.value == "review" else 0, "items": listed}
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/review-decisions")
