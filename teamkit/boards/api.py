@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, session, url_for
+from flask import request, url_for
 from flask_smorest import Blueprint
 from werkzeug.wrappers import Response
 
@@ -47,6 +47,20 @@ blp = Blueprint(
 )
 
 ETAG_HEADER = {"ETag": {"description": "The board's version.", "schema": {"type": "string"}}}
+SESSION_DOC = (
+    "Signed keys of the anonymous cards you wrote through the API, as an earlier "
+    "`POST …/cards` answered them: your anonymous cards show `is_mine` and you may edit "
+    "or delete them. Without it (or with another person's) they are nobody's."
+)
+#: The `Board-Session` header a client sends back (the API reads no cookie).
+SESSION_IN = {
+    "in": "header",
+    "name": mine.HEADER,
+    "required": False,
+    "description": SESSION_DOC,
+    "schema": {"type": "string", "maxLength": mine.HEADER_MAX},
+}
+SESSION_OUT = {mine.HEADER: {"description": SESSION_DOC, "schema": {"type": "string"}}}
 
 
 def _board(retro_id: int) -> Board:
@@ -57,11 +71,16 @@ def _locked(retro_id: int) -> Board:
     return services.lock_board(get_session(), current_team().id, retro_id)
 
 
+def _mine() -> frozenset[str]:
+    """Return the keys of the anonymous cards of the `Board-Session` the client sent."""
+    return mine.from_header(request.headers.get(mine.HEADER), current_membership().person_id)
+
+
 def _state(board: Board) -> dict[str, Any]:
-    return build_state(get_session(), board, current_membership(), mine.card_ids(session))
+    return build_state(get_session(), board, current_membership(), _mine())
 
 
-def _card_out(card: Card) -> dict[str, Any]:
+def _card_out(card: Card, keys: frozenset[str] | None = None) -> dict[str, Any]:
     me = current_membership()
     return {
         "id": card.id,
@@ -73,7 +92,7 @@ def _card_out(card: Card) -> dict[str, Any]:
         "votes": None,
         "my_votes": 0,
         "group_id": card.group_id,
-        "is_mine": services.is_writer(me, card, mine.card_ids(session)),
+        "is_mine": services.is_writer(me, card, _mine() if keys is None else keys),
         "is_late": card.is_late,
         "written_at": card.written_at,
         "action_item_id": card.action_item_id,
@@ -96,6 +115,7 @@ def _item_out(item: ActionItem) -> dict[str, Any]:
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/board")
+@blp.doc(parameters=[SESSION_IN])
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 @blp.alt_response(304, description="Unchanged since the version sent as If-None-Match.")
 def board_state(slug: str, retro_id: int) -> Any:
@@ -114,28 +134,38 @@ def board_state(slug: str, retro_id: int) -> Any:
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards")
 @blp.arguments(CardCreateSchema)
-@blp.response(201, CardOutSchema)
-def add_card(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+@blp.response(201, CardOutSchema, headers=SESSION_OUT)
+@blp.doc(parameters=[SESSION_IN])
+def add_card(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     """Add a card (write, reveal and group phases); `anonymous` stores it without its author.
 
-    An unknown column or an empty or overlong text is 422; a closed board or a phase that
-    takes no cards is 409.
+    An anonymous card's answer carries a `Board-Session` header: send it back on later
+    calls to see the card as yours and to edit or delete it (nothing in the database says
+    who wrote it). An unknown column or an empty or overlong text is 422; a closed board or
+    a phase that takes no cards is 409.
     """
     board = _locked(retro_id)
+    me = current_membership()
     card = services.add_card(
         get_session(),
-        current_membership(),
+        me,
         board,
         column=data["column"],
         text=data["text"],
         anonymous=data.get("anonymous"),
     )
-    if card.is_anonymous:
-        mine.remember(session, card.id)
-    return _card_out(card)
+    if not card.is_anonymous:
+        return _card_out(card)
+    keys = [*sorted(_mine()), card.id]
+    return (
+        _card_out(card, frozenset(keys)),
+        201,
+        {mine.HEADER: mine.to_header(keys, me.person_id)},
+    )
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(CardUpdateSchema)
 @blp.response(200, CardOutSchema)
 def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
@@ -147,20 +177,19 @@ def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> d
         board,
         card_id,
         text=data["text"],
-        mine=mine.card_ids(session),
+        mine=_mine(),
         if_match=request.headers.get("If-Match"),
     )
     return _card_out(card)
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
+@blp.doc(parameters=[SESSION_IN])
 @blp.response(204)
 def delete_card(slug: str, retro_id: int, card_id: str) -> None:
     """Delete your card and its votes."""
     board = _locked(retro_id)
-    services.delete_card(
-        get_session(), current_membership(), board, card_id, mine=mine.card_ids(session)
-    )
+    services.delete_card(get_session(), current_membership(), board, card_id, mine=_mine())
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/votes")
@@ -182,6 +211,7 @@ def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/group")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(CardMoveSchema)
 @blp.response(200, CardOutSchema)
 def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
@@ -192,6 +222,7 @@ def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> d
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/groups")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(GroupCreateSchema)
 @blp.response(201, BoardSchema, headers=ETAG_HEADER)
 def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -204,6 +235,7 @@ def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(GroupRenameSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def rename_group(data: dict[str, Any], slug: str, retro_id: int, group_id: int) -> Any:
@@ -214,6 +246,7 @@ def rename_group(data: dict[str, Any], slug: str, retro_id: int, group_id: int) 
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
+@blp.doc(parameters=[SESSION_IN])
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
     """Delete a group (group phase); its cards stay on the board, in no group. A group an
@@ -224,6 +257,7 @@ def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/ready")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(ReadySchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def ready(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -235,6 +269,7 @@ def ready(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/timer")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(TimerSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def timer(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -246,6 +281,7 @@ def timer(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/phase")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(PhaseSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def change_phase(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -261,6 +297,7 @@ def change_phase(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/board")
+@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(BoardRulesSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:
