@@ -177,3 +177,18 @@ def test_groups_are_renamed_and_deleted_from_the_board_page(
     assert member.post(f"{base}/groups/{group_id}/delete").status_code == 303
     assert rows(CardGroup) == 0 and rows(Card) == 1
     assert "No groups yet" in _board(member, retro_id)
+
+
+def test_the_coach_shows_its_flags_on_an_anonymous_card_to_its_writer_only(
+    crew, portal_of, add_board, set_phase
+):
+    retro_id = add_board(anonymous=True)
+    base = f"/t/crew/retros/{retro_id}/board"
+    writer = portal_of(crew.member)
+    text = "Grace Hopper forgot the renewal. Human error."
+    assert writer.post(f"{base}/cards", {"column": "stop", "text": text}).status_code == 303
+    assert "The coach suggests (only you see this)" in _board(writer, retro_id)
+    set_phase(retro_id, Phase.REVEAL)
+    other = _board(portal_of(crew.other), retro_id)
+    assert "Human error" in other and "The coach suggests" not in other
+    assert "The coach suggests" not in _board(portal_of(crew.facilitator), retro_id)
