@@ -67,16 +67,30 @@ def test_the_load_benchmark_runs_every_target_under_the_server(database_kind: st
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    out = run.stdout
-    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| sqlite")]
+    targets, pollers = run.stdout.split("\nLatency: ", 1)
+    rows = [line.split(" | ") for line in targets.splitlines() if line.startswith("| sqlite")]
     assert [row[2] for row in rows] == [
         "floor",
         "team home page",
         "goals page",
         "goal page",
+        "pulses page",
+        "pulse results",
+        "retro list",
+        "retro page",
+        "action-item list",
+        "board poll (304)",
         "API goals list",
         "/healthz",
+        "team home page, 30 polling",
+        "retro list, 30 polling",
         "floor, again",
     ]
-    # Every answer was a 200: a redirect to the log-in page would have measured nothing.
+    # Every answer was the one expected (a 200; a 304 for the unchanged board's poll): a
+    # redirect to the log-in page would have measured nothing.
     assert all(row[-1].strip(" |") == "0" for row in rows)
+    # Thirty people polled the board while the home page and the retro list were loaded,
+    # and every poll of the unchanged board was a 304.
+    crowded = [line.split(" | ") for line in pollers.splitlines() if line.startswith("| sqlite")]
+    assert [row[1] for row in crowded] == ["team home page", "retro list"]
+    assert all(row[8].endswith("x 304") and "," not in row[8] for row in crowded)
