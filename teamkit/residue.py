@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, Executable, update
+from sqlalchemy import Engine, Executable, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from teamkit.db import get_engine, job_session
@@ -84,11 +84,28 @@ def mark_vacuum_due(session: Session, mark: VacuumMark, keys: Sequence[Any]) -> 
         )
 
 
-def vacuum_tables(engine: Engine, tables: Sequence[str]) -> None:
+#: Whether every transaction that could still see a row version older than transaction
+#: `%(after)s` has ended: no transaction id running anywhere from before it (VACUUM FULL's
+#: own snapshot would keep what they might see), and no snapshot of this database's
+#: other sessions from before it.
+_SETTLED = """
+SELECT txid_snapshot_xmin(txid_current_snapshot()) > %(after)s
+   AND NOT EXISTS (
+       SELECT 1 FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND backend_xmin IS NOT NULL
+          AND age(backend_xmin) >= age((%(after)s %% 4294967296)::text::xid))
+"""
+
+
+def vacuum_tables(engine: Engine, tables: Sequence[str], *, after: int | None = None) -> bool:
     """Wipe what the database keeps of past writes to `tables` (outside a transaction).
 
-    PostgreSQL: VACUUM FULL rewrites the tables and their indexes with live rows only.
-    SQLite: VACUUM rebuilds the file, then the WAL is checkpointed and truncated.
+    PostgreSQL: VACUUM FULL rewrites the tables and their indexes with live rows only. It
+    keeps the old versions a running transaction might still see, so with `after` (a
+    transaction id later than the writes) it does nothing and returns False while a
+    transaction older than that runs. SQLite: VACUUM rebuilds the file, then the WAL is
+    checkpointed and truncated.
     """
     raw = engine.raw_connection()
     try:
@@ -96,6 +113,10 @@ def vacuum_tables(engine: Engine, tables: Sequence[str]) -> None:
         if engine.dialect.name == "postgresql":
             driver.autocommit = True  # type: ignore[union-attr]
             try:
+                if after is not None:
+                    settled = driver.execute(_SETTLED, {"after": after}).fetchone()  # type: ignore[union-attr]
+                    if not settled[0]:
+                        return False
                 driver.execute(f"VACUUM (FULL) {', '.join(tables)}")  # type: ignore[union-attr]
             finally:
                 driver.autocommit = False  # type: ignore[union-attr]
@@ -111,21 +132,31 @@ def vacuum_tables(engine: Engine, tables: Sequence[str]) -> None:
                 driver.isolation_level = level  # type: ignore[union-attr]
     finally:
         raw.close()
+    return True
 
 
 def vacuum_when_due(app: Flask, mark: VacuumMark) -> list[Any]:
     """Vacuum `mark.tables` if any owner was marked since the last time (a scheduler job).
 
-    Return the owners whose marks were taken; on failure the marks are put back.
+    Return the owners whose marks were taken. The marks are put back when the vacuum
+    fails, and when a transaction older than the claim still runs (PostgreSQL): the
+    vacuum would keep the row versions it might see, so the next tick tries again.
     """
     with job_session(app) as session:
         claimed = claim_vacuum(session, mark)
+        # The claim saw the writes' marks: its transaction id is later than theirs.
+        after = session.scalar(text("SELECT txid_current()")) if needs_scatter(session) else None
     if not claimed:
         return []
     try:
-        vacuum_tables(get_engine(app), mark.tables)
+        done = vacuum_tables(get_engine(app), mark.tables, after=after)
     except Exception:
         with job_session(app) as session:
             mark_vacuum_due(session, mark, claimed)
         raise
+    if not done:
+        with job_session(app) as session:
+            mark_vacuum_due(session, mark, claimed)
+        log.info("vacuum put off to the next tick: a transaction older than the writes runs")
+        return []
     return claimed

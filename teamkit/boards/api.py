@@ -52,13 +52,13 @@ SESSION_DOC = (
     "`POST …/cards` answered them: your anonymous cards show `is_mine` and you may edit "
     "or delete them. Without it (or with another person's) they are nobody's."
 )
-#: The `Board-Session` header a client sends back (the API reads no cookie).
+#: The `Board-Cards` header a client sends back (the API reads no cookie).
 SESSION_IN = {
     "in": "header",
     "name": mine.HEADER,
     "required": False,
     "description": SESSION_DOC,
-    "schema": {"type": "string", "maxLength": mine.HEADER_MAX},
+    "schema": {"type": "string"},
 }
 SESSION_OUT = {mine.HEADER: {"description": SESSION_DOC, "schema": {"type": "string"}}}
 
@@ -72,7 +72,7 @@ def _locked(retro_id: int) -> Board:
 
 
 def _mine() -> frozenset[str]:
-    """Return the keys of the anonymous cards of the `Board-Session` the client sent."""
+    """Return the keys of the anonymous cards of the `Board-Cards` the client sent."""
     return mine.from_header(request.headers.get(mine.HEADER), current_membership().person_id)
 
 
@@ -139,7 +139,7 @@ def board_state(slug: str, retro_id: int) -> Any:
 def add_card(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     """Add a card (write, reveal and group phases); `anonymous` stores it without its author.
 
-    An anonymous card's answer carries a `Board-Session` header: send it back on later
+    An anonymous card's answer carries a `Board-Cards` header: send it back on later
     calls to see the card as yours and to edit or delete it (nothing in the database says
     who wrote it). An unknown column or an empty or overlong text is 422; a closed board or
     a phase that takes no cards is 409.

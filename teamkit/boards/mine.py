@@ -3,7 +3,7 @@
 The database never links an anonymous card to its writer; the writer's own session keeps
 the card's key so that they can still edit or delete it, and see it marked as theirs. The
 portal keeps the keys in its signed session cookie; the API, which reads no cookie, hands
-them to the client as a signed `Board-Session` header value to send back.
+them to the client as a signed `Board-Cards` header value to send back.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 SESSION_KEY = "board_cards"
 #: How many keys a session keeps (the newest): a cookie must stay small.
 KEPT = 60
-#: The longest `Board-Session` value read (KEPT keys and their signature fit well).
+#: The longest `Board-Cards` value read (KEPT keys and their signature fit well).
 HEADER_MAX = 8192
 
 
@@ -39,7 +39,7 @@ def remember(session: MutableMapping[str, Any], card_id: str) -> None:
 
 #: The API's signed session of anonymous cards: answered by `POST …/cards`, sent back by
 #: the client on later calls (the API reads no cookie).
-HEADER = "Board-Session"
+HEADER = "Board-Cards"
 _SALT = "teamkit.boards.mine"
 
 
@@ -48,7 +48,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def from_header(value: str | None, person_id: int) -> frozenset[str]:
-    """Return the card keys of a signed `Board-Session` value of this person (else none)."""
+    """Return the card keys of a signed `Board-Cards` value of this person (else none)."""
     if not value or len(value) > HEADER_MAX:
         return frozenset()
     try:
@@ -64,5 +64,5 @@ def from_header(value: str | None, person_id: int) -> frozenset[str]:
 
 
 def to_header(keys: list[str], person_id: int) -> str:
-    """Return a signed `Board-Session` value: this person's anonymous cards' keys (newest)."""
+    """Return a signed `Board-Cards` value: this person's anonymous cards' keys (newest)."""
     return _serializer().dumps({"p": person_id, "c": keys[-KEPT:]})

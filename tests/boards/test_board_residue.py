@@ -16,6 +16,7 @@ from residue import (
     assert_cells_in_key_order,
     sqlite_file,
     stale_copies,
+    tick_until_vacuumed,
     tuple_headers,
     wal_of,
 )
@@ -24,7 +25,7 @@ from sqlalchemy import select, text
 from teamkit.boards import jobs, services
 from teamkit.boards.anonymity import CARD_TABLES
 from teamkit.boards.models import Board, Card
-from teamkit.db import job_session
+from teamkit.db import get_engine, job_session
 from teamkit.teams.models import Membership
 
 WRITERS = 8
@@ -63,6 +64,15 @@ def written(app, crew, add_board):
     return retro_id, writers
 
 
+def _is_vacuum_due(app, retro_id):
+    with app.app_context(), job_session(app) as session:
+        return session.get(Board, retro_id).is_vacuum_due
+
+
+def _vacuum(app, retro_id):
+    tick_until_vacuumed(jobs.vacuum_cards, app, lambda: _is_vacuum_due(app, retro_id))
+
+
 def _keys(app):
     with app.app_context(), job_session(app) as session:
         return list(session.scalars(select(Card.id)))
@@ -70,11 +80,9 @@ def _keys(app):
 
 def test_a_deleted_or_edited_anonymous_card_marks_the_board_for_the_vacuum(app, written):
     retro_id, _ = written
-    with app.app_context(), job_session(app) as session:
-        assert session.get(Board, retro_id).is_vacuum_due
-    jobs.vacuum_cards(app)
-    with app.app_context(), job_session(app) as session:
-        assert not session.get(Board, retro_id).is_vacuum_due
+    assert _is_vacuum_due(app, retro_id)
+    _vacuum(app, retro_id)
+    assert not _is_vacuum_due(app, retro_id)
 
 
 def test_postgresql_pages_hold_no_writers_transaction_after_the_tick(app, written, pageinspect):
@@ -86,7 +94,7 @@ def test_postgresql_pages_hold_no_writers_transaction_after_the_tick(app, writte
     before = {xmin for _, xmin, _ in tuple_headers(pageinspect, "board_card") if xmin}
     assert len(before & writers) > 1
 
-    jobs.vacuum_cards(app)
+    _vacuum(app, written[0])
 
     assert stale_copies(pageinspect, "board_card", keys) == {}
     for table in CARD_TABLES:
@@ -109,7 +117,7 @@ def test_sqlite_wal_is_empty_and_cells_keep_key_order_after_the_tick(app, writte
     keys = _keys(app)
     assert any(key.encode() in wal_of(database).read_bytes() for key in keys)
 
-    jobs.vacuum_cards(app)
+    _vacuum(app, written[0])
 
     wal = wal_of(database)
     assert not wal.exists() or wal.stat().st_size == 0
@@ -117,3 +125,17 @@ def test_sqlite_wal_is_empty_and_cells_keep_key_order_after_the_tick(app, writte
     assert_cells_in_key_order(raw, keys)
     # secure_delete and VACUUM: what was deleted or overwritten is gone from the file.
     assert b"Card 01" not in raw and b"Card 02" not in raw
+
+
+def test_the_vacuum_waits_for_a_transaction_older_than_the_writes(app, written, pageinspect):
+    retro_id, _ = written
+    with app.app_context(), get_engine(app).connect() as older:
+        # A transaction that began before the vacuum's claim and still runs: VACUUM FULL
+        # would keep every row version it might see.
+        older.execute(text("SELECT txid_current()"))
+        jobs.vacuum_cards(app)
+        assert _is_vacuum_due(app, retro_id)
+        assert stale_copies(pageinspect, "board_card", _keys(app))
+        older.rollback()
+    _vacuum(app, retro_id)
+    assert stale_copies(pageinspect, "board_card", _keys(app)) == {}
