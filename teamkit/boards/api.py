@@ -43,7 +43,10 @@ from teamkit.teams.guard import current_membership, current_team
 blp = Blueprint(
     "boards_api",
     __name__,
-    description="Team retro boards: cards, groups, votes and phases, live by polling.",
+    description="Team retro boards: cards, groups, votes and phases, live by polling. "
+    "Send back the `Board-Cards` header that `POST …/cards` answers an anonymous card with "
+    "(as a request header of the same name, on any board call) to see your anonymous cards "
+    "as yours (`is_mine`) and to edit or delete them.",
 )
 
 ETAG_HEADER = {"ETag": {"description": "The board's version.", "schema": {"type": "string"}}}
@@ -52,14 +55,6 @@ SESSION_DOC = (
     "`POST …/cards` answered them: your anonymous cards show `is_mine` and you may edit "
     "or delete them. Without it (or with another person's) they are nobody's."
 )
-#: The `Board-Cards` header a client sends back (the API reads no cookie).
-SESSION_IN = {
-    "in": "header",
-    "name": mine.HEADER,
-    "required": False,
-    "description": SESSION_DOC,
-    "schema": {"type": "string"},
-}
 SESSION_OUT = {mine.HEADER: {"description": SESSION_DOC, "schema": {"type": "string"}}}
 
 
@@ -115,7 +110,6 @@ def _item_out(item: ActionItem) -> dict[str, Any]:
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/board")
-@blp.doc(parameters=[SESSION_IN])
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 @blp.alt_response(304, description="Unchanged since the version sent as If-None-Match.")
 def board_state(slug: str, retro_id: int) -> Any:
@@ -135,7 +129,6 @@ def board_state(slug: str, retro_id: int) -> Any:
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards")
 @blp.arguments(CardCreateSchema)
 @blp.response(201, CardOutSchema, headers=SESSION_OUT)
-@blp.doc(parameters=[SESSION_IN])
 def add_card(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     """Add a card (write, reveal and group phases); `anonymous` stores it without its author.
 
@@ -165,7 +158,6 @@ def add_card(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(CardUpdateSchema)
 @blp.response(200, CardOutSchema)
 def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
@@ -184,7 +176,6 @@ def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> d
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
-@blp.doc(parameters=[SESSION_IN])
 @blp.response(204)
 def delete_card(slug: str, retro_id: int, card_id: str) -> None:
     """Delete your card and its votes."""
@@ -211,7 +202,6 @@ def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/group")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(CardMoveSchema)
 @blp.response(200, CardOutSchema)
 def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
@@ -222,7 +212,6 @@ def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> d
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/groups")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(GroupCreateSchema)
 @blp.response(201, BoardSchema, headers=ETAG_HEADER)
 def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -235,7 +224,6 @@ def create_group(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(GroupRenameSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def rename_group(data: dict[str, Any], slug: str, retro_id: int, group_id: int) -> Any:
@@ -246,7 +234,6 @@ def rename_group(data: dict[str, Any], slug: str, retro_id: int, group_id: int) 
 
 
 @blp.delete("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>")
-@blp.doc(parameters=[SESSION_IN])
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
     """Delete a group (group phase); its cards stay on the board, in no group. A group an
@@ -257,7 +244,6 @@ def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/ready")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(ReadySchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def ready(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -269,7 +255,6 @@ def ready(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/timer")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(TimerSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def timer(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -281,7 +266,6 @@ def timer(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/phase")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(PhaseSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def change_phase(data: dict[str, Any], slug: str, retro_id: int) -> Any:
@@ -297,7 +281,6 @@ def change_phase(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 
 
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/board")
-@blp.doc(parameters=[SESSION_IN])
 @blp.arguments(BoardRulesSchema)
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:

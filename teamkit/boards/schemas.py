@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import JsonInteger, date_field, text_field, whole_number_field
+from teamkit.api.fields import (
+    JsonBoolean,
+    JsonInteger,
+    date_field,
+    text_field,
+    whole_number_field,
+)
 from teamkit.boards import review, services
 from teamkit.boards.models import KEY_LENGTH, PHASES
 from teamkit.boards.settings import VOTE_LIMIT
@@ -199,7 +205,7 @@ class ReviewItemsSchema(Schema):
 
 
 class ReadySchema(Schema):
-    ready = fields.Boolean(
+    ready = JsonBoolean(
         load_default=True,
         metadata={"description": "true: I'm done with this phase; false takes it back."},
     )
