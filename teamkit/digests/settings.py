@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
+from teamkit.digests import digest_config
 from teamkit.digests.models import (
     DEFAULT_CRON,
     WEBHOOK_MAX,
@@ -29,10 +30,12 @@ from teamkit.digests.schedule import (
     next_times,
 )
 from teamkit.errors import InvalidInput
+from teamkit.goals import settings as goal_settings
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import store_timezone, team_timezone
+from teamkit.validation import CANT_BE_SET
 
 
 def find_settings(session: Session, team: Team) -> DigestSettings | None:
@@ -109,6 +112,10 @@ def _bool(value: Any, field: str) -> bool:
     raise InvalidInput({field: "Use true or false."})
 
 
+#: The settings a facilitator may change, by their API and form names.
+FIELDS = ("enabled", "cron", "week_interval", "timezone", "email_enabled", "slack_webhook_url")
+
+
 @dataclass(frozen=True)
 class SettingsChange:
     """What a team asks for; None leaves a field as it is."""
@@ -123,7 +130,10 @@ class SettingsChange:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> SettingsChange:
-        """Return the change named by API or form field names."""
+        """Return the change named by API or form field names; refuse any other field."""
+        unknown = set(values) - set(FIELDS)
+        if unknown:
+            raise InvalidInput({name: CANT_BE_SET for name in sorted(unknown)})
         fields: dict[str, Any] = {}
         for name, key in (("enabled", "is_enabled"), ("email_enabled", "is_email_enabled")):
             if values.get(name) is not None:
@@ -146,15 +156,14 @@ _AUDITED = (
 
 
 def update_settings(
-    session: Session,
-    actor: Membership,
-    change: SettingsChange,
-    *,
-    allow: Sequence[str],
-    now: datetime | None = None,
+    session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
 ) -> DigestSettings:
-    """Change the team's digest settings (owners and facilitators), all or nothing."""
+    """Change some of the team's digest settings (FIELDS; owners and facilitators), all or
+    nothing. A webhook must start with one of TEAMKIT_WEBHOOK_ALLOW's prefixes; `""` removes it.
+    """
     require_role(actor, Role.FACILITATOR, "change the digest settings")
+    change = SettingsChange.from_mapping(changes)
+    allow = digest_config().webhook_allow
     team = actor.team
     now = now or utcnow()
     current = get_settings(session, team)
@@ -266,6 +275,33 @@ def next_run_at(settings: DigestSettings, now: datetime) -> datetime | None:
         settings.cron, settings.timezone, now, 1, week_interval=settings.week_interval
     )
     return upcoming[0] if upcoming else None
+
+
+@dataclass(frozen=True)
+class SettingsReading:
+    """The team's digest settings as the API shows them: the stored ones, the goals a digest
+    features (a goal setting) and the next send times.
+    """
+
+    settings: DigestSettings
+    max_goals: int
+    #: The next send times (UTC); none while the digest is off.
+    next_send_times: list[datetime]
+
+    @property
+    def slack_webhook_url(self) -> str | None:
+        """Return the webhook URL masked: it is a secret."""
+        return mask_webhook_url(self.settings.slack_webhook_url)
+
+
+def read_settings(session: Session, team: Team, now: datetime) -> SettingsReading:
+    """Return the team's digest settings as the API shows them."""
+    stored = get_settings(session, team)
+    return SettingsReading(
+        stored,
+        max_goals=goal_settings.get_settings(session, team).goals_per_digest,
+        next_send_times=upcoming_send_times(stored, now) if stored.is_enabled else [],
+    )
 
 
 def upcoming_send_times(settings: DigestSettings, now: datetime, count: int = 5) -> list[datetime]:
