@@ -44,7 +44,7 @@ class DigestSettingsForm(FlaskForm):
     remove_webhook = BooleanField("Stop posting to Slack (remove the webhook)")
 
     def values(self) -> dict[str, Any]:
-        """Return what the form asks for, by the settings' names (see settings.FIELDS)."""
+        """Return what the form asks for, by the names update_settings takes."""
         preset = next((p for p in PRESETS if p.key == self.schedule.data), None)
         webhook: str | None
         if self.remove_webhook.data:

@@ -35,7 +35,7 @@ from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import store_timezone, team_timezone
-from teamkit.validation import CANT_BE_SET
+from teamkit.validation import Rule, check_changes
 
 
 def find_settings(session: Session, team: Team) -> DigestSettings | None:
@@ -112,38 +112,6 @@ def _bool(value: Any, field: str) -> bool:
     raise InvalidInput({field: "Use true or false."})
 
 
-#: The settings a facilitator may change, by their API and form names.
-FIELDS = ("enabled", "cron", "week_interval", "timezone", "email_enabled", "slack_webhook_url")
-
-
-@dataclass(frozen=True)
-class SettingsChange:
-    """What a team asks for; None leaves a field as it is."""
-
-    is_enabled: bool | None = None
-    cron: str | None = None
-    week_interval: int | str | None = None
-    timezone: str | None = None
-    is_email_enabled: bool | None = None
-    #: The new webhook URL; "" removes it; None keeps the one stored.
-    slack_webhook_url: str | None = None
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SettingsChange:
-        """Return the change named by API or form field names; refuse any other field."""
-        unknown = set(values) - set(FIELDS)
-        if unknown:
-            raise InvalidInput({name: CANT_BE_SET for name in sorted(unknown)})
-        fields: dict[str, Any] = {}
-        for name, key in (("enabled", "is_enabled"), ("email_enabled", "is_email_enabled")):
-            if values.get(name) is not None:
-                fields[key] = _bool(values[name], name)
-        for name in ("cron", "week_interval", "timezone", "slack_webhook_url"):
-            if name in values and values[name] is not None:
-                fields[name] = values[name]
-        return cls(**fields)
-
-
 #: The settings whose change the audit log records (by name: a webhook URL is a secret).
 _AUDITED = (
     "cron",
@@ -158,43 +126,37 @@ _AUDITED = (
 def update_settings(
     session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
 ) -> DigestSettings:
-    """Change some of the team's digest settings (FIELDS; owners and facilitators), all or
-    nothing. A webhook must start with one of TEAMKIT_WEBHOOK_ALLOW's prefixes; `""` removes it.
+    """Change some of the team's digest settings (owners and facilitators), all or nothing.
+
+    `changes` names them as the API and the form do: `enabled`, `cron`, `week_interval`,
+    `timezone`, `email_enabled`, `slack_webhook_url` (starting with a prefix of
+    TEAMKIT_WEBHOOK_ALLOW; `""` removes it).
     """
     require_role(actor, Role.FACILITATOR, "change the digest settings")
-    change = SettingsChange.from_mapping(changes)
     allow = digest_config().webhook_allow
+    rules: dict[str, Rule] = {
+        "enabled": _bool,
+        "cron": check_cron,
+        "week_interval": check_week_interval,
+        "timezone": check_timezone,
+        "email_enabled": _bool,
+        "slack_webhook_url": lambda value, field: (
+            check_webhook_url(value, allow, field) if value.strip() else None
+        ),
+    }
+    # None leaves a field as it is ("" removes the webhook).
+    checked = check_changes({k: v for k, v in changes.items() if v is not None}, rules)
     team = actor.team
     now = now or utcnow()
     current = get_settings(session, team)
+    cron = checked.get("cron", current.cron)
+    timezone = checked.get("timezone", current.timezone)
+    week_interval = checked.get("week_interval", current.week_interval)
+    webhook = checked.get("slack_webhook_url", current.slack_webhook_url)
+    is_enabled = checked.get("enabled", current.is_enabled)
+    email = checked.get("email_enabled", current.is_email_enabled)
     errors: dict[str, str] = {}
-
-    def checked(check: Any, *args: Any) -> Any:
-        try:
-            return check(*args)
-        except InvalidInput as error:
-            errors.update(error.errors)
-            return None
-
-    cron = current.cron if change.cron is None else checked(check_cron, change.cron)
-    timezone = (
-        current.timezone if change.timezone is None else checked(check_timezone, change.timezone)
-    )
-    week_interval = (
-        current.week_interval
-        if change.week_interval is None
-        else checked(check_week_interval, change.week_interval)
-    )
-    webhook = current.slack_webhook_url
-    if change.slack_webhook_url is not None:
-        webhook = (
-            checked(check_webhook_url, change.slack_webhook_url, allow)
-            if change.slack_webhook_url.strip()
-            else None
-        )
-    is_enabled = current.is_enabled if change.is_enabled is None else change.is_enabled
-    email = current.is_email_enabled if change.is_email_enabled is None else change.is_email_enabled
-    if not errors and email and is_enabled and not email_recipients(session, team):
+    if email and is_enabled and not email_recipients(session, team):
         errors["email_enabled"] = (
             "No member would get the email: every member has opted out. "
             "Turn email off, or ask a member to opt back in."
