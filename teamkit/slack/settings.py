@@ -100,29 +100,38 @@ def _unavailable(failure: SlackFailure) -> SlackUnavailable:
     )
 
 
+#: Each field's pattern, what to say when a value doesn't match it, and when it is missing
+#: from a first connection.
+_FORMATS = {
+    "bot_token": (
+        TOKEN_PATTERN,
+        "Paste the Bot User OAuth Token: it starts with xoxb- "
+        "(in Slack: your app → OAuth & Permissions).",
+        "Paste the app's bot token (xoxb-…) to connect.",
+    ),
+    "signing_secret": (
+        SECRET_PATTERN,
+        "Paste the Signing Secret: 32 letters a-f and digits "
+        "(in Slack: your app → Basic Information → App Credentials).",
+        "Paste the app's signing secret to connect.",
+    ),
+    "channel": (
+        CHANNEL_PATTERN,
+        "Give the channel's id, such as C0123ABCDEF "
+        "(in Slack: the channel's name → About → Channel ID).",
+        "Give the id of the channel teamkit posts to.",
+    ),
+}
+
+
 def _check_format(change: ConnectionChange, stored: SlackConnection | None) -> None:
     errors: dict[str, str] = {}
-    if change.bot_token is not None and not re.match(TOKEN_PATTERN, change.bot_token):
-        errors["bot_token"] = (
-            "Paste the Bot User OAuth Token: it starts with xoxb- "
-            "(in Slack: your app → OAuth & Permissions)."
-        )
-    elif change.bot_token is None and stored is None:
-        errors["bot_token"] = "Paste the app's bot token (xoxb-…) to connect."
-    if change.signing_secret is not None and not re.match(SECRET_PATTERN, change.signing_secret):
-        errors["signing_secret"] = (
-            "Paste the Signing Secret: 32 letters a-f and digits "
-            "(in Slack: your app → Basic Information → App Credentials)."
-        )
-    elif change.signing_secret is None and stored is None:
-        errors["signing_secret"] = "Paste the app's signing secret to connect."
-    if change.channel is not None and not re.match(CHANNEL_PATTERN, change.channel):
-        errors["channel"] = (
-            "Give the channel's id, such as C0123ABCDEF "
-            "(in Slack: the channel's name → About → Channel ID)."
-        )
-    elif change.channel is None and stored is None:
-        errors["channel"] = "Give the id of the channel teamkit posts to."
+    for name, (pattern, wrong, missing) in _FORMATS.items():
+        value = getattr(change, name)
+        if value is not None and not re.match(pattern, value):
+            errors[name] = wrong
+        elif value is None and stored is None:
+            errors[name] = missing
     if errors:
         raise InvalidInput(errors)
 
