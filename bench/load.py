@@ -17,6 +17,13 @@ an API token for the API) and, for every target:
    open loop whose latency counts from each request's scheduled time, so queueing shows:
    p50, p95, p99, and the p99 as a multiple of the floor's.
 
+The targets: the team home page, goals page, a goal's page, pulses page, a pulse's results,
+retro list, an incident review, the action items, a poll of the demo's open board that hasn't
+changed (`If-None-Match` with its ETag: every answer must be a 304), the API's goals list and
+`/healthz`. Then the home page and the retro list once more while `--pollers` people (30)
+poll that board every `--poll-every` seconds (2) from a process of their own: the rest of
+the portal's throughput with and without them, in a table of its own.
+
 Results go to `bench/results/<label>.json`; the Markdown table is printed for RESULTS.md.
 PostgreSQL runs use a database of their own (`--postgres-database`, default `bench`),
 which the benchmark drops and creates again at every run; it never touches another one.
@@ -42,7 +49,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
@@ -66,6 +73,8 @@ class Target:
     name: str
     path: str
     auth: str  # "none", "cookie" or "token"
+    #: The answer every request must get (a board poll of an unchanged board: 304).
+    status: int = 200
 
 
 @dataclass
@@ -87,6 +96,8 @@ class Run:
     workers: int
     threads: int
     targets: list[Measured] = field(default_factory=list)
+    #: The board pollers' own open loops, one per target measured beside them.
+    pollers: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the databases
@@ -161,18 +172,32 @@ def seed(database_url: str, instance: str, goals: int, checkins: int) -> None:
     engine.dispose()
 
 
-def first_generated_goal(database_url: str) -> int:
+def demo_ids(database_url: str) -> dict[str, int]:
+    """The ids the targets name: a generated goal, the demo's pulse with results, its
+    incident review and its open board."""
     from sqlalchemy import create_engine, text
 
+    demo = "(SELECT id FROM team WHERE slug = 'demo')"
+    queries = {
+        "goal": f"SELECT min(id) FROM goal WHERE team_id = {demo} AND title LIKE 'Generated%'",
+        "any goal": f"SELECT min(id) FROM goal WHERE team_id = {demo}",
+        "pulse": "SELECT max(pulse_id) FROM pulse_answer JOIN pulse ON pulse.id = pulse_id "
+        f"WHERE team_id = {demo}",
+        "any pulse": f"SELECT min(id) FROM pulse WHERE team_id = {demo}",
+        "retro": f"SELECT min(id) FROM retro WHERE team_id = {demo} "
+        "AND id NOT IN (SELECT retro_id FROM board)",
+        "board": f"SELECT max(retro_id) FROM board WHERE team_id = {demo} AND phase = 'write'",
+        "any board": f"SELECT max(retro_id) FROM board WHERE team_id = {demo}",
+    }
     engine = create_engine(database_url)
+    found: dict[str, int] = {}
     with engine.connect() as connection:
-        goal_id = connection.execute(
-            text("SELECT min(id) FROM goal WHERE title LIKE 'Generated goal %'")
-        ).scalar_one_or_none()
-        if goal_id is None:
-            goal_id = connection.execute(text("SELECT min(id) FROM goal")).scalar_one()
+        for name, sql in queries.items():
+            value = connection.execute(text(sql)).scalar_one_or_none()
+            if value is not None:
+                found.setdefault(name.removeprefix("any "), int(value))
     engine.dispose()
-    return int(goal_id)
+    return found
 
 
 # ---------------------------------------------------------------- the servers
@@ -223,15 +248,23 @@ def log_in(base: str, email: str, password: str) -> str:
 
 
 def check(base: str, target: Target, headers: dict[str, str]) -> None:
-    """Fail unless the target answers 200 (a redirect to the log-in would measure nothing)."""
+    """Fail unless the target answers as it should (200; a redirect to the log-in would
+    measure nothing)."""
     request = urllib.request.Request(base + target.path, headers=headers)
     opener = urllib.request.build_opener(NoRedirect)
     try:
         status = opener.open(request).status
     except urllib.error.HTTPError as error:
         status = error.code
-    if status != 200:
-        raise SystemExit(f"{target.name} ({target.path}) answered {status}, not 200")
+    if status != target.status:
+        raise SystemExit(f"{target.name} ({target.path}) answered {status}, not {target.status}")
+
+
+def board_etag(base: str, path: str, headers: dict[str, str]) -> str:
+    """Return the ETag of a board's state, as the page's script has it after its first poll."""
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request) as answer:
+        return str(answer.headers["ETag"])
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -272,7 +305,7 @@ def measure(
     errors = sum(summary["errors"].values())
     rps = summary["requests"] / (summary["duration_us"] / 1e6)
     latency = open_loop(url, headers, rate=args.rate, seconds=args.latency_seconds)
-    not_ok = sum(n for status, n in latency.statuses.items() if status != "200")
+    not_ok = sum(n for status, n in latency.statuses.items() if status != str(target.status))
     measured = Measured(
         name=target.name,
         path=target.path,
@@ -290,6 +323,39 @@ def measure(
     return measured
 
 
+@contextlib.contextmanager
+def board_pollers(
+    url: str, headers: dict[str, str], args: argparse.Namespace, result: dict[str, Any]
+) -> Iterator[None]:
+    """Thirty people on one board, each polling every two seconds, for the block's length.
+
+    An open loop of `--pollers / --poll-every` requests a second (at most one connection a
+    person) in a process of its own, so it keeps its schedule whatever the server does; its
+    answers (all 304 when the board doesn't change) land in `result`.
+    """
+    seconds = args.warmup + args.seconds + args.latency_seconds + (1 if args.smoke else 4)
+    command = [
+        sys.executable,
+        str(HERE / "openloop.py"),
+        url,
+        "--rate",
+        f"{args.pollers / args.poll_every:g}",
+        "--seconds",
+        f"{seconds:g}",
+        "--connections",
+        str(args.pollers),
+    ]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        out, _ = process.communicate(timeout=seconds + 60)
+        result.update(json.loads(out.strip().splitlines()[-1]))
+
+
 def bench_database(kind: str, args: argparse.Namespace, workers: int, folder: Path) -> Run:
     """Seed one database, then load the floor and every teamkit target on it."""
     instance = folder / f"instance-{kind}-{workers}"
@@ -299,7 +365,6 @@ def bench_database(kind: str, args: argparse.Namespace, workers: int, folder: Pa
     else:
         url = fresh_postgres(args.postgres_server, args.postgres_database)
     seed(url, str(instance), args.goals, args.checkins)
-    goal_id = first_generated_goal(url)
     env = {
         **os.environ,
         "TEAMKIT_DATABASE_URL": url,
@@ -348,16 +413,34 @@ def bench_database(kind: str, args: argparse.Namespace, workers: int, folder: Pa
             check=True,
         ).stdout.strip()
         bearer = {"Authorization": f"Bearer {token}"}
+        ids = demo_ids(url)
+        board = f"/t/demo/retros/{ids['board']}/board/state"
+        poll = {**cookie, "If-None-Match": board_etag(base, board, cookie)}
+        home = Target("team home page", "/t/demo/", "cookie")
         targets = [
-            (Target("team home page", "/t/demo/", "cookie"), cookie),
+            (home, cookie),
             (Target("goals page", "/t/demo/goals", "cookie"), cookie),
-            (Target("goal page", f"/t/demo/goals/{goal_id}", "cookie"), cookie),
+            (Target("goal page", f"/t/demo/goals/{ids['goal']}", "cookie"), cookie),
+            (Target("pulses page", "/t/demo/pulses", "cookie"), cookie),
+            (Target("pulse results", f"/t/demo/pulses/{ids['pulse']}", "cookie"), cookie),
+            (Target("retro list", "/t/demo/retros", "cookie"), cookie),
+            (Target("retro page", f"/t/demo/retros/{ids['retro']}", "cookie"), cookie),
+            (Target("action-item list", "/t/demo/action-items", "cookie"), cookie),
+            (Target("board poll (304)", board, "cookie", status=304), poll),
             (Target("API goals list", "/api/v1/teams/demo/goals", "token"), bearer),
             (Target("/healthz", "/healthz", "none"), {}),
         ]
         for target, headers in targets:
             run.targets.append(measure(base, target, headers, args))
-    # The floor once more, after: the machine's load drifts, so the ratios use the mean.
+        # The rest of the portal while thirty people poll one board every two seconds.
+        crowded = [targets[0], targets[5]]
+        for target, headers in crowded:
+            polled: dict[str, Any] = {}
+            with board_pollers(base + board, poll, args, polled):
+                name = f"{target.name}, {args.pollers} polling"
+                run.targets.append(measure(base, replace(target, name=name), headers, args))
+            run.pollers.append(polled)
+        # The floor once more, after: the machine's load drifts, so the ratios use the mean.
     with serving(floor, env, args.port, log):
         run.targets.append(measure(base, Target("floor, again", "/t/demo/", "none"), {}, args))
     floors = [run.targets[0], run.targets[-1]]
@@ -418,7 +501,38 @@ def table(runs: Sequence[Run], rate: float) -> str:
                 f"| {t.p99_vs_floor:.1f}x | {t.errors} |"
             )
     lines.append(f"\nLatency: open loop at {rate:g} requests/s, from each scheduled send time.")
+    lines += pollers_table(runs)
     return "\n".join(lines)
+
+
+def pollers_table(runs: Sequence[Run]) -> list[str]:
+    """What people polling a board cost the rest of the portal: each page's saturated req/s
+    alone and beside them, and the polls' share of the server (their rate over the poll's
+    own saturated req/s)."""
+    lines = [
+        "",
+        "| database | page | req/s alone | req/s beside the pollers | change | p99 ms alone "
+        "| p99 ms beside | polls sent | poll answers | polls' share of the server |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    found = False
+    for run in runs:
+        by_name = {t.name: t for t in run.targets}
+        poll = next((t for t in run.targets if t.name.startswith("board poll")), None)
+        crowded = [t for t in run.targets if t.name.endswith(" polling")]
+        for t, polled in zip(crowded, run.pollers, strict=False):
+            alone = by_name.get(t.name.rsplit(", ", 1)[0])
+            if alone is None or not polled:
+                continue
+            found = True
+            share = polled["rate"] / poll.rps if poll and poll.rps else float("nan")
+            answers = ", ".join(f"{n} x {status}" for status, n in polled["statuses"].items())
+            lines.append(
+                f"| {run.database} | {alone.name} | {alone.rps:.0f} | {t.rps:.0f} "
+                f"| {(t.rps / alone.rps - 1) * 100:+.0f}% | {alone.open_loop['p99_ms']:.1f} "
+                f"| {t.open_loop['p99_ms']:.1f} | {polled['sent']} | {answers} | {share:.1%} |"
+            )
+    return lines if found else []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -441,6 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="saturated seconds a target")
     parser.add_argument("--rate", type=float, default=50.0, help="open-loop requests a second")
     parser.add_argument("--latency-seconds", type=float, default=8.0)
+    parser.add_argument("--pollers", type=int, default=30, help="people polling one board")
+    parser.add_argument("--poll-every", type=float, default=2.0, help="seconds between polls")
     parser.add_argument("--log-level", default="INFO", help="TEAMKIT_LOG_LEVEL of the server")
     parser.add_argument("--label", default="latest", help="results file: bench/results/LABEL.json")
     parser.add_argument(
@@ -455,7 +571,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.table:
         saved = json.loads(Path(args.table).read_text())
         runs = [
-            Run(r["database"], r["workers"], r["threads"], [Measured(**t) for t in r["targets"]])
+            Run(
+                r["database"],
+                r["workers"],
+                r["threads"],
+                [Measured(**t) for t in r["targets"]],
+                r.get("pollers", []),
+            )
             for r in saved["runs"]
         ]
         print(table(runs, saved["settings"]["rate"]))

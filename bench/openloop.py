@@ -163,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=50.0, help="requests a second")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--header", action="append", default=[], help="'Name: value'")
+    parser.add_argument("--connections", type=int, default=MAX_CONNECTIONS)
     args = parser.parse_args(argv)
     headers = dict(h.split(":", 1) for h in args.header)
     result = run(
@@ -170,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         {k.strip(): v.strip() for k, v in headers.items()},
         rate=args.rate,
         seconds=args.seconds,
+        connections=args.connections,
     )
     print(json.dumps(asdict(result)))
     return 0

@@ -32,8 +32,10 @@ DATE_MAX = date(9999, 12, 31)
 #: Times teamkit takes: within the same years, so every page shows a four-digit year.
 DATETIME_MIN = datetime(DATE_MIN.year, 1, 1, tzinfo=UTC)
 DATETIME_MAX = datetime(DATE_MAX.year, 12, 31, 23, 59, 59, tzinfo=UTC)
+#: The portal takes times in the team's zone, the API in UTC or with an offset: the rule's
+#: words name no zone, and the API's description adds its own.
 DATETIME_MESSAGE = (
-    f"Enter a date and time from {DATE_MIN.year} to {DATE_MAX.year}, as YYYY-MM-DDTHH:MM (UTC)."
+    f"Enter a date and time from {DATE_MIN.year} to {DATE_MAX.year}, as YYYY-MM-DDTHH:MM."
 )
 DATE_MESSAGE = f"Enter a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, as YYYY-MM-DD."
 

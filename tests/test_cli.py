@@ -403,8 +403,9 @@ def test_db_backup_into_a_missing_folder_says_so_and_leaves_no_file(
 
 
 def test_user_reset_password_sets_a_new_one_and_ends_every_session(
-    teamkit: Invoke, ada: Person, portal: Portal, session: Session
+    teamkit: Invoke, ada: Person, portal: Portal, session: Session, make: Any, app: Flask
 ) -> None:
+    token = make.token(ada)
     assert portal.login(ada).status_code == 302
     result = teamkit(
         "user", "reset-password", "ADA@example.com", input="brand new pw\nbrand new pw\n"
@@ -414,6 +415,8 @@ def test_user_reset_password_sets_a_new_one_and_ends_every_session(
     assert portal.client.get("/account").status_code == 302  # that session has ended
     assert portal.login(ada).status_code == 422  # the old password is gone
     assert portal.login(ada, password="brand new pw").status_code == 302
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401  # the API tokens are revoked too
 
 
 def test_user_reset_password_for_an_unknown_email_fails(teamkit: Invoke) -> None:

@@ -141,7 +141,7 @@ def datetime_field(**kwargs: Any) -> fields.DateTime:
     """Return a field for an ISO 8601 date and time from 1900 to 9999 (UTC without an offset),
     with the rule's words."""
     metadata = {"pattern": DATETIME_PATTERN, **kwargs.pop("metadata", {})}
-    metadata.setdefault("description", DATETIME_MESSAGE)
+    metadata.setdefault("description", f"{DATETIME_MESSAGE[:-1]}, in UTC or with an offset.")
     return fields.DateTime(
         validate=_check_datetime,
         error_messages={"invalid": DATETIME_MESSAGE},

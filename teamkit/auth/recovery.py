@@ -114,8 +114,8 @@ def person_to_reset(
 def reset_password(
     session: Session, token: str, new: str, *, secret_key: str | bytes, ttl: timedelta
 ) -> Person:
-    """Set a new password with a reset link; every session of the person ends, and every
-    other pending link with them.
+    """Set a new password with a reset link; every session of the person ends, every
+    other pending link with them, and every API token is revoked.
 
     Of two uses of one link at once, only one wins: the update holds only while the
     session token is still the one the link carries.
@@ -135,6 +135,7 @@ def reset_password(
         raise Gone(RESET_USED)
     session.refresh(person)
     services.end_all_sessions(session, person)
+    services.revoke_all_api_tokens(session, person)
     return person
 
 

@@ -123,7 +123,8 @@ def _link_error(error: ServiceError) -> tuple[str, int]:
 @limiter.limit(_limit, methods=["POST"])
 @locks_late
 def reset_password(token: str) -> str | Response | tuple[str, int]:
-    """Choose a new password with an emailed link; every other session ends."""
+    """Choose a new password with an emailed link; every other session ends and every API
+    token is revoked."""
     db = get_session()
     try:
         person = recovery.person_to_reset(db, token, secret_key=_key(), ttl=_reset_ttl())
@@ -139,9 +140,17 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         return _link_error(sent.error)
     if sent.ok:
         start_session(sent.value)
-        flash("Your new password is set. You are logged in here, and nowhere else.", "success")
+        flash(
+            "Your new password is set. You are logged in here, and nowhere else; "
+            "your API tokens no longer work.",
+            "success",
+        )
         return redirect(url_for("teams.index"), 303)
-    return render_template("auth/reset_password.html", form=form, person=person), sent.status
+    tokens = services.live_api_token_count(db, person)
+    return (
+        render_template("auth/reset_password.html", form=form, person=person, tokens=tokens),
+        sent.status,
+    )
 
 
 @bp.post("/account/email")

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from blinker import Namespace
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -196,6 +196,7 @@ def reset_password(session: Session, email: str, new: str) -> Person:
         raise NotFound(f"No account has the email {email}.")
     person.password_hash = _hasher.hash(check_password(new))
     end_all_sessions(session, person)
+    revoke_all_api_tokens(session, person)
     session.flush()
     return person
 
@@ -313,6 +314,30 @@ def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToke
         token.revoked_at = utcnow()
         token_revoked.send(person, session=session, name=token.name)
     return token
+
+
+def revoke_all_api_tokens(session: Session, person: Person) -> int:
+    """Revoke every token of `person` still valid (after a password reset, an account that
+    was taken over keeps no door open); return how many were."""
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+        token_revoked.send(person, session=session, name=token.name)
+    return len(tokens)
+
+
+def live_api_token_count(session: Session, person: Person) -> int:
+    """How many of the person's tokens still work."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+        )
+        or 0
+    )
 
 
 #: The valid, unrevoked token with a given hash (`:token_hash`), and its person.

@@ -112,7 +112,7 @@ def preview(slug: str) -> str:
         slack_json=json.dumps(rendered.slack, indent=2, ensure_ascii=False),
         mrkdwn=mrkdwn_to_html,
         may_send=has_role(current_membership(), Role.FACILITATOR),
-        send_plan=services.send_now_plan(db, team),
+        send_plan=services.send_now_plan(db, team, current_app),
     )
 
 

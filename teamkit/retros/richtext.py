@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -30,8 +30,16 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
+#: Texts whose rendering is kept (the same text always renders the same): a retro page
+#: shows the same summary and entries on every request.
+RENDERED_KEPT = 512
+
+
+@lru_cache(maxsize=RENDERED_KEPT)
 def render_markdown(text: str | None) -> Markup:
-    """Return `text` (Markdown) as safe HTML: rendered, then cleaned to an allow-list."""
+    """Return `text` (Markdown) as safe HTML: rendered, then cleaned to an allow-list.
+
+    Depends on the text alone, so a rendering is kept for the next page that shows it."""
     if not text:
         return Markup("")
     # A member's headings sit below the page's own (h1 title, h2 sections).

@@ -128,6 +128,31 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_other_sessions(
     assert can_log_in(mail_app, "ada@example.com", NEW_PASSWORD)
 
 
+def test_a_reset_link_revokes_every_api_token_and_says_so_first(
+    mail_app: Flask, smtp: SmtpServer, make: Any
+) -> None:
+    ada = make.person(name="Ada", email="ada@example.com")
+    bob = make.person(name="Bob", email="bob@example.com")
+    api = Api(mail_app.test_client())
+    ada_token, bob_token = make.token(ada), make.token(bob)
+    assert api.get("/api/v1/me", token=ada_token).status_code == 200
+    ask_reset(mail_app, "ada@example.com")
+    path = link_in(wait_for(smtp, "ada@example.com")[0])
+
+    visitor = Portal(mail_app.test_client())
+    assert "your 1 API token will" in " ".join(visitor.client.get(path).text.split())
+    refused = visitor.post(path, {"new_password": "short"})
+    assert refused.status_code == 422
+    assert api.get("/api/v1/me", token=ada_token).status_code == 200  # nothing changed yet
+
+    done = visitor.post(path, {"new_password": NEW_PASSWORD})
+    assert done.status_code == 303
+    landing = visitor.client.get(done.location, follow_redirects=True)
+    assert "your API tokens no longer work" in " ".join(flashes(landing.text))
+    assert api.get("/api/v1/me", token=ada_token).status_code == 401
+    assert api.get("/api/v1/me", token=bob_token).status_code == 200  # only hers
+
+
 def test_asking_for_a_reset_answers_the_same_for_an_unknown_email(
     mail_app: Flask, smtp: SmtpServer, make: Any
 ) -> None:

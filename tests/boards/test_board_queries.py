@@ -100,3 +100,25 @@ def test_the_board_page_costs_the_same_statements_whatever_its_cards(
         assert answer.status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
+
+
+def test_team_pages_cost_the_same_statements_with_2_and_20_boards(
+    app, crew, login_as, add_board, count_queries
+):
+    """The retro list, the home page and the action items, at 1x and 10x boards."""
+    portal = login_as(crew.member)
+    paths = ("/t/crew/retros", "/t/crew/", "/t/crew/action-items")
+    counts: dict[str, list[int]] = {path: [] for path in paths}
+    made = 0
+    for size in (2, 20):
+        while made < size:
+            phase = (Phase.WRITE, Phase.VOTE, Phase.CLOSED)[made % 3]
+            add_board(title=f"Sprint {made}", phase=phase)
+            made += 1
+        for path in paths:
+            portal.client.get(path)
+            with count_queries() as counted:
+                answer = portal.client.get(path)
+            assert answer.status_code == 200
+            counts[path].append(counted.count)
+    assert all(few == many for few, many in counts.values()), counts
