@@ -121,7 +121,8 @@ def interaction(
         return _submit(session, sender, payload.get("view") or {})
     if kind == "block_actions":
         for action in payload.get("actions") or ():
-            if action.get("action_id") == CHECK_IN_ACTION:
+            # One button per goal in a message: its action id is `check_in` or `check_in-<id>`.
+            if str(action.get("action_id") or "").partition("-")[0] == CHECK_IN_ACTION:
                 _open_check_in(session, app, sender, trigger, str(action.get("value") or ""))
         return None
     if kind == "message_action" and payload.get("callback_id") == SAVE_CARD:

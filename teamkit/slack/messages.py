@@ -50,6 +50,8 @@ _GOAL_LINK = re.compile(r"/goals/(\d+)(?:[#?]|$)")
 #: Longest text of a modal's title (Slack: 24 characters) and a button (75).
 MODAL_TITLE_MAX = 24
 BUTTON_TEXT_MAX = 75
+#: *Check in* buttons under the channel digest's "waiting on" block, at most.
+CHANNEL_BUTTONS_MAX = 5
 #: The items a direct message lists at most, so it keeps within Slack's 50 blocks.
 DM_ITEMS_MAX = 30
 
@@ -79,6 +81,8 @@ class Waiting:
     name: str
     overdue_items: int = 0
     stale_goals: list[str] = field(default_factory=list)
+    #: (goal id, title) of each stale goal, for its *Check in* button.
+    stale_goal_ids: list[tuple[int, str]] = field(default_factory=list)
 
     def words(self) -> str:
         parts = []
@@ -109,7 +113,22 @@ def waiting_block(waiting: Sequence[Waiting], ids: dict[int, str | None]) -> lis
             lines.append(f"…and {rest} more")
             break
         lines.append(shorten(line, SLACK_SECTION_TEXT_MAX - len(head) - 20))
-    return [SectionBlock(text=MarkdownTextObject(text="\n".join([head, *lines])))]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join([head, *lines])))]
+    stale = [goal for entry in waiting for goal in entry.stale_goal_ids][:CHANNEL_BUTTONS_MAX]
+    if stale:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=PlainTextObject(text=shorten(f"Check in: {title}", BUTTON_TEXT_MAX)),
+                        action_id=f"{CHECK_IN_ACTION}-{goal_id}",
+                        value=str(goal_id),
+                    )
+                    for goal_id, title in stale
+                ]
+            )
+        )
+    return blocks
 
 
 def goal_id_of(url: str | None) -> int | None:
@@ -255,8 +274,3 @@ def goals_answer(team_name: str, goals: Sequence[tuple[str, str | None]], url: s
         lines.append(line)
     lines.append(_link(url, "See them in teamkit"))
     return shorten("\n".join(lines), 3000)
-
-
-def buttons(*elements: ButtonElement) -> ActionsBlock:
-    """Return a row of buttons."""
-    return ActionsBlock(elements=list(elements))

@@ -310,3 +310,12 @@ def test_another_teams_payload_is_refused(
     own = command(client, "goals", user="U0BOB", team="T0OTHER", secret=OTHER_SECRET)
     assert own.status_code == 200
     assert "Fast pages" not in own.get_json()["text"]
+
+
+def test_requests_from_slack_are_rate_limited_per_address(
+    slack_app: Flask, client: Any, core: Any
+) -> None:
+    slack_app.config["TEAMKIT"]["SLACK_RATE_LIMIT"] = "3 per minute"
+    answers = [command(client, "goals", secret="0" * 32).status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429]
+    assert command(client, "goals").status_code == 429
