@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres lint format bench bench-pages bench-fanout screenshots clean
+.PHONY: run test test-sqlite test-postgres lint format bench bench-pages bench-scale bench-fanout screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "teamkit needs $(PYTHON): apt-get install python3.11 (or set PYTHON=...)"; exit 1; }
@@ -66,6 +66,11 @@ bench-pages: $(VENV)/.installed-test
 	$(BIN)/python bench/retros.py
 	$(BIN)/python bench/coach.py
 	$(BIN)/python bench/pulses.py
+
+## bench-scale: the pages, retro search and a scheduler tick on PostgreSQL, demo-sized and then
+## with 10,000 teams (bench/seed_scale.py); drops and fills the database `scale` (~10 minutes)
+bench-scale: $(VENV)/.installed-test
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 ## bench-fanout: 1,000 teams' digests due at once, by 2 scheduler processes, next to a plain smtplib loop
 bench-fanout: $(VENV)/.installed-test

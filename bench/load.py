@@ -177,14 +177,17 @@ def demo_ids(database_url: str) -> dict[str, int]:
     incident review and its open board."""
     from sqlalchemy import create_engine, text
 
+    demo = "(SELECT id FROM team WHERE slug = 'demo')"
     queries = {
-        "goal": "SELECT min(id) FROM goal WHERE title LIKE 'Generated goal %'",
-        "any goal": "SELECT min(id) FROM goal",
-        "pulse": "SELECT max(pulse_id) FROM pulse_answer",
-        "any pulse": "SELECT min(id) FROM pulse",
-        "retro": "SELECT min(id) FROM retro WHERE id NOT IN (SELECT retro_id FROM board)",
-        "board": "SELECT max(retro_id) FROM board WHERE phase = 'write'",
-        "any board": "SELECT max(retro_id) FROM board",
+        "goal": f"SELECT min(id) FROM goal WHERE team_id = {demo} AND title LIKE 'Generated%'",
+        "any goal": f"SELECT min(id) FROM goal WHERE team_id = {demo}",
+        "pulse": "SELECT max(pulse_id) FROM pulse_answer JOIN pulse ON pulse.id = pulse_id "
+        f"WHERE team_id = {demo}",
+        "any pulse": f"SELECT min(id) FROM pulse WHERE team_id = {demo}",
+        "retro": f"SELECT min(id) FROM retro WHERE team_id = {demo} "
+        "AND id NOT IN (SELECT retro_id FROM board)",
+        "board": f"SELECT max(retro_id) FROM board WHERE team_id = {demo} AND phase = 'write'",
+        "any board": f"SELECT max(retro_id) FROM board WHERE team_id = {demo}",
     }
     engine = create_engine(database_url)
     found: dict[str, int] = {}

@@ -41,6 +41,10 @@ def init_app(app: Flask) -> None:
     def _refuse_unstorable_text() -> None:
         if is_api_request() and request.is_json:
             refuse_deep_json(request.get_data(cache=True))
+        elif request.mimetype == "application/x-www-form-urlencoded":
+            # Kept as sent, so that a view can check a signature over the exact body (the
+            # Slack app's requests); the form is then parsed from the kept copy.
+            request.get_data(cache=True)
         errors: dict[str, str] = {}
         for name, text in _texts():
             problem = _unstorable(text)

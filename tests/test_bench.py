@@ -94,3 +94,53 @@ def test_the_load_benchmark_runs_every_target_under_the_server(database_kind: st
     crowded = [line.split(" | ") for line in pollers.splitlines() if line.startswith("| sqlite")]
     assert [row[1] for row in crowded] == ["team home page", "retro list"]
     assert all(row[8].endswith("x 304") and "," not in row[8] for row in crowded)
+
+
+SEED_SCALE = Path(__file__).resolve().parent.parent / "bench" / "seed_scale.py"
+
+
+def test_the_scale_seeder_fills_postgresql_at_a_tiny_size(
+    app: Any, database_url: str, database_kind: str, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bench/seed_scale.py at 1/2000 of a company: 5 teams, every table it fills, searchable."""
+    if database_kind != "postgresql":
+        pytest.skip("the scale seeder fills PostgreSQL (COPY)")
+    from sqlalchemy import text
+
+    from teamkit.db import get_engine, job_session
+    from teamkit.retros.search import search_retros
+    from teamkit.teams.models import Team
+
+    spec = importlib.util.spec_from_file_location("bench_seed_scale", SEED_SCALE)
+    assert spec is not None and spec.loader is not None
+    seeder = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, seeder)
+    spec.loader.exec_module(seeder)
+    seeder.seed_scale(database_url, ["--scale", "0.0005", "--due", "2"])
+    assert "5 teams, 50 people, 500 check-ins, 100 pulse answers, 25 retros" in (
+        capsys.readouterr().out
+    )
+    counts = {}
+    with get_engine(app).connect() as connection:
+        for table in ("team", "person", "check_in", "pulse_answer", "retro", "action_item"):
+            counts[table] = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+        due = connection.execute(
+            text("SELECT count(*) FROM digest_settings WHERE next_run_at <= now()")
+        ).scalar()
+        owners = connection.execute(
+            text("SELECT count(*) FROM membership WHERE role = 'owner'")
+        ).scalar()
+    assert counts == {
+        "team": 5,
+        "person": 50,
+        "check_in": 500,
+        "pulse_answer": 100,
+        "retro": 25,
+        "action_item": 50,
+    }
+    assert due == 2
+    assert owners == 5
+    with app.app_context(), job_session(app) as session:
+        team = session.query(Team).filter_by(slug="scale-0").one()
+        hits = search_retros(session, team, "incident")
+    assert len(hits) == 5

@@ -301,24 +301,29 @@ def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     return _state(board), 200, {"ETag": etag(board.version)}
 
 
-@blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/action-item")
-@blp.arguments(CardActionItemSchema)
-@blp.response(201, BoardActionItemSchema)
-def card_action_item(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> Any:
-    """Make the card one of the retro's action items (discuss phase); the title defaults
-    to the card's text."""
+def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> dict[str, Any]:
+    """Make a card or a group (`source`) one of the retro's action items."""
     db = get_session()
     board = _locked(retro_id)
     item = services.make_action_item(
         db,
         current_membership(),
         board,
-        card_id=card_id,
+        **source,
         title=data.get("title"),
         owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
         due_date=data.get("due_date"),
     )
     return _item_out(item)
+
+
+@blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/action-item")
+@blp.arguments(CardActionItemSchema)
+@blp.response(201, BoardActionItemSchema)
+def card_action_item(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> Any:
+    """Make the card one of the retro's action items (discuss phase); the title defaults
+    to the card's text."""
+    return _make_action_item(data, retro_id, card_id=card_id)
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/groups/<int:group_id>/action-item")
@@ -327,18 +332,7 @@ def card_action_item(data: dict[str, Any], slug: str, retro_id: int, card_id: st
 def group_action_item(data: dict[str, Any], slug: str, retro_id: int, group_id: int) -> Any:
     """Make the group one of the retro's action items (discuss phase); the title defaults
     to the group's title."""
-    db = get_session()
-    board = _locked(retro_id)
-    item = services.make_action_item(
-        db,
-        current_membership(),
-        board,
-        group_id=group_id,
-        title=data.get("title"),
-        owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
-        due_date=data.get("due_date"),
-    )
-    return _item_out(item)
+    return _make_action_item(data, retro_id, group_id=group_id)
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/review-items")
@@ -385,4 +379,4 @@ def decide(data: dict[str, Any], slug: str, retro_id: int) -> Any:
         due_date=data.get("due_date"),
         reason=data.get("reason"),
     )
-    return {"action_item_id": found.action_item_id, "decision": found.decision, "note": found.note}
+    return found

@@ -220,10 +220,12 @@ def add_card(
     column: str,
     text: str,
     anonymous: bool | None = None,
+    early: bool = False,
 ) -> Card:
-    """Add a card (any member, in the write, reveal and group phases)."""
+    """Add a card (any member, in the write, reveal and group phases; `early`: also before
+    the meeting, in the review phase, as a note kept hidden until the reveal)."""
     require_open(board)
-    if not board.phase.takes_cards:
+    if not (board.phase.takes_cards or (early and board.phase is Phase.REVIEW)):
         raise Conflict(NO_CARDS_NOW.format(board.phase.label.lower()))
     errors: dict[str, str] = {}
     if column not in board.column_keys():

@@ -19,6 +19,7 @@ import os
 import random
 import socket
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -27,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teamkit import mail
+from teamkit.digests.channels import DigestChannel, active
 from teamkit.digests.compose import SUBJECT_MAX, Composed, Digest, compose_digest
 from teamkit.digests.models import (
     ERROR_MAX,
@@ -75,14 +77,18 @@ def _clip(text: str) -> str:
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
 
-def channels_of(settings: DigestSettings) -> list[DeliveryChannel]:
-    """Return the channels the team's digest goes to."""
+def channels_of(
+    settings: DigestSettings, registered: Sequence[DigestChannel] = ()
+) -> list[DeliveryChannel]:
+    """Return the channels the team's digest goes to (with the `registered` ones active for
+    it, which may stand in for one of the digests' own)."""
     channels = []
     if settings.is_email_enabled:
         channels.append(DeliveryChannel.EMAIL)
     if settings.slack_webhook_url:
         channels.append(DeliveryChannel.SLACK)
-    return channels
+    replaced = {channel for found in registered for channel in found.replaces}
+    return [c for c in channels if c not in replaced] + [found.channel for found in registered]
 
 
 def create_deliveries(
@@ -104,21 +110,27 @@ def create_deliveries(
     """
     composed = composed or compose_digest(session, app, team, now=now, is_preview=False)
     digest = composed.digest
-    channels = channels_of(settings)
+    plugins = {found.channel: found for found in active(session, app, team)}
+    channels = channels_of(settings, list(plugins.values()))
     created: list[Delivery] = []
-    going: list[str] = []
+    going: list[str | None] = []
     for channel in channels:
         status, reason = DeliveryStatus.PENDING, None
-        recipients = []
+        recipients: list[int] = []
+        plugin = plugins.get(channel)
         if digest.is_empty:
             status, reason = DeliveryStatus.SKIPPED, NOTHING_TO_SAY
         elif channel is DeliveryChannel.EMAIL:
             if not mail.is_configured(app):
                 status, reason = DeliveryStatus.SKIPPED, NO_MAIL_SERVER
             else:
-                recipients = email_recipients(session, team)
+                recipients = [person.id for person in email_recipients(session, team)]
                 if not recipients:
                     status, reason = DeliveryStatus.SKIPPED, NO_RECIPIENT
+        elif plugin is not None and plugin.recipients is not None:
+            recipients = plugin.recipients(session, app, team)
+            if not recipients:
+                status, reason = DeliveryStatus.SKIPPED, plugin.no_recipient
         delivery = Delivery(
             team_id=team.id,
             channel=channel,
@@ -132,7 +144,7 @@ def create_deliveries(
             last_error=reason,
             created_at=now,
         )
-        delivery.recipients = [DeliveryRecipient(person_id=person.id) for person in recipients]
+        delivery.recipients = [DeliveryRecipient(person_id=person_id) for person_id in recipients]
         try:
             with session.begin_nested():
                 session.add(delivery)
@@ -144,8 +156,8 @@ def create_deliveries(
             log.info("digest of %s via %s skipped: %s", team.slug, channel.value, reason)
         created.append(delivery)
         if status is DeliveryStatus.PENDING:
-            going.append(channel.value)
-    composed.record_delivery(session, tuple(going), now)
+            going.append(plugin.records_as if plugin is not None else channel.value)
+    composed.record_delivery(session, tuple(dict.fromkeys(c for c in going if c)), now)
     return created
 
 
@@ -162,7 +174,7 @@ def record_compose_failure(
     """Log a period whose digest could not be composed: one failed delivery per channel."""
     base_url = str(app.config["TEAMKIT"]["BASE_URL"]).rstrip("/")
     empty = Digest(team.name, team.slug, base_url, now, ())
-    for channel in channels_of(settings):
+    for channel in channels_of(settings, active(session, app, team)):
         session.add(
             Delivery(
                 team_id=team.id,
@@ -295,6 +307,18 @@ def mark_recipient_refused(session: Session, recipient_id: int, error: str) -> N
     )
 
 
+def mark_recipient_skipped(session: Session, recipient_id: int, reason: str) -> None:
+    """Mark one person's copy not sent on purpose (nothing of theirs to say), with why."""
+    session.execute(
+        update(DeliveryRecipient)
+        .where(
+            DeliveryRecipient.id == recipient_id,
+            DeliveryRecipient.status == RecipientStatus.PENDING,
+        )
+        .values(status=RecipientStatus.SKIPPED, error=_clip(reason))
+    )
+
+
 def mark_sent(session: Session, delivery_id: int, worker: str, now: datetime) -> bool:
     """Mark a claimed delivery sent (failed, when every person's copy was refused)."""
     delivery = session.get(Delivery, delivery_id, with_for_update=True)
@@ -304,7 +328,10 @@ def mark_sent(session: Session, delivery_id: int, worker: str, now: datetime) ->
     meant = [r for r in delivery.recipients if r.status is not RecipientStatus.SKIPPED]
     if delivery.recipients and not meant:
         delivery.status = DeliveryStatus.SKIPPED
-        delivery.last_error = "Every recipient opted out or left the team before it went out."
+        delivery.last_error = (
+            "Nobody got it: every recipient opted out, left the team or had nothing of "
+            "theirs before it went out."
+        )
     elif meant and len(refused) == len(meant):
         delivery.status = DeliveryStatus.FAILED
         delivery.last_error = _clip(

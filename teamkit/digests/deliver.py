@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from teamkit import mail
 from teamkit.db import job_session, run_job_retrying, utcnow
 from teamkit.digests import DigestConfig, digest_config
+from teamkit.digests.channels import Outgoing, registered
 from teamkit.digests.claims import (
     NO_MAIL_SERVER,
     SendFailed,
     claim_deliveries,
     mark_recipient_refused,
     mark_recipient_sent,
+    mark_recipient_skipped,
     mark_sent,
     mark_skipped,
     new_worker_id,
@@ -221,6 +223,31 @@ def _send_email(
             return
 
 
+def _outgoing(app: Flask, job: _EmailJob, worker: str, lease: int) -> Outgoing:
+    """Return a registered channel's delivery to send, marking each person's message in a
+    short transaction of its own, as email does."""
+
+    def sent(recipient_id: int) -> bool:
+        mark = partial(
+            mark_recipient_sent,
+            delivery_id=job.delivery_id,
+            recipient_id=recipient_id,
+            worker=worker,
+            now=utcnow(),
+            lease_seconds=lease,
+        )
+        return bool(run_job_retrying(app, mark, patience=lease / 2))
+
+    def skipped(recipient_id: int, reason: str) -> None:
+        with job_session(app) as session:
+            mark_recipient_skipped(session, recipient_id, reason)
+
+    recipients = [(recipient[0], recipient[1]) for recipient in job.recipients]
+    return Outgoing(
+        app, job.delivery_id, job.team_id, job.digest, recipients, job.personal, sent, skipped
+    )
+
+
 # ---------------------------------------------------------------- one delivery, and the tick
 
 
@@ -264,10 +291,12 @@ def send_delivery(
         if channel is DeliveryChannel.SLACK:
             settings = session.get(DigestSettings, delivery.team_id)
             webhook = settings.slack_webhook_url if settings else None
+        plugin = registered(app).get(channel)
+        check = plugin.still_receiving if plugin and plugin.still_receiving else still_receiving
         waiting = [r for r in delivery.recipients if r.status is RecipientStatus.PENDING]
         if waiting:
             # Who opted out, or left the team, since the digest was composed gets none.
-            still = still_receiving(session, delivery.team_id, [r.person_id for r in waiting])
+            still = check(session, delivery.team_id, [r.person_id for r in waiting])
             for recipient in waiting:
                 if recipient.person_id not in still:
                     recipient.status = RecipientStatus.SKIPPED
@@ -281,7 +310,9 @@ def send_delivery(
             _personal_parts(session, app, delivery.team_id, [r.person_id for r in going], digest),
         )
     try:
-        if channel is DeliveryChannel.SLACK:
+        if plugin is not None:
+            plugin.send(_outgoing(app, job, worker, lease))
+        elif channel is DeliveryChannel.SLACK:
             if not webhook:
                 raise SendFailed("The team removed its Slack webhook.", permanent=True)
             post_to_slack(config, webhook, render_slack(digest))

@@ -27,7 +27,12 @@ class DeliveryChannel(enum.StrEnum):
     """Where a digest goes."""
 
     EMAIL = "email"
+    #: The team's Slack channel, through its incoming webhook.
     SLACK = "slack"
+    #: The team's Slack channel, through its connected Slack app (it mentions people).
+    SLACK_APP = "slack_app"
+    #: Each member's own part, by direct message from the team's Slack app.
+    SLACK_DM = "slack_dm"
 
 
 class DeliveryStatus(enum.StrEnum):

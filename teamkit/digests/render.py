@@ -7,6 +7,7 @@ Every text from users is escaped for its medium: HTML by Jinja's autoescape, Sla
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -126,12 +127,14 @@ def _text_length(block: dict[str, Any]) -> int:
     return total
 
 
-def render_slack(digest: Digest) -> dict[str, Any]:
-    """Return the Slack message (`text` and `blocks`), kept within Slack's limits."""
+def render_slack(digest: Digest, lead: Sequence[Block] = ()) -> dict[str, Any]:
+    """Return the Slack message (`text` and `blocks`), kept within Slack's limits; `lead`
+    blocks come right under the header and are never dropped to fit."""
     header: list[Block] = [
         HeaderBlock(
             text=PlainTextObject(text=_shorten(f"{digest.team_name} digest", SLACK_HEADER_MAX))
-        )
+        ),
+        *lead,
     ]
     footer: list[Block] = [
         DividerBlock(),

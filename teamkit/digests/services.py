@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
-from teamkit.digests.claims import create_deliveries
+from teamkit.digests.channels import active
+from teamkit.digests.claims import channels_of, create_deliveries
 from teamkit.digests.compose import Digest, compose_digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
@@ -214,23 +215,26 @@ def send_now(session: Session, app: Flask, actor: Membership, *, now: datetime) 
     # Lock the settings row: two clicks at once are taken one after the other, and the
     # second finds the first's delivery.
     settings = session.get(DigestSettings, actor.team.id, with_for_update=True)
-    if settings is None or not (settings.is_email_enabled or settings.slack_webhook_url):
+    if settings is None or not channels_of(settings, active(session, app, actor.team)):
         raise Conflict("Set up the digest first: choose email, a Slack webhook, or both.")
     check_not_just_sent(session, actor.team, now)
     return create_deliveries(session, app, actor.team, settings, now, now=now, is_manual=True)
 
 
-def send_now_plan(session: Session, team: Team) -> str:
+def send_now_plan(session: Session, team: Team, app: Flask | None = None) -> str:
     """Say what "send now" will do: to whom, through which channels."""
     settings = find_settings(session, team)
-    if settings is None or not (settings.is_email_enabled or settings.slack_webhook_url):
+    plugins = active(session, app, team) if app is not None else []
+    channels = channels_of(settings, plugins) if settings is not None else []
+    if not channels:
         return "Set up the digest first: choose email, a Slack webhook, or both."
     parts = []
-    if settings.is_email_enabled:
+    if DeliveryChannel.EMAIL in channels:
         count = len(email_recipients(session, team))
         parts.append(f"email it to {count} member{'' if count == 1 else 's'}")
-    if settings.slack_webhook_url:
+    if DeliveryChannel.SLACK in channels:
         parts.append("post it to the team's Slack channel")
+    parts.extend(found.plan(session, team) for found in plugins if found.plan is not None)
     return (
         f"This will {' and '.join(parts)} now, as shown below. The schedule stays as it is; "
         f"it can't be sent again for {SEND_AGAIN_AFTER.seconds // 60} minutes."

@@ -71,10 +71,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the digest settings")
         form = DigestSettingsForm()
-        allow = digest_config().webhook_allow
-        sent = submit_form(
-            form, lambda: digest_settings.update_settings(db, me, form.change(), allow=allow)
-        )
+        sent = submit_form(form, lambda: digest_settings.update_settings(db, me, form.values()))
         if sent.ok:
             flash("Digest settings saved.", "success")
             return redirect(url_for("digests.settings", slug=slug), 303)
@@ -115,7 +112,7 @@ def preview(slug: str) -> str:
         slack_json=json.dumps(rendered.slack, indent=2, ensure_ascii=False),
         mrkdwn=mrkdwn_to_html,
         may_send=has_role(current_membership(), Role.FACILITATOR),
-        send_plan=services.send_now_plan(db, team),
+        send_plan=services.send_now_plan(db, team, current_app),
     )
 
 

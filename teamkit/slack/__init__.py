@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 from teamkit.capability import Capability, NavLink, Section
 from teamkit.config import Setting
 
@@ -26,6 +28,14 @@ def _api_url(value: str) -> str:
     return url if url.endswith("/") else f"{url}/"
 
 
+def _limit(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("expected limits such as `120 per minute` or `10/second`") from None
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SLACK_API_URL",
@@ -33,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Address of Slack's Web API that the Slack app calls (default Slack's own, "
         f"`{SLACK_API_URL}`); tests point it at a local stand-in.",
         _api_url,
+    ),
+    Setting(
+        "SLACK_RATE_LIMIT",
+        "120 per minute",
+        "Requests Slack may post to /slack/commands and /slack/interactions per client "
+        "address (Flask-Limiter notation); counted where TEAMKIT_RATELIMIT_STORAGE_URL says.",
+        _limit,
     ),
 )
 
@@ -56,4 +73,5 @@ CAPABILITY = Capability(
         ),
     ),
     settings=SETTINGS,
+    setup=("teamkit.slack.digest:register_channels",),
 )

@@ -8,7 +8,7 @@ from typing import Any
 SCOPES: dict[str, str] = {
     "chat:write": "post the team's digest to its channel and send direct messages",
     "im:write": "open a direct message with a member",
-    "users:read": "read the Slack user found for a member",
+    "users:read": "read the Slack user found for a member, and who sent a command (users.info)",
     "users:read.email": "find members by their email address (users.lookupByEmail)",
     "channels:read": "check the chosen public channel and that the app is in it",
     "groups:read": "check the chosen private channel and that the app is in it",

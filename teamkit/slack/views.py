@@ -1,7 +1,9 @@
-"""Portal pages: connecting the team's Slack app, its manifest, and a person's Slack match."""
+"""Portal pages: connecting the team's Slack app, its manifest, and a person's Slack match;
+and the two addresses Slack itself posts to (commands, interactions), signed by the app."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
@@ -22,8 +24,9 @@ from werkzeug.wrappers import Response
 from teamkit.auth.models import Person
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
+from teamkit.extensions import csrf, limiter
 from teamkit.forms import attempt, form_status, submit_form
-from teamkit.slack import people
+from teamkit.slack import actions, people, requests, setting
 from teamkit.slack import settings as slack_settings
 from teamkit.slack.forms import ConnectForm
 from teamkit.slack.manifest import SCOPES, manifest
@@ -38,17 +41,17 @@ bp = Blueprint("slack", __name__)
 def settings(slug: str) -> str | Response | tuple[str, int]:
     """Show whether the team's Slack app is connected; owners connect it."""
     db, me, team = get_session(), current_membership(), current_team()
-    stored = slack_settings.find_connection(db, team)
+    stored = slack_settings.get_settings(db, team)
     may_change = has_role(me, Role.OWNER)
     form = ConnectForm(data={"channel": stored.channel_id if stored else ""})
     if request.method == "POST":
         require_role(me, Role.OWNER, "connect Slack")
         form = ConnectForm()
-        sent = submit_form(form, lambda: slack_settings.connect(db, current_app, me, form.change()))
+        sent = submit_form(form, lambda: slack_settings.update_settings(db, me, form.values()))
         if sent.ok:
             flash("Slack is connected: the token and the channel check out.", "success")
             return redirect(url_for("slack.settings", slug=slug), 303)
-        stored = slack_settings.find_connection(db, team)
+        stored = slack_settings.get_settings(db, team)
     shown = slack_settings.describe(stored, current_app.config["SECRET_KEY"]) if may_change else {}
     if stored is not None and may_change:
         keep = " Leave it empty to keep it."
@@ -129,3 +132,62 @@ def account_slack() -> Response:
         abort(404)
     flash(message, "success")
     return redirect(url_for("auth.account"), 303)
+
+
+# ---------------------------------------------------------------- what Slack posts
+
+
+def _request_limit() -> str:
+    return str(setting(current_app, "SLACK_RATE_LIMIT"))
+
+
+def _refused() -> Response:
+    return Response("Not signed by this team's Slack app.", 401, mimetype="text/plain")
+
+
+def _verified(workspace_id: str, slack_user_id: str) -> requests.Sender | Response:
+    db = get_session()
+    try:
+        connection = requests.verify(
+            db,
+            current_app,
+            request.get_data(),
+            request.headers.get("X-Slack-Request-Timestamp", ""),
+            request.headers.get("X-Slack-Signature", ""),
+            workspace_id,
+        )
+    except requests.Refused:
+        return _refused()
+    return requests.sender(db, current_app, connection, slack_user_id)
+
+
+@bp.post("/slack/commands")
+@csrf.exempt
+@limiter.limit(_request_limit)
+def slack_command() -> Response:
+    """Answer `/teamkit …`, signed with the team's signing secret (401 otherwise)."""
+    form = request.form
+    found = _verified(str(form.get("team_id") or ""), str(form.get("user_id") or ""))
+    if isinstance(found, Response):
+        return found
+    return jsonify(actions.command(get_session(), current_app, found, form.get("text") or ""))
+
+
+@bp.post("/slack/interactions")
+@csrf.exempt
+@limiter.limit(_request_limit)
+def slack_interaction() -> Response:
+    """Act on a button, modal or shortcut, signed with the team's signing secret."""
+    try:
+        payload = json.loads(request.form.get("payload") or "")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        return _refused()
+    workspace = (payload.get("team") or {}).get("id") or (payload.get("user") or {}).get("team_id")
+    user = (payload.get("user") or {}).get("id")
+    found = _verified(str(workspace or ""), str(user or ""))
+    if isinstance(found, Response):
+        return found
+    answer = actions.interaction(get_session(), current_app, found, payload)
+    return jsonify(answer) if answer is not None else Response("", 200)

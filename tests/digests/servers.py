@@ -206,6 +206,10 @@ class SlackApiStandIn:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.failures: deque[ApiFailure] = deque()
+        #: (channel, parameters) of every message posted; a user's DM channel; views opened.
+        self.posted: list[tuple[str, dict[str, str]]] = []
+        self.dms: dict[str, str] = {}
+        self.views: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         stand_in = self
 
@@ -235,7 +239,10 @@ class SlackApiStandIn:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length).decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = {k: str(v) for k, v in (json.loads(raw or "{}")).items()}
+                    params = {
+                        k: v if isinstance(v, str) else json.dumps(v)
+                        for k, v in (json.loads(raw or "{}")).items()
+                    }
                 else:
                     params = {k: v[-1] for k, v in parse_qs(raw).items()}
                 query = self.path.partition("?")[2]
@@ -266,12 +273,45 @@ class SlackApiStandIn:
             if user is None:
                 return 200, {"ok": False, "error": "users_not_found"}, {}
             return 200, {"ok": True, "user": user}, {}
+        if method == "users.info":
+            found = [u for u in self.users.values() if u["id"] == params.get("user")]
+            if not found:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            return 200, {"ok": True, "user": found[0]}, {}
         if method == "conversations.info":
             channel = self.channels.get(params.get("channel", ""))
             if channel is None:
                 return 200, {"ok": False, "error": "channel_not_found"}, {}
             return 200, {"ok": True, "channel": {"id": params["channel"], **channel}}, {}
+        if method == "chat.postMessage":
+            channel = params.get("channel", "")
+            known = self.channels.get(channel)
+            if channel.startswith("D") and channel in self.dms.values():
+                pass
+            elif known is None:
+                return 200, {"ok": False, "error": "channel_not_found"}, {}
+            elif not known.get("is_member", True):
+                return 200, {"ok": False, "error": "not_in_channel"}, {}
+            self.posted.append((channel, params))
+            return 200, {"ok": True, "channel": channel, "ts": f"{len(self.posted)}.000100"}, {}
+        if method == "conversations.open":
+            user = params.get("users", "")
+            if user not in {u["id"] for u in self.users.values()}:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            self.dms.setdefault(user, f"D{user[1:]}")
+            return 200, {"ok": True, "channel": {"id": self.dms[user]}}, {}
+        if method == "views.open":
+            if not params.get("trigger_id"):
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
+            view = json.loads(params.get("view") or "{}")
+            self.views.append(view)
+            return 200, {"ok": True, "view": {"id": f"V{len(self.views)}", **view}}, {}
         return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def posted_to(self, channel: str) -> list[dict[str, Any]]:
+        """Return the messages posted to a channel (a DM's channel is `D` + the user id)."""
+        with self.lock:
+            return [params for to, params in self.posted if to == channel]
 
     def start(self) -> SlackApiStandIn:
         self.thread.start()
