@@ -14,8 +14,9 @@ from teamkit.digests.models import (
     DeliveryChannel,
     DeliveryStatus,
 )
-from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, WEEK_INTERVALS
+from teamkit.digests.schedule import CRON_PATTERN, WEEK_INTERVALS
 from teamkit.goals import settings as goal_settings
+from teamkit.teams.zones import TIMEZONE_PATTERN
 
 
 class DigestSettingsSchema(Schema):

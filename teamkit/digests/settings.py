@@ -25,7 +25,6 @@ from teamkit.digests.models import (
 from teamkit.digests.recipients import email_recipients
 from teamkit.digests.schedule import (
     check_cron,
-    check_timezone,
     check_week_interval,
     next_times,
 )
@@ -35,6 +34,7 @@ from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import store_timezone, team_timezone
+from teamkit.teams.zones import check_timezone
 from teamkit.validation import Rule, check_changes
 
 

@@ -19,13 +19,14 @@ from teamkit.digests import settings as digest_settings
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
 from teamkit.digests.render import mrkdwn_to_html
-from teamkit.digests.schedule import in_zone, preset_of
+from teamkit.digests.schedule import preset_of
 from teamkit.errors import ServiceError
 from teamkit.extensions import csrf
 from teamkit.forms import attempt, form_status, submit_form
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
+from teamkit.teams.zones import in_zone
 
 bp = Blueprint("digests", __name__)
 
