@@ -131,6 +131,18 @@ class ChangeResult:
     previous: Summary
     change: Change | None
 
+    @property
+    def difference(self) -> float | None:
+        return self.change.difference if self.change else None
+
+    @property
+    def p_value(self) -> float | None:
+        return self.change.p_value if self.change else None
+
+    @property
+    def is_significant(self) -> bool:
+        return bool(self.change and self.change.is_significant)
+
 
 @dataclass(frozen=True)
 class PulseResults:
