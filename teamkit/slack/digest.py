@@ -47,7 +47,7 @@ PERSONAL = {"user_not_found", "user_disabled", "cannot_dm_bot", "messages_tab_di
 
 NOT_CONNECTED = "The team disconnected its Slack app before it went out."
 NOTHING_OF_THEIRS = "Nothing of theirs waited when it went out."
-NO_SLACK_USER = "No Slack user has their email (or Slack couldn't be asked)."
+NO_SLACK_USER = "No Slack user has their email."
 
 
 def _failed(failure: SlackFailure) -> SendFailed:
@@ -110,11 +110,11 @@ def waiting_on(session: Session, app: Flask, team: Team, now: datetime) -> list[
 
 def slack_ids(
     session: Session, app: Flask, connection: SlackConnection, team: Team, person_ids: list[int]
-) -> dict[int, str | None]:
+) -> tuple[dict[int, str | None], set[int]]:
     """Return each person's Slack user id (None when unmatched), looking up whom the cache
-    doesn't know; a failed lookup leaves them unmatched this time."""
+    doesn't know; and whom Slack couldn't be asked about (rate limited, unreachable)."""
     if not person_ids:
-        return {}
+        return {}, set()
     memberships = session.scalars(
         select(Membership)
         .where(Membership.team_id == team.id, Membership.person_id.in_(person_ids))
@@ -128,12 +128,16 @@ def slack_ids(
             )
         )
     }
-    return {
-        m.person_id: match(
+    ids: dict[int, str | None] = {}
+    unsure: set[int] = set()
+    for m in memberships:
+        found = match(
             session, app, connection, team, m.person, loaded=True, cached=cached.get(m.person_id)
-        ).slack_user_id
-        for m in memberships
-    }
+        )
+        ids[m.person_id] = found.slack_user_id
+        if found.problem is not None and found.slack_user_id is None:
+            unsure.add(m.person_id)
+    return ids, unsure
 
 
 def send_to_channel(outgoing: Outgoing) -> None:
@@ -143,7 +147,7 @@ def send_to_channel(outgoing: Outgoing) -> None:
         connection, token = _connection(session, app, outgoing.team_id)
         team = connection_team(session, outgoing.team_id)
         waiting = waiting_on(session, app, team, outgoing.digest.composed_at)
-        ids = slack_ids(session, app, connection, team, [w.person_id for w in waiting])
+        ids, _unsure = slack_ids(session, app, connection, team, [w.person_id for w in waiting])
         channel = connection.channel_id
     message = render_slack(outgoing.digest, waiting_block(waiting, ids))
     post(app, token, channel, message)
@@ -206,7 +210,7 @@ def send_direct_messages(outgoing: Outgoing) -> None:
         connection, token = _connection(session, app, outgoing.team_id)
         team = connection_team(session, outgoing.team_id)
         wanted = [p for _, p in outgoing.recipients if outgoing.personal.get(p)]
-        ids = slack_ids(session, app, connection, team, wanted)
+        ids, unsure = slack_ids(session, app, connection, team, wanted)
     base = outgoing.digest.base_url
     client = web_client(app, token)
     for recipient_id, person_id in outgoing.recipients:
@@ -215,6 +219,8 @@ def send_direct_messages(outgoing: Outgoing) -> None:
             outgoing.mark_skipped(recipient_id, NOTHING_OF_THEIRS)
             continue
         user = ids.get(person_id)
+        if not user and person_id in unsure:
+            continue  # left pending: tried again with the delivery's retry
         if not user:
             outgoing.mark_skipped(recipient_id, NO_SLACK_USER)
             continue
@@ -230,6 +236,11 @@ def send_direct_messages(outgoing: Outgoing) -> None:
             raise _failed(failure) from None
         if not outgoing.mark_sent(recipient_id):
             return  # another scheduler took the delivery over
+    if unsure:
+        raise SendFailed(
+            f"Slack couldn't be asked who {len(unsure)} member(s) are; they get theirs "
+            "when the delivery is tried again."
+        )
 
 
 def _plan_channel(session: Session, team: Team) -> str:

@@ -74,6 +74,18 @@ def test_a_meeting_runs_live_for_two_people(browser: Any, live_server: str, make
         _next(ada, "Closed")
         expect(ada.get_by_role("heading", name="What the team decided")).to_be_visible()
         expect(grace.get_by_role("heading", name="Now: Closed")).to_be_visible(timeout=8000)
+
+        # The closed board prints as a record: no navigation, no forms, decisions first.
+        ada.emulate_media(media="print")
+        expect(ada.locator(".site-header")).to_be_hidden()
+        expect(ada.get_by_role("button", name="Back to Discuss")).to_be_hidden()
+        assert ada.locator("#board form:visible, #board details:visible").count() == 0
+        decided = ada.get_by_role("heading", name="What the team decided")
+        expect(decided).to_be_visible()
+        expect(ada.locator("#column-start-cards")).to_contain_text("Pair on the risky changes")
+        columns = ada.locator("#column-start-cards").bounding_box()
+        assert decided.bounding_box()["y"] < columns["y"]
+        assert ada.pdf(format="A4").startswith(b"%PDF")
     finally:
         for context in contexts:
             context.close()

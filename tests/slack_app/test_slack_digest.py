@@ -119,7 +119,7 @@ def test_the_channel_digest_mentions_whom_it_waits_on_and_dms_each_their_part(
     assert statuses == [
         ("sent", ""),
         ("sent", ""),
-        ("skipped", "No Slack user has their email (or Slack couldn't be asked)."),
+        ("skipped", "No Slack user has their email."),
     ]
     # Nothing goes out twice: the next tick finds nothing due.
     assert deliver_due(slack_app).sent == 0
@@ -215,3 +215,27 @@ def test_send_now_sends_through_the_app_and_leaves_the_webhook_alone(
     assert len(slack_api.posted_to(CHANNEL)) == 1
     with slack_app.app_context(), job_session(slack_app) as session:
         assert session.scalar(select(Goal).where(Goal.title == "Halve the pages"))
+
+
+def test_a_member_slack_couldnt_be_asked_about_gets_theirs_on_the_retry(
+    slack_app: Flask, make: Any, api_as: Any, slack_api: SlackApiStandIn
+) -> None:
+    _team(make, api_as, slack_app, slack_api)
+    # The channel post's three lookups are rate limited (plain names then), and so is the
+    # first of the direct messages': that member waits for the retry.
+    for _ in range(4):
+        slack_api.fail("users.lookupByEmail", "ratelimited", status=429, retry_after=30)
+    deliver_due(slack_app)
+    (post,) = slack_api.posted_to(CHANNEL)
+    assert "<@" not in post["blocks"]
+    dm = _deliveries(slack_app)[DeliveryChannel.SLACK_DM]
+    assert dm.status is DeliveryStatus.PENDING
+    assert "Slack couldn't be asked who 1 member(s) are" in (dm.last_error or "")
+    with slack_app.app_context(), job_session(slack_app) as session:
+        for delivery in session.scalars(select(Delivery)):
+            delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+    deliver_due(slack_app)
+    dm = _deliveries(slack_app)[DeliveryChannel.SLACK_DM]
+    assert dm.status is DeliveryStatus.SENT
+    assert len(slack_api.posted_to("D0MAX")) == 1
+    assert len(slack_api.posted_to("D0ADA")) == 1
