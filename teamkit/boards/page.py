@@ -16,6 +16,7 @@ from teamkit.boards.models import PHASES, Board, Phase
 from teamkit.boards.state import board_state
 from teamkit.db import get_session, utcnow
 from teamkit.forms import ConfirmForm, attempt
+from teamkit.retros import actions
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.services import list_members
 
@@ -51,6 +52,11 @@ def board_page(
         members=members,
         earlier=earlier,
         decided=review.decisions(db, board) if earlier else {},
+        items=(
+            {item.id: item for item in actions.items_of_retro(db, board.retro)}
+            if board.phase in (Phase.DISCUSS, Phase.CLOSED)
+            else {}
+        ),
         groups={group["id"]: group for group in state["groups"]},
         errors=errors or {},
         sent=sent or {},

@@ -87,6 +87,9 @@ def test_a_whole_meeting_runs_as_plain_forms(crew, login_as, portal_of, add_boar
     assert facilitator.post(f"{base}/phase", {"phase": "closed"}).status_code == 303
     page = _board(member, retro_id)
     assert "What the team decided" in page
+    # The summary names each action item, its owner and due date.
+    assert "Action item:" in page and "Pair review for payments" in page
+    assert 'datetime="2030-01-31"' in page
     markdown = member.client.get(f"{base}/export.md").get_data(as_text=True)
     assert "Safer changes" in markdown and "Pair review for payments" in markdown
 
