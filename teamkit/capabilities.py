@@ -67,6 +67,12 @@ def install(app: Flask) -> None:
         nav_links=sorted((link for c in found for link in c.nav_links), key=lambda n: n.order),
         digest_sections=[resolve(name) for c in found for name in c.digest_sections],
         personal_sections=[resolve(name) for c in found for name in c.personal_sections],
+        follow_up_sources={
+            source.kind: resolve(source.describe) for c in found for source in c.follow_up_sources
+        },
+        follow_up_items=next(
+            (resolve(c.follow_up_items) for c in found if c.follow_up_items), None
+        ),
     )
 
 

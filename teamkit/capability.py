@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,47 @@ class SetupStep:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """One thing of a capability's that can become an action item (a pulse's plan), as the
+    one list of follow-ups shows it: where it came from, and what it says."""
+
+    #: Where it came from, in words ("Reply on the pulse “Team psychological safety”").
+    origin: str
+    #: What it says (the action item's title by default).
+    text: str
+    #: Its page, from the site's root ("/t/crew/pulses/3#reply-7").
+    path: str
+    #: The membership that sees it through, if it names one.
+    owner_id: int | None = None
+    #: When it is due, if it says.
+    due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpSource:
+    """A kind of thing a capability lets become an action item, so the action items' list
+    (retros) can take it, show it and link back without importing that capability."""
+
+    #: Its name in the action item's source reference ("pulse-reply").
+    kind: str
+    #: `(session, team_id, ids) -> dict[id, FollowUp]`: those of `ids` in the team (the
+    #: team check: others are left out).
+    describe: str
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    """The action item something became, as its source's page shows it."""
+
+    id: int
+    title: str
+    #: Where it stands, in words ("Open", "Done").
+    status: str
+    #: The action item on the team's list, from the site's root.
+    path: str
+
+
+@dataclass(frozen=True)
 class Job:
     """A periodic tick: its id, what it runs `(app) -> None`, and how often.
 
@@ -126,6 +168,11 @@ class Capability:
     #: reader's own (their action items, the pulse they haven't answered): it opens each
     #: person's digest email, before the team's sections; Slack stays team-wide.
     personal_sections: tuple[str, ...] = ()
+    #: Kinds of its things that can become an action item (FollowUpSource).
+    follow_up_sources: tuple[FollowUpSource, ...] = ()
+    #: Function `(session, kind, ids) -> dict[id, FollowUpItem]`: the action items things of
+    #: `kind` became (the capability that keeps the one list of follow-ups gives it).
+    follow_up_items: str | None = None
     #: Functions `(session, membership) -> SetupStep` giving its item of a new team's
     #: checklist (shown to owners and facilitators until every item is done).
     setup_steps: tuple[str, ...] = ()
@@ -153,6 +200,23 @@ class Registry:
     nav_links: list[NavLink]
     digest_sections: list[Callable[..., Any]]
     personal_sections: list[Callable[..., Any]] = field(default_factory=list)
+    #: Every kind of follow-up source, with its `describe` function.
+    follow_up_sources: dict[str, Callable[..., dict[int, FollowUp]]] = field(default_factory=dict)
+    #: The function that tells which action items follow-ups became, if a capability has one.
+    follow_up_items: Callable[..., dict[int, FollowUpItem]] | None = None
+
+    def follow_ups(
+        self, session: Any, team_id: int, kind: str, ids: list[int]
+    ) -> dict[int, FollowUp]:
+        """Return what the things `ids` of `kind` in the team are (none for an unknown kind)."""
+        describe = self.follow_up_sources.get(kind)
+        return describe(session, team_id, ids) if describe and ids else {}
+
+    def items_of(self, session: Any, kind: str, ids: list[int]) -> dict[int, FollowUpItem]:
+        """Return the action items the things `ids` of `kind` became, by their id."""
+        if self.follow_up_items is None or not ids:
+            return {}
+        return self.follow_up_items(session, kind, ids)
 
     def fill(self, slot: str, *args: Any) -> list[tuple[str, dict[str, Any]]]:
         """Return the blocks of one page (`slot`), in order: each template and its values."""

@@ -25,6 +25,7 @@ VISITOR_PAGES = [
     "/no-such-page",
     "/api/docs",
     "/digest/unsubscribe/not-a-token",
+    "/pulse-mail/unsubscribe/not-a-token",
     "/password/forgot",
     "/password/reset/not-a-token",
 ]

@@ -457,6 +457,7 @@ EXPORTED = {
     "board_review_decision": "boards.boards[].review_decisions",
     "digest_settings": "digests.settings",
     "digest_email_opt_out": "digests.email_opt_outs",
+    "pulse_mail_opt_out": "digests.pulse_mail_opt_outs",
 }
 #: Tables left out on purpose, and why.
 LEFT_OUT = {

@@ -54,6 +54,7 @@ NOT_FUZZED = {
     "recovery.reset_password": "reached from an emailed link",
     "recovery.confirm_email": "reached from an emailed link",
     "digests.unsubscribe": "reached from an emailed link",
+    "digests.unsubscribe_pulse_mail": "reached from an emailed link",
     "teams.invite": "reached from an invite link",
     # Not a form: the editor's script posts JSON; test_the_coach_endpoint_… fuzzes it.
     "retros.check": "JSON from the editor's script",

@@ -345,6 +345,8 @@ def review_items(slug: str, retro_id: int) -> dict[str, Any]:
     board = _board(retro_id)
     listed = []
     for item, decided in review.review_items(db, board):
+        if item.retro is None:  # from a pulse's reply: a review covers retros' items only
+            continue
         kind = FORMATS.get(item.retro.format)
         listed.append(
             {

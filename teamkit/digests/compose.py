@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from teamkit.capability import registry
-from teamkit.digests.models import Delivery, DeliveryStatus
+from teamkit.digests.models import Delivery, DeliveryKind, DeliveryStatus
 from teamkit.sections import DigestSection, SectionContext
 from teamkit.teams.models import Membership, Team
 
@@ -123,6 +123,7 @@ def last_sent_at(session: Session, team: Team, before: datetime) -> datetime | N
     return session.scalar(
         select(func.max(Delivery.sent_at)).where(
             Delivery.team_id == team.id,
+            Delivery.kind == DeliveryKind.DIGEST,
             Delivery.status == DeliveryStatus.SENT,
             Delivery.sent_at < before,
         )

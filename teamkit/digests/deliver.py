@@ -7,10 +7,10 @@ then marked in a transaction of its own. Every outbound call has a timeout.
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
-from functools import partial
+from functools import cache, partial
 
 from flask import Flask
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from teamkit import mail
 from teamkit.db import job_session, run_job_retrying, utcnow
-from teamkit.digests import DigestConfig, digest_config
+from teamkit.digests import DigestConfig, digest_config, notices
 from teamkit.digests.channels import Outgoing, registered
 from teamkit.digests.claims import (
     NO_MAIL_SERVER,
@@ -38,11 +38,12 @@ from teamkit.digests.compose import Digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
     DeliveryChannel,
+    DeliveryKind,
     DeliveryRecipient,
     DeliveryStatus,
     DigestSettings,
-    RecipientStatus,
 )
+from teamkit.digests.outbox import MailConnection, Outbox, still_going, waiting_person_ids
 from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
 from teamkit.digests.slack import post_to_slack
@@ -56,17 +57,6 @@ CLAIM_BATCH = 10
 
 
 # ---------------------------------------------------------------- email
-
-
-@dataclass
-class _EmailJob:
-    delivery_id: int
-    team_id: int
-    digest: Digest
-    #: (recipient id, person id, link key, name, email) of those not sent yet.
-    recipients: list[tuple[int, int, str, str, str]] = field(default_factory=list)
-    #: What is each person's own (by person id), opening their email.
-    personal: dict[int, tuple[DigestSection, ...]] = field(default_factory=dict)
 
 
 def unsubscribe_url(
@@ -125,46 +115,6 @@ def digest_message(
     )
 
 
-class MailConnection:
-    """One connection to the mail server for a tick's email deliveries, opened when first
-    needed and opened again when the server drops it."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._stack: ExitStack | None = None
-        self._mailer: mail.Mailer | None = None
-        #: Whether the open connection has sent a message (a broken one is then retried once).
-        self.used = False
-
-    def mailer(self) -> mail.Mailer:
-        """Return the open connection, opening it if needed (MailError if it can't)."""
-        if self._mailer is None:
-            stack = ExitStack()
-            self._mailer = stack.enter_context(mail.connect(self.app))
-            self._stack, self.used = stack, False
-        return self._mailer
-
-    def close(self) -> None:
-        """Close the connection, if open."""
-        stack, self._stack, self._mailer = self._stack, None, None
-        if stack is not None:
-            with suppress(Exception):
-                stack.close()
-
-    def send(self, message: EmailMessage) -> None:
-        """Send `message`; when a connection already used has broken, try a new one once."""
-        try:
-            self.mailer().send(message)
-        except mail.MailError as error:
-            if not (error.connection_lost and self.used):
-                if error.connection_lost:
-                    self.close()
-                raise
-            self.close()
-            self.mailer().send(message)
-        self.used = True
-
-
 def _personal_parts(
     session: Session, app: Flask, team_id: int, person_ids: list[int], digest: Digest
 ) -> dict[int, tuple[DigestSection, ...]]:
@@ -184,20 +134,50 @@ def _personal_parts(
     }
 
 
-def _send_email(
-    app: Flask, config: DigestConfig, job: _EmailJob, worker: str, connection: MailConnection
+def _digest_outbox(
+    session: Session,
+    app: Flask,
+    config: DigestConfig,
+    delivery: Delivery,
+    going: Sequence[DeliveryRecipient],
+) -> Outbox:
+    """Return a digest's messages: each person's email opens with what is theirs."""
+    digest = Digest.from_json(delivery.content)
+    if delivery.channel is DeliveryChannel.SLACK:
+        return Outbox(slack=lambda: render_slack(digest))
+    personal = _personal_parts(session, app, delivery.team_id, [r.person_id for r in going], digest)
+    team_id = delivery.team_id
+
+    @cache
+    def rendered() -> EmailParts:
+        return render_email(digest, LINK_MARKER)
+
+    def build(person_id: int, link_key: str, name: str, email: str) -> EmailMessage:
+        own = personal.get(person_id, ())
+        reader = digest.for_reader(own)
+        parts = render_email(reader, LINK_MARKER) if own else rendered()
+        return digest_message(app, config, reader, team_id, person_id, link_key, name, email, parts)
+
+    return Outbox(
+        emails=[
+            (r.id, partial(build, r.person_id, r.person.link_key, r.person.name, r.person.email))
+            for r in going
+        ]
+    )
+
+
+def _send_emails(
+    app: Flask,
+    config: DigestConfig,
+    delivery_id: int,
+    outbox: Outbox,
+    worker: str,
+    connection: MailConnection,
 ) -> None:
     lease = config.lease_seconds
-    rendered = render_email(job.digest, LINK_MARKER)
-    for recipient_id, person_id, link_key, name, email in job.recipients:
-        personal = job.personal.get(person_id, ())
-        digest = job.digest.for_reader(personal)
-        own = render_email(digest, LINK_MARKER) if personal else rendered
-        message = digest_message(
-            app, config, digest, job.team_id, person_id, link_key, name, email, own
-        )
+    for recipient_id, build in outbox.emails:
         try:
-            connection.send(message)
+            connection.send(build())
         except mail.MailNotConfigured:
             raise
         except mail.MailError as error:
@@ -211,7 +191,7 @@ def _send_email(
         # can repeat this one message.
         mark = partial(
             mark_recipient_sent,
-            delivery_id=job.delivery_id,
+            delivery_id=delivery_id,
             recipient_id=recipient_id,
             worker=worker,
             now=utcnow(),
@@ -219,18 +199,27 @@ def _send_email(
         )
         still_ours = run_job_retrying(app, mark, patience=lease / 2)
         if not still_ours:
-            log.warning("lost the claim on delivery %s mid-way", job.delivery_id)
+            log.warning("lost the claim on delivery %s mid-way", delivery_id)
             return
 
 
-def _outgoing(app: Flask, job: _EmailJob, worker: str, lease: int) -> Outgoing:
+def _outgoing(
+    app: Flask,
+    delivery_id: int,
+    team_id: int,
+    digest: Digest,
+    recipients: list[tuple[int, int]],
+    personal: dict[int, tuple[DigestSection, ...]],
+    worker: str,
+    lease: int,
+) -> Outgoing:
     """Return a registered channel's delivery to send, marking each person's message in a
     short transaction of its own, as email does."""
 
     def sent(recipient_id: int) -> bool:
         mark = partial(
             mark_recipient_sent,
-            delivery_id=job.delivery_id,
+            delivery_id=delivery_id,
             recipient_id=recipient_id,
             worker=worker,
             now=utcnow(),
@@ -242,10 +231,7 @@ def _outgoing(app: Flask, job: _EmailJob, worker: str, lease: int) -> Outgoing:
         with job_session(app) as session:
             mark_recipient_skipped(session, recipient_id, reason)
 
-    recipients = [(recipient[0], recipient[1]) for recipient in job.recipients]
-    return Outgoing(
-        app, job.delivery_id, job.team_id, job.digest, recipients, job.personal, sent, skipped
-    )
+    return Outgoing(app, delivery_id, team_id, digest, recipients, personal, sent, skipped)
 
 
 # ---------------------------------------------------------------- one delivery, and the tick
@@ -285,46 +271,51 @@ def send_delivery(
         )
         if delivery is None:
             return
-        digest = Digest.from_json(delivery.content)
-        channel = delivery.channel
+        channel, kind = delivery.channel, delivery.kind
         webhook = None
         if channel is DeliveryChannel.SLACK:
             settings = session.get(DigestSettings, delivery.team_id)
             webhook = settings.slack_webhook_url if settings else None
-        plugin = registered(app).get(channel)
-        check = plugin.still_receiving if plugin and plugin.still_receiving else still_receiving
-        waiting = [r for r in delivery.recipients if r.status is RecipientStatus.PENDING]
-        if waiting:
+        if kind is DeliveryKind.DIGEST:
+            plugin = registered(app).get(channel)
+            check = plugin.still_receiving if plugin and plugin.still_receiving else still_receiving
             # Who opted out, or left the team, since the digest was composed gets none.
-            still = check(session, delivery.team_id, [r.person_id for r in waiting])
-            for recipient in waiting:
-                if recipient.person_id not in still:
-                    recipient.status = RecipientStatus.SKIPPED
-                    recipient.error = "Opted out or left the team before it went out."
-        going = [r for r in waiting if r.status is RecipientStatus.PENDING]
-        job = _EmailJob(
-            delivery.id,
-            delivery.team_id,
-            digest,
-            [(r.id, r.person_id, r.person.link_key, r.person.name, r.person.email) for r in going],
-            _personal_parts(session, app, delivery.team_id, [r.person_id for r in going], digest),
-        )
-    try:
-        if plugin is not None:
-            plugin.send(_outgoing(app, job, worker, lease))
-        elif channel is DeliveryChannel.SLACK:
-            if not webhook:
-                raise SendFailed("The team removed its Slack webhook.", permanent=True)
-            post_to_slack(config, webhook, render_slack(digest))
-        else:
-            if connection is None:
-                connection = MailConnection(app)
-                try:
-                    _send_email(app, config, job, worker, connection)
-                finally:
-                    connection.close()
+            waiting = waiting_person_ids(delivery)
+            still = check(session, delivery.team_id, waiting) if waiting else set()
+            going = still_going(delivery, still)
+            if plugin is not None:
+                digest = Digest.from_json(delivery.content)
+                people = [r.person_id for r in going]
+                personal = _personal_parts(session, app, delivery.team_id, people, digest)
+                recipients = [(r.id, r.person_id) for r in going]
+                outgoing = _outgoing(
+                    app, delivery_id, delivery.team_id, digest, recipients, personal, worker, lease
+                )
+                outbox = Outbox(plugin=partial(plugin.send, outgoing))
             else:
-                _send_email(app, config, job, worker, connection)
+                outbox = _digest_outbox(session, app, config, delivery, going)
+        else:
+            outbox = notices.notice_outbox(session, app, config, delivery)
+    try:
+        if outbox.skip_reason is not None:
+            with job_session(app) as session:
+                mark_skipped(session, delivery_id, worker, outbox.skip_reason)
+            report.skipped += 1
+            return
+        if outbox.plugin is not None:
+            outbox.plugin()
+        elif channel is DeliveryChannel.SLACK:
+            if not webhook or outbox.slack is None:
+                raise SendFailed("The team removed its Slack webhook.", permanent=True)
+            post_to_slack(config, webhook, outbox.slack())
+        elif connection is None:
+            connection = MailConnection(app)
+            try:
+                _send_emails(app, config, delivery_id, outbox, worker, connection)
+            finally:
+                connection.close()
+        else:
+            _send_emails(app, config, delivery_id, outbox, worker, connection)
     except mail.MailNotConfigured:
         with job_session(app) as session:
             mark_skipped(session, delivery_id, worker, NO_MAIL_SERVER)
@@ -349,11 +340,12 @@ def send_delivery(
         elif status is DeliveryStatus.PENDING:
             report.retrying += 1
         return
-    run_job_retrying(
-        app,
-        lambda session: mark_sent(session, delivery_id, worker, utcnow()),
-        patience=lease / 2,
-    )
+
+    def finish(session: Session) -> None:
+        if mark_sent(session, delivery_id, worker, utcnow()) and kind is not DeliveryKind.DIGEST:
+            notices.record_sent(session, delivery_id)
+
+    run_job_retrying(app, finish, patience=lease / 2)
     report.sent += 1
 
 
@@ -405,6 +397,9 @@ def deliver_due(
         report.planned += planned
         if planned == 0:
             break
+    if team_id is None:
+        with job_session(app) as session:
+            report.planned += notices.plan_pulse_notices(session, app, utcnow())
     connection = MailConnection(app)
     rounds = 0
     try:

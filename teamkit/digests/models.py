@@ -1,12 +1,13 @@
-"""A team's digest settings, its deliveries (one per team, channel and period), the people
-each email delivery goes to, and the members who opted out of email."""
+"""A team's digest settings, its deliveries (one digest per team, channel and period; one
+invitation and one reminder per pulse and channel), the people each email delivery goes to,
+and the members who opted out of the digest email or of pulse mail."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamkit.auth.models import Person
@@ -33,6 +34,21 @@ class DeliveryChannel(enum.StrEnum):
     SLACK_APP = "slack_app"
     #: Each member's own part, by direct message from the team's Slack app.
     SLACK_DM = "slack_dm"
+
+
+class DeliveryKind(enum.StrEnum):
+    """What a delivery carries."""
+
+    DIGEST = "digest"
+    #: A pulse opened: the link, what it asks, how long it takes, when it closes.
+    PULSE_INVITATION = "pulse_invitation"
+    #: A day before a pulse closes, to those who haven't answered: only that.
+    PULSE_REMINDER = "pulse_reminder"
+
+    @property
+    def label(self) -> str:
+        """Return the kind in words, for the delivery log."""
+        return self.value.replace("_", " ").capitalize()
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -87,12 +103,26 @@ class DigestSettings(Base):
     team: Mapped[Team] = relationship()
 
 
+#: Only digests are unique by (team, channel, period); a pulse's notices by their pulse.
+_IS_DIGEST = text("kind = 'digest'")
+
+
 class Delivery(Base):
-    """One digest to one channel for one period: unique, so it is sent once."""
+    """One digest to one channel for one period, or one pulse's invitation or reminder to one
+    channel: unique, so it is sent once."""
 
     __tablename__ = "delivery"
     __table_args__ = (
-        UniqueConstraint("team_id", "channel", "period"),
+        Index(
+            "uq_delivery_digest_period",
+            "team_id",
+            "channel",
+            "period",
+            unique=True,
+            sqlite_where=_IS_DIGEST,
+            postgresql_where=_IS_DIGEST,
+        ),
+        UniqueConstraint("pulse_id", "kind", "channel"),
         Index("ix_delivery_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
@@ -102,14 +132,21 @@ class Delivery(Base):
     channel: Mapped[DeliveryChannel] = mapped_column(
         checked_enum(DeliveryChannel, "delivery_channel")
     )
-    #: The scheduled send time it is for (UTC), or the moment of a "send now".
+    #: A digest, or a pulse's invitation or reminder.
+    kind: Mapped[DeliveryKind] = mapped_column(
+        checked_enum(DeliveryKind, "delivery_kind"), default=DeliveryKind.DIGEST
+    )
+    #: The pulse an invitation or reminder is for; None for a digest.
+    pulse_id: Mapped[int | None] = mapped_column(ForeignKey("pulse.id", ondelete="CASCADE"))
+    #: The scheduled send time it is for (UTC), the moment of a "send now", or the moment a
+    #: pulse's notice was due.
     period: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Asked for with "send now" rather than by the schedule.
     is_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[DeliveryStatus] = mapped_column(
         checked_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
     )
-    #: The composed digest (its sections, as JSON), fixed when the period was claimed, so
+    #: The composed digest (its sections, as JSON) or notice, fixed when it was planned, so
     #: a retry or a take-over sends the same digest.
     content: Mapped[str] = mapped_column(Text)
     #: The subject line (email) or notification text (Slack).
@@ -160,6 +197,21 @@ class EmailOptOut(Base):
     """A member who doesn't want a team's digest by email (until they opt back in)."""
 
     __tablename__ = "digest_email_opt_out"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: When they opted out.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PulseMailOptOut(Base):
+    """A member who doesn't want a team's pulse invitations and reminders by email."""
+
+    __tablename__ = "pulse_mail_opt_out"
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True

@@ -57,6 +57,11 @@ def _environment() -> Environment:
     )
 
 
+def email_template(name: str) -> Any:
+    """Return one of the email templates (HTML, autoescaped)."""
+    return _environment().get_template(name)
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -109,8 +114,9 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _slack_link(url: str, label: str) -> str:
-    # The URL is teamkit's own; `|` and `>` would end Slack's link syntax early.
+def slack_link(url: str, label: str) -> str:
+    """Return a Slack mrkdwn link to teamkit's own `url`, its label escaped."""
+    # `|` and `>` would end Slack's link syntax early.
     safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
     return f"<{safe_url}|{slack_escape(label)}>"
 
@@ -141,7 +147,7 @@ def render_slack(digest: Digest, lead: Sequence[Block] = ()) -> dict[str, Any]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"From teamkit · {_slack_link(digest.settings_url, 'Digest settings')}"
+                    text=f"From teamkit · {slack_link(digest.settings_url, 'Digest settings')}"
                 )
             ]
         ),
@@ -165,7 +171,7 @@ def render_slack(digest: Digest, lead: Sequence[Block] = ()) -> dict[str, Any]:
         )
         for item in section.items:
             heading = (
-                f"*{_slack_link(item.link.url, item.title)}*"
+                f"*{slack_link(item.link.url, item.title)}*"
                 if item.link is not None
                 else f"*{slack_escape(item.title)}*"
             )
@@ -184,7 +190,7 @@ def render_slack(digest: Digest, lead: Sequence[Block] = ()) -> dict[str, Any]:
                     ContextBlock(
                         elements=[
                             MarkdownTextObject(
-                                text=_slack_link(section.link.url, section.link.label)
+                                text=slack_link(section.link.url, section.link.label)
                             )
                         ]
                     ),
@@ -200,7 +206,7 @@ def render_slack(digest: Digest, lead: Sequence[Block] = ()) -> dict[str, Any]:
                     elements=[
                         MarkdownTextObject(
                             text=f"…and {dropped} more: "
-                            + _slack_link(digest.team_url, "see them in teamkit")
+                            + slack_link(digest.team_url, "see them in teamkit")
                         )
                     ]
                 )

@@ -12,6 +12,7 @@ from teamkit.digests.models import (
     TIMEZONE_MAX,
     WEBHOOK_MAX,
     DeliveryChannel,
+    DeliveryKind,
     DeliveryStatus,
 )
 from teamkit.digests.schedule import CRON_PATTERN, WEEK_INTERVALS
@@ -101,7 +102,16 @@ class PreviewSchema(Schema):
 class DeliverySchema(Schema):
     id = fields.Integer()
     channel = fields.String(validate=validate.OneOf([c.value for c in DeliveryChannel]))
-    period = fields.DateTime(metadata={"description": "The send time it is for (UTC)."})
+    kind = fields.String(
+        validate=validate.OneOf([k.value for k in DeliveryKind]),
+        metadata={"description": "A digest, or a pulse's invitation or reminder."},
+    )
+    pulse_id = fields.Integer(
+        allow_none=True, metadata={"description": "The pulse an invitation or reminder is for."}
+    )
+    period = fields.DateTime(
+        metadata={"description": "The send time it is for, or when a pulse notice fell due (UTC)."}
+    )
     manual = fields.Boolean(attribute="is_manual", metadata={"description": "A send now."})
     status = fields.String(validate=validate.OneOf([s.value for s in DeliveryStatus]))
     subject = fields.String()

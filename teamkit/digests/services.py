@@ -23,6 +23,7 @@ from teamkit.digests.compose import Digest, compose_digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
     DeliveryChannel,
+    DeliveryKind,
     DeliveryRecipient,
     DeliveryStatus,
     DigestSettings,
@@ -167,10 +168,14 @@ class SentRecently(Conflict):
 
 
 def _latest_delivery(session: Session, team: Team) -> Delivery | None:
-    """Return the team's delivery still on its way, else the one that went out last."""
+    """Return the team's digest still on its way, else the one that went out last."""
     going = session.scalar(
         select(Delivery)
-        .where(Delivery.team_id == team.id, Delivery.status == DeliveryStatus.PENDING)
+        .where(
+            Delivery.team_id == team.id,
+            Delivery.kind == DeliveryKind.DIGEST,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
         .order_by(Delivery.created_at.desc(), Delivery.id.desc())
         .limit(1)
     )
@@ -178,7 +183,11 @@ def _latest_delivery(session: Session, team: Team) -> Delivery | None:
         return going
     return session.scalar(
         select(Delivery)
-        .where(Delivery.team_id == team.id, Delivery.status == DeliveryStatus.SENT)
+        .where(
+            Delivery.team_id == team.id,
+            Delivery.kind == DeliveryKind.DIGEST,
+            Delivery.status == DeliveryStatus.SENT,
+        )
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
         .limit(1)
     )

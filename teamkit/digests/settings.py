@@ -20,6 +20,7 @@ from teamkit.digests.models import (
     DEFAULT_CRON,
     WEBHOOK_MAX,
     Delivery,
+    DeliveryKind,
     DigestSettings,
 )
 from teamkit.digests.recipients import email_recipients
@@ -225,7 +226,12 @@ def is_looked_at(session: Session, team: Team) -> bool:
     if stored is not None and stored.updated_at > team.created_at:
         return True
     return (
-        session.scalar(select(Delivery.id).where(Delivery.team_id == team.id).limit(1)) is not None
+        session.scalar(
+            select(Delivery.id)
+            .where(Delivery.team_id == team.id, Delivery.kind == DeliveryKind.DIGEST)
+            .limit(1)
+        )
+        is not None
     )
 
 

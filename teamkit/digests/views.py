@@ -18,6 +18,7 @@ from teamkit.digests import digest_config, recipients, services
 from teamkit.digests import settings as digest_settings
 from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
+from teamkit.digests.recipients import MailList
 from teamkit.digests.render import mrkdwn_to_html
 from teamkit.digests.schedule import preset_of
 from teamkit.errors import ServiceError
@@ -185,36 +186,52 @@ def retry(slug: str, delivery_id: int) -> Response:
 # ---------------------------------------------------------------- unsubscribe, account
 
 
+def _unsubscribe(token: str, mail_list: MailList) -> tuple[str, int] | str:
+    """Opt out of a team's mail from its link: a GET only asks (mail scanners open links);
+    the POST does it, from the page's button or from a mail client's one-click (RFC 8058:
+    `List-Unsubscribe=One-Click`)."""
+    db = get_session()
+    secret = current_app.config["SECRET_KEY"]
+    values: dict[str, Any] = {"mail_list": mail_list, "error": None}
+    try:
+        _person_id, team = recipients.unsubscribe_team(db, secret, token, mail_list)
+        if request.method == "POST":
+            team = recipients.unsubscribe(db, secret, token, mail_list)
+    except ServiceError as error:
+        values["error"] = error.detail
+        return render_template("digests/unsubscribe.html", **values), error.status
+    done = request.method == "POST"
+    return render_template("digests/unsubscribe.html", team=team, done=done, **values)
+
+
 @bp.route("/digest/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str) -> tuple[str, int] | str:
-    """Opt out of a team's digest email from its link, without logging in.
+    """Opt out of a team's digest email from its link, without logging in."""
+    return _unsubscribe(token, MailList.DIGEST)
 
-    A GET only asks (mail scanners open links); the POST does it, from the page's button or
-    from a mail client's one-click (RFC 8058: `List-Unsubscribe=One-Click`).
-    """
-    db = get_session()
-    secret = current_app.config["SECRET_KEY"]
-    try:
-        _person_id, team = recipients.unsubscribe_team(db, secret, token)
-        if request.method == "POST":
-            team = recipients.unsubscribe(db, secret, token)
-    except ServiceError as error:
-        return render_template("digests/unsubscribe.html", error=error.detail), error.status
-    done = request.method == "POST"
-    return render_template("digests/unsubscribe.html", team=team, done=done, error=None)
+
+@bp.route("/pulse-mail/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe_pulse_mail(token: str) -> tuple[str, int] | str:
+    """Turn a team's pulse invitations and reminders off from their link, without logging in."""
+    return _unsubscribe(token, MailList.PULSES)
 
 
 def account_context(session: Session, person: Person) -> dict[str, Any]:
-    """Fill the account page's digest block: each team's email, on or off."""
+    """Fill the account page's email block: each team's digest and pulse mail, on or off."""
     opted_out = recipients.opted_out_team_ids(session, person)
+    no_pulse_mail = recipients.opted_out_team_ids(session, person, MailList.PULSES)
     teams = session.scalars(
         select(Team)
         .join(Membership, Membership.team_id == Team.id)
         .where(Membership.person_id == person.id)
         .order_by(Team.name)
     ).all()
-    return {"digest_teams": [(team, team.id not in opted_out) for team in teams]}
+    return {
+        "digest_teams": [(team, team.id not in opted_out) for team in teams],
+        "pulse_mail": {team.id: team.id not in no_pulse_mail for team in teams},
+    }
 
 
 @bp.post("/account/digest-email")
@@ -235,6 +252,31 @@ def set_email() -> Response:
         f"You get {name}'s digest by email again."
         if wanted
         else f"You no longer get {name}'s digest by email.",
+        "success",
+    )
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.post("/account/pulse-email")
+@login_required
+def set_pulse_email() -> Response:
+    """Turn a team's pulse invitations and reminders on or off for the person logged in."""
+    team_id = request.form.get("team_id", type=int)
+    wanted = request.form.get("email") == "on"
+    if team_id is None:
+        abort(400)
+    try:
+        recipients.set_email_opt_out(
+            get_session(), current_user.id, team_id, opted_out=not wanted, mail_list=MailList.PULSES
+        )
+    except ServiceError:
+        abort(404)
+    team = get_session().get(Team, team_id)
+    name = team.name if team else "the team"
+    flash(
+        f"You get {name}'s pulse invitations and reminders by email again."
+        if wanted
+        else f"You no longer get {name}'s pulse invitations and reminders by email.",
         "success",
     )
     return redirect(url_for("auth.account"), 303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teamkit.capability import Capability, Job, NavLink, Section
+from teamkit.capability import Capability, FollowUpSource, Job, NavLink, Section
 
 CAPABILITY = Capability(
     name="pulses",
@@ -25,4 +25,6 @@ CAPABILITY = Capability(
     digest_sections=("teamkit.pulses.digest:digest_section",),
     personal_sections=("teamkit.pulses.digest:personal_section",),
     setup_steps=("teamkit.pulses.views:setup_step",),
+    # A reply or a "what we'll do" note can become an action item (retros keeps the list).
+    follow_up_sources=(FollowUpSource("pulse-reply", "teamkit.pulses.replies:follow_ups"),),
 )

@@ -217,6 +217,10 @@ class Pulse(Base):
     is_vacuum_due: Mapped[bool] = mapped_column(Boolean, default=False)
     #: For a pulse the scheduler opened, the instant it was due; None when opened by hand.
     cadence_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its invitation first went out (email or Slack); None until then.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its reminder went to those who hadn't answered; None until then.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Who opened it; None when the scheduler did.
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     #: When it was created.

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
+from teamkit.capability import FollowUp
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
 from teamkit.pulses.models import REPLY_MAX, Pulse, PulseComment, PulseReply, ReplyStatus
@@ -175,3 +176,28 @@ def mark_offered(session: Session, reply_ids: list[int], at: datetime) -> None:
             .values(offered_at=at)
             .execution_options(synchronize_session=False)
         )
+
+
+#: What a pulse's reply or note is called as an action item's source (FollowUpSource).
+FOLLOW_UP_KIND = "pulse-reply"
+
+
+def follow_ups(session: Session, team_id: int, ids: list[int]) -> dict[int, FollowUp]:
+    """Return the team's replies and notes among `ids` as follow-ups that can become action
+    items: their words, owner and due date, and where they stand on their pulse's page."""
+    rows = session.execute(
+        select(PulseReply, Pulse.title, Team.slug)
+        .join(Pulse, Pulse.id == PulseReply.pulse_id)
+        .join(Team, Team.id == Pulse.team_id)
+        .where(PulseReply.id.in_(ids), Pulse.team_id == team_id)
+    )
+    return {
+        reply.id: FollowUp(
+            origin=f"{'A reply' if reply.comment_id else 'A note'} on the pulse “{title}”",
+            text=reply.text,
+            path=f"/t/{slug}/pulses/{reply.pulse_id}#reply-{reply.id}",
+            owner_id=reply.owner_id,
+            due_date=reply.due_date,
+        )
+        for reply, title, slug in rows
+    }

@@ -31,7 +31,8 @@ from teamkit.pulses.models import (
     PulseTemplate,
     PulseTemplateItem,
 )
-from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, load
+from teamkit.pulses.replies import FOLLOW_UP_KIND
+from teamkit.transfer import BrokenExport, ExportContext, ImportContext, dump, instant, load
 
 SETTINGS_FIELDS = (
     "threshold",
@@ -55,6 +56,9 @@ PULSE_FIELDS = (
     "cadence_due_at",
     "created_at",
 )
+#: When its invitation and reminder went: kept, so a pulse moved while open isn't announced
+#: again from the new server (absent from exports made before them).
+NOTICE_FIELDS = ("invited_at", "reminded_at")
 ANSWER_FIELDS = ("total", "names_goal", "names_north_star")
 REPLY_FIELDS = ("text", "created_at", "offered_at", "due_date", "status")
 
@@ -71,6 +75,13 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
     pulses = session.scalars(
         select(Pulse).where(Pulse.team_id == team.id).order_by(Pulse.opens_at, Pulse.id)
     )
+    reply_ids = session.scalars(
+        select(PulseReply.id)
+        .join(Pulse, Pulse.id == PulseReply.pulse_id)
+        .where(Pulse.team_id == team.id)
+        .order_by(PulseReply.id)
+    )
+    context.add_refs(FOLLOW_UP_KIND, reply_ids)
     now = utcnow()
     return {
         "settings": dump(settings, SETTINGS_FIELDS) if settings else None,
@@ -112,7 +123,7 @@ def _export_pulse(
     )
     whole_pulse = [_reply(context, reply) for reply in replies if reply.comment_id is None]
     return {
-        **dump(pulse, PULSE_FIELDS),
+        **dump(pulse, PULSE_FIELDS + NOTICE_FIELDS),
         "template": template_key,
         "opened_by": context.person(pulse.opened_by_id),
         "items": [dump(item, ITEM_FIELDS) for item in items],
@@ -133,6 +144,8 @@ def _export_pulse(
 
 def _reply(context: ExportContext, reply: PulseReply) -> dict[str, Any]:
     return {
+        # What an action item made from it names (retros' follow_ups).
+        "ref": context.ref(FOLLOW_UP_KIND, reply.id),
         **dump(reply, REPLY_FIELDS),
         "author": context.person(reply.author_id),
         "owner": context.member(reply.owner_id),
@@ -229,6 +242,9 @@ def _import_pulse(
         # The answers are written now: the scheduler vacuums what their writing leaves.
         is_vacuum_due=bool(entry["answers"]),
     )
+    for name in NOTICE_FIELDS:
+        if entry.get(name) is not None:
+            setattr(pulse, name, instant(entry[name]))
     pulse.items = [load(PulseItem, item, ITEM_FIELDS) for item in entry["items"]]
     session.add(pulse)
     session.flush()
@@ -267,17 +283,21 @@ def _import_pulse(
         session.add(words)
         session.flush()
         for reply in comment["replies"]:
-            session.add(_load_reply(context, reply, pulse.id, words.id))
+            _add_reply(session, context, reply, pulse.id, words.id)
     for reply in entry["replies"]:
-        session.add(_load_reply(context, reply, pulse.id, None))
+        _add_reply(session, context, reply, pulse.id, None)
     for email in entry["participants"]:
         session.add(PulseParticipation(pulse_id=pulse.id, person_id=context.person(email)))
 
 
-def _load_reply(
-    context: ImportContext, reply: dict[str, Any], pulse_id: int, comment_id: str | None
-) -> PulseReply:
-    return load(
+def _add_reply(
+    session: Session,
+    context: ImportContext,
+    reply: dict[str, Any],
+    pulse_id: int,
+    comment_id: str | None,
+) -> None:
+    row = load(
         PulseReply,
         reply,
         REPLY_FIELDS,
@@ -286,3 +306,7 @@ def _load_reply(
         author_id=context.person(reply["author"]),
         owner_id=context.member(reply["owner"]),
     )
+    session.add(row)
+    if reply.get("ref"):
+        session.flush()
+        context.ids.setdefault(FOLLOW_UP_KIND, {})[reply["ref"]] = row.id

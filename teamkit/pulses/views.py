@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from teamkit.capability import SetupStep
+from teamkit.capability import SetupStep, registry
 from teamkit.db import get_session, utcnow
 from teamkit.errors import Conflict, InvalidInput
 from teamkit.forms import attempt, submit_form
@@ -218,7 +218,18 @@ def _pulse_page(
         recall_question=GOAL_RECALL_QUESTION,
         agreement=ItemKind.AGREEMENT,
         problem=problem,
+        follow_ups=_follow_up_items(db, shown),
+        follow_up_kind=replies.FOLLOW_UP_KIND,
     ), status
+
+
+def _follow_up_items(db: Session, shown: results.PulseResults | None) -> dict[int, Any]:
+    """Return the action items the page's replies and notes became, by reply id."""
+    if shown is None:
+        return {}
+    ids = [reply.id for comment in shown.said for reply in comment.replies]
+    ids += [note.id for note in shown.notes]
+    return registry().items_of(db, replies.FOLLOW_UP_KIND, ids)
 
 
 @bp.get("/t/<slug>/pulses/<int:pulse_id>")

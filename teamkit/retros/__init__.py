@@ -53,4 +53,6 @@ CAPABILITY = Capability(
     ),
     digest_sections=("teamkit.retros.digest:digest_section",),
     personal_sections=("teamkit.retros.digest:personal_section",),
+    # The one list of follow-ups: it tells a source's page what its things became.
+    follow_up_items="teamkit.retros.follow_ups:items_for_sources",
 )

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -16,10 +17,11 @@ from flask import (
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from teamkit.capability import registry
 from teamkit.db import get_session
 from teamkit.errors import ServiceError
 from teamkit.forms import ConfirmForm, submit_form
-from teamkit.retros import actions, coach, exports, review
+from teamkit.retros import actions, coach, exports, follow_ups, review
 from teamkit.retros.forms import (
     ActionItemForm,
     ActionStatusForm,
@@ -99,6 +101,10 @@ def update_item(slug: str, item_id: int) -> Any:
                 return _action_items_page(
                     filters, 422, status_errors={item.id: error}, chosen={item.id: chosen}
                 )
+            if item.retro is None:
+                return _action_items_page(
+                    MultiDict(), 422, status_errors={item.id: error}, chosen={item.id: chosen}
+                )
             return retro_page(
                 item.retro, error.status, status_errors={item.id: error}, chosen={item.id: chosen}
             )
@@ -107,7 +113,7 @@ def update_item(slug: str, item_id: int) -> Any:
         query = urlencode([(k, v) for k, v in filters.items(multi=True) if k in FILTERS])
         target = url_for("retros.action_items", slug=slug)
         return redirect(f"{target}?{query}" if query else target, 303)
-    return to_retro(item.retro, f"item-{item.id}")
+    return _back_to(item)
 
 
 @bp.post("/t/<slug>/action-items/<int:item_id>/edit")
@@ -120,9 +126,12 @@ def edit_item(slug: str, item_id: int) -> Any:
                 db, current_membership(), item, posted("title", "owner_id", "due_date", "goal_id")
             )
         except ServiceError as error:
+            if item.retro is None:
+                flash(error.detail, "error")
+                return _back_to(item)
             return retro_page(item.retro, error.status, item_errors={item.id: error})
         flash("Action item saved.", "success")
-    return to_retro(item.retro, f"item-{item.id}")
+    return _back_to(item)
 
 
 @bp.post("/t/<slug>/action-items/<int:item_id>/keep-wording")
@@ -133,7 +142,38 @@ def keep_wording(slug: str, item_id: int) -> BaseResponse:
     if ConfirmForm().validate_on_submit():
         actions.acknowledge_coach(db, current_membership(), item)
         flash(f"“{item.title}” keeps its wording; the digest carries it.", "success")
+    return _back_to(item)
+
+
+def _back_to(item: ActionItem) -> BaseResponse:
+    """Return to the item on its retro, or on the team's list when it has no retro."""
+    if item.retro is None:
+        target = url_for("retros.action_items", slug=current_team().slug)
+        return redirect(f"{target}#item-{item.id}", 303)
     return to_retro(item.retro, f"item-{item.id}")
+
+
+@bp.post("/t/<slug>/action-items/from/<kind>/<int:source_id>")
+def add_item_from(slug: str, kind: str, source_id: int) -> BaseResponse:
+    """Make a follow-up of another capability (a pulse's plan) an action item."""
+    db = get_session()
+    if ConfirmForm().validate_on_submit():
+        try:
+            with db.begin_nested():
+                item = follow_ups.create_action_item_from(
+                    db, current_membership(), registry(), kind, source_id
+                )
+        except ServiceError as error:
+            if error.status == 404:
+                abort(404)
+            flash(error.detail, "error")
+        else:
+            flash(f"“{item.title}” is on the team's action items.", "success")
+            return _back_to(item)
+    back = request.form.get("next", "")
+    if back.startswith(f"/t/{slug}/") and "//" not in back:
+        return redirect(back, 303)
+    return redirect(url_for("retros.action_items", slug=slug), 303)
 
 
 def _item_filters(args: MultiDict[str, str]) -> dict[str, Any]:
@@ -149,12 +189,14 @@ def _action_items_page(
     db = get_session()
     team = current_team()
     filters = _item_filters(args)
+    items = actions.list_action_items(db, team, today=today(), **filters)
     shown = [(key, value) for key, value in args.items(multi=True) if key in FILTERS]
     return render_template(
         "retros/action_items.html",
         team=team,
         me=current_membership(),
-        items=actions.list_action_items(db, team, today=today(), **filters),
+        items=items,
+        sources=follow_ups.sources_of(db, registry(), team.id, items),
         members=list_members(db, team),
         filters=filters,
         filter_query=urlencode(shown),

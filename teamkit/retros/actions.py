@@ -1,5 +1,7 @@
 """Action items: what a retro commits the team to, followed until done or dropped.
 
+Something another capability keeps can become one too: see teamkit.retros.follow_ups.
+
 Any member adds one to a retro; the item's owner and the team's owners and facilitators
 change it. Closing one (done, or won't do) takes a note that says what was done, or why not.
 """

@@ -9,9 +9,20 @@ from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from teamkit.api.pagination import PageArgsSchema, paginate
+from teamkit.capability import registry
 from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput
-from teamkit.retros import actions, coach, edits, readings, review, search, services, timeline
+from teamkit.retros import (
+    actions,
+    coach,
+    edits,
+    follow_ups,
+    readings,
+    review,
+    search,
+    services,
+    timeline,
+)
 from teamkit.retros.models import (
     ActionItem,
     ActionStatus,
@@ -316,6 +327,18 @@ def create_item(data: dict[str, Any], slug: str) -> readings.ActionItemReading:
         goal_id=data["goal_id"],
     )
     return _item_out(actions.get_action_item(db, team, item.id))
+
+
+@blp.post("/teams/<slug>/action-items/from/<kind>/<int:source_id>")
+@blp.response(201, ActionItemSchema)
+def create_item_from(slug: str, kind: str, source_id: int) -> readings.ActionItemReading:
+    """Make a follow-up of another part of teamkit an action item (any member): `kind`
+    `pulse-reply` takes a pulse's reply or note (its plan: words, owner, due date; the
+    caller owns it when it names nobody). One thing becomes one action item: 409 after."""
+    db = get_session()
+    me = current_membership()
+    item = follow_ups.create_action_item_from(db, me, registry(), kind, source_id)
+    return _item_out(actions.get_action_item(db, current_team(), item.id))
 
 
 @blp.get("/teams/<slug>/action-items/<int:item_id>")

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teamkit.retros import actions, review
+from teamkit.capability import FollowUp, registry
+from teamkit.retros import actions, follow_ups, review
 from teamkit.retros.models import Retro, RetroStatus
 from teamkit.sections import DigestItem, DigestSection, Link, SectionContext
 from teamkit.teams.models import Membership, Team
@@ -32,7 +33,16 @@ FIRST_DIGEST_LOOKS_BACK = timedelta(days=7)
 LESSON_MAX = 160
 
 
-def _line(item: ActionItem, context: SectionContext) -> str:
+def _sources(
+    session: Session, team: Team, context: SectionContext, items: list[ActionItem]
+) -> dict[int, FollowUp]:
+    """Return where the items not from a retro came from (a pulse's reply), by item id."""
+    if context.app is None:
+        return {}
+    return follow_ups.sources_of(session, registry(context.app), team.id, items)
+
+
+def _line(item: ActionItem, context: SectionContext, source: FollowUp | None = None) -> str:
     today = context.now.date()
     parts = []
     if item.is_overdue(today):
@@ -41,7 +51,10 @@ def _line(item: ActionItem, context: SectionContext) -> str:
     elif item.due_date:
         parts.append(f"due {item.due_date.isoformat()}")
     parts.append(item.status.label.lower())
-    parts.append(f"from “{item.retro.title}”")
+    if item.retro is not None:
+        parts.append(f"from “{item.retro.title}”")
+    elif source is not None:
+        parts.append(f"from {source.origin}")
     return " · ".join(parts)
 
 
@@ -93,6 +106,7 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
     if not groups and not published:
         return None
     items: list[DigestItem] = list(published)
+    sources = _sources(session, team, context, [i for group in groups for i in group.items])
     overdue = 0
     for group in groups:
         overdue += group.overdue
@@ -103,8 +117,8 @@ def digest_section(session: Session, team: Team, context: SectionContext) -> Dig
             items.append(
                 DigestItem(
                     title=f"{owner}: {review.shareable_title(item, names)}",
-                    lines=(_line(item, context),),
-                    link=_item_link(team, item, context),
+                    lines=(_line(item, context, sources.get(item.id)),),
+                    link=_item_link(team, item, context, sources.get(item.id)),
                 )
             )
     total = sum(len(group.items) for group in groups)
@@ -127,7 +141,13 @@ def count_words(total: int, overdue: int) -> str:
     return words + (f", {overdue} overdue" if overdue else "")
 
 
-def _item_link(team: Team, item: ActionItem, context: SectionContext) -> Link:
+def _item_link(
+    team: Team, item: ActionItem, context: SectionContext, source: FollowUp | None = None
+) -> Link:
+    if item.retro_id is None:
+        if source is not None:
+            return Link("Where it came from", context.url(source.path))
+        return Link("Open it", context.url(f"/t/{team.slug}/action-items#item-{item.id}"))
     return Link(
         "Open the retro", context.url(f"/t/{team.slug}/retros/{item.retro_id}#item-{item.id}")
     )
@@ -145,6 +165,7 @@ def personal_section(
     if not mine:
         return None
     names = review.member_names(session, team)
+    sources = _sources(session, team, context, mine)
     overdue = sum(1 for item in mine if item.is_overdue(today))
     return DigestSection(
         key="retros-yours",
@@ -154,8 +175,8 @@ def personal_section(
         items=tuple(
             DigestItem(
                 title=review.shareable_title(item, names),
-                lines=(_line(item, context),),
-                link=_item_link(team, item, context),
+                lines=(_line(item, context, sources.get(item.id)),),
+                link=_item_link(team, item, context, sources.get(item.id)),
             )
             for item in mine
         ),

@@ -145,7 +145,7 @@ def action_items_csv(items: Iterable[ActionItem], *, today: date) -> str:
                 item.owner.person.email if item.owner else "",
                 item.due_date.isoformat() if item.due_date else "",
                 "yes" if item.is_overdue(today) else "no",
-                item.retro.title,
+                item.retro.title if item.retro else "",
                 item.goal.title if item.goal else "",
                 item.closing_note,
                 item.created_at.strftime("%Y-%m-%d %H:%M"),

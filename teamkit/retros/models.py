@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +37,7 @@ FACTOR_MAX = 4000
 TAG_MAX = 40
 TAGS_MAX = 20
 ACTION_TITLE_MAX = 200
+SOURCE_KIND_MAX = 40
 SEVERITY_NAME_MAX = 20
 #: Severity levels: 1 is the worst. Teams rename them, never add or remove one.
 SEVERITY_LEVELS = (1, 2, 3, 4)
@@ -307,18 +309,27 @@ class RetroEdit(Base):
 
 
 class ActionItem(Base):
-    """Something the team will do because of a retro, followed until it is closed."""
+    """Something the team will do because of a retro (or of something another capability
+    keeps, such as a pulse's plan: its source), followed until it is closed."""
 
     __tablename__ = "action_item"
     __table_args__ = (
         Index("ix_action_item_team_id_status_due_date", "team_id", "status", "due_date"),
+        # A source becomes one action item at most: one list of follow-ups, not two.
+        UniqueConstraint("source_kind", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The team (the retro's team), for the team-wide list.
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
-    #: The retro it came from.
-    retro_id: Mapped[int] = mapped_column(ForeignKey("retro.id", ondelete="CASCADE"), index=True)
+    #: The retro it came from; None when it came from a source of another capability.
+    retro_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retro.id", ondelete="CASCADE"), index=True
+    )
+    #: The kind of thing it came from when not a retro ("pulse-reply": FollowUpSource).
+    source_kind: Mapped[str | None] = mapped_column(String(SOURCE_KIND_MAX))
+    #: The id of that thing (its capability's own; no foreign key across capabilities).
+    source_id: Mapped[int | None] = mapped_column(Integer)
     #: What will be done.
     title: Mapped[str] = mapped_column(String(ACTION_TITLE_MAX))
     #: The member who sees it through; cleared when they leave the team.
@@ -349,7 +360,7 @@ class ActionItem(Base):
     #: flags count as acknowledged while the title stays the same.
     coach_acknowledged_title: Mapped[str | None] = mapped_column(Text)
 
-    retro: Mapped[Retro] = relationship()
+    retro: Mapped[Retro | None] = relationship()
     owner: Mapped[Membership | None] = relationship()
     goal: Mapped[Goal | None] = relationship()
 

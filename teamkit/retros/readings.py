@@ -67,6 +67,13 @@ class ActionItemReading:
         return self.item.is_overdue(self.today)
 
     @property
+    def source(self) -> dict[str, object] | None:
+        """Return where it came from when not a retro (`kind` and `id`), else None."""
+        if self.item.source_kind is None:
+            return None
+        return {"kind": self.item.source_kind, "id": self.item.source_id}
+
+    @property
     def coach_acknowledged(self) -> bool:
         """Tell whether the team kept a flagged wording."""
         return bool(self.coach) and self.item.is_coach_acknowledged

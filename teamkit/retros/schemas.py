@@ -328,7 +328,17 @@ class ActionItemSchema(Schema):
     due_date = fields.Date(attribute="item.due_date", allow_none=True)
     is_overdue = fields.Boolean()
     closing_note = fields.String(attribute="item.closing_note")
-    retro_id = fields.Integer(attribute="item.retro_id")
+    retro_id = fields.Integer(
+        attribute="item.retro_id",
+        allow_none=True,
+        metadata={"description": "The retro it came from; null when it came from a source."},
+    )
+    source = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Where it came from when not a retro: `kind` (`pulse-reply`) and `id`."
+        },
+    )
     goal_id = fields.Integer(attribute="item.goal_id", allow_none=True)
     created_at = fields.DateTime(attribute="item.created_at")
     updated_at = fields.DateTime(attribute="item.updated_at")

@@ -95,9 +95,33 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
     action_refs = context.add_refs(
         "action", (item.id for retro in retros for item in actions.get(retro.id, []))
     )
+    sourced = list(
+        session.scalars(
+            select(ActionItem)
+            .where(ActionItem.team_id == team.id, ActionItem.retro_id.is_(None))
+            .order_by(ActionItem.created_at, ActionItem.id)
+        )
+    )
+    action_refs.update(
+        {
+            item.id: f"action-{number}"
+            for number, item in enumerate(sourced, start=len(action_refs) + 1)
+        }
+    )
     settings = session.get(RetroSettings, team.id)
     return {
         "settings": dump(settings, SETTINGS_FIELDS) if settings else None,
+        # Action items made from another part's follow-up (a pulse's reply): no retro.
+        "follow_ups": [
+            {
+                **_item(context, action_refs, item),
+                "source": {
+                    "kind": item.source_kind,
+                    "ref": context.ref(item.source_kind or "", item.source_id),
+                },
+            }
+            for item in sourced
+        ],
         "retros": [
             {
                 "ref": refs[retro.id],
@@ -117,19 +141,48 @@ def export(session: Session, context: ExportContext) -> dict[str, Any]:
                     for edit in edits.get(retro.id, [])
                 ],
                 "action_items": [
-                    {
-                        "ref": action_refs[item.id],
-                        **dump(item, ACTION_FIELDS),
-                        "owner": context.member(item.owner_id),
-                        "goal": context.ref("goal", item.goal_id),
-                        "created_by": context.person(item.created_by_id),
-                    }
-                    for item in actions.get(retro.id, [])
+                    _item(context, action_refs, item) for item in actions.get(retro.id, [])
                 ],
             }
             for retro in retros
         ],
     }
+
+
+def _item(context: ExportContext, refs: dict[Any, str], item: ActionItem) -> dict[str, Any]:
+    return {
+        "ref": refs[item.id],
+        **dump(item, ACTION_FIELDS),
+        "owner": context.member(item.owner_id),
+        "goal": context.ref("goal", item.goal_id),
+        "created_by": context.person(item.created_by_id),
+    }
+
+
+def _add_item(
+    session: Session,
+    context: ImportContext,
+    item: dict[str, Any],
+    retro_id: int | None,
+    **source: Any,
+) -> None:
+    action_refs: dict[str, int] = context.ids.setdefault("action", {})
+    action = load(
+        ActionItem,
+        item,
+        ACTION_FIELDS,
+        team_id=context.team.id,
+        retro_id=retro_id,
+        owner_id=context.member(item["owner"]),
+        goal_id=context.id_of("goal", item["goal"]),
+        created_by_id=context.person(item["created_by"]),
+        **source,
+    )
+    if item["ref"] in action_refs:
+        raise BrokenExport(f"The file holds two action items called {item['ref']}.")
+    session.add(action)
+    session.flush()
+    action_refs[item["ref"]] = action.id
 
 
 def import_(session: Session, part: dict[str, Any], context: ImportContext) -> None:
@@ -138,7 +191,6 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
     if part["settings"] is not None:
         session.add(load(RetroSettings, part["settings"], SETTINGS_FIELDS, team_id=team.id))
     refs: dict[str, int] = context.ids.setdefault("retro", {})
-    action_refs: dict[str, int] = context.ids.setdefault("action", {})
     for entry in part["retros"]:
         if entry["ref"] in refs:
             raise BrokenExport(f"The file holds two retros called {entry['ref']}.")
@@ -181,20 +233,19 @@ def import_(session: Session, part: dict[str, Any], context: ImportContext) -> N
                 )
             )
         for item in entry["action_items"]:
-            action = load(
-                ActionItem,
-                item,
-                ACTION_FIELDS,
-                team_id=team.id,
-                retro_id=retro.id,
-                owner_id=context.member(item["owner"]),
-                goal_id=context.id_of("goal", item["goal"]),
-                created_by_id=context.person(item["created_by"]),
-            )
-            if item["ref"] in action_refs:
-                raise BrokenExport(f"The file holds two action items called {item['ref']}.")
-            session.add(action)
-            session.flush()
-            action_refs[item["ref"]] = action.id
+            _add_item(session, context, item, retro.id)
         session.flush()
         reindex_retro(session, retro)
+    # Exports made before action items could come from elsewhere hold no follow_ups.
+    for item in part.get("follow_ups", ()):
+        kind, ref = item["source"]["kind"], item["source"]["ref"]
+        # A source the file doesn't hold (a reply left out) leaves an item of its own.
+        source_id = context.ids.get(kind, {}).get(ref) if ref else None
+        _add_item(
+            session,
+            context,
+            item,
+            None,
+            source_kind=kind if source_id is not None else None,
+            source_id=source_id,
+        )

@@ -204,7 +204,7 @@ def test_members_see_the_digests_they_were_sent(digest_app, crew, portal_of, mak
     page = portal_of(crew.members[0]).client.get("/t/crew/digest/deliveries").get_data(as_text=True)
     assert "The digests you were sent" in page and "Crew digest: Answer every customer!" in page
     later = portal_of(newcomer).client.get("/t/crew/digest/deliveries").get_data(as_text=True)
-    assert "No digest yet." in later
+    assert "No digest or pulse mail yet." in later
 
 
 def test_the_unsubscribe_link_asks_first_then_one_post_unsubscribes_without_logging_in(
