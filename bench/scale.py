@@ -9,7 +9,7 @@ demo team), each page's SQL statement count and median time. Then `bench/seed_sc
 adds a tenth of a company (1,000 teams, 5,000 retros) and the retro search is timed; then
 the other nine tenths (10,000 teams, 100,000 people, 1,000,000 check-ins, 200,000 pulse
 answers, 50,000 retros), and everything is measured again: the pages, the retro search,
-`EXPLAIN` of every statement the pages issue (any sequential scan of a table over 10,000
+`EXPLAIN` of every statement the pages issue (any sequential scan of a table over 5,000
 rows is named), and a scheduler tick with 1,000 of the 10,000 teams' digests due (how many
 statements it takes to find, plan and claim them).
 """
@@ -40,8 +40,8 @@ from teamkit import create_app  # noqa: E402
 from teamkit.db import get_engine, job_session  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-#: A table this big read whole by a page is a missing index.
-BIG_TABLE_ROWS = 10_000
+#: A table this big read whole by a page is a missing index (digest_settings has 10,000).
+BIG_TABLE_ROWS = 5_000
 
 
 @dataclass
@@ -219,7 +219,20 @@ def scheduler_tick(app: Any) -> dict[str, Any]:
     due_query = [s for s in statements if "digest_settings" in s[0] and "FOR UPDATE" in s[0]]
     claim_query = [s for s in statements if "FROM delivery" in s[0] and "FOR UPDATE" in s[0]]
     result["seq_scans"] = sequential_scans(engine, due_query[:1] + claim_query[:1])
+    result["plans"] = [plan(engine, *found[0]) for found in (due_query, claim_query) if found]
     return result
+
+
+def plan(engine: Any, statement: str, parameters: Any) -> str:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"EXPLAIN {statement}", parameters)
+        lines = "\n".join(row[0] for row in cursor.fetchall())
+        raw.rollback()
+    finally:
+        raw.close()
+    return lines
 
 
 def make_app(url: str, instance: str) -> Any:
@@ -258,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50, help="requests a page")
     parser.add_argument("--label", default="scale")
     parser.add_argument("--smoke", action="store_true", help="tiny: does it still run?")
+    parser.add_argument("--keep", action="store_true", help="leave the data for EXPLAINs")
     args = parser.parse_args(argv)
     if args.smoke:
         args.scale, args.requests = 0.002, 2
@@ -278,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         search_full = search_in_a_scale_team(app, args.requests)
         tick = scheduler_tick(app)
         get_engine(app).dispose()
-    fresh_postgres(args.postgres_server, args.database)  # leave it empty
+    if not args.keep:
+        fresh_postgres(args.postgres_server, args.database)  # leave it empty
     results.update(
         small=[asdict(t) for t in small],
         large=[asdict(t) for t in large],
@@ -296,7 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{search_tenth.statements} and {search_full.statements}; sequential scans: "
         f"{', '.join(search_full.seq_scans) or 'none'}"
     )
-    print(f"scheduler: {json.dumps(tick)}")
+    print(f"scheduler: {json.dumps({k: v for k, v in tick.items() if k != 'plans'})}")
+    for lines in tick["plans"]:
+        print(lines)
     if not args.smoke:
         path = HERE / "results" / f"{args.label}.json"
         path.write_text(json.dumps(results, indent=2) + "\n")

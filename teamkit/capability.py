@@ -1,9 +1,10 @@
 """The capability contract: the one small face every capability shows the app.
 
-A capability (auth, teams, goals, pulses, retros, boards, digests) is a package whose
-`__init__.py` defines `CAPABILITY = Capability(...)`. The app factory, Alembic's
-metadata, `teamkit demo`, the scheduler and the settings table read the list in
-`teamkit/capabilities.py`; adding a capability is its package plus one line there.
+A capability (auth, teams, goals, pulses, retros, boards, digests, slack) is a package
+whose `__init__.py` defines `CAPABILITY = Capability(...)`. The app factory, Alembic's
+metadata, `teamkit demo`, the scheduler, the command line and the settings table read the
+list in `teamkit/capabilities.py`; adding a capability is its package plus one line there
+(the worked example: `tests/sample_capability/`, driven by `tests/test_capabilities.py`).
 
 References to code inside the capability are written `"module:attribute"` and imported
 only when the app is built, so a package's `__init__` stays cheap and free of cycles.

@@ -10,10 +10,13 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from teamkit.errors import InvalidInput
 
@@ -54,6 +57,42 @@ def to_row_id(value: Any) -> int | None:
     except ValueError:
         return None
     return number if 1 <= number <= ROW_ID_MAX else None
+
+
+def team_row_ids(
+    session: Session, model: Any, team_id: int, values: Iterable[Any], field: str, message: str
+) -> list[int]:
+    """Return `values` as ids of the team's `model` rows (each once, in order), or raise
+    InvalidInput naming `field` with `message` when one is not an id of such a row.
+
+    `model` is a mapped class with `id` and `team_id` columns (a membership, a goal, …).
+    """
+    wanted: list[int] = []
+    for value in values:
+        number = to_row_id(value)
+        if number is None:
+            raise InvalidInput({field: message})
+        if number not in wanted:
+            wanted.append(number)
+    if wanted:
+        found = session.scalars(
+            select(model.id).where(model.team_id == team_id, model.id.in_(wanted))
+        )
+        if set(found) != set(wanted):
+            raise InvalidInput({field: message})
+    return wanted
+
+
+def team_row_id(
+    session: Session, model: Any, team_id: int, value: Any, field: str, message: str
+) -> int | None:
+    """Return `value` as the id of one of the team's `model` rows, None when blank, or
+    raise InvalidInput naming `field` (see team_row_ids).
+    """
+    if value is None or value == "":
+        return None
+    [number] = team_row_ids(session, model, team_id, [value], field, message)
+    return number
 
 
 #: What Python's str.strip() (and so `Text`) trims: every character str.isspace() names.

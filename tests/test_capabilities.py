@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from clients import Api, Portal
 from conftest import empty_tables
 from flask import Flask
-from sample_capability import parts
+from sample_capability import jobs as sample_jobs
+from sample_capability.cli import sample as sample_command
+from sample_capability.models import SampleBase
 
 from teamkit import capabilities, create_app
-from teamkit.capability import registry
+from teamkit.capability import registry, resolve
 from teamkit.db import get_engine, job_session
 from teamkit.demo import seed_demo
 from teamkit.scheduler import build_scheduler
@@ -22,7 +25,7 @@ def with_sample(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Add the sample capability to the list: the one line a new capability needs."""
     monkeypatch.setattr(capabilities, "PACKAGES", (*capabilities.PACKAGES, "sample_capability"))
     capabilities.capabilities.cache_clear()
-    parts.CALLS.clear()
+    sample_jobs.TICKS.clear()
     yield
     capabilities.capabilities.cache_clear()
 
@@ -30,14 +33,15 @@ def with_sample(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def sample_app(with_sample: None, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app({**app_config, "SAMPLE_GREETING": "ahoy"})
+    # What a migration would do for a real capability (see sample_capability/models.py).
+    SampleBase.metadata.create_all(get_engine(app))
     yield app
+    SampleBase.metadata.drop_all(get_engine(app))
     empty_tables(get_engine(app))
     get_engine(app).dispose()
 
 
 def test_a_listed_capability_serves_its_page_to_members_only(sample_app, make):
-    from clients import Portal
-
     owner, stranger = make.person(), make.person()
     team = make.team(owner, slug="crew", name="Crew")
     client = sample_app.test_client()
@@ -49,8 +53,6 @@ def test_a_listed_capability_serves_its_page_to_members_only(sample_app, make):
 
 
 def test_a_listed_capability_adds_its_section_nav_link_and_account_section(sample_app, make):
-    from clients import Portal
-
     owner = make.person(name="Ada")
     team = make.team(owner, slug="crew")
     client = sample_app.test_client()
@@ -72,7 +74,41 @@ def test_a_listed_capability_adds_its_setting_job_and_demo(sample_app):
     assert "sample-tick" in {job.id for job in build_scheduler(sample_app).get_jobs()}
     with sample_app.app_context(), job_session(sample_app) as session:
         seed_demo(session)
-    assert parts.CALLS == ["seed demo 5"]
+    result = sample_app.test_cli_runner().invoke(sample_command, ["greeting", "--team", "demo"])
+    assert result.output == "Welcome, all 5\n"
+
+
+def test_a_listed_capability_keeps_its_per_team_setting_changed_by_form_or_api(sample_app, make):
+    owner, member = make.person(), make.person()
+    team = make.team(owner, slug="crew", name="Crew")
+    make.member(team, member)
+    api = Api(sample_app.test_client(), make.token(owner))
+    assert api.get("/api/v1/teams/crew/sample").json == {"greeting": "ahoy"}
+    changed = api.patch("/api/v1/teams/crew/sample", json={"greeting": " Moin "})
+    assert changed.status_code == 200 and changed.json == {"greeting": "Moin"}
+    refused = api.patch("/api/v1/teams/crew/sample", json={"greeting": "x" * 41})
+    assert refused.status_code == 422
+    assert refused.content_type == "application/problem+json"
+    members_api = Api(sample_app.test_client(), make.token(member))
+    assert (
+        members_api.patch("/api/v1/teams/crew/sample", json={"greeting": "Hi"}).status_code == 403
+    )
+
+    portal = Portal(sample_app.test_client())
+    portal.login(owner)
+    sent_back = portal.post("/t/crew/sample/settings", {"greeting": ""})
+    assert sent_back.status_code == 422 and "Write the greeting." in sent_back.text
+    saved = portal.post("/t/crew/sample/settings", {"greeting": "Ahoy there"})
+    assert saved.status_code == 303
+    assert portal.client.get("/t/crew/sample").text == "Ahoy there, Crew"
+    result = sample_app.test_cli_runner().invoke(sample_command, ["greeting", "--team", "crew"])
+    assert result.output == "Ahoy there\n"
+
+
+def test_a_listed_capability_runs_its_job(sample_app):
+    [job] = [job for job in capabilities.jobs() if job.id == "sample-tick"]
+    resolve(job.run)(sample_app)
+    assert sample_jobs.TICKS == ["tick"]
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from clients import Api
 
 from teamkit.api.fields import ONE_LINE_FILLED_TEXT, ONE_LINE_TEXT, STORABLE_FILLED_TEXT
 from teamkit.auth.models import Person
-from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, _zone_names, check_cron
+from teamkit.digests.schedule import CRON_PATTERN, check_cron
 from teamkit.errors import InvalidInput
+from teamkit.teams.zones import TIMEZONE_PATTERN, zone_names
 from teamkit.validation import Text
 
 RULE = Text(10, "Enter something.")
@@ -96,5 +97,5 @@ def test_the_cron_pattern_counts_fields_as_the_service_does(cron: str) -> None:
 
 def test_every_time_zone_name_matches_the_documents_pattern() -> None:
     pattern = re.compile(TIMEZONE_PATTERN, re.ASCII)
-    assert [name for name in _zone_names() if not pattern.match(name)] == []
+    assert [name for name in zone_names() if not pattern.match(name)] == []
     assert pattern.match(" Europe/Berlin\u0085") and not pattern.match("Europe/Berlin x")

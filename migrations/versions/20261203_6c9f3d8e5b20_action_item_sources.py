@@ -33,9 +33,7 @@ def downgrade() -> None:
     # Only action items of a retro can stay.
     op.execute("DELETE FROM action_item WHERE retro_id IS NULL")
     with op.batch_alter_table("action_item", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("uq_action_item_source_kind_source_id"), type_="unique"
-        )
+        batch_op.drop_constraint(batch_op.f("uq_action_item_source_kind_source_id"), type_="unique")
         batch_op.alter_column("retro_id", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("source_id")
         batch_op.drop_column("source_kind")

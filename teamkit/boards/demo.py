@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.auth.models import Person
-from teamkit.boards import review, services, votes
+from teamkit.boards import groups, review, services, votes
 from teamkit.boards.models import Board, Phase
 from teamkit.db import utcnow
 from teamkit.retros import services as retro_services
@@ -66,10 +66,10 @@ def seed_boards(session: Session, team: Team, people: list[Person]) -> None:
     ]
     for step in (Phase.REVEAL, Phase.GROUP):
         _move(session, facilitator, board, step)
-    groups = [services.create_group(session, facilitator, board, title=title) for title in GROUPS]
+    made = [groups.create_group(session, facilitator, board, title=title) for title in GROUPS]
     for card, (_column, _text, group, _writer, _votes) in zip(cards, CLOSED_CARDS, strict=True):
         if group is not None:
-            services.move_card(session, facilitator, board, card.id, groups[group].id)
+            groups.move_card(session, facilitator, board, card.id, made[group].id)
     _move(session, facilitator, board, Phase.VOTE)
     # Votes go round the team, so nobody is over the limit (on a team of four or more).
     turn = 0
@@ -84,7 +84,7 @@ def seed_boards(session: Session, team: Team, people: list[Person]) -> None:
         session,
         facilitator,
         board,
-        group_id=groups[0].id,
+        group_id=made[0].id,
         title="Pair review for every change that touches payments",
         owner_id=members[1 % len(members)].id,
         due_date=due,
@@ -93,7 +93,7 @@ def seed_boards(session: Session, team: Team, people: list[Person]) -> None:
         session,
         facilitator,
         board,
-        group_id=groups[1].id,
+        group_id=made[1].id,
         title="Add a runbook step to the incident checklist",
         owner_id=members[2 % len(members)].id,
         due_date=due + timedelta(days=7),

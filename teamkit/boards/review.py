@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from teamkit.boards.models import Board, Phase, ReviewDecision
 from teamkit.errors import Conflict, InvalidInput
@@ -44,6 +44,29 @@ def decisions(session: Session, board: Board) -> dict[int, ReviewDecision]:
             select(ReviewDecision).where(ReviewDecision.retro_id == board.retro_id)
         )
     }
+
+
+def review_items(session: Session, board: Board) -> list[tuple[ActionItem, ReviewDecision | None]]:
+    """Return the items this board's review covers, each with its decision (None: pending).
+
+    The earlier open items first (due first), then the ones this review closed (done or
+    dropped), which are open no longer.
+    """
+    decided = decisions(session, board)
+    items = earlier_items(session, board)
+    listed = {item.id for item in items}
+    closed = [key for key in decided if key not in listed]
+    if closed:
+        items += session.scalars(
+            select(ActionItem)
+            .options(
+                joinedload(ActionItem.owner).joinedload(Membership.person),
+                joinedload(ActionItem.retro),
+            )
+            .where(ActionItem.team_id == board.team_id, ActionItem.id.in_(closed))
+            .order_by(ActionItem.id)
+        )
+    return [(item, decided.get(item.id)) for item in items]
 
 
 def pending_count(session: Session, board: Board) -> int:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from teamkit.api.fields import JsonInteger, date_field, text_field, whole_number_field
+from teamkit.api.fields import (
+    JsonBoolean,
+    JsonInteger,
+    date_field,
+    text_field,
+    whole_number_field,
+)
 from teamkit.boards import review, services
 from teamkit.boards.models import KEY_LENGTH, PHASES
 from teamkit.boards.settings import VOTE_LIMIT
@@ -172,3 +178,46 @@ class ReviewDecisionOutSchema(Schema):
     action_item_id = fields.Integer()
     decision = fields.String()
     note = fields.String()
+
+
+class ReviewSourceSchema(Schema):
+    retro_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String(metadata={"description": "Team retro or Incident review."})
+    url = fields.String(metadata={"description": "Where the item came from, in the portal."})
+
+
+class ReviewItemSchema(Schema):
+    action_item = fields.Nested(BoardActionItemSchema)
+    came_from = fields.Nested(ReviewSourceSchema)
+    decision = fields.String(
+        allow_none=True,
+        metadata={"enum": [*review.DECISIONS, None], "description": "null: still to decide."},
+    )
+    note = fields.String(
+        allow_none=True, metadata={"description": "The reason dropped, or the new due date."}
+    )
+
+
+class ReviewItemsSchema(Schema):
+    pending = fields.Integer(metadata={"description": "Items still waiting for a decision."})
+    items = fields.List(fields.Nested(ReviewItemSchema))
+
+
+class ReadySchema(Schema):
+    ready = JsonBoolean(
+        load_default=True,
+        metadata={"description": "true: I'm done with this phase; false takes it back."},
+    )
+
+
+class GroupRenameSchema(Schema):
+    title = text_field(services.GROUP_TITLE)
+
+
+class TimerSchema(Schema):
+    minutes = JsonInteger(
+        required=True,
+        validate=validate.Range(min=0, max=services.TIMER.high),
+        metadata={"description": "Minutes until the phase's timer ends; 0 stops it."},
+    )

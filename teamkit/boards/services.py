@@ -250,10 +250,16 @@ def add_card(
     session.add(card)
     session.flush()
     if is_anonymous:
-        anonymity.scatter_cards(session, board.retro_id)
-        board.is_vacuum_due = True
-        session.flush()
+        _wipe_later(session, board)
     return card
+
+
+def _wipe_later(session: Session, board: Board) -> None:
+    """After an anonymous card is written, changed or deleted: shuffle the board's anonymous
+    cards (one transaction id for all) and mark the board for the next vacuum."""
+    anonymity.scatter_cards(session, board.retro_id)
+    board.is_vacuum_due = True
+    session.flush()
 
 
 def is_writer(actor: Membership, card: Card, mine: Collection[str]) -> bool:
@@ -288,6 +294,8 @@ def edit_card(
         raise Conflict(STALE)
     card.text = CARD.clean(text, "text")
     session.flush()
+    if card.is_anonymous:
+        _wipe_later(session, board)
     return card
 
 
@@ -299,6 +307,8 @@ def delete_card(
     _writable(actor, board, card, mine)
     session.delete(card)
     session.flush()
+    if card.is_anonymous:
+        _wipe_later(session, board)
 
 
 # ---------------------------------------------------------------- phases, timer, readiness
@@ -357,44 +367,6 @@ def mark_ready(session: Session, actor: Membership, board: Board, *, ready: bool
     elif not ready and found is not None:
         session.delete(found)
     session.flush()
-
-
-# ---------------------------------------------------------------- groups
-
-
-def create_group(
-    session: Session,
-    actor: Membership,
-    board: Board,
-    *,
-    title: str,
-    card_ids: Collection[str] = (),
-) -> CardGroup:
-    """Make a group of cards under a title (any member, in the group phase)."""
-    require_open(board)
-    if board.phase is not Phase.GROUP:
-        raise Conflict(NO_GROUPING.format(board.phase.label.lower()))
-    group = CardGroup(retro_id=board.retro_id, title=GROUP_TITLE.clean(title, "title"))
-    cards = [get_card(session, board, card_id) for card_id in card_ids]
-    session.add(group)
-    session.flush()
-    for card in cards:
-        card.group_id = group.id
-    session.flush()
-    return group
-
-
-def move_card(
-    session: Session, actor: Membership, board: Board, card_id: str, group_id: int | None
-) -> Card:
-    """Move a card into a group, or out of any (any member, in the group phase)."""
-    require_open(board)
-    if board.phase is not Phase.GROUP:
-        raise Conflict(NO_GROUPING.format(board.phase.label.lower()))
-    card = get_card(session, board, card_id)
-    card.group_id = None if group_id is None else get_group(session, board, group_id).id
-    session.flush()
-    return card
 
 
 # ---------------------------------------------------------------- action items

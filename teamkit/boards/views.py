@@ -19,22 +19,21 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.wrappers import Response as BaseResponse
 
-from teamkit.boards import mine, review, services, summary, team_formats, votes
+from teamkit.boards import groups, mine, review, services, summary, team_formats, votes
 from teamkit.boards.formats import BUILT_IN, TEAM_FORMAT
 from teamkit.boards.forms import BoardSettingsForm, NewBoardForm
-from teamkit.boards.models import COLUMNS_MAX, PHASES, Board, Phase
+from teamkit.boards.models import COLUMNS_MAX, Board
+from teamkit.boards.page import act, board_page, to_board
 from teamkit.boards.polls import etag
 from teamkit.boards.settings import get_settings, update_settings
 from teamkit.boards.state import board_state
-from teamkit.db import get_session, utcnow
+from teamkit.db import get_session
 from teamkit.forms import ConfirmForm, attempt, submit_form
 from teamkit.retros import services as retro_services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
 from teamkit.teams.roles import require_role
-from teamkit.teams.services import list_members
 
 bp = Blueprint("boards", __name__)
 #: Column rows the format form offers (the most a format has).
@@ -47,72 +46,6 @@ def _find(retro_id: int) -> Board:
 
 def _locked(retro_id: int) -> Board:
     return services.lock_board(get_session(), current_team().id, retro_id)
-
-
-def _to_board(board: Board, anchor: str | None = None) -> BaseResponse:
-    target = url_for("boards.board", slug=current_team().slug, retro_id=board.retro_id)
-    return redirect(f"{target}#{anchor}" if anchor else target, 303)
-
-
-def board_page(
-    board: Board,
-    status: int = 200,
-    *,
-    errors: dict[str, str] | None = None,
-    sent: dict[str, str] | None = None,
-) -> tuple[str, int]:
-    """Render the board as this member sees it; `errors` go beside the form that was sent."""
-    db = get_session()
-    me = current_membership()
-    state = board_state(db, board, me, mine.card_ids(session))
-    members = list_members(db, current_team())
-    earlier = review.earlier_items(db, board) if board.phase is Phase.REVIEW else []
-    return render_template(
-        "boards/board.html",
-        team=current_team(),
-        me=me,
-        board=board,
-        retro=board.retro,
-        state=state,
-        phases=PHASES,
-        phase_at=PHASES.index(board.phase),
-        may_facilitate=services.may_facilitate(me),
-        members=members,
-        earlier=earlier,
-        decided=review.decisions(db, board) if earlier else {},
-        groups={group["id"]: group for group in state["groups"]},
-        errors=errors or {},
-        sent=sent or {},
-        confirm=ConfirmForm(formdata=None),
-        now=utcnow(),
-        label=summary.board_label(board),
-    ), status
-
-
-def _act(
-    board: Board,
-    service: Any,
-    *,
-    anchor: str | None = None,
-    form_key: str = "board",
-    message: str | None = None,
-) -> Any:
-    """Run a board action from a plain form: back to the board, or the board with the error."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return board_page(board, 400, errors={form_key: "The form expired: send it again."})
-    done = attempt(service)
-    if not done.ok:
-        error = done.error
-        assert error is not None
-        errors = {f"{form_key}.{name}": text for name, text in error.errors.items()}
-        errors.setdefault(form_key, error.detail if not error.errors else "")
-        db = get_session()
-        db.refresh(board)
-        return board_page(board, error.status, errors=errors, sent=dict(request.form))
-    if message:
-        flash(message, "success")
-    return _to_board(board, anchor)
 
 
 # ---------------------------------------------------------------- starting
@@ -143,7 +76,7 @@ def new(slug: str) -> Any:
 
     sent = submit_form(form, create)
     if sent.ok:
-        return _to_board(sent.value)
+        return to_board(sent.value)
     return render_template("boards/new.html", team=current_team(), me=me, form=form), sent.status
 
 
@@ -256,13 +189,13 @@ def add_card(slug: str, retro_id: int) -> Any:
             mine.remember(session, card.id)
         return card
 
-    return _act(found, add, anchor=f"column-{column}", form_key=f"card-{column}")
+    return act(found, add, anchor=f"column-{column}", form_key=f"card-{column}")
 
 
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/cards/<card_id>/edit")
 def edit_card(slug: str, retro_id: int, card_id: str) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: services.edit_card(
             get_session(),
@@ -281,7 +214,7 @@ def edit_card(slug: str, retro_id: int, card_id: str) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/cards/<card_id>/delete")
 def delete_card(slug: str, retro_id: int, card_id: str) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: services.delete_card(
             get_session(), current_membership(), found, card_id, mine=mine.card_ids(session)
@@ -300,7 +233,7 @@ def vote(slug: str, retro_id: int, card_id: str) -> Any:
             return votes.take_back_vote(get_session(), current_membership(), found, card_id)
         return votes.cast_vote(get_session(), current_membership(), found, card_id)
 
-    return _act(found, service, anchor=f"card-{card_id}", form_key=f"vote-{card_id}")
+    return act(found, service, anchor=f"card-{card_id}", form_key=f"vote-{card_id}")
 
 
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/cards/<card_id>/move")
@@ -310,9 +243,9 @@ def move_card(slug: str, retro_id: int, card_id: str) -> Any:
     group_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
     if raw and group_id is None:
         group_id = -1
-    return _act(
+    return act(
         found,
-        lambda: services.move_card(get_session(), current_membership(), found, card_id, group_id),
+        lambda: groups.move_card(get_session(), current_membership(), found, card_id, group_id),
         anchor=f"card-{card_id}",
         form_key=f"move-{card_id}",
     )
@@ -321,9 +254,9 @@ def move_card(slug: str, retro_id: int, card_id: str) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/groups")
 def create_group(slug: str, retro_id: int) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
-        lambda: services.create_group(
+        lambda: groups.create_group(
             get_session(),
             current_membership(),
             found,
@@ -335,11 +268,39 @@ def create_group(slug: str, retro_id: int) -> Any:
     )
 
 
+@bp.post("/t/<slug>/retros/<int:retro_id>/board/groups/<int:group_id>/rename")
+def rename_group(slug: str, retro_id: int, group_id: int) -> Any:
+    found = _locked(retro_id)
+    return act(
+        found,
+        lambda: groups.rename_group(
+            get_session(),
+            current_membership(),
+            found,
+            group_id,
+            title=request.form.get("title", ""),
+        ),
+        anchor=f"group-{group_id}",
+        form_key=f"group-{group_id}",
+    )
+
+
+@bp.post("/t/<slug>/retros/<int:retro_id>/board/groups/<int:group_id>/delete")
+def delete_group(slug: str, retro_id: int, group_id: int) -> Any:
+    found = _locked(retro_id)
+    return act(
+        found,
+        lambda: groups.delete_group(get_session(), current_membership(), found, group_id),
+        anchor="groups",
+        form_key=f"group-{group_id}",
+    )
+
+
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/phase")
 def change_phase(slug: str, retro_id: int) -> Any:
     found = _locked(retro_id)
     wanted = request.form.get("phase", "")
-    return _act(
+    return act(
         found,
         lambda: services.change_phase(get_session(), current_membership(), found, wanted),
         form_key="phase",
@@ -349,7 +310,7 @@ def change_phase(slug: str, retro_id: int) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/rules")
 def change_rules(slug: str, retro_id: int) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: services.set_rules(
             get_session(),
@@ -367,7 +328,7 @@ def change_rules(slug: str, retro_id: int) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/timer")
 def timer(slug: str, retro_id: int) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: services.start_timer(
             get_session(), current_membership(), found, request.form.get("minutes", "")
@@ -379,7 +340,7 @@ def timer(slug: str, retro_id: int) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/ready")
 def ready(slug: str, retro_id: int) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: services.mark_ready(
             get_session(), current_membership(), found, ready=not request.form.get("not_ready")
@@ -399,7 +360,7 @@ def make_action_item(slug: str, retro_id: int) -> Any:
         if kind == "group" and key.isdigit() and len(key) < 12
         else (-1 if kind != "card" else None)
     )
-    return _act(
+    return act(
         found,
         lambda: services.make_action_item(
             get_session(),
@@ -420,7 +381,7 @@ def make_action_item(slug: str, retro_id: int) -> Any:
 @bp.post("/t/<slug>/retros/<int:retro_id>/board/review/<int:item_id>")
 def decide(slug: str, retro_id: int, item_id: int) -> Any:
     found = _locked(retro_id)
-    return _act(
+    return act(
         found,
         lambda: review.decide(
             get_session(),

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.db import get_session, utcnow
-from teamkit.digests import digest_config, services
+from teamkit.digests import services
 from teamkit.digests import settings as digest_settings
 from teamkit.digests.schemas import (
     DeliveryPageSchema,
@@ -29,25 +29,13 @@ from teamkit.teams.roles import has_role, require_role
 blp = Blueprint("digests_api", __name__, description="Digests: schedule, preview, delivery log.")
 
 
-def _settings_out() -> dict[str, Any]:
-    db, team = get_session(), current_team()
-    stored = digest_settings.get_settings(db, team)
-    upcoming = digest_settings.upcoming_send_times(stored, utcnow()) if stored.is_enabled else []
-    return {
-        "enabled": stored.is_enabled,
-        "cron": stored.cron,
-        "week_interval": stored.week_interval,
-        "timezone": stored.timezone,
-        "max_goals": goal_settings.get_settings(db, team).goals_per_digest,
-        "email_enabled": stored.is_email_enabled,
-        "slack_webhook_url": digest_settings.mask_webhook_url(stored.slack_webhook_url),
-        "next_send_times": upcoming,
-    }
+def _settings_out() -> digest_settings.SettingsReading:
+    return digest_settings.read_settings(get_session(), current_team(), utcnow())
 
 
 @blp.get("/teams/<slug>/digest/settings")
 @blp.response(200, DigestSettingsOutSchema)
-def get_settings(slug: str) -> dict[str, Any]:
+def get_settings(slug: str) -> digest_settings.SettingsReading:
     """Return the team's digest schedule and channels (the webhook masked)."""
     return _settings_out()
 
@@ -55,16 +43,15 @@ def get_settings(slug: str) -> dict[str, Any]:
 @blp.put("/teams/<slug>/digest/settings")
 @blp.arguments(DigestSettingsSchema)
 @blp.response(200, DigestSettingsOutSchema)
-def put_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def put_settings(data: dict[str, Any], slug: str) -> digest_settings.SettingsReading:
     """Change the digest settings (owners and facilitators); fields left out stay as they are."""
     db, me = get_session(), current_membership()
-    values = dict(data)
+    values = {name: value for name, value in data.items() if name != "max_goals"}
     if "slack_webhook_url" in values and values["slack_webhook_url"] is None:
         values["slack_webhook_url"] = ""
-    change = digest_settings.SettingsChange.from_mapping(values)
     errors: dict[str, str] = {}
     try:
-        digest_settings.update_settings(db, me, change, allow=digest_config().webhook_allow)
+        digest_settings.update_settings(db, me, values)
     except InvalidInput as error:
         errors.update(error.errors)
     if "max_goals" in data and not errors:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, StringField
 from wtforms.validators import Length
 
 from teamkit.digests.models import CRON_MAX, TIMEZONE_MAX, WEBHOOK_MAX
 from teamkit.digests.schedule import PRESETS
-from teamkit.digests.settings import SettingsChange
 
 CUSTOM = "custom"
 SCHEDULE_CHOICES = [SelectChoice(preset.key, preset.label) for preset in PRESETS] + [
@@ -42,19 +43,19 @@ class DigestSettingsForm(FlaskForm):
     )
     remove_webhook = BooleanField("Stop posting to Slack (remove the webhook)")
 
-    def change(self) -> SettingsChange:
-        """Return what the form asks for."""
+    def values(self) -> dict[str, Any]:
+        """Return what the form asks for, by the names update_settings takes."""
         preset = next((p for p in PRESETS if p.key == self.schedule.data), None)
         webhook: str | None
         if self.remove_webhook.data:
             webhook = ""
         else:
             webhook = (self.slack_webhook_url.data or "").strip() or None
-        return SettingsChange(
-            is_enabled=bool(self.enabled.data),
-            cron=preset.cron if preset else (self.cron.data or ""),
-            week_interval=preset.week_interval if preset else 1,
-            timezone=self.timezone.data or "",
-            is_email_enabled=bool(self.email_enabled.data),
-            slack_webhook_url=webhook,
-        )
+        return {
+            "enabled": bool(self.enabled.data),
+            "cron": preset.cron if preset else (self.cron.data or ""),
+            "week_interval": preset.week_interval if preset else 1,
+            "timezone": self.timezone.data or "",
+            "email_enabled": bool(self.email_enabled.data),
+            "slack_webhook_url": webhook,
+        }

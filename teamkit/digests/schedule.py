@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 
@@ -29,9 +28,6 @@ CRON_PATTERN = (
     f"^[{PYTHON_SPACE}]*[^{PYTHON_SPACE}\\u0000]+"
     f"(?:[{PYTHON_SPACE}]+[^{PYTHON_SPACE}\\u0000]+){{4}}[{PYTHON_SPACE}]*$"
 )
-#: What check_timezone may take, for the OpenAPI document: the characters of IANA names,
-#: with the whitespace it trims around them. Which names exist is the zone database's.
-TIMEZONE_PATTERN = f"^[{PYTHON_SPACE}]*[A-Za-z0-9_+/\\-]+[{PYTHON_SPACE}]*$"
 
 
 @dataclass(frozen=True)
@@ -57,23 +53,6 @@ def preset_of(cron: str, week_interval: int) -> Preset | None:
         if preset.cron == cron.strip() and preset.week_interval == week_interval:
             return preset
     return None
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def check_timezone(name: str | None, field: str = "timezone") -> str:
-    """Return the IANA time zone `name`, or raise InvalidInput."""
-    value = (name or "").strip()
-    if not value:
-        raise InvalidInput({field: "Enter a time zone, such as Europe/Berlin."})
-    if value not in _zone_names():
-        raise InvalidInput(
-            {field: f"{value[:64]!r} is not a known time zone; use a name such as Europe/Berlin."}
-        )
-    return value
 
 
 def check_cron(expression: str | None, field: str = "cron") -> str:
@@ -205,8 +184,3 @@ def latest_time_at_or_before(
             return None
         if instant <= now and _in_week(naive, week_interval):
             return instant
-
-
-def in_zone(moment: datetime, timezone: str) -> datetime:
-    """Return `moment` as wall-clock time in `timezone`."""
-    return moment.astimezone(ZoneInfo(timezone))

@@ -15,8 +15,9 @@ from teamkit.digests.models import (
     DeliveryKind,
     DeliveryStatus,
 )
-from teamkit.digests.schedule import CRON_PATTERN, TIMEZONE_PATTERN, WEEK_INTERVALS
+from teamkit.digests.schedule import CRON_PATTERN, WEEK_INTERVALS
 from teamkit.goals import settings as goal_settings
+from teamkit.teams.zones import TIMEZONE_PATTERN
 
 
 class DigestSettingsSchema(Schema):
@@ -57,6 +58,21 @@ class DigestSettingsSchema(Schema):
 
 
 class DigestSettingsOutSchema(DigestSettingsSchema):
+    """The digest settings, dumped from teamkit.digests.settings.SettingsReading."""
+
+    #: The fields read from the stored settings, and the column each one is.
+    STORED = {
+        "enabled": "is_enabled",
+        "cron": "cron",
+        "week_interval": "week_interval",
+        "timezone": "timezone",
+        "email_enabled": "is_email_enabled",
+    }
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        if field_name in self.STORED:
+            field_obj.attribute = f"settings.{self.STORED[field_name]}"
+
     next_send_times = fields.List(
         fields.DateTime(),
         metadata={"description": "The next five send times (UTC; empty while disabled)."},

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
+from teamkit.digests import digest_config
 from teamkit.digests.models import (
     DEFAULT_CRON,
     WEBHOOK_MAX,
@@ -25,15 +26,17 @@ from teamkit.digests.models import (
 from teamkit.digests.recipients import email_recipients
 from teamkit.digests.schedule import (
     check_cron,
-    check_timezone,
     check_week_interval,
     next_times,
 )
 from teamkit.errors import InvalidInput
+from teamkit.goals import settings as goal_settings
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.settings import store_timezone, team_timezone
+from teamkit.teams.zones import check_timezone
+from teamkit.validation import Rule, check_changes
 
 
 def find_settings(session: Session, team: Team) -> DigestSettings | None:
@@ -110,31 +113,6 @@ def _bool(value: Any, field: str) -> bool:
     raise InvalidInput({field: "Use true or false."})
 
 
-@dataclass(frozen=True)
-class SettingsChange:
-    """What a team asks for; None leaves a field as it is."""
-
-    is_enabled: bool | None = None
-    cron: str | None = None
-    week_interval: int | str | None = None
-    timezone: str | None = None
-    is_email_enabled: bool | None = None
-    #: The new webhook URL; "" removes it; None keeps the one stored.
-    slack_webhook_url: str | None = None
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SettingsChange:
-        """Return the change named by API or form field names."""
-        fields: dict[str, Any] = {}
-        for name, key in (("enabled", "is_enabled"), ("email_enabled", "is_email_enabled")):
-            if values.get(name) is not None:
-                fields[key] = _bool(values[name], name)
-        for name in ("cron", "week_interval", "timezone", "slack_webhook_url"):
-            if name in values and values[name] is not None:
-                fields[name] = values[name]
-        return cls(**fields)
-
-
 #: The settings whose change the audit log records (by name: a webhook URL is a secret).
 _AUDITED = (
     "cron",
@@ -147,46 +125,39 @@ _AUDITED = (
 
 
 def update_settings(
-    session: Session,
-    actor: Membership,
-    change: SettingsChange,
-    *,
-    allow: Sequence[str],
-    now: datetime | None = None,
+    session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
 ) -> DigestSettings:
-    """Change the team's digest settings (owners and facilitators), all or nothing."""
+    """Change some of the team's digest settings (owners and facilitators), all or nothing.
+
+    `changes` names them as the API and the form do: `enabled`, `cron`, `week_interval`,
+    `timezone`, `email_enabled`, `slack_webhook_url` (starting with a prefix of
+    TEAMKIT_WEBHOOK_ALLOW; `""` removes it).
+    """
     require_role(actor, Role.FACILITATOR, "change the digest settings")
+    allow = digest_config().webhook_allow
+    rules: dict[str, Rule] = {
+        "enabled": _bool,
+        "cron": check_cron,
+        "week_interval": check_week_interval,
+        "timezone": check_timezone,
+        "email_enabled": _bool,
+        "slack_webhook_url": lambda value, field: (
+            check_webhook_url(value, allow, field) if value.strip() else None
+        ),
+    }
+    # None leaves a field as it is ("" removes the webhook).
+    checked = check_changes({k: v for k, v in changes.items() if v is not None}, rules)
     team = actor.team
     now = now or utcnow()
     current = get_settings(session, team)
+    cron = checked.get("cron", current.cron)
+    timezone = checked.get("timezone", current.timezone)
+    week_interval = checked.get("week_interval", current.week_interval)
+    webhook = checked.get("slack_webhook_url", current.slack_webhook_url)
+    is_enabled = checked.get("enabled", current.is_enabled)
+    email = checked.get("email_enabled", current.is_email_enabled)
     errors: dict[str, str] = {}
-
-    def checked(check: Any, *args: Any) -> Any:
-        try:
-            return check(*args)
-        except InvalidInput as error:
-            errors.update(error.errors)
-            return None
-
-    cron = current.cron if change.cron is None else checked(check_cron, change.cron)
-    timezone = (
-        current.timezone if change.timezone is None else checked(check_timezone, change.timezone)
-    )
-    week_interval = (
-        current.week_interval
-        if change.week_interval is None
-        else checked(check_week_interval, change.week_interval)
-    )
-    webhook = current.slack_webhook_url
-    if change.slack_webhook_url is not None:
-        webhook = (
-            checked(check_webhook_url, change.slack_webhook_url, allow)
-            if change.slack_webhook_url.strip()
-            else None
-        )
-    is_enabled = current.is_enabled if change.is_enabled is None else change.is_enabled
-    email = current.is_email_enabled if change.is_email_enabled is None else change.is_email_enabled
-    if not errors and email and is_enabled and not email_recipients(session, team):
+    if email and is_enabled and not email_recipients(session, team):
         errors["email_enabled"] = (
             "No member would get the email: every member has opted out. "
             "Turn email off, or ask a member to opt back in."
@@ -272,6 +243,33 @@ def next_run_at(settings: DigestSettings, now: datetime) -> datetime | None:
         settings.cron, settings.timezone, now, 1, week_interval=settings.week_interval
     )
     return upcoming[0] if upcoming else None
+
+
+@dataclass(frozen=True)
+class SettingsReading:
+    """The team's digest settings as the API shows them: the stored ones, the goals a digest
+    features (a goal setting) and the next send times.
+    """
+
+    settings: DigestSettings
+    max_goals: int
+    #: The next send times (UTC); none while the digest is off.
+    next_send_times: list[datetime]
+
+    @property
+    def slack_webhook_url(self) -> str | None:
+        """Return the webhook URL masked: it is a secret."""
+        return mask_webhook_url(self.settings.slack_webhook_url)
+
+
+def read_settings(session: Session, team: Team, now: datetime) -> SettingsReading:
+    """Return the team's digest settings as the API shows them."""
+    stored = get_settings(session, team)
+    return SettingsReading(
+        stored,
+        max_goals=goal_settings.get_settings(session, team).goals_per_digest,
+        next_send_times=upcoming_send_times(stored, now) if stored.is_enabled else [],
+    )
 
 
 def upcoming_send_times(settings: DigestSettings, now: datetime, count: int = 5) -> list[datetime]:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from teamkit.db import utcnow
 from teamkit.digests.models import DigestSettings, EmailOptOut, PulseMailOptOut
-from teamkit.digests.schedule import check_cron, check_timezone
+from teamkit.digests.schedule import check_cron
 from teamkit.digests.settings import next_run_at
+from teamkit.teams.zones import check_timezone
 from teamkit.transfer import ExportContext, ImportContext, dump, load
 
 SETTINGS_FIELDS = (

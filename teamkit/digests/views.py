@@ -20,13 +20,14 @@ from teamkit.digests.forms import CUSTOM, DigestSettingsForm
 from teamkit.digests.models import DeliveryChannel
 from teamkit.digests.recipients import MailList
 from teamkit.digests.render import mrkdwn_to_html
-from teamkit.digests.schedule import in_zone, preset_of
+from teamkit.digests.schedule import preset_of
 from teamkit.errors import ServiceError
 from teamkit.extensions import csrf
 from teamkit.forms import attempt, form_status, submit_form
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
+from teamkit.teams.zones import in_zone
 
 bp = Blueprint("digests", __name__)
 
@@ -72,10 +73,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the digest settings")
         form = DigestSettingsForm()
-        allow = digest_config().webhook_allow
-        sent = submit_form(
-            form, lambda: digest_settings.update_settings(db, me, form.change(), allow=allow)
-        )
+        sent = submit_form(form, lambda: digest_settings.update_settings(db, me, form.values()))
         if sent.ok:
             flash("Digest settings saved.", "success")
             return redirect(url_for("digests.settings", slug=slug), 303)

@@ -22,7 +22,8 @@ live rows only, and their old files are gone.
 SQLite keeps no old versions, but it writes each transaction to its WAL file, and a page
 keeps its cells where they were inserted: in the order people answered. Its connections
 use `secure_delete`; the tick runs VACUUM (the file is rebuilt, each table in key order,
-random) and then checkpoints and truncates the WAL.
+random) and then checkpoints and truncates the WAL (`teamkit.residue`, shared with the
+boards' anonymous cards).
 
 What this can't hide is named in the README: WAL archives and replicas, and someone who
 watches writes as they happen.
@@ -30,15 +31,13 @@ watches writes as they happen.
 
 from __future__ import annotations
 
-import random
 from typing import cast
 
-from sqlalchemy import Engine, Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from teamkit import residue
 from teamkit.pulses.models import Pulse, PulseAnswer, PulseAnswerValue, PulseComment
-
-_shuffler = random.SystemRandom()
 
 _answers = cast(Table, PulseAnswer.__table__)
 _values = cast(Table, PulseAnswerValue.__table__)
@@ -55,10 +54,10 @@ _REWRITE_COMMENT = (
     update(_comments).where(_comments.c.id == bindparam("key")).values(text=_comments.c.text)
 )
 
-
-def needs_scatter(session: Session) -> bool:
-    """Tell whether this database shows row versions and physical order (PostgreSQL)."""
-    return session.get_bind().dialect.name == "postgresql"
+#: The tables whose rows must not tell who wrote them.
+ANSWER_TABLES = ("pulse_answer", "pulse_answer_value", "pulse_comment")
+#: Pulses answered since the answer tables were last vacuumed.
+VACUUM = residue.VacuumMark(flag=Pulse.is_vacuum_due, key=Pulse.id, tables=ANSWER_TABLES)
 
 
 def scatter_pulse_rows(session: Session, pulse_id: int) -> None:
@@ -66,7 +65,7 @@ def scatter_pulse_rows(session: Session, pulse_id: int) -> None:
 
     Call it in the transaction that stored a new answer, after the answer is flushed.
     """
-    if not needs_scatter(session):
+    if not residue.needs_scatter(session):
         return
     answer_keys = list(
         session.scalars(select(PulseAnswer.id).where(PulseAnswer.pulse_id == pulse_id))
@@ -74,72 +73,6 @@ def scatter_pulse_rows(session: Session, pulse_id: int) -> None:
     comment_keys = list(
         session.scalars(select(PulseComment.id).where(PulseComment.pulse_id == pulse_id))
     )
-    for statement, keys in (
-        (_REWRITE_ANSWER, answer_keys),
-        (_REWRITE_VALUES, list(answer_keys)),
-        (_REWRITE_COMMENT, comment_keys),
-    ):
-        if not keys:
-            continue
-        _shuffler.shuffle(keys)
-        session.execute(statement, [{"key": key} for key in keys])
-
-
-#: The tables whose rows must not tell who wrote them.
-ANSWER_TABLES = ("pulse_answer", "pulse_answer_value", "pulse_comment")
-
-
-def claim_vacuum(session: Session) -> list[int]:
-    """Take the marks of pulses answered since the last vacuum; return their ids.
-
-    Two schedulers' ticks take turns on the rows: only one gets each mark.
-    """
-    return list(
-        session.scalars(
-            update(Pulse)
-            .where(Pulse.is_vacuum_due.is_(True))
-            .values(is_vacuum_due=False)
-            .returning(Pulse.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
-
-
-def mark_vacuum_due(session: Session, pulse_ids: list[int]) -> None:
-    """Put back the marks of a vacuum that failed, so the next tick tries again."""
-    if pulse_ids:
-        session.execute(
-            update(Pulse)
-            .where(Pulse.id.in_(pulse_ids))
-            .values(is_vacuum_due=True)
-            .execution_options(synchronize_session=False)
-        )
-
-
-def vacuum_answer_tables(engine: Engine) -> None:
-    """Wipe what the database keeps of past writes to the answer tables (outside a transaction).
-
-    PostgreSQL: VACUUM FULL rewrites the answer tables and their indexes with live rows
-    only. SQLite: VACUUM rebuilds the file, then the WAL is checkpointed and truncated.
-    """
-    raw = engine.raw_connection()
-    try:
-        driver = raw.driver_connection
-        if engine.dialect.name == "postgresql":
-            driver.autocommit = True  # type: ignore[union-attr]
-            try:
-                driver.execute(f"VACUUM (FULL) {', '.join(ANSWER_TABLES)}")  # type: ignore[union-attr]
-            finally:
-                driver.autocommit = False  # type: ignore[union-attr]
-        else:
-            level = driver.isolation_level  # type: ignore[union-attr]
-            driver.isolation_level = None  # type: ignore[union-attr]
-            try:
-                driver.execute("VACUUM")  # type: ignore[union-attr]
-                busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
-                if busy:
-                    raise RuntimeError("the WAL could not be truncated: a reader held it")
-            finally:
-                driver.isolation_level = level  # type: ignore[union-attr]
-    finally:
-        raw.close()
+    residue.rewrite_in_random_order(session, _REWRITE_ANSWER, answer_keys)
+    residue.rewrite_in_random_order(session, _REWRITE_VALUES, answer_keys)
+    residue.rewrite_in_random_order(session, _REWRITE_COMMENT, comment_keys)

@@ -11,7 +11,8 @@ import logging
 
 from flask import Flask
 
-from teamkit.db import get_engine, job_session
+from teamkit import residue
+from teamkit.db import job_session
 from teamkit.pulses import anonymity, services
 
 log = logging.getLogger("teamkit.pulses")
@@ -35,14 +36,6 @@ def open_due(app: Flask) -> None:
 
 def vacuum_answers(app: Flask) -> None:
     """Vacuum the answer tables once answers were written since the last time."""
-    with job_session(app) as session:
-        claimed = anonymity.claim_vacuum(session)
-    if not claimed:
-        return
-    try:
-        anonymity.vacuum_answer_tables(get_engine(app))
-    except Exception:
-        with job_session(app) as session:
-            anonymity.mark_vacuum_due(session, claimed)
-        raise
-    log.info("vacuumed the answer tables after answers to pulse(s) %s", claimed)
+    claimed = residue.vacuum_when_due(app, anonymity.VACUUM)
+    if claimed:
+        log.info("vacuumed the answer tables after answers to pulse(s) %s", claimed)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.errors import Forbidden, NotFound
@@ -33,7 +33,7 @@ from teamkit.pulses.models import (
 )
 from teamkit.pulses.services import NOT_FOUND
 from teamkit.pulses.statistics import Change, Summary, summarize, welch_change
-from teamkit.pulses.tallies import Tally, hidden_reason, read_tallies, tally_pulse, tally_statement
+from teamkit.pulses.tallies import NOW, TALLIES, Tally, hidden_reason, read_tallies, tally_pulse
 from teamkit.teams.models import Membership, Team
 
 SCALE = tuple(range(SCALE_MIN, SCALE_MAX + 1))
@@ -130,6 +130,18 @@ class ChangeResult:
     previous_closes_at: datetime
     previous: Summary
     change: Change | None
+
+    @property
+    def difference(self) -> float | None:
+        return self.change.difference if self.change else None
+
+    @property
+    def p_value(self) -> float | None:
+        return self.change.p_value if self.change else None
+
+    @property
+    def is_significant(self) -> bool:
+        return bool(self.change and self.change.is_significant)
 
 
 @dataclass(frozen=True)
@@ -263,23 +275,35 @@ def _discussion(session: Session, pulse: Pulse) -> tuple[list[CommentView], list
     return comments, notes
 
 
+#: The latest closed pulse of the same template before `:pulse_id` with enough answers.
+_PREVIOUS = (
+    TALLIES.where(
+        Pulse.team_id == bindparam("team_id"),
+        Pulse.template_key == bindparam("template_key"),
+        Pulse.id != bindparam("pulse_id"),
+        or_(
+            Pulse.opens_at < bindparam("opens_at"),
+            and_(Pulse.opens_at == bindparam("opens_at"), Pulse.id < bindparam("pulse_id")),
+        ),
+        or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= NOW),
+    )
+    .having(func.count(PulseAnswer.id) >= Pulse.threshold)
+    .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
+    .limit(1)
+)
+
+
 def _change(session: Session, pulse: Pulse, score: Summary, now: datetime) -> ChangeResult | None:
     previous = read_tallies(
         session,
-        tally_statement(now)
-        .where(
-            Pulse.team_id == pulse.team_id,
-            Pulse.template_key == pulse.template_key,
-            Pulse.id != pulse.id,
-            or_(
-                Pulse.opens_at < pulse.opens_at,
-                and_(Pulse.opens_at == pulse.opens_at, Pulse.id < pulse.id),
-            ),
-            or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= now),
-        )
-        .having(func.count(PulseAnswer.id) >= Pulse.threshold)
-        .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
-        .limit(1),
+        _PREVIOUS,
+        {
+            "now": now,
+            "team_id": pulse.team_id,
+            "template_key": pulse.template_key,
+            "pulse_id": pulse.id,
+            "opens_at": pulse.opens_at,
+        },
     )
     if not previous:
         return None
@@ -326,6 +350,18 @@ class TrendPoint:
     recall_share: float | None
 
 
+#: A team's closed pulses of a template, the latest `:limit`.
+_TREND = (
+    TALLIES.where(
+        Pulse.team_id == bindparam("team_id"),
+        Pulse.template_key == bindparam("template_key"),
+        or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= NOW),
+    )
+    .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def pulse_trend(
     session: Session, team: Team, template_key: str, now: datetime, *, limit: int = 60
 ) -> list[TrendPoint]:
@@ -333,18 +369,9 @@ def pulse_trend(
 
     A pulse under the threshold is on the line without a score, so a gap shows as a gap.
     """
-    statement = (
-        tally_statement(now)
-        .where(
-            Pulse.team_id == team.id,
-            Pulse.template_key == template_key,
-            or_(Pulse.closed_at.is_not(None), Pulse.closes_at <= now),
-        )
-        .order_by(Pulse.opens_at.desc(), Pulse.id.desc())
-        .limit(limit)
-    )
+    values = {"now": now, "team_id": team.id, "template_key": template_key, "limit": limit}
     points = []
-    for tally in reversed(read_tallies(session, statement)):
+    for tally in reversed(read_tallies(session, _TREND, values)):
         visible = tally.is_visible()
         points.append(
             TrendPoint(

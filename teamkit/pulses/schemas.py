@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, utils, validate
 
 from teamkit.api.fields import (
     STORABLE_TEXT,
@@ -28,6 +28,7 @@ from teamkit.pulses.models import (
     ItemKind,
     ReplyStatus,
 )
+from teamkit.pulses.statistics import Summary
 from teamkit.pulses.surveys import AGREEMENT_ITEMS_MAX, QUESTIONS_MAX
 
 KINDS = [kind.value for kind in ItemKind]
@@ -57,18 +58,75 @@ ANSWER_VALUE = {
 }
 
 
+class Rounded(fields.Float):
+    """A number shown to `places` decimal places."""
+
+    def __init__(self, places: int = 4, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.places = places
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> float | None:
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else round(float(number), self.places)
+
+
+class SummaryMean(Rounded):
+    """The mean of the summary at `of` (a path, as `attribute`), or null where there is none.
+
+    A mean and its interval read one summary: `of` rather than `attribute`, which two
+    fields may not share.
+    """
+
+    def __init__(self, of: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.of = of
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return utils.get_value(obj, self.of, default)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> float | None:
+        summary: Summary | None = value
+        return None if summary is None else super()._serialize(summary.mean, attr, obj)
+
+
+class SummaryInterval(fields.List):
+    """The 95% interval of the summary at `of` as [low, high], or null where there is none."""
+
+    def __init__(self, of: str, **kwargs: Any) -> None:
+        super().__init__(fields.Float(), allow_none=True, **kwargs)
+        self.of = of
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return utils.get_value(obj, self.of, default)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> list[float] | None:
+        summary: Summary | None = value
+        if summary is None or summary.interval is None:
+            return None
+        return [round(summary.interval[0], 4), round(summary.interval[1], 4)]
+
+
 class TemplateItemSchema(Schema):
+    """An item of a template (teamkit.pulses.catalog.TemplateItem)."""
+
     text = fields.String()
-    reverse_scored = fields.Boolean(metadata={"description": "Scored 8 - value."})
+    reverse_scored = fields.Boolean(
+        attribute="is_reverse_scored", metadata={"description": "Scored 8 - value."}
+    )
     kind = fields.String(metadata={"enum": KINDS})
 
 
 class TemplateSchema(Schema):
+    """A template, dumped from teamkit.pulses.catalog.TemplateView."""
+
     key = fields.String(metadata={"description": "Use it as `template` to open a pulse."})
     title = fields.String()
     description = fields.String()
-    builtin = fields.Boolean()
-    used = fields.Boolean(metadata={"description": "A pulse used it: it can't change (copy it)."})
+    builtin = fields.Boolean(attribute="is_builtin")
+    used = fields.Boolean(
+        attribute="is_used",
+        metadata={"description": "A pulse used it: it can't change (copy it)."},
+    )
     source = fields.String(metadata={"description": "Where a built-in template's items come from."})
     source_url = fields.String()
     items = fields.List(fields.Nested(TemplateItemSchema))
@@ -103,26 +161,29 @@ class TemplateCreateSchema(Schema):
 class PulseItemSchema(Schema):
     id = fields.Integer(metadata={"description": "Key of this item in `answers`."})
     text = fields.String()
-    reverse_scored = fields.Boolean()
+    reverse_scored = fields.Boolean(attribute="is_reverse_scored")
     kind = fields.String(metadata={"enum": KINDS})
 
 
 class PulseSchema(Schema):
-    id = fields.Integer()
-    template = fields.String()
-    title = fields.String()
+    """A pulse, dumped from teamkit.pulses.readings.PulseReading."""
+
+    id = fields.Integer(attribute="pulse.id")
+    template = fields.String(attribute="pulse.template_key")
+    title = fields.String(attribute="pulse.title")
     status = fields.String(metadata={"enum": ["scheduled", "open", "closed"]})
-    opens_at = fields.DateTime()
-    closes_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
-    asks_goal_recall = fields.Boolean()
+    opens_at = fields.DateTime(attribute="pulse.opens_at")
+    closes_at = fields.DateTime(attribute="pulse.closes_at")
+    closed_at = fields.DateTime(attribute="pulse.closed_at", allow_none=True)
+    asks_goal_recall = fields.Boolean(attribute="pulse.asks_goal_recall")
     threshold = fields.Integer(
-        metadata={"description": "Fewest answers before results show: fixed when it opened."}
+        attribute="pulse.threshold",
+        metadata={"description": "Fewest answers before results show: fixed when it opened."},
     )
     responses = fields.Integer(metadata={"description": "How many answered (never who)."})
-    member_count = fields.Integer()
+    member_count = fields.Integer(attribute="pulse.member_count")
     answered = fields.Boolean(metadata={"description": "Whether you answered it."})
-    items = fields.List(fields.Nested(PulseItemSchema))
+    items = fields.List(fields.Nested(PulseItemSchema), attribute="pulse.items")
 
 
 class PulsePageSchema(PageSchema):
@@ -176,7 +237,7 @@ REPLY_STATUSES = [status.value for status in ReplyStatus]
 
 
 class ReplySchema(Schema):
-    """A reply or note: what the team will do (or did), with its plan."""
+    """A reply or note: what the team will do (or did), with its plan (results.ReplyView)."""
 
     id = fields.Integer()
     text = fields.String()
@@ -224,21 +285,29 @@ class CommentSchema(Schema):
 class ItemResultSchema(Schema):
     id = fields.Integer()
     text = fields.String()
-    reverse_scored = fields.Boolean()
-    mean = fields.Float(metadata={"description": "Mean value as chosen (before reverse scoring)."})
-    ci95 = fields.List(fields.Float(), allow_none=True)
+    reverse_scored = fields.Boolean(attribute="is_reverse_scored")
+    mean = SummaryMean(
+        "summary",
+        metadata={"description": "Mean value as chosen (before reverse scoring)."},
+    )
+    ci95 = SummaryInterval("summary")
     distribution = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "Value -> count."}
     )
 
 
 class ChangeSchema(Schema):
+    """The change since the previous pulse (teamkit.pulses.results.ChangeResult)."""
+
     previous_pulse_id = fields.Integer()
-    previous_score = fields.Float()
-    previous_ci95 = fields.List(fields.Float(), allow_none=True)
-    difference = fields.Float(allow_none=True)
-    p_value = fields.Float(allow_none=True, metadata={"description": "Welch's t-test, two-sided."})
-    significant = fields.Boolean(metadata={"description": "Larger than the noise (p < 0.05)."})
+    previous_score = SummaryMean("previous")
+    previous_ci95 = SummaryInterval("previous")
+    difference = Rounded(allow_none=True)
+    p_value = Rounded(6, allow_none=True, metadata={"description": "Welch's t-test, two-sided."})
+    significant = fields.Boolean(
+        attribute="is_significant",
+        metadata={"description": "Larger than the noise (p < 0.05)."},
+    )
 
 
 class GoalNamedSchema(Schema):
@@ -248,12 +317,14 @@ class GoalNamedSchema(Schema):
 
 
 class RecallSchema(Schema):
-    share = fields.Float(metadata={"description": "Share of respondents who named a goal."})
-    north_star_share = fields.Float()
+    share = Rounded(metadata={"description": "Share of respondents who named a goal."})
+    north_star_share = Rounded()
     goals = fields.List(fields.Nested(GoalNamedSchema))
 
 
 class ResultsSchema(Schema):
+    """A pulse's results, dumped from teamkit.pulses.readings.ResultsReading."""
+
     verdict = fields.String(
         metadata={
             "description": "One sentence: where the score stands on the scale (its whole 95% "
@@ -261,17 +332,24 @@ class ResultsSchema(Schema):
             "(Welch's t-test, p < 0.05)."
         }
     )
-    threshold = fields.Integer()
-    responses = fields.Integer()
-    response_rate = fields.Float()
-    score = fields.Float(metadata={"description": "Mean of respondents' mean scores, 1 to 7."})
-    ci95 = fields.List(fields.Float(), allow_none=True)
-    items = fields.List(fields.Nested(ItemResultSchema))
-    comments = fields.List(fields.Nested(CommentSchema))
-    notes = fields.List(fields.Nested(ReplySchema), metadata={"description": "What we'll do."})
-    waiting_replies = fields.Integer()
-    change = fields.Nested(ChangeSchema, allow_none=True)
-    goal_recall = fields.Nested(RecallSchema, allow_none=True)
+    threshold = fields.Integer(attribute="results.threshold")
+    responses = fields.Integer(attribute="results.tally.responses")
+    response_rate = Rounded(attribute="results.tally.response_rate")
+    score = SummaryMean(
+        "results.score",
+        metadata={"description": "Mean of respondents' mean scores, 1 to 7."},
+    )
+    ci95 = SummaryInterval("results.score")
+    items = fields.List(fields.Nested(ItemResultSchema), attribute="results.items")
+    comments = fields.List(fields.Nested(CommentSchema), attribute="results.comments")
+    notes = fields.List(
+        fields.Nested(ReplySchema),
+        attribute="results.notes",
+        metadata={"description": "What we'll do."},
+    )
+    waiting_replies = fields.Integer(attribute="results.waiting_replies")
+    change = fields.Nested(ChangeSchema, attribute="results.change", allow_none=True)
+    goal_recall = fields.Nested(RecallSchema, attribute="results.goal_recall", allow_none=True)
 
 
 class ReplyCreateSchema(ReplyPlanSchema):
@@ -285,12 +363,16 @@ class TrendArgsSchema(Schema):
 
 
 class TrendPointSchema(Schema):
-    pulse_id = fields.Integer()
-    closes_at = fields.DateTime()
-    responses = fields.Integer()
-    score = fields.Float(allow_none=True, metadata={"description": "null under the threshold."})
-    ci95 = fields.List(fields.Float(), allow_none=True)
-    goal_recall_share = fields.Float(allow_none=True)
+    """A closed pulse in a trend (teamkit.pulses.results.TrendPoint)."""
+
+    pulse_id = fields.Integer(attribute="tally.pulse_id")
+    closes_at = fields.DateTime(attribute="tally.closes_at")
+    responses = fields.Integer(attribute="tally.responses")
+    score = SummaryMean(
+        "score", allow_none=True, metadata={"description": "null under the threshold."}
+    )
+    ci95 = SummaryInterval("score")
+    goal_recall_share = Rounded(attribute="recall_share", allow_none=True)
 
 
 class TrendSchema(Schema):
@@ -298,7 +380,9 @@ class TrendSchema(Schema):
     points = fields.List(fields.Nested(TrendPointSchema))
 
 
-class SettingsSchema(Schema):
+class SettingsChangeSchema(Schema):
+    """The pulse settings a client changes: each field left out stays as it is."""
+
     threshold = whole_number_field(
         pulse_settings.THRESHOLD,
         metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
@@ -314,4 +398,27 @@ class SettingsSchema(Schema):
     )
     template = template_key_field()
     asks_goal_recall = JsonBoolean()
+
+
+class SettingsSchema(Schema):
+    """The pulse settings, dumped from teamkit.pulses.settings.SettingsChange."""
+
+    threshold = whole_number_field(
+        pulse_settings.THRESHOLD,
+        attribute="settings.threshold",
+        metadata={"description": f"Fewest answers before results show, at least {THRESHOLD_MIN}."},
+    )
+    cadence_weeks = JsonInteger(
+        attribute="settings.cadence_weeks",
+        allow_none=True,
+        validate=validate.OneOf(CADENCE_WEEKS),
+        metadata={"description": "Open a pulse every 1, 2 or 4 weeks; null: by hand only."},
+    )
+    window_days = whole_number_field(
+        pulse_settings.WINDOW,
+        attribute="settings.window_days",
+        metadata={"description": "Days a pulse stays open: scheduled ones, and the default."},
+    )
+    template = template_key_field(attribute="settings.template_key")
+    asks_goal_recall = JsonBoolean(attribute="settings.asks_goal_recall")
     warnings = fields.List(fields.String(), dump_only=True)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from teamkit.db import UTCDateTime
 from teamkit.pulses.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -91,7 +92,7 @@ def _count_true(flag: Any) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((flag, 1), else_=0)), 0)
 
 
-def tally_statement(now: datetime) -> Select[Any]:
+def tally_statement(now: datetime | BindParameter[datetime]) -> Select[Any]:
     """Return the statement of pulses' tallies, one row each, for a `where` to narrow."""
     agreement_items = (
         select(func.count())
@@ -120,8 +121,19 @@ def tally_statement(now: datetime) -> Select[Any]:
     )
 
 
-def read_tallies(session: Session, statement: Select[Any]) -> list[Tally]:
-    """Return the tallies a `tally_statement` (narrowed to some pulses) selects."""
+#: The time a statement built once compares with, bound when it runs (`{"now": …}`).
+NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
+#: The tallies' statement, built once (building one costs more than running it on SQLite).
+TALLIES = tally_statement(NOW)
+_ONE_PULSE = TALLIES.where(Pulse.id == bindparam("pulse_id"))
+_SOME_PULSES = TALLIES.where(Pulse.id.in_(bindparam("pulse_ids", expanding=True)))
+
+
+def read_tallies(
+    session: Session, statement: Select[Any], values: dict[str, Any] | None = None
+) -> list[Tally]:
+    """Return the tallies a `tally_statement` (narrowed to some pulses) selects, with the
+    `values` of its bound parameters."""
     return [
         Tally(
             pulse_id=row[0],
@@ -138,20 +150,20 @@ def read_tallies(session: Session, statement: Select[Any]) -> list[Tally]:
             naming_goal=int(row[11]),
             naming_north_star=int(row[12]),
         )
-        for row in session.execute(statement)
+        for row in session.execute(statement, values or {})
     ]
 
 
 def tally_pulse(session: Session, pulse: Pulse, now: datetime) -> Tally:
     """Return the sums of one pulse's answers, in one statement."""
-    return read_tallies(session, tally_statement(now).where(Pulse.id == pulse.id))[0]
+    return read_tallies(session, _ONE_PULSE, {"now": now, "pulse_id": pulse.id})[0]
 
 
 def tally_pulses(session: Session, pulse_ids: list[int], now: datetime) -> dict[int, Tally]:
     """Return the sums of several pulses' answers, in one statement."""
     if not pulse_ids:
         return {}
-    found = read_tallies(session, tally_statement(now).where(Pulse.id.in_(pulse_ids)))
+    found = read_tallies(session, _SOME_PULSES, {"now": now, "pulse_ids": pulse_ids})
     return {tally.pulse_id: tally for tally in found}
 
 

@@ -32,7 +32,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import has_role, require_role
-from teamkit.validation import Choice, Rule, Text, check_changes
+from teamkit.validation import Choice, Rule, Text, check_changes, team_row_id
 
 #: Where an undated action item sorts: after every dated one.
 UNDATED = date(9999, 12, 31)
@@ -77,26 +77,9 @@ def member_id_for_email(session: Session, team: Team, email: str | None) -> int:
 
 
 def _check_owner(session: Session, team: Team, owner_id: Any) -> int:
-    if owner_id is None or owner_id == "":
+    number = team_row_id(session, Membership, team.id, owner_id, "owner_id", OWNER_MESSAGE)
+    if number is None:
         raise InvalidInput({"owner_id": OWNER_MISSING})
-    number = validation.to_row_id(owner_id)
-    found = number and session.scalar(
-        select(Membership.id).where(Membership.id == number, Membership.team_id == team.id)
-    )
-    if number is None or found is None:
-        raise InvalidInput({"owner_id": OWNER_MESSAGE})
-    return number
-
-
-def _check_goal(session: Session, team: Team, goal_id: Any) -> int | None:
-    if goal_id is None or goal_id == "":
-        return None
-    number = validation.to_row_id(goal_id)
-    found = number and session.scalar(
-        select(Goal.id).where(Goal.id == number, Goal.team_id == team.id)
-    )
-    if number is None or found is None:
-        raise InvalidInput({"goal_id": GOAL_MESSAGE})
     return number
 
 
@@ -105,7 +88,9 @@ def _check_fields(session: Session, team: Team, values: Mapping[str, Any]) -> di
         "title": TITLE,
         "owner_id": lambda value, _field: _check_owner(session, team, value),
         "due_date": lambda value, _field: to_date(value),
-        "goal_id": lambda value, _field: _check_goal(session, team, value),
+        "goal_id": lambda value, field: team_row_id(
+            session, Goal, team.id, value, field, GOAL_MESSAGE
+        ),
         "status": Choice(ActionStatus),
         "closing_note": CLOSING_NOTE,
     }

@@ -12,8 +12,19 @@ from teamkit.api.pagination import PageArgsSchema, paginate
 from teamkit.capability import registry
 from teamkit.db import get_session, locks_late, utcnow
 from teamkit.errors import InvalidInput
-from teamkit.retros import actions, coach, edits, follow_ups, review, search, services, timeline
+from teamkit.retros import (
+    actions,
+    coach,
+    edits,
+    follow_ups,
+    readings,
+    review,
+    search,
+    services,
+    timeline,
+)
 from teamkit.retros.models import (
+    ActionItem,
     ActionStatus,
     ContributingFactor,
     Retro,
@@ -47,8 +58,7 @@ from teamkit.retros.schemas import (
     TimelineEntrySchema,
     TimelineEntryUpdateSchema,
 )
-from teamkit.retros.schemas import action_item_out as _item_out
-from teamkit.retros.settings import get_settings, set_severity_names
+from teamkit.retros.settings import get_settings, update_settings
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.services import find_membership
 
@@ -61,43 +71,13 @@ blp = Blueprint(
 # ---------------------------------------------------------------- rendering
 
 
-def _summary_out(retro: Retro, names: dict[int, str]) -> dict[str, Any]:
-    duration = retro.duration
-    return {
-        "id": retro.id,
-        "format": retro.format,
-        "status": retro.status.value,
-        "title": retro.title,
-        "severity": retro.severity,
-        "severity_name": names.get(retro.severity) if retro.severity else None,
-        "started_at": retro.started_at,
-        "ended_at": retro.ended_at,
-        "duration_minutes": int(duration.total_seconds() // 60) if duration else None,
-        "created_at": retro.created_at,
-        "updated_at": retro.updated_at,
-        "published_at": retro.published_at,
-    }
+def _retro_out(retro: Retro) -> readings.RetroDetail:
+    return readings.read_retro(get_session(), retro)
 
 
-def _retro_out(retro: Retro) -> dict[str, Any]:
-    db = get_session()
-    names = get_settings(db, retro.team).severity_names
-    flagged = review.coach_whole_retro(db, retro)
-    return {
-        **_summary_out(retro, names),
-        **{name: getattr(retro, name) for name in services.TEXT_FIELDS},
-        "tags": services.tags_of(db, retro),
-        "participants": services.participants_of(db, retro),
-        "created_by": retro.created_by,
-        "coach": [
-            {"field": part.key, "label": part.label, "flags": [f.as_dict() for f in part.flags]}
-            for part in flagged
-        ],
-    }
-
-
-def _names() -> list[str]:
-    return review.member_names(get_session(), current_team())
+def _item_out(item: ActionItem) -> readings.ActionItemReading:
+    [reading] = readings.read_action_items(get_session(), current_team(), [item], utcnow().date())
+    return reading
 
 
 def _retro(retro_id: int) -> Retro:
@@ -118,15 +98,14 @@ def list_retros(args: dict[str, Any], slug: str) -> dict[str, Any]:
     if args.get("status"):
         statement = statement.where(Retro.status == RetroStatus(args["status"]))
     page = paginate(db, statement, args)
-    names = get_settings(db, team).severity_names
-    page["items"] = [_summary_out(retro, names) for retro in page["items"]]
+    page["items"] = readings.read_retros(db, team, page["items"])
     return page
 
 
 @blp.post("/teams/<slug>/retros")
 @blp.arguments(RetroCreateSchema)
 @blp.response(201, RetroSchema)
-def create_retro(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_retro(data: dict[str, Any], slug: str) -> readings.RetroDetail:
     """Create a draft retro (any member) from at least `{"format": "incident", "title"}`.
 
     An unknown format is a 422 naming `format`.
@@ -141,7 +120,7 @@ def create_retro(data: dict[str, Any], slug: str) -> dict[str, Any]:
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>")
 @blp.response(200, RetroSchema)
-def get_retro(slug: str, retro_id: int) -> dict[str, Any]:
+def get_retro(slug: str, retro_id: int) -> readings.RetroDetail:
     """Return a retro with its tags, participants and the coach's flags."""
     return _retro_out(_retro(retro_id))
 
@@ -149,7 +128,7 @@ def get_retro(slug: str, retro_id: int) -> dict[str, Any]:
 @blp.patch("/teams/<slug>/retros/<int:retro_id>")
 @blp.arguments(RetroFieldsSchema)
 @blp.response(200, RetroSchema)
-def update_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+def update_retro(data: dict[str, Any], slug: str, retro_id: int) -> readings.RetroDetail:
     """Change a retro (any member; once published, owners and facilitators).
 
     Every field that changes is recorded in its history.
@@ -169,7 +148,7 @@ def retro_history(args: dict[str, Any], slug: str, retro_id: int) -> dict[str, A
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/review")
 @blp.response(200, RetroSchema)
-def review_retro(slug: str, retro_id: int) -> dict[str, Any]:
+def review_retro(slug: str, retro_id: int) -> readings.RetroDetail:
     """Send a draft to review (any member); 409 unless it is a draft."""
     retro = _retro(retro_id)
     services.submit_for_review(get_session(), current_membership(), retro)
@@ -179,7 +158,7 @@ def review_retro(slug: str, retro_id: int) -> dict[str, Any]:
 @blp.post("/teams/<slug>/retros/<int:retro_id>/publish")
 @blp.arguments(RetroPublishSchema, required=False)
 @blp.response(200, RetroSchema)
-def publish_retro(data: dict[str, Any], slug: str, retro_id: int) -> dict[str, Any]:
+def publish_retro(data: dict[str, Any], slug: str, retro_id: int) -> readings.RetroDetail:
     """Publish a retro (owners and facilitators); it needs a title and a summary (422).
 
     A coach flag that points at a person (`names_person`) is reworded first, or kept with a
@@ -317,15 +296,14 @@ def list_items(args: dict[str, Any], slug: str) -> dict[str, Any]:
         overdue=args["overdue"],
     )
     page = paginate(db, statement, args)
-    names = _names()
-    page["items"] = [_item_out(item, names) for item in page["items"]]
+    page["items"] = readings.read_action_items(db, current_team(), page["items"], utcnow().date())
     return page
 
 
 @blp.post("/teams/<slug>/action-items")
 @blp.arguments(ActionItemCreateSchema)
 @blp.response(201, ActionItemSchema)
-def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_item(data: dict[str, Any], slug: str) -> readings.ActionItemReading:
     """Add an action item to a retro (any member), owned by a team member (by email)."""
     db = get_session()
     team = current_team()
@@ -348,32 +326,32 @@ def create_item(data: dict[str, Any], slug: str) -> dict[str, Any]:
         due_date=data["due_date"],
         goal_id=data["goal_id"],
     )
-    return _item_out(actions.get_action_item(db, team, item.id), _names())
+    return _item_out(actions.get_action_item(db, team, item.id))
 
 
 @blp.post("/teams/<slug>/action-items/from/<kind>/<int:source_id>")
 @blp.response(201, ActionItemSchema)
-def create_item_from(slug: str, kind: str, source_id: int) -> dict[str, Any]:
+def create_item_from(slug: str, kind: str, source_id: int) -> readings.ActionItemReading:
     """Make a follow-up of another part of teamkit an action item (any member): `kind`
     `pulse-reply` takes a pulse's reply or note (its plan: words, owner, due date; the
     caller owns it when it names nobody). One thing becomes one action item: 409 after."""
     db = get_session()
     me = current_membership()
     item = follow_ups.create_action_item_from(db, me, registry(), kind, source_id)
-    return _item_out(actions.get_action_item(db, current_team(), item.id), _names())
+    return _item_out(actions.get_action_item(db, current_team(), item.id))
 
 
 @blp.get("/teams/<slug>/action-items/<int:item_id>")
 @blp.response(200, ActionItemSchema)
-def get_item(slug: str, item_id: int) -> dict[str, Any]:
+def get_item(slug: str, item_id: int) -> readings.ActionItemReading:
     """Return one of the team's action items."""
-    return _item_out(actions.get_action_item(get_session(), current_team(), item_id), _names())
+    return _item_out(actions.get_action_item(get_session(), current_team(), item_id))
 
 
 @blp.patch("/teams/<slug>/action-items/<int:item_id>")
 @blp.arguments(ActionItemUpdateSchema)
 @blp.response(200, ActionItemSchema)
-def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]:
+def update_item(data: dict[str, Any], slug: str, item_id: int) -> readings.ActionItemReading:
     """Change an action item (its owner, or owners and facilitators).
 
     `done` and `wont_do` close it and need a `closing_note`. `"coach_acknowledged": true`
@@ -391,7 +369,7 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> dict[str, Any]
     if acknowledged is not None:
         actions.acknowledge_coach(db, current_membership(), item, keep=acknowledged)
     db.refresh(item)
-    return _item_out(actions.get_action_item(db, current_team(), item_id), _names())
+    return _item_out(actions.get_action_item(db, current_team(), item_id))
 
 
 # ---------------------------------------------------------------- settings
@@ -414,8 +392,8 @@ def get_retro_settings(slug: str) -> dict[str, Any]:
 @blp.response(200, RetroSettingsSchema)
 def update_retro_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
     """Rename some of the team's severity levels (owners and facilitators)."""
-    names = {int(level): name for level, name in data["severity_names"].items()}
-    set_severity_names(get_session(), current_membership(), names)
+    names = {f"sev{level}_name": name for level, name in data["severity_names"].items()}
+    update_settings(get_session(), current_membership(), names)
     return _settings_out()
 
 
@@ -438,4 +416,4 @@ def blameless_check(data: dict[str, Any]) -> dict[str, Any]:
         if membership is None:
             raise InvalidInput({"team": "Name one of your teams by its URL name."})
         names = review.member_names(get_session(), membership.team)
-    return {"flags": [flag.as_dict() for flag in coach.check_text(data["text"], names)]}
+    return {"flags": coach.check_text(data["text"], names)}

@@ -18,13 +18,11 @@ from teamkit.api.fields import (
     whole_number_field,
 )
 from teamkit.api.pagination import PageArgsSchema, PageSchema
-from teamkit.db import utcnow
 from teamkit.retros import actions, coach, formats, review, search, services, timeline
 from teamkit.retros.models import (
     SEVERITY_LEVELS,
     TAG_MAX,
     TAGS_MAX,
-    ActionItem,
     ActionStatus,
     FactorCategory,
     RetroStatus,
@@ -115,18 +113,20 @@ class RetroCreateSchema(RetroFieldsSchema):
 
 
 class RetroSummarySchema(Schema):
-    id = fields.Integer()
-    format = fields.String()
-    status = fields.String(metadata={"enum": RETRO_STATUSES})
-    title = fields.String()
-    severity = fields.Integer(allow_none=True)
+    """A retro in a list, dumped from its reading (teamkit.retros.readings.RetroReading)."""
+
+    id = fields.Integer(attribute="retro.id")
+    format = fields.String(attribute="retro.format")
+    status = fields.String(attribute="retro.status", metadata={"enum": RETRO_STATUSES})
+    title = fields.String(attribute="retro.title")
+    severity = fields.Integer(attribute="retro.severity", allow_none=True)
     severity_name = fields.String(allow_none=True)
-    started_at = fields.DateTime(allow_none=True)
-    ended_at = fields.DateTime(allow_none=True)
+    started_at = fields.DateTime(attribute="retro.started_at", allow_none=True)
+    ended_at = fields.DateTime(attribute="retro.ended_at", allow_none=True)
     duration_minutes = fields.Integer(allow_none=True, metadata={"description": "From both."})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    published_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(attribute="retro.created_at")
+    updated_at = fields.DateTime(attribute="retro.updated_at")
+    published_at = fields.DateTime(attribute="retro.published_at", allow_none=True)
 
 
 class CoachFlagSchema(Schema):
@@ -158,22 +158,28 @@ class RetroPublishSchema(Schema):
 
 
 class CoachFieldSchema(Schema):
-    field = fields.String(metadata={"description": "`summary`, `timeline-3`, `action-7`, …"})
+    """A part of a retro the coach flagged (teamkit.retros.review.FlaggedField)."""
+
+    field = fields.String(
+        attribute="key", metadata={"description": "`summary`, `timeline-3`, `action-7`, …"}
+    )
     label = fields.String()
     flags = fields.List(fields.Nested(CoachFlagSchema))
 
 
 class RetroSchema(RetroSummarySchema):
-    summary = fields.String()
-    customer_impact = fields.String()
-    detection = fields.String()
-    went_well = fields.String()
-    went_wrong = fields.String()
-    got_lucky = fields.String()
-    lessons = fields.String()
+    """A whole retro, dumped from teamkit.retros.readings.RetroDetail."""
+
+    summary = fields.String(attribute="retro.summary")
+    customer_impact = fields.String(attribute="retro.customer_impact")
+    detection = fields.String(attribute="retro.detection")
+    went_well = fields.String(attribute="retro.went_well")
+    went_wrong = fields.String(attribute="retro.went_wrong")
+    got_lucky = fields.String(attribute="retro.got_lucky")
+    lessons = fields.String(attribute="retro.lessons")
     tags = fields.List(fields.String())
     participants = fields.List(fields.Nested(RetroMemberSchema))
-    created_by = fields.Nested(RetroPersonSchema, allow_none=True)
+    created_by = fields.Nested(RetroPersonSchema, attribute="retro.created_by", allow_none=True)
     coach = fields.List(
         fields.Nested(CoachFieldSchema),
         metadata={"description": "What the blameless-language coach flags, field by field."},
@@ -312,16 +318,20 @@ class ActionItemUpdateSchema(Schema):
 
 
 class ActionItemSchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    status = fields.String(metadata={"enum": ACTION_STATUSES})
-    owner = fields.Nested(RetroMemberSchema, allow_none=True)
+    """An action item, dumped from teamkit.retros.readings.ActionItemReading."""
+
+    id = fields.Integer(attribute="item.id")
+    title = fields.String(attribute="item.title")
+    status = fields.String(attribute="item.status", metadata={"enum": ACTION_STATUSES})
+    owner = fields.Nested(RetroMemberSchema, attribute="item.owner", allow_none=True)
     owner_email = fields.String(allow_none=True)
-    due_date = fields.Date(allow_none=True)
+    due_date = fields.Date(attribute="item.due_date", allow_none=True)
     is_overdue = fields.Boolean()
-    closing_note = fields.String()
+    closing_note = fields.String(attribute="item.closing_note")
     retro_id = fields.Integer(
-        allow_none=True, metadata={"description": "The retro it came from; null for a source."}
+        attribute="item.retro_id",
+        allow_none=True,
+        metadata={"description": "The retro it came from; null when it came from a source."},
     )
     source = fields.Dict(
         allow_none=True,
@@ -329,10 +339,10 @@ class ActionItemSchema(Schema):
             "description": "Where it came from when not a retro: `kind` (`pulse-reply`) and `id`."
         },
     )
-    goal_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    goal_id = fields.Integer(attribute="item.goal_id", allow_none=True)
+    created_at = fields.DateTime(attribute="item.created_at")
+    updated_at = fields.DateTime(attribute="item.updated_at")
+    closed_at = fields.DateTime(attribute="item.closed_at", allow_none=True)
     coach = fields.List(
         fields.Nested(CoachFlagSchema),
         metadata={"description": "What the blameless-language coach flags in the title."},
@@ -384,29 +394,3 @@ class RetroSettingsSchema(Schema):
             "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
         },
     )
-
-
-def action_item_out(item: ActionItem, names: list[str]) -> dict[str, Any]:
-    """Return an action item as the API shows it (ActionItemSchema), with the coach's flags."""
-    flags = coach.check_text(item.title, names)
-    source = None
-    if item.source_kind is not None:
-        source = {"kind": item.source_kind, "id": item.source_id}
-    return {
-        "id": item.id,
-        "title": item.title,
-        "status": item.status.value,
-        "owner": item.owner,
-        "owner_email": item.owner.person.email if item.owner else None,
-        "due_date": item.due_date,
-        "is_overdue": item.is_overdue(utcnow().date()),
-        "closing_note": item.closing_note,
-        "retro_id": item.retro_id,
-        "source": source,
-        "goal_id": item.goal_id,
-        "created_at": item.created_at,
-        "updated_at": item.updated_at,
-        "closed_at": item.closed_at,
-        "coach": [flag.as_dict() for flag in flags],
-        "coach_acknowledged": bool(flags) and item.is_coach_acknowledged,
-    }

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from teamkit import validation
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.errors import Conflict, InvalidInput, NotFound
@@ -35,7 +34,7 @@ from teamkit.retros.settings import SEVERITY, get_settings
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
 from teamkit.teams.zones import DEFAULT_TIMEZONE, zone_minute
-from teamkit.validation import DateTime, Rule, Text, check_changes
+from teamkit.validation import DateTime, Rule, Text, check_changes, team_row_ids
 
 #: Markdown fields of a retro, with their labels (in page order).
 TEXT_FIELDS = {
@@ -103,26 +102,6 @@ def to_tags(value: Iterable[str] | str | None) -> list[str]:
     return tags
 
 
-def _check_participants(session: Session, team: Team, ids: Iterable[Any] | None) -> list[int]:
-    wanted: list[int] = []
-    for raw in ids or ():
-        number = validation.to_row_id(raw)
-        if number is None:
-            raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE})
-        if number not in wanted:
-            wanted.append(number)
-    if not wanted:
-        return []
-    found = set(
-        session.scalars(
-            select(Membership.id).where(Membership.team_id == team.id, Membership.id.in_(wanted))
-        )
-    )
-    if found != set(wanted):
-        raise InvalidInput({"participant_ids": PARTICIPANTS_MESSAGE})
-    return wanted
-
-
 def _check_fields(
     session: Session, team: Team, kind: RetroFormat, values: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -134,7 +113,9 @@ def _check_fields(
         "ended_at": DateTime(),
         "severity": lambda value, _field: to_severity(value),
         "tags": lambda value, _field: to_tags(value),
-        "participant_ids": lambda value, _field: _check_participants(session, team, value),
+        "participant_ids": lambda value, field: team_row_ids(
+            session, Membership, team.id, value or (), field, PARTICIPANTS_MESSAGE
+        ),
     }
     return check_changes(values, {name: rules[name] for name in kind.fields if name in rules})
 

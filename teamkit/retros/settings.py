@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,13 +17,15 @@ from teamkit.retros.models import (
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
-from teamkit.validation import Text, WholeNumber
+from teamkit.validation import Rule, Text, WholeNumber, check_changes
 
 SEVERITY_MESSAGE = "Choose a severity from 1 (the worst) to 4."
 #: The rule of a retro's severity level.
 SEVERITY = WholeNumber(min(SEVERITY_LEVELS), max(SEVERITY_LEVELS), SEVERITY_MESSAGE)
 SEVERITY_NAME_MESSAGE = f"Name each level in 1 to {SEVERITY_NAME_MAX} characters."
 SEVERITY_NAME = Text(SEVERITY_NAME_MAX, SEVERITY_NAME_MESSAGE, is_one_line=True)
+#: The settings a facilitator may change: each level's name (`sev1_name` the worst).
+RULES: dict[str, Rule] = {f"sev{level}_name": SEVERITY_NAME.clean for level in SEVERITY_LEVELS}
 
 
 def get_settings(session: Session, team: Team) -> RetroSettings:
@@ -36,37 +39,25 @@ def get_settings(session: Session, team: Team) -> RetroSettings:
     )
 
 
-def set_severity_names(
-    session: Session, actor: Membership, names: Mapping[int, str | None]
+def update_settings(
+    session: Session, actor: Membership, changes: Mapping[str, Any]
 ) -> RetroSettings:
-    """Rename the team's severity levels (owners and facilitators); levels not given stay."""
+    """Rename some of the team's severity levels (`sev1_name`…; owners and facilitators)."""
     require_role(actor, Role.FACILITATOR, "rename severity levels")
     settings = get_settings(session, actor.team)
-    errors: dict[str, str] = {}
-    cleaned: dict[int, str] = {}
-    for level, name in names.items():
-        field = f"sev{level}_name"
-        if level not in SEVERITY_LEVELS:
-            errors[str(level)] = SEVERITY_MESSAGE
-            continue
-        try:
-            cleaned[level] = SEVERITY_NAME.clean(name, field)
-        except InvalidInput as error:
-            errors.update(error.errors)
-    merged = {**settings.severity_names, **cleaned}
-    if not errors and len(set(merged.values())) < len(merged):
-        errors["sev1_name"] = "Give each level a name of its own."
-    if errors:
-        raise InvalidInput(errors)
+    cleaned = check_changes(changes, RULES)
     before = settings.severity_names
-    for level, name in cleaned.items():
-        setattr(settings, f"sev{level}_name", name)
+    merged = {**{f"sev{level}_name": name for level, name in before.items()}, **cleaned}
+    if len(set(merged.values())) < len(merged):
+        raise InvalidInput({"sev1_name": "Give each level a name of its own."})
+    for name, value in cleaned.items():
+        setattr(settings, name, value)
     audit.record_settings_change(
         session,
         actor,
         "retros.settings_changed",
         {f"sev{level}_name": name for level, name in before.items()},
-        {f"sev{level}_name": name for level, name in cleaned.items()},
+        cleaned,
     )
     if session.get(RetroSettings, actor.team.id) is None:
         session.add(settings)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from teamkit import validation
 from teamkit.db import utcnow
 from teamkit.errors import InvalidInput, NotFound
 from teamkit.retros import search
@@ -31,7 +30,7 @@ from teamkit.retros.models import (
 )
 from teamkit.teams.models import Membership
 from teamkit.teams.zones import zone_minute
-from teamkit.validation import Choice, DateTime, Rule, Text, check_changes
+from teamkit.validation import Choice, DateTime, Rule, Text, check_changes, team_row_id
 
 NOTE_MISSING = "Say what happened at this moment."
 WHEN_MISSING = "Enter when it happened, as YYYY-MM-DDTHH:MM."
@@ -55,24 +54,14 @@ def _touch(session: Session, retro: Retro) -> None:
     search.reindex_retro(session, retro)
 
 
-def _check_author(session: Session, retro: Retro, author_id: Any) -> int | None:
-    if author_id is None or author_id == "":
-        return None
-    number = validation.to_row_id(author_id)
-    found = number and session.scalar(
-        select(Membership.id).where(Membership.id == number, Membership.team_id == retro.team_id)
-    )
-    if number is None or found is None:
-        raise InvalidInput({"author_id": AUTHOR_MESSAGE})
-    return number
-
-
 def _check_entry(session: Session, retro: Retro, values: Mapping[str, Any]) -> dict[str, Any]:
     rules: dict[str, Rule] = {
         "occurred_at": WHEN,
         "note": NOTE,
         "kind": KIND,
-        "author_id": lambda value, _field: _check_author(session, retro, value),
+        "author_id": lambda value, field: team_row_id(
+            session, Membership, retro.team_id, value, field, AUTHOR_MESSAGE
+        ),
     }
     return check_changes(values, rules)
 

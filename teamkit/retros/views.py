@@ -52,7 +52,7 @@ from teamkit.retros.pages import (
     to_retro,
     today,
 )
-from teamkit.retros.settings import get_settings, set_severity_names
+from teamkit.retros.settings import get_settings, update_settings
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.local_time import local_input, page_timezone
 from teamkit.teams.models import Membership, Role
@@ -338,8 +338,10 @@ def settings(slug: str) -> Any:
     form = RetroSettingsForm(data={f"sev{level}_name": name for level, name in current.items()})
     sent = submit_form(
         form,
-        lambda: set_severity_names(
-            db, me, {level: getattr(form, f"sev{level}_name").data for level in current}
+        lambda: update_settings(
+            db,
+            me,
+            {f"sev{level}_name": getattr(form, f"sev{level}_name").data for level in current},
         ),
     )
     if sent.ok:

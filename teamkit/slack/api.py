@@ -18,7 +18,7 @@ blp = Blueprint("slack_api", __name__, description="Slack app: connecting the te
 
 
 def _out() -> dict[str, Any]:
-    stored = slack_settings.find_connection(get_session(), current_team())
+    stored = slack_settings.get_settings(get_session(), current_team())
     return slack_settings.describe(stored, current_app.config["SECRET_KEY"])
 
 
@@ -40,12 +40,7 @@ def put_connection(data: dict[str, Any], slug: str) -> dict[str, Any]:
     `conversations.info` before anything is stored: a token or channel Slack refuses is a
     422 naming the field, Slack unreachable or rate-limiting is a 503; nothing is written.
     """
-    change = slack_settings.ConnectionChange(
-        bot_token=data.get("bot_token"),
-        signing_secret=data.get("signing_secret"),
-        channel=data.get("channel"),
-    )
-    slack_settings.connect(get_session(), current_app, current_membership(), change)
+    slack_settings.update_settings(get_session(), current_membership(), data)
     return _out()
 
 

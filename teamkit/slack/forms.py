@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length
 
-from teamkit.slack.settings import CHANNEL_MAX, TOKEN_MAX, ConnectionChange
+from teamkit.slack.settings import CHANNEL_MAX, FIELDS, TOKEN_MAX
 
 
 class ConnectForm(FlaskForm):
@@ -27,10 +27,6 @@ class ConnectForm(FlaskForm):
         "Invite the app there first: /invite @teamkit.",
     )
 
-    def change(self) -> ConnectionChange:
-        """Return what the form asks for; an empty secret keeps the stored one."""
-        return ConnectionChange(
-            bot_token=(self.bot_token.data or "").strip() or None,
-            signing_secret=(self.signing_secret.data or "").strip() or None,
-            channel=(self.channel.data or "").strip() or None,
-        )
+    def values(self) -> dict[str, str | None]:
+        """Return what the form asks for; an empty secret (None) keeps the stored one."""
+        return {name: (self[name].data or "").strip() or None for name in FIELDS}

@@ -7,10 +7,11 @@ Every function takes a session and plain values, may flush, and never commits.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from teamkit.slack.models import SLACK_NAME_MAX, SlackConnection, SlackMember
 from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team
 from teamkit.teams.roles import require_role
+from teamkit.validation import CANT_BE_SET
 
 #: A bot token as Slack issues it.
 TOKEN_PATTERN = r"^xoxb-[A-Za-z0-9-]{10,250}$"
@@ -44,6 +46,10 @@ class SlackUnavailable(ServiceError):
     title = "Slack unavailable"
 
 
+#: What an owner may change, by its API and form names.
+FIELDS = ("bot_token", "signing_secret", "channel")
+
+
 @dataclass(frozen=True)
 class ConnectionChange:
     """What an owner pastes; None keeps a secret already stored."""
@@ -53,7 +59,7 @@ class ConnectionChange:
     channel: str | None = None
 
 
-def find_connection(session: Session, team: Team) -> SlackConnection | None:
+def get_settings(session: Session, team: Team) -> SlackConnection | None:
     """Return the team's Slack connection, or None when it has none."""
     return session.get(SlackConnection, team.id)
 
@@ -94,45 +100,60 @@ def _unavailable(failure: SlackFailure) -> SlackUnavailable:
     )
 
 
+#: Each field's pattern, what to say when a value doesn't match it, and when it is missing
+#: from a first connection.
+_FORMATS = {
+    "bot_token": (
+        TOKEN_PATTERN,
+        "Paste the Bot User OAuth Token: it starts with xoxb- "
+        "(in Slack: your app → OAuth & Permissions).",
+        "Paste the app's bot token (xoxb-…) to connect.",
+    ),
+    "signing_secret": (
+        SECRET_PATTERN,
+        "Paste the Signing Secret: 32 letters a-f and digits "
+        "(in Slack: your app → Basic Information → App Credentials).",
+        "Paste the app's signing secret to connect.",
+    ),
+    "channel": (
+        CHANNEL_PATTERN,
+        "Give the channel's id, such as C0123ABCDEF "
+        "(in Slack: the channel's name → About → Channel ID).",
+        "Give the id of the channel teamkit posts to.",
+    ),
+}
+
+
 def _check_format(change: ConnectionChange, stored: SlackConnection | None) -> None:
     errors: dict[str, str] = {}
-    if change.bot_token is not None and not re.match(TOKEN_PATTERN, change.bot_token):
-        errors["bot_token"] = (
-            "Paste the Bot User OAuth Token: it starts with xoxb- "
-            "(in Slack: your app → OAuth & Permissions)."
-        )
-    elif change.bot_token is None and stored is None:
-        errors["bot_token"] = "Paste the app's bot token (xoxb-…) to connect."
-    if change.signing_secret is not None and not re.match(SECRET_PATTERN, change.signing_secret):
-        errors["signing_secret"] = (
-            "Paste the Signing Secret: 32 letters a-f and digits "
-            "(in Slack: your app → Basic Information → App Credentials)."
-        )
-    elif change.signing_secret is None and stored is None:
-        errors["signing_secret"] = "Paste the app's signing secret to connect."
-    if change.channel is not None and not re.match(CHANNEL_PATTERN, change.channel):
-        errors["channel"] = (
-            "Give the channel's id, such as C0123ABCDEF "
-            "(in Slack: the channel's name → About → Channel ID)."
-        )
-    elif change.channel is None and stored is None:
-        errors["channel"] = "Give the id of the channel teamkit posts to."
+    for name, (pattern, wrong, missing) in _FORMATS.items():
+        value = getattr(change, name)
+        if value is not None and not re.match(pattern, value):
+            errors[name] = wrong
+        elif value is None and stored is None:
+            errors[name] = missing
     if errors:
         raise InvalidInput(errors)
 
 
-def connect(
-    session: Session, app: Flask, actor: Membership, change: ConnectionChange
+def update_settings(
+    session: Session, actor: Membership, changes: Mapping[str, str | None]
 ) -> SlackConnection:
-    """Connect the team's Slack app, or change its connection (owners).
+    """Connect the team's Slack app, or change its connection (owners): some of
+    `bot_token`, `signing_secret` and `channel`; a secret left out or None keeps the stored one.
 
     The token is checked at once with `auth.test` and the channel with
     `conversations.info`; when Slack refuses either, nothing is written.
     """
     require_role(actor, Role.OWNER, "connect Slack")
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise InvalidInput({name: CANT_BE_SET for name in sorted(unknown)})
+    change = ConnectionChange(**{name: changes.get(name) for name in FIELDS})
+    app = current_app
     team = actor.team
     secret_key = app.config["SECRET_KEY"]
-    stored = find_connection(session, team)
+    stored = get_settings(session, team)
     _check_format(change, stored)
     assert stored is not None or (change.bot_token and change.signing_secret and change.channel)
     token = change.bot_token or vault.decrypt(secret_key, stored.bot_token)  # type: ignore[union-attr]
@@ -212,7 +233,7 @@ def _plain(stored: SlackConnection | None, secret_key: str | bytes) -> dict[str,
 def disconnect(session: Session, actor: Membership) -> bool:
     """Forget the team's Slack app and its secrets (owners); True when it had one."""
     require_role(actor, Role.OWNER, "disconnect Slack")
-    stored = find_connection(session, actor.team)
+    stored = get_settings(session, actor.team)
     if stored is None:
         return False
     session.delete(stored)

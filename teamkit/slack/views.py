@@ -41,17 +41,17 @@ bp = Blueprint("slack", __name__)
 def settings(slug: str) -> str | Response | tuple[str, int]:
     """Show whether the team's Slack app is connected; owners connect it."""
     db, me, team = get_session(), current_membership(), current_team()
-    stored = slack_settings.find_connection(db, team)
+    stored = slack_settings.get_settings(db, team)
     may_change = has_role(me, Role.OWNER)
     form = ConnectForm(data={"channel": stored.channel_id if stored else ""})
     if request.method == "POST":
         require_role(me, Role.OWNER, "connect Slack")
         form = ConnectForm()
-        sent = submit_form(form, lambda: slack_settings.connect(db, current_app, me, form.change()))
+        sent = submit_form(form, lambda: slack_settings.update_settings(db, me, form.values()))
         if sent.ok:
             flash("Slack is connected: the token and the channel check out.", "success")
             return redirect(url_for("slack.settings", slug=slug), 303)
-        stored = slack_settings.find_connection(db, team)
+        stored = slack_settings.get_settings(db, team)
     shown = slack_settings.describe(stored, current_app.config["SECRET_KEY"]) if may_change else {}
     if stored is not None and may_change:
         keep = " Leave it empty to keep it."

@@ -76,7 +76,7 @@ def get_team_settings(slug: str) -> TeamSettings:
 @blp.response(200, TeamSettingsSchema)
 def update_team_settings(data: dict[str, Any], slug: str) -> TeamSettings:
     """Change the team's time zone (owners and facilitators); its digest follows it."""
-    return settings.update_settings(get_session(), current_membership(), data["timezone"])
+    return settings.update_settings(get_session(), current_membership(), data)
 
 
 @blp.get("/teams/<slug>/members")

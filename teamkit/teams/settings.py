@@ -8,7 +8,9 @@ of its own like each capability's settings, rather than as a column of `team`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -20,6 +22,10 @@ from teamkit.teams import audit
 from teamkit.teams.models import Membership, Role, Team, TeamSettings
 from teamkit.teams.roles import require_role
 from teamkit.teams.zones import DEFAULT_TIMEZONE, check_timezone
+from teamkit.validation import Rule, check_changes
+
+#: The team's settings a facilitator may change, each with its rule.
+RULES: dict[str, Rule] = {"timezone": check_timezone}
 
 
 def invite_key() -> str | bytes:
@@ -61,12 +67,13 @@ def store_timezone(session: Session, team: Team, timezone: str, now: datetime) -
 
 
 def update_settings(
-    session: Session, actor: Membership, timezone: str | None, *, now: datetime | None = None
+    session: Session, actor: Membership, changes: Mapping[str, Any], *, now: datetime | None = None
 ) -> TeamSettings:
-    """Change the team's time zone (owners and facilitators)."""
+    """Change the team's settings, its time zone (owners and facilitators)."""
     require_role(actor, Role.FACILITATOR, "change the team's time zone")
+    timezone = check_changes(changes, RULES).get("timezone", actor.team.timezone)
     before = actor.team.timezone
-    stored = store_timezone(session, actor.team, check_timezone(timezone), now or utcnow())
+    stored = store_timezone(session, actor.team, timezone, now or utcnow())
     audit.record_settings_change(
         session, actor, "team.settings_changed", {"timezone": before}, {"timezone": stored.timezone}
     )

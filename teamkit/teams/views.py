@@ -92,7 +92,9 @@ def team_settings(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         require_role(me, Role.FACILITATOR, "change the team's time zone")
         form = TeamSettingsForm()
-        sent = submit_form(form, lambda: update_team_settings(db, me, form.timezone.data))
+        sent = submit_form(
+            form, lambda: update_team_settings(db, me, {"timezone": form.timezone.data})
+        )
         if sent.ok:
             flash(f"{team.name}'s time zone is now {form.timezone.data}.", "success")
             return redirect(url_for("teams.team_settings", slug=slug), 303)

@@ -9,7 +9,16 @@ from flask import Flask
 from teamkit.retros.formats import INCIDENT_FIELDS
 
 #: Paths whose `retro_id` must name a board (others take the incident retro).
-BOARD_PARTS = ("/board", "/cards", "/groups", "/phase", "/review-decisions")
+BOARD_PARTS = (
+    "/board",
+    "/cards",
+    "/groups",
+    "/phase",
+    "/ready",
+    "/timer",
+    "/review-decisions",
+    "/review-items",
+)
 
 
 def seed(app: Flask, api: Any, path_values: dict[str, Any]) -> dict[str, Any]:

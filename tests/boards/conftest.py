@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from residue import pageinspect  # noqa: F401 (a fixture of the residue tests)
 from sqlalchemy import func, select
 
 from teamkit.auth.models import Person

@@ -6,7 +6,7 @@ import re
 
 from clients import CSRF_RE
 
-from teamkit.boards.models import Card, Phase
+from teamkit.boards.models import Card, CardGroup, Phase
 from teamkit.db import job_session
 from teamkit.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
 from teamkit.retros.models import ActionItem
@@ -87,6 +87,9 @@ def test_a_whole_meeting_runs_as_plain_forms(crew, login_as, portal_of, add_boar
     assert facilitator.post(f"{base}/phase", {"phase": "closed"}).status_code == 303
     page = _board(member, retro_id)
     assert "What the team decided" in page
+    # The summary names each action item, its owner and due date.
+    assert "Action item:" in page and "Pair review for payments" in page
+    assert 'datetime="2030-01-31"' in page
     markdown = member.client.get(f"{base}/export.md").get_data(as_text=True)
     assert "Safer changes" in markdown and "Pair review for payments" in markdown
 
@@ -153,3 +156,42 @@ def test_the_retros_list_shows_a_boards_phase_not_the_retros_draft_status(app):
 
 def _plain(fragment):
     return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+
+def test_groups_are_renamed_and_deleted_from_the_board_page(
+    crew, portal_of, add_board, set_phase, rows
+):
+    retro_id = add_board()
+    base = f"/t/crew/retros/{retro_id}/board"
+    member = portal_of(crew.member)
+    member.post(f"{base}/cards", {"column": "start", "text": "Pair on risky changes"})
+    set_phase(retro_id, Phase.GROUP)
+    assert member.post(f"{base}/groups", {"title": "Safer"}).status_code == 303
+    page = _board(member, retro_id)
+    group_id = re.search(r'action="[^"]*/groups/(\d+)/rename"', page).group(1)
+    empty = member.post(f"{base}/groups/{group_id}/rename", {"title": " "})
+    assert empty.status_code == 422
+    assert f'id="group-{group_id}-title-error"' in empty.get_data(as_text=True)
+    assert (
+        member.post(f"{base}/groups/{group_id}/rename", {"title": "Safer changes"}).status_code
+        == 303
+    )
+    assert "Safer changes" in _board(member, retro_id)
+    assert member.post(f"{base}/groups/{group_id}/delete").status_code == 303
+    assert rows(CardGroup) == 0 and rows(Card) == 1
+    assert "No groups yet" in _board(member, retro_id)
+
+
+def test_the_coach_shows_its_flags_on_an_anonymous_card_to_its_writer_only(
+    crew, portal_of, add_board, set_phase
+):
+    retro_id = add_board(anonymous=True)
+    base = f"/t/crew/retros/{retro_id}/board"
+    writer = portal_of(crew.member)
+    text = "Grace Hopper forgot the renewal. Human error."
+    assert writer.post(f"{base}/cards", {"column": "stop", "text": text}).status_code == 303
+    assert "The coach suggests (only you see this)" in _board(writer, retro_id)
+    set_phase(retro_id, Phase.REVEAL)
+    other = _board(portal_of(crew.other), retro_id)
+    assert "Human error" in other and "The coach suggests" not in other
+    assert "The coach suggests" not in _board(portal_of(crew.facilitator), retro_id)

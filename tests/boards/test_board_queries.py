@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import template_rendered
+
 from teamkit.boards import services
 from teamkit.boards.models import Phase
 from teamkit.db import job_session
@@ -34,10 +36,17 @@ def test_an_unchanged_portal_poll_is_one_statement_and_a_304(
     first = portal.client.get(url)
     assert first.status_code == 200
     tag = first.headers["ETag"]
-    with count_queries() as counted:
+    rendered = []
+    with (
+        count_queries() as counted,
+        template_rendered.connected_to(
+            lambda _app, template, context, **_: rendered.append(template.name), app
+        ),
+    ):
         again = portal.client.get(url, headers={"If-None-Match": tag})
     assert again.status_code == 304
     assert counted.count == 1, counted.statements
+    assert rendered == []
 
 
 def test_an_unchanged_api_poll_is_one_statement_and_a_304(

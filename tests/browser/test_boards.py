@@ -61,12 +61,16 @@ def test_a_meeting_runs_live_for_two_people(browser: Any, live_server: str, make
         ada.get_by_role("button", name="Make the group").click()
         ada.get_by_role("button", name="Move to group").click()
         expect(ada.locator("#column-start-cards")).to_contain_text("in “Safer changes”")
+        expect(grace.locator("#groups")).to_contain_text("Safer changes", timeout=8000)
         _next(ada, "Vote")
-        grace.reload()
-        grace.get_by_role("button", name="Vote for “Pair on the risky changes”").click()
+        # Grace sees the vote phase come without reloading, and votes.
+        vote = grace.get_by_role("button", name="Vote for “Pair on the risky changes”")
+        expect(vote).to_be_visible(timeout=8000)
+        vote.click()
         expect(grace.get_by_text("You have 2 of 3 votes left")).to_be_visible()
         _next(ada, "Discuss")
         expect(ada.locator("#discuss")).to_contain_text("Safer changes — 1 vote")
+        expect(grace.locator("#discuss")).to_contain_text("Safer changes — 1 vote", timeout=8000)
         ada.get_by_text("Make it an action item").first.click()
         ada.get_by_label("Due date").first.fill("2030-01-31")
         ada.get_by_role("button", name="Add the action item").first.click()
@@ -74,6 +78,18 @@ def test_a_meeting_runs_live_for_two_people(browser: Any, live_server: str, make
         _next(ada, "Closed")
         expect(ada.get_by_role("heading", name="What the team decided")).to_be_visible()
         expect(grace.get_by_role("heading", name="Now: Closed")).to_be_visible(timeout=8000)
+
+        # The closed board prints as a record: no navigation, no forms, decisions first.
+        ada.emulate_media(media="print")
+        expect(ada.locator(".site-header")).to_be_hidden()
+        expect(ada.get_by_role("button", name="Back to Discuss")).to_be_hidden()
+        assert ada.locator("#board form:visible, #board details:visible").count() == 0
+        decided = ada.get_by_role("heading", name="What the team decided")
+        expect(decided).to_be_visible()
+        expect(ada.locator("#column-start-cards")).to_contain_text("Pair on the risky changes")
+        columns = ada.locator("#column-start-cards").bounding_box()
+        assert decided.bounding_box()["y"] < columns["y"]
+        assert ada.pdf(format="A4").startswith(b"%PDF")
     finally:
         for context in contexts:
             context.close()

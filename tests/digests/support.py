@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from teamkit.auth.models import Person
 from teamkit.db import job_session
 from teamkit.digests.models import Delivery
-from teamkit.digests.settings import SettingsChange, update_settings
+from teamkit.digests.settings import update_settings
 from teamkit.goals import services as goal_services
 from teamkit.goals.models import Reinforcement
 from teamkit.teams.models import Team
@@ -34,10 +34,9 @@ def add_goals(app: Flask, team: Team, owner: Person, titles: list[str], **fields
 
 def configure_digest(app: Flask, team: Team, person: Person, **values: Any) -> None:
     """Change `team`'s digest settings as `person` (committed)."""
-    allow = app.config["TEAMKIT"].get("WEBHOOK_ALLOW", ("https://hooks.slack.com/",))
     with app.app_context(), job_session(app) as session:
         actor = membership(session, team, person)
-        update_settings(session, actor, SettingsChange.from_mapping(values), allow=allow)
+        update_settings(session, actor, values)
 
 
 def deliveries(app: Flask) -> list[Delivery]:

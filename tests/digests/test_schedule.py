@@ -10,13 +10,12 @@ import pytest
 from teamkit.digests.schedule import (
     PRESETS,
     check_cron,
-    check_timezone,
     check_week_interval,
-    in_zone,
     latest_time_at_or_before,
     next_times,
 )
 from teamkit.errors import InvalidInput
+from teamkit.teams.zones import check_timezone, in_zone
 
 
 def utc(*parts: int) -> datetime:

@@ -11,7 +11,6 @@ from digests.support import configure_digest
 from teamkit.db import job_session
 from teamkit.digests.recipients import set_email_opt_out
 from teamkit.digests.settings import (
-    SettingsChange,
     check_webhook_url,
     find_settings,
     mask_webhook_url,
@@ -33,7 +32,7 @@ def stored(app, team):
 def change(app, team, person, **values):
     with app.app_context(), job_session(app) as session:
         actor = membership(session, team, person)
-        return update_settings(session, actor, SettingsChange.from_mapping(values), allow=ALLOW)
+        return update_settings(session, actor, values)
 
 
 def test_saving_the_settings_schedules_the_next_digest(digest_app, crew):
@@ -43,8 +42,7 @@ def test_saving_the_settings_schedules_the_next_digest(digest_app, crew):
         settings = update_settings(
             session,
             actor,
-            SettingsChange(is_enabled=True, cron="0 9 * * 1", timezone="America/New_York"),
-            allow=ALLOW,
+            {"enabled": True, "cron": "0 9 * * 1", "timezone": "America/New_York"},
             now=now,
         )
         assert settings.next_run_at == datetime(2026, 6, 8, 13, tzinfo=UTC)

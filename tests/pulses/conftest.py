@@ -11,6 +11,7 @@ import pytest
 from clients import PASSWORD
 from crews import membership
 from flask import Flask
+from residue import pageinspect  # noqa: F401 (a fixture of the residue tests)
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 

@@ -86,9 +86,7 @@ def test_another_teams_reply_cant_become_an_action_item(app, acting, squad):
         assert session.scalars(select(ActionItem)).all() == []
 
 
-def test_the_portal_button_makes_it_and_both_pages_link_to_each_other(
-    app, acting, squad, login_as
-):
+def test_the_portal_button_makes_it_and_both_pages_link_to_each_other(app, acting, squad, login_as):
     pulse_id = _closed(acting, squad)
     reply_id = _note(app, squad, pulse_id)
     portal = login_as(squad.facilitator)

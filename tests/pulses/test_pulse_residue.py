@@ -11,12 +11,18 @@ order of their random keys, not of their writing.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from pathlib import Path
-
 import pytest
+from residue import (
+    assert_cells_in_key_order,
+    sqlite_file,
+    stale_copies,
+    tick_until_vacuumed,
+    tuple_headers,
+    wal_of,
+)
 from sqlalchemy import select, text
 
+from teamkit import residue
 from teamkit.db import get_engine, job_session
 from teamkit.pulses import anonymity, jobs
 from teamkit.pulses.anonymity import ANSWER_TABLES
@@ -45,55 +51,13 @@ def _is_vacuum_due(app, pulse_id):
 def test_an_answer_marks_its_pulse_for_the_next_vacuum_and_the_tick_takes_the_mark(app, answered):
     assert _is_vacuum_due(app, answered)
     with app.app_context():
-        jobs.vacuum_answers(app)
+        tick_until_vacuumed(jobs.vacuum_answers, app, lambda: _is_vacuum_due(app, answered))
     assert not _is_vacuum_due(app, answered)
     with app.app_context(), job_session(app) as session:
-        assert anonymity.claim_vacuum(session) == []
+        assert residue.claim_vacuum(session, anonymity.VACUUM) == []
 
 
 # ---------------------------------------------------------------- PostgreSQL
-
-
-def _pg_only(app):
-    with app.app_context():
-        if get_engine(app).dialect.name != "postgresql":
-            pytest.skip("pageinspect is PostgreSQL's")
-
-
-def _raw_pages(connection, relation):
-    pages = connection.scalar(text(f"SELECT pg_relation_size('{relation}') / 8192"))
-    return [
-        connection.scalar(text(f"SELECT get_raw_page('{relation}', {n})")) for n in range(pages)
-    ]
-
-
-def _tuple_headers(connection, relation):
-    """Return (line pointer flag, xmin, xmax) of every item of every page of `relation`."""
-    pages = connection.scalar(text(f"SELECT pg_relation_size('{relation}') / 8192"))
-    found = []
-    for n in range(pages):
-        found += connection.execute(
-            text(
-                "SELECT lp_flags, t_xmin::text, t_xmax::text "
-                f"FROM heap_page_items(get_raw_page('{relation}', {n}))"
-            )
-        ).all()
-    return found
-
-
-def _stale_copies(connection, relation, keys):
-    raw = b"".join(_raw_pages(connection, relation))
-    return {key: raw.count(key.encode()) for key in keys if raw.count(key.encode()) != 1}
-
-
-@pytest.fixture
-def pageinspect(app):
-    _pg_only(app)
-    with app.app_context():
-        engine = get_engine(app)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-            yield connection
 
 
 def test_postgresql_pages_hold_no_old_row_version_after_the_tick(app, answered, pageinspect):
@@ -102,17 +66,17 @@ def test_postgresql_pages_hold_no_old_row_version_after_the_tick(app, answered, 
         xid for (xid,) in pageinspect.execute(text("SELECT xmin::text FROM pulse_participation"))
     }
     # Before the tick, the raw pages link answers to their writers: the test can tell.
-    assert _stale_copies(pageinspect, "pulse_answer", answers)
-    before = {xmin for _, xmin, _ in _tuple_headers(pageinspect, "pulse_answer") if xmin}
+    assert stale_copies(pageinspect, "pulse_answer", answers)
+    before = {xmin for _, xmin, _ in tuple_headers(pageinspect, "pulse_answer") if xmin}
     assert len(before & writers) > 1
 
     with app.app_context():
-        jobs.vacuum_answers(app)
+        tick_until_vacuumed(jobs.vacuum_answers, app, lambda: _is_vacuum_due(app, answered))
 
-    assert _stale_copies(pageinspect, "pulse_answer", answers) == {}
-    assert _stale_copies(pageinspect, "pulse_comment", comments) == {}
+    assert stale_copies(pageinspect, "pulse_answer", answers) == {}
+    assert stale_copies(pageinspect, "pulse_comment", comments) == {}
     for table in ANSWER_TABLES:
-        headers = _tuple_headers(pageinspect, table)
+        headers = tuple_headers(pageinspect, table)
         assert headers, table
         assert {flag for flag, _, _ in headers} == {1}, f"{table} keeps dead or unused items"
         # Every row carries the one transaction that rewrote the whole pulse last.
@@ -123,46 +87,23 @@ def test_postgresql_pages_hold_no_old_row_version_after_the_tick(app, answered, 
 # ---------------------------------------------------------------- SQLite
 
 
-def _sqlite_file(app) -> Path:
-    with app.app_context():
-        engine = get_engine(app)
-        if engine.dialect.name != "sqlite":
-            pytest.skip("the WAL and cell layout are SQLite's")
-        return Path(engine.url.database or "")
-
-
 def test_sqlite_connections_overwrite_what_they_delete(app):
-    _sqlite_file(app)
+    sqlite_file(app)
     with app.app_context(), get_engine(app).connect() as connection:
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
 
 
 def test_sqlite_wal_is_empty_and_pages_keep_key_order_after_the_tick(app, answered):
-    database = _sqlite_file(app)
-    wal = database.with_name(database.name + "-wal")
+    database = sqlite_file(app)
+    wal = wal_of(database)
     answers = _keys(app, PulseAnswer)
     # Before the tick, each submission's pages sit in the WAL, in the order people answered.
     assert any(key.encode() in wal.read_bytes() for key in answers)
 
     with app.app_context():
-        jobs.vacuum_answers(app)
+        tick_until_vacuumed(jobs.vacuum_answers, app, lambda: _is_vacuum_due(app, answered))
 
     assert not wal.exists() or wal.stat().st_size == 0
     raw = database.read_bytes()
-    page_size = int.from_bytes(raw[16:18], "big") or 65536
     for keys in (answers, _keys(app, PulseComment)):
-        by_page: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for key in keys:
-            start = raw.find(key.encode())
-            while start != -1:
-                by_page[start // page_size].append((start, key))
-                start = raw.find(key.encode(), start + 1)
-        assert by_page
-        for page, cells in by_page.items():
-            # Cells sit in the order of their keys (random), so their place says nothing
-            # of when they were written.
-            firsts = {}
-            for offset, key in sorted(cells):
-                firsts.setdefault(key, offset)
-            laid_out = sorted(firsts, key=firsts.__getitem__)
-            assert laid_out in (sorted(laid_out), sorted(laid_out, reverse=True)), page
+        assert_cells_in_key_order(raw, keys)

@@ -183,9 +183,9 @@ def test_a_review_goes_back_to_draft(session, crew, as_member):
 
 def test_teams_rename_their_severity_levels(session, crew, as_member):
     with pytest.raises(Forbidden):
-        retro_settings.set_severity_names(session, as_member(crew.member), {1: "Critical"})
-    settings = retro_settings.set_severity_names(
-        session, as_member(crew.facilitator), {1: " Critical ", 2: "Major"}
+        retro_settings.update_settings(session, as_member(crew.member), {"sev1_name": "Critical"})
+    settings = retro_settings.update_settings(
+        session, as_member(crew.facilitator), {"sev1_name": " Critical ", "sev2_name": "Major"}
     )
     assert settings.severity_names == {1: "Critical", 2: "Major", 3: "SEV3", 4: "SEV4"}
     retro = _retro(session, as_member(crew.member))
@@ -193,10 +193,13 @@ def test_teams_rename_their_severity_levels(session, crew, as_member):
     assert history(session, retro)[0].new_value == "Critical"
 
 
-@pytest.mark.parametrize("names", [{1: ""}, {1: "x" * 21}, {1: "SEV2"}, {5: "Tiny"}])
+@pytest.mark.parametrize(
+    "names",
+    [{"sev1_name": ""}, {"sev1_name": "x" * 21}, {"sev1_name": "SEV2"}, {"sev5_name": "Tiny"}],
+)
 def test_bad_severity_names_are_refused(session, crew, as_member, names):
     with pytest.raises(InvalidInput):
-        retro_settings.set_severity_names(session, as_member(crew.owner), names)
+        retro_settings.update_settings(session, as_member(crew.owner), names)
     assert retro_settings.get_settings(session, crew.team).severity_names[1] == "SEV1"
 
 

@@ -4,9 +4,11 @@ messages off."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from digests.servers import SlackApiStandIn
 from flask import Flask
@@ -22,13 +24,24 @@ from .conftest import CHANNEL, SECRET, TOKEN
 BODY = {"bot_token": TOKEN, "signing_secret": SECRET, "channel": CHANNEL}
 
 
-def _connected(make: Any, api_as: Any) -> tuple[Any, Any, Any]:
+@dataclass(frozen=True)
+class Connected:
+    """A team whose owner connected its Slack app, and one member."""
+
+    owner: Any
+    team: Any
+    member: Any
+
+
+@pytest.fixture
+def connected(slack_app: Flask, make: Any, api_as: Any) -> Connected:
+    """The team "core", its Slack app connected by its owner Ada; Max is a member."""
     owner = make.person(name="Ada Owner", email="ada@example.com")
     team = make.team(owner, slug="core", name="Core team")
     member = make.member(team, make.person(name="Max", email="max@example.com"), Role.MEMBER)
     answer = api_as(owner).put("/api/v1/teams/core/slack", json=BODY)
     assert answer.status_code == 200, answer.get_json()
-    return owner, team, member
+    return Connected(owner, team, member)
 
 
 def _rows(session: Any) -> list[SlackMember]:
@@ -37,14 +50,9 @@ def _rows(session: Any) -> list[SlackMember]:
 
 
 def test_a_member_sees_their_match_and_it_is_looked_up_once(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, _team, member = _connected(make, api_as)
+    member = connected.member
     slack_api.add_user("max@example.com", "U0MAX", "Max Mustermann")
     portal = login_as(member)
     page = portal.client.get("/account")
@@ -65,14 +73,9 @@ def test_a_member_sees_their_match_and_it_is_looked_up_once(
 
 
 def test_someone_not_in_slack_is_told_and_looked_up_again_a_day_later(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, _team, member = _connected(make, api_as)
+    member = connected.member
     portal = login_as(member)
     assert (
         "no one in its Slack workspace has your email address" in portal.client.get("/account").text
@@ -88,14 +91,10 @@ def test_someone_not_in_slack_is_told_and_looked_up_again_a_day_later(
 
 
 def test_look_me_up_again_refreshes_a_stale_match(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, team, member = _connected(make, api_as)
+    team = connected.team
+    member = connected.member
     slack_api.add_user("max@example.com", "U0MAX", "Max")
     portal = login_as(member)
     portal.client.get("/account")
@@ -109,14 +108,9 @@ def test_look_me_up_again_refreshes_a_stale_match(
 
 
 def test_a_failed_lookup_keeps_the_cache_and_says_why(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, _, member = _connected(make, api_as)
+    member = connected.member
     portal = login_as(member)
     slack_api.fail("users.lookupByEmail", "ratelimited", status=429, retry_after=20)
     page = portal.client.get("/account")
@@ -128,14 +122,10 @@ def test_a_failed_lookup_keeps_the_cache_and_says_why(
 
 
 def test_a_member_turns_direct_messages_off_and_on(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, team, member = _connected(make, api_as)
+    team = connected.team
+    member = connected.member
     slack_api.add_user("max@example.com", "U0MAX", "Max")
     portal = login_as(member)
     answer = portal.post(
@@ -149,14 +139,9 @@ def test_a_member_turns_direct_messages_off_and_on(
 
 
 def test_another_teams_slack_settings_cant_be_touched(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, make: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    _owner, team, _member = _connected(make, api_as)
+    team = connected.team
     stranger = make.person()
     make.team(stranger, slug="other")
     portal = login_as(stranger)
@@ -170,14 +155,11 @@ def test_another_teams_slack_settings_cant_be_touched(
 
 
 def test_a_new_workspace_forgets_the_old_matches_but_not_the_choice(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    session: Any,
-    slack_api: SlackApiStandIn,
+    connected: Connected, api_as: Any, login_as: Any, session: Any, slack_api: SlackApiStandIn
 ) -> None:
-    owner, team, member = _connected(make, api_as)
+    owner = connected.owner
+    team = connected.team
+    member = connected.member
     slack_api.add_user("max@example.com", "U0MAX", "Max")
     portal = login_as(member)
     portal.post("/account/slack", {"team_id": team.id, "action": "dm-off"})
@@ -191,17 +173,12 @@ def test_a_new_workspace_forgets_the_old_matches_but_not_the_choice(
 
 
 def test_the_account_page_and_slack_page_pass_the_audits(
-    slack_app: Flask,
-    make: Any,
-    api_as: Any,
-    login_as: Any,
-    slack_api: SlackApiStandIn,
-    tmp_path: Any,
+    connected: Connected, login_as: Any, slack_api: SlackApiStandIn, tmp_path: Any
 ) -> None:
     from nu import check
     from test_accessibility import audit
 
-    owner, _team, _member = _connected(make, api_as)
+    owner = connected.owner
     slack_api.add_user("ada@example.com", "U0ADA", "Ada")
     portal = login_as(owner)
     pages = {

@@ -21,18 +21,14 @@ MAKER_GONE = "whoever made it can no longer invite people to this team"
 
 
 @pytest.fixture
-def owner(make: Any) -> Person:
-    return make.person(name="Olive Owner")
-
-
-@pytest.fixture
-def team(make: Any, owner: Person) -> Team:
-    return make.team(owner, slug="core", name="Core team")
-
-
-@pytest.fixture
 def second_owner(make: Any, team: Team) -> Person:
     return make.member(team, make.person(name="Otto Owner"), role=Role.OWNER)
+
+
+@pytest.fixture
+def owner_invite(second_owner: Person, api_as: Callable[[Person], Api]) -> str:
+    """Return the token of an invite to join as an owner, made by the second owner."""
+    return str(api_as(second_owner).post(INVITES, json={"role": "owner"}).json["token"])
 
 
 def membership_id(session: Session, person: Person) -> int:
@@ -58,11 +54,12 @@ def test_a_removed_owner_cannot_rejoin_as_owner_through_their_own_invite(
     team: Team,
     owner: Person,
     second_owner: Person,
+    owner_invite: str,
     api_as: Callable[[Person], Api],
     portal_of: Callable[[Person], Portal],
     session: Session,
 ) -> None:
-    token = api_as(second_owner).post(INVITES, json={"role": "owner"}).json["token"]
+    token = owner_invite
     removed = api_as(owner).delete(
         f"/api/v1/teams/core/members/{membership_id(session, second_owner)}"
     )
@@ -77,12 +74,13 @@ def test_removing_a_member_in_the_portal_revokes_their_open_invites(
     team: Team,
     owner: Person,
     second_owner: Person,
+    owner_invite: str,
     make: Any,
     api_as: Callable[[Person], Api],
     portal_of: Callable[[Person], Portal],
     session: Session,
 ) -> None:
-    token = api_as(second_owner).post(INVITES, json={"role": "owner"}).json["token"]
+    token = owner_invite
     portal_of(owner).post(f"/t/core/members/{membership_id(session, second_owner)}/remove")
     assert open_invites(session) == []
     answer = api_as(make.person()).post(f"/api/v1/invites/{token}/accept")
@@ -168,12 +166,12 @@ def test_an_owner_invite_whose_maker_is_now_a_facilitator_gives_only_member(
     team: Team,
     owner: Person,
     second_owner: Person,
+    owner_invite: str,
     make: Any,
-    api_as: Callable[[Person], Api],
     portal_of: Callable[[Person], Portal],
     session: Session,
 ) -> None:
-    token = api_as(second_owner).post(INVITES, json={"role": "owner"}).json["token"]
+    token = owner_invite
     _demote_without_revoking(app, second_owner, Role.FACILITATOR)
     newcomer = make.person()
     portal = portal_of(newcomer)

@@ -24,16 +24,6 @@ OPEN_INVITES = "/api/v1/teams/core/invites"
 
 
 @pytest.fixture
-def owner(make: Any) -> Person:
-    return make.person(name="Olive Owner")
-
-
-@pytest.fixture
-def team(make: Any, owner: Person) -> Team:
-    return make.team(owner, slug="core", name="Core team")
-
-
-@pytest.fixture
 def facilitator(make: Any, team: Team) -> Person:
     return make.member(team, make.person(name="Fay Facilitator"), role=Role.FACILITATOR)
 

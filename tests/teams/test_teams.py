@@ -25,16 +25,6 @@ INVITE_LINK = re.compile(r'<input type="text" id="invite-url" value="([^"]+)" re
 
 
 @pytest.fixture
-def owner(make: Any) -> Person:
-    return make.person(name="Olive Owner")
-
-
-@pytest.fixture
-def team(make: Any, owner: Person) -> Team:
-    return make.team(owner, slug="core", name="Core team")
-
-
-@pytest.fixture
 def invite_token(app: Flask, team: Team, owner: Person) -> Callable[..., str]:
     """Return a function that makes an invite to `team`, from its owner, and returns its token."""
 
