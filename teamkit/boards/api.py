@@ -96,19 +96,6 @@ def _card_out(card: Card, keys: frozenset[str] | None = None) -> dict[str, Any]:
     }
 
 
-def _item_out(item: ActionItem) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "title": item.title,
-        "owner": None
-        if item.owner is None
-        else {"id": item.owner.id, "name": item.owner.person.name},
-        "due_date": item.due_date,
-        "status": item.status.value,
-        "retro_id": item.retro_id,
-    }
-
-
 @blp.get("/teams/<slug>/retros/<int:retro_id>/board")
 @blp.response(200, BoardSchema, headers=ETAG_HEADER)
 @blp.alt_response(304, description="Unchanged since the version sent as If-None-Match.")
@@ -301,7 +288,7 @@ def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     return _state(board), 200, {"ETag": etag(board.version)}
 
 
-def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> dict[str, Any]:
+def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> ActionItem:
     """Make a card or a group (`source`) one of the retro's action items."""
     db = get_session()
     board = _locked(retro_id)
@@ -314,7 +301,7 @@ def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> dic
         owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
         due_date=data.get("due_date"),
     )
-    return _item_out(item)
+    return item
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/action-item")
@@ -350,7 +337,7 @@ def review_items(slug: str, retro_id: int) -> dict[str, Any]:
         kind = FORMATS.get(item.retro.format)
         listed.append(
             {
-                "action_item": _item_out(item),
+                "action_item": item,
                 "came_from": {
                     "retro_id": item.retro_id,
                     "title": item.retro.title,

@@ -151,10 +151,19 @@ class CardActionItemSchema(Schema):
     due_date = date_field(load_default=None, allow_none=True)
 
 
+class BoardOwnerSchema(Schema):
+    """A member, dumped from their membership."""
+
+    id = fields.Integer()
+    name = fields.String(attribute="person.name")
+
+
 class BoardActionItemSchema(Schema):
+    """An action item made on a board, dumped from its row (teamkit.retros.models.ActionItem)."""
+
     id = fields.Integer()
     title = fields.String()
-    owner = fields.Nested(BoardMemberSchema, allow_none=True)
+    owner = fields.Nested(BoardOwnerSchema, allow_none=True)
     due_date = fields.Date(allow_none=True)
     status = fields.String()
     retro_id = fields.Integer()
