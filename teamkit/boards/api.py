@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from teamkit.boards import groups, mine, review, services, votes
 from teamkit.boards.models import Board, Card
 from teamkit.boards.polls import etag
+from teamkit.boards.readings import CardReading
 from teamkit.boards.schemas import (
     BoardActionItemSchema,
     BoardRulesSchema,
@@ -75,38 +76,9 @@ def _state(board: Board) -> dict[str, Any]:
     return build_state(get_session(), board, current_membership(), _mine())
 
 
-def _card_out(card: Card, keys: frozenset[str] | None = None) -> dict[str, Any]:
-    me = current_membership()
-    return {
-        "id": card.id,
-        "text": card.text,
-        "author": (
-            None if card.author is None else {"id": card.author.id, "name": card.author.person.name}
-        ),
-        "is_anonymous": card.is_anonymous,
-        "votes": None,
-        "my_votes": 0,
-        "group_id": card.group_id,
-        "is_mine": services.is_writer(me, card, _mine() if keys is None else keys),
-        "is_late": card.is_late,
-        "written_at": card.written_at,
-        "action_item_id": card.action_item_id,
-        "etag": card.etag,
-        "coach": [],
-    }
-
-
-def _item_out(item: ActionItem) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "title": item.title,
-        "owner": None
-        if item.owner is None
-        else {"id": item.owner.id, "name": item.owner.person.name},
-        "due_date": item.due_date,
-        "status": item.status.value,
-        "retro_id": item.retro_id,
-    }
+def _card_out(card: Card, keys: frozenset[str] | None = None) -> CardReading:
+    mine_now = _mine() if keys is None else keys
+    return CardReading(card, services.is_writer(current_membership(), card, mine_now))
 
 
 @blp.get("/teams/<slug>/retros/<int:retro_id>/board")
@@ -160,7 +132,7 @@ def add_card(data: dict[str, Any], slug: str, retro_id: int) -> Any:
 @blp.patch("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>")
 @blp.arguments(CardUpdateSchema)
 @blp.response(200, CardOutSchema)
-def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+def edit_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> CardReading:
     """Change your card's text; with `If-Match` (the card's `etag`), a stale one is 409."""
     board = _locked(retro_id)
     card = services.edit_card(
@@ -204,7 +176,7 @@ def take_back_vote(slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/group")
 @blp.arguments(CardMoveSchema)
 @blp.response(200, CardOutSchema)
-def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> dict[str, Any]:
+def move_card(data: dict[str, Any], slug: str, retro_id: int, card_id: str) -> CardReading:
     """Move the card into a group, or out (`null`), in the group phase."""
     board = _locked(retro_id)
     card = groups.move_card(get_session(), current_membership(), board, card_id, data["group_id"])
@@ -301,7 +273,7 @@ def change_rules(data: dict[str, Any], slug: str, retro_id: int) -> Any:
     return _state(board), 200, {"ETag": etag(board.version)}
 
 
-def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> dict[str, Any]:
+def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> ActionItem:
     """Make a card or a group (`source`) one of the retro's action items."""
     db = get_session()
     board = _locked(retro_id)
@@ -314,7 +286,7 @@ def _make_action_item(data: dict[str, Any], retro_id: int, **source: Any) -> dic
         owner_id=actions.member_id_for_email(db, current_team(), data["owner"]),
         due_date=data.get("due_date"),
     )
-    return _item_out(item)
+    return item
 
 
 @blp.post("/teams/<slug>/retros/<int:retro_id>/cards/<card_id>/action-item")
@@ -350,7 +322,7 @@ def review_items(slug: str, retro_id: int) -> dict[str, Any]:
         kind = FORMATS.get(item.retro.format)
         listed.append(
             {
-                "action_item": _item_out(item),
+                "action_item": item,
                 "came_from": {
                     "retro_id": item.retro_id,
                     "title": item.retro.title,

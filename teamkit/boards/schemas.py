@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, missing, utils, validate
 
 from teamkit.api.fields import (
     JsonBoolean,
@@ -23,6 +25,9 @@ CARD_KEY = {"description": "A card's random key.", "maxLength": KEY_LENGTH}
 CARD_KEY_PATTERN = f"^[0-9a-f]{{{KEY_LENGTH}}}$"
 
 
+AUTHOR = {"description": "null on an anonymous card (no author is stored)."}
+
+
 class BoardMemberSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -33,11 +38,7 @@ class BoardCardSchema(Schema):
     text = fields.String(
         allow_none=True, metadata={"description": "null for others' cards before the reveal."}
     )
-    author = fields.Nested(
-        BoardMemberSchema,
-        allow_none=True,
-        metadata={"description": "null on an anonymous card (no author is stored)."},
-    )
+    author = fields.Nested(BoardMemberSchema, allow_none=True, metadata=AUTHOR)
     is_anonymous = fields.Boolean()
     votes = fields.Integer(allow_none=True, metadata={"description": "null until voting ends."})
     my_votes = fields.Integer()
@@ -109,8 +110,21 @@ class CardUpdateSchema(Schema):
     text = text_field(services.CARD)
 
 
+class BoardOwnerSchema(Schema):
+    """A member, dumped from their membership."""
+
+    id = fields.Integer()
+    name = fields.String(attribute="person.name")
+
+
 class CardOutSchema(BoardCardSchema):
-    pass
+    """A card, dumped from teamkit.boards.readings.CardReading: the reading, then its row."""
+
+    author = fields.Nested(BoardOwnerSchema, allow_none=True, metadata=AUTHOR)
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        found = utils.get_value(obj, attr, missing)
+        return utils.get_value(obj.card, attr, default) if found is missing else found
 
 
 class CardMoveSchema(Schema):
@@ -152,9 +166,11 @@ class CardActionItemSchema(Schema):
 
 
 class BoardActionItemSchema(Schema):
+    """An action item made on a board, dumped from its row (teamkit.retros.models.ActionItem)."""
+
     id = fields.Integer()
     title = fields.String()
-    owner = fields.Nested(BoardMemberSchema, allow_none=True)
+    owner = fields.Nested(BoardOwnerSchema, allow_none=True)
     due_date = fields.Date(allow_none=True)
     status = fields.String()
     retro_id = fields.Integer()

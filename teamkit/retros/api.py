@@ -28,6 +28,7 @@ from teamkit.retros.models import (
     ActionStatus,
     ContributingFactor,
     Retro,
+    RetroSettings,
     RetroStatus,
     TimelineEntry,
 )
@@ -52,6 +53,7 @@ from teamkit.retros.schemas import (
     RetroPublishSchema,
     RetroSchema,
     RetroSearchArgsSchema,
+    RetroSettingsChangeSchema,
     RetroSettingsSchema,
     TimelineEntryCreateSchema,
     TimelineEntryListSchema,
@@ -375,26 +377,20 @@ def update_item(data: dict[str, Any], slug: str, item_id: int) -> readings.Actio
 # ---------------------------------------------------------------- settings
 
 
-def _settings_out() -> dict[str, Any]:
-    names = get_settings(get_session(), current_team()).severity_names
-    return {"severity_names": {str(level): name for level, name in names.items()}}
-
-
 @blp.get("/teams/<slug>/retro-settings")
 @blp.response(200, RetroSettingsSchema)
-def get_retro_settings(slug: str) -> dict[str, Any]:
+def get_retro_settings(slug: str) -> RetroSettings:
     """Return the names of the team's severity levels."""
-    return _settings_out()
+    return get_settings(get_session(), current_team())
 
 
 @blp.patch("/teams/<slug>/retro-settings")
-@blp.arguments(RetroSettingsSchema)
+@blp.arguments(RetroSettingsChangeSchema)
 @blp.response(200, RetroSettingsSchema)
-def update_retro_settings(data: dict[str, Any], slug: str) -> dict[str, Any]:
+def update_retro_settings(data: dict[str, Any], slug: str) -> RetroSettings:
     """Rename some of the team's severity levels (owners and facilitators)."""
     names = {f"sev{level}_name": name for level, name in data["severity_names"].items()}
-    update_settings(get_session(), current_membership(), names)
-    return _settings_out()
+    return update_settings(get_session(), current_membership(), names)
 
 
 # ---------------------------------------------------------------- the coach

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 
 from teamkit.api.fields import (
     STORABLE_TEXT,
@@ -386,11 +386,30 @@ SeverityNamesSchema = Schema.from_dict(
 )
 
 
+#: The same, dumped from the settings row (its `sev1_name`…).
+SeverityNamesOutSchema = Schema.from_dict(
+    {
+        str(level): text_field(SEVERITY_NAME, required=False, attribute=f"sev{level}_name")
+        for level in SEVERITY_LEVELS
+    },
+    name="SeverityNamesOut",
+)
+SEVERITY_NAMES = {
+    "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
+}
+
+
+class RetroSettingsChangeSchema(Schema):
+    """The severity levels to rename."""
+
+    severity_names = fields.Nested(SeverityNamesSchema, required=True, metadata=SEVERITY_NAMES)
+
+
 class RetroSettingsSchema(Schema):
-    severity_names = fields.Nested(
-        SeverityNamesSchema,
-        required=True,
-        metadata={
-            "description": 'Level ("1" the worst to "4") to its name, e.g. {"1": "Critical"}.'
-        },
-    )
+    """A team's retro settings, dumped from their row (teamkit.retros.models.RetroSettings)."""
+
+    severity_names = fields.Nested(SeverityNamesOutSchema, required=True, metadata=SEVERITY_NAMES)
+
+    @pre_dump
+    def _names_from_the_row(self, settings: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"severity_names": settings}
