@@ -87,6 +87,7 @@ class BoardSchema(Schema):
     is_anonymous = fields.Boolean()
     timer_ends_at = fields.DateTime(allow_none=True)
     ready_count = fields.Integer(metadata={"description": "How many said they are done."})
+    is_ready = fields.Boolean(metadata={"description": "Whether the asker said they are done."})
     member_count = fields.Integer()
     columns = fields.List(fields.Nested(BoardColumnSchema))
     groups = fields.List(fields.Nested(BoardGroupSchema))

@@ -52,7 +52,7 @@ def board_state(
         )
     )
     votes = _vote_counts(session, board, me)
-    ready, members = session.execute(
+    ready, members, mine_ready = session.execute(
         select(
             select(func.count())
             .select_from(Readiness)
@@ -60,6 +60,14 @@ def board_state(
             .scalar_subquery(),
             select(func.count(Membership.id))
             .where(Membership.team_id == board.team_id)
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(Readiness)
+            .where(
+                Readiness.retro_id == board.retro_id,
+                Readiness.phase == board.phase,
+                Readiness.membership_id == me.id,
+            )
             .scalar_subquery(),
         )
     ).one()
@@ -144,6 +152,7 @@ def board_state(
         "is_anonymous": board.is_anonymous,
         "timer_ends_at": board.timer_ends_at,
         "ready_count": ready or 0,
+        "is_ready": bool(mine_ready),
         "member_count": members or 0,
         "columns": list(columns.values()),
         "groups": group_list,

@@ -86,11 +86,12 @@ def test_members_say_they_are_done_and_the_board_shows_a_count_only(api, api_as,
     url = f"{BASE}/retros/{retro_id}/ready"
     answer = api.post(url, json={})
     assert answer.status_code == 200, answer.json
-    assert answer.json["ready_count"] == 1
+    assert answer.json["ready_count"] == 1 and answer.json["is_ready"] is True
+    assert api_as(crew.other).get(f"{BASE}/retros/{retro_id}/board").json["is_ready"] is False
     assert api_as(crew.other).post(url, json={"ready": True}).json["ready_count"] == 2
     assert api.post(url, json={"ready": True}).json["ready_count"] == 2  # once each
     taken_back = api.post(url, json={"ready": False})
-    assert taken_back.json["ready_count"] == 1
+    assert taken_back.json["ready_count"] == 1 and taken_back.json["is_ready"] is False
     assert "ready" not in str(taken_back.json["columns"])  # no names anywhere
 
 

@@ -113,6 +113,21 @@ def test_an_empty_card_is_an_error_beside_its_field(crew, login_as, add_board, r
     assert rows(Card) == 0
 
 
+def test_a_member_says_they_are_done_and_takes_it_back_from_the_page(crew, portal_of, add_board):
+    retro_id = add_board()
+    base = f"/t/crew/retros/{retro_id}/board"
+    member, other = portal_of(crew.member), portal_of(crew.other)
+    assert "I'm done</button>" in _board(member, retro_id)
+    assert member.post(f"{base}/ready", {}).status_code == 303
+    page = " ".join(_board(member, retro_id).split())
+    assert "you among them" in page and "I'm not done after all" in page
+    seen = " ".join(_board(other, retro_id).split())
+    assert "you among them" not in seen and "I'm done</button>" in seen  # only a count
+    assert member.post(f"{base}/ready", {"not_ready": "1"}).status_code == 303
+    page = " ".join(_board(member, retro_id).split())
+    assert "0 of" in page and "I'm done</button>" in page
+
+
 def test_the_writer_of_an_anonymous_card_edits_it_from_their_session_only(
     crew, portal_of, add_board
 ):
