@@ -31,15 +31,16 @@ from teamkit.auth.services import (
 )
 from teamkit.db import get_session
 from teamkit.extensions import login_manager
-from teamkit.teams.models import Membership, Team
+from teamkit.teams.models import Membership, Team, TeamSettings
 from teamkit.teams.services import SLUG_RE, find_membership
 
 TEAM_URL_ARG = "slug"
 
-#: A membership of the team whose slug is `:slug`, with that team.
+#: A membership of the team whose slug is `:slug`, with that team and its settings (its time
+#: zone, which most team pages show times in: no statement of their own for it).
 _IN_TEAM = join(
     Membership, Team, and_(Team.id == Membership.team_id, Team.slug == bindparam("slug"))
-)
+).outerjoin(TeamSettings, TeamSettings.team_id == Team.id)
 
 
 def with_membership(statement: Select[Any]) -> Select[Any]:
@@ -47,7 +48,7 @@ def with_membership(statement: Select[Any]) -> Select[Any]:
     return (
         statement.add_columns(Membership)
         .outerjoin(_IN_TEAM, Membership.person_id == Person.id)
-        .options(contains_eager(Membership.team))
+        .options(contains_eager(Membership.team).contains_eager(Team.settings))
     )
 
 
