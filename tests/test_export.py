@@ -470,6 +470,7 @@ LEFT_OUT = {
     "delivery_recipient": "the server's delivery log",
     "retro_search": "rebuilt from the retros on import",
     "board_readiness": "a live meeting's \"I'm done\" marks, counted only and reset each phase",
+    "slack_request_seen": "the server's record of requests from Slack, kept five minutes",
 }
 
 

@@ -68,3 +68,15 @@ class SlackMember(Base):
     looked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Whether the app may send them direct messages (they turn it off on the account page).
     is_dm_enabled: Mapped[bool] = mapped_column(default=True)
+
+
+class SlackRequestSeen(Base):
+    """A signed request from Slack already taken, kept while its timestamp is in the window:
+    the same request sent again (a replay) is refused."""
+
+    __tablename__ = "slack_request_seen"
+
+    #: SHA-256 of the request's X-Slack-Signature (itself an HMAC of its time and body).
+    signature_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: When it was taken; rows older than the window are cleared as new ones come.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,24 +4,29 @@ team's app they come to, checked with that app's signing secret, and which membe
 A request is trusted only when its `X-Slack-Signature` is the HMAC of its body with the
 signing secret of a team connected to the workspace the request names, and its
 `X-Slack-Request-Timestamp` is within five minutes (slack_sdk's SignatureVerifier): a
-forged, replayed-later or other team's request matches no secret and does nothing.
+forged, replayed-later or other team's request matches no secret and does nothing. Within
+the five minutes, each signed request is taken once: sent again, it is refused too.
 
 Every function takes a session and plain values, may flush, and never commits.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from teamkit.auth.models import Person
+from teamkit.db import utcnow
 from teamkit.slack import vault
 from teamkit.slack.client import SlackFailure, call, web_client
-from teamkit.slack.models import SlackConnection, SlackMember
+from teamkit.slack.models import SlackConnection, SlackMember, SlackRequestSeen
 from teamkit.slack.people import match
 from teamkit.teams.models import Membership, Team
 
@@ -74,8 +79,26 @@ def verify(
     for connection in connections:
         secret = vault.decrypt(app.config["SECRET_KEY"], connection.signing_secret)
         if SignatureVerifier(secret).is_valid(body, timestamp, signature):
+            _take_once(session, signature)
             return connection
     raise Refused
+
+
+def _take_once(session: Session, signature: str) -> None:
+    """Note a verified request's signature, or raise Refused if it was taken already (a
+    replay within the window); forget those older than twice the window on the way."""
+    now = utcnow()
+    session.execute(
+        delete(SlackRequestSeen).where(
+            SlackRequestSeen.seen_at < now - timedelta(seconds=2 * WINDOW_SECONDS)
+        )
+    )
+    digest = hashlib.sha256(signature.encode()).hexdigest()
+    try:
+        with session.begin_nested():
+            session.add(SlackRequestSeen(signature_hash=digest, seen_at=now))
+    except IntegrityError:
+        raise Refused from None
 
 
 def sender(session: Session, app: Flask, connection: SlackConnection, slack_user_id: str) -> Sender:

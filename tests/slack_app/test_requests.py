@@ -269,6 +269,36 @@ def test_a_request_not_signed_by_the_team_now_is_401_and_does_nothing(
     assert len(slack_api.calls) == before
 
 
+def test_a_signed_request_sent_again_within_the_window_is_401_and_does_nothing(
+    slack_app: Flask, client: Any, core: Any
+) -> None:
+    body = urlencode(
+        {
+            "command": "/teamkit",
+            "text": "note Said once",
+            "user_id": "U0MAX",
+            "team_id": "T0ACME",
+            "api_app_id": "A0TEAMKIT",
+            "trigger_id": "1.2.3",
+        }
+    )
+    headers = sign(body)
+    sent = [
+        client.post(
+            "/slack/commands",
+            data=body,
+            content_type="application/x-www-form-urlencoded",
+            headers=headers,
+        )
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in sent] == [200, 401]
+    assert count(slack_app, Card) == 1
+    # The same words signed a second later are a new request.
+    assert command(client, "note Said once", shift=1).status_code == 200
+    assert count(slack_app, Card) == 2
+
+
 def test_a_request_without_signature_or_with_junk_is_401(
     slack_app: Flask, client: Any, core: Any
 ) -> None:
