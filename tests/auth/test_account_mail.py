@@ -551,9 +551,10 @@ def test_each_link_page_runs_a_fixed_few_statements(
         with count_queries() as queries:
             assert client.get(path).status_code == 200
         counts[name] = queries.count
-    # The forgot page reads nothing; a reset link its person; a confirmation the person
-    # logged in, the link's person and whether the new address is taken.
-    assert counts == {"forgot": 0, "reset": 1, "confirm": 3}, counts
+    # The forgot page reads nothing; a reset link its person and how many API tokens the
+    # reset will revoke; a confirmation the person logged in, the link's person and whether
+    # the new address is taken.
+    assert counts == {"forgot": 0, "reset": 2, "confirm": 3}, counts
 
 
 @pytest.mark.usefixtures("reset_limit_of_three")

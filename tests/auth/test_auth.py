@@ -396,8 +396,14 @@ def test_a_form_posted_without_its_csrf_token_is_refused(
 
 
 #: Posts a mail client makes, not a page: RFC 8058's one-click unsubscribe carries no CSRF
-#: token, and acts only on the signed token in its URL (tests/digests test it).
-CSRF_EXEMPT = {"digests.unsubscribe"}
+#: token, and acts only on the signed token in its URL (tests/digests test it). And posts
+#: Slack makes, trusted only when signed with the team's signing secret (tests/slack_app).
+CSRF_EXEMPT = {
+    "digests.unsubscribe",
+    "digests.unsubscribe_pulse_mail",
+    "slack.slack_command",
+    "slack.slack_interaction",
+}
 
 
 def test_every_portal_form_refuses_a_post_without_csrf_token(
