@@ -136,8 +136,11 @@ def measure(name: str, ask: Callable[[], Any], requests: int, app: Flask | None)
     return Timing(name, statistics.median(samples), p95, per_request)
 
 
-def run(database_url: str, goals: int, checkins: int, requests: int) -> list[Timing]:
-    """Seed a fresh database at `database_url`, then time every target."""
+def run(
+    database_url: str, goals: int, checkins: int, requests: int, page_cache_mb: int = 0
+) -> list[Timing]:
+    """Seed a fresh database at `database_url`, then time every target: rendered each
+    time (no kept pages, the default) or served kept (`page_cache_mb` over 0)."""
     with tempfile.TemporaryDirectory() as instance:
         app = create_app(
             {
@@ -145,6 +148,7 @@ def run(database_url: str, goals: int, checkins: int, requests: int) -> list[Tim
                 "INSTANCE_PATH": instance,
                 "SECRET_KEY": "bench",
                 "LOG_LEVEL": "WARNING",
+                "PAGE_CACHE_MB": page_cache_mb,
             }
         )
         engine = get_engine(app)
@@ -200,10 +204,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--goals", type=int, default=50)
     parser.add_argument("--checkins", type=int, default=20, help="check-ins per goal")
     parser.add_argument("--requests", type=int, default=200, help="requests per target")
+    parser.add_argument(
+        "--page-cache-mb",
+        type=int,
+        default=0,
+        help="TEAMKIT_PAGE_CACHE_MB: 0 (the default) renders every page, more serves them kept",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        timings = run(url, args.goals, args.checkins, args.requests)
+        timings = run(url, args.goals, args.checkins, args.requests, args.page_cache_mb)
     print(f"{args.goals} goals with {args.checkins} check-ins, {args.requests} requests each")
     print(report(timings))
     return 0

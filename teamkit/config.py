@@ -166,6 +166,14 @@ SETTINGS: tuple[Setting, ...] = (
         count(1, 200),
     ),
     Setting(
+        "PAGE_CACHE_MB",
+        64,
+        "Megabytes of memory each web process keeps team pages in, rendered, to serve them "
+        "again while nothing they show has changed (every write bumps the team's page "
+        "version in its own transaction). `0` renders every page every time.",
+        count(0, 4096),
+    ),
+    Setting(
         "SCHEDULER_TICK_SECONDS",
         60,
         "How often the scheduler looks for due work.",

@@ -471,6 +471,7 @@ LEFT_OUT = {
     "retro_search": "rebuilt from the retros on import",
     "board_readiness": "a live meeting's \"I'm done\" marks, counted only and reset each phase",
     "slack_request_seen": "the server's record of requests from Slack, kept five minutes",
+    "page_epoch": "a counter of the server's kept pages, not the team's data",
 }
 
 

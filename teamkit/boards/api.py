@@ -40,6 +40,7 @@ from teamkit.retros import actions
 from teamkit.retros.formats import FORMATS
 from teamkit.retros.models import ActionItem
 from teamkit.teams.guard import current_membership, current_team
+from teamkit.teams.page_cache import never_keep
 
 blp = Blueprint(
     "boards_api",
@@ -49,6 +50,7 @@ blp = Blueprint(
     "(as a request header of the same name, on any board call) to see your anonymous cards "
     "as yours (`is_mine`) and to edit or delete them.",
 )
+never_keep(blp)  # as the board pages (teamkit.boards.views)
 
 ETAG_HEADER = {"ETag": {"description": "The board's version.", "schema": {"type": "string"}}}
 SESSION_DOC = (

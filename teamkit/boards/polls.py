@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, request, session
-from flask_login.utils import _create_identifier
+from flask import Flask, Response, request
 from sqlalchemy import Select, bindparam, select
 
-from teamkit.auth.services import TOKEN_PREFIX, TOKEN_USE_PRECISION, hash_token, parse_identity
 from teamkit.boards.models import Board
-from teamkit.db import get_session, utcnow
-from teamkit.teams.guard import SESSION_PERSON, TOKEN_HOLDER_IN_TEAM, team_slug
+from teamkit.teams.guard import SESSION_PERSON, TOKEN_HOLDER_IN_TEAM, find_asker
 from teamkit.teams.models import Membership
 
 #: The endpoints of the board's state: the page script's and the API's.
@@ -46,73 +43,18 @@ def _sent_version() -> str | None:
     return sent or None
 
 
-def _unchanged(row: Any, version_at: int, sent: str) -> bool:
-    membership = row[version_at - 1]
-    version = row[version_at]
-    return membership is not None and version is not None and etag(version) == sent
-
-
-def _session_row(slug: str, retro_id: int) -> Any:
-    identity = session.get("_user_id")
-    if not isinstance(identity, str) or session.get("_id") != _create_identifier():
-        return None
-    parsed = parse_identity(identity)
-    if parsed is None:
-        return None
-    row = (
-        get_session()
-        .execute(
-            SESSION_POLL,
-            {
-                "person_id": parsed[0],
-                "token_hash": hash_token(parsed[1]),
-                "slug": slug,
-                "retro_id": retro_id,
-            },
-        )
-        .first()
-    )
-    # A log-in not yet noted today goes the ordinary way, which notes it.
-    if row is None or row[1].seen_on != utcnow().date():
-        return None
-    return row
-
-
-def _token_row(slug: str, retro_id: int) -> Any:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token.startswith(TOKEN_PREFIX):
-        return None
-    row = (
-        get_session()
-        .execute(TOKEN_POLL, {"token_hash": hash_token(token), "slug": slug, "retro_id": retro_id})
-        .first()
-    )
-    if row is None:
-        return None
-    used = row[0].last_used_at
-    # A token whose use is due to be noted goes the ordinary way, which notes it.
-    if used is None or utcnow() - used >= TOKEN_USE_PRECISION:
-        return None
-    return row
-
-
 def short_poll() -> Response | None:
     """Answer 304 to a poll of an unchanged board, after one statement; else carry on."""
     if request.endpoint not in POLL_ENDPOINTS or request.method != "GET":
         return None
     sent = _sent_version()
-    slug = team_slug()
     retro_id = (request.view_args or {}).get("retro_id")
-    if sent is None or slug is None or not isinstance(retro_id, int):
+    if sent is None or not isinstance(retro_id, int):
         return None
-    if request.endpoint == "boards_api.board_state":
-        row = _token_row(slug, retro_id)
-        version_at = 2
-    else:
-        row = _session_row(slug, retro_id)
-        version_at = 3
-    if row is None or not _unchanged(row, version_at, sent):
+    asker = find_asker(SESSION_POLL, TOKEN_POLL, retro_id=retro_id)
+    if asker is None or asker.membership is None or asker.extra[0] is None:
+        return None
+    if etag(asker.extra[0]) != sent:
         return None
     response = Response(status=304)
     response.headers["ETag"] = sent

@@ -33,9 +33,12 @@ from teamkit.forms import ConfirmForm, attempt, submit_form
 from teamkit.retros import services as retro_services
 from teamkit.teams.guard import current_membership, current_team
 from teamkit.teams.models import Role
+from teamkit.teams.page_cache import never_keep
 from teamkit.teams.roles import require_role
 
 bp = Blueprint("boards", __name__)
+# Never kept rendered: a board polls its own version, and shows a writer their anonymous cards.
+never_keep(bp)
 #: Column rows the format form offers (the most a format has).
 COLUMN_ROWS = COLUMNS_MAX
 

@@ -31,5 +31,7 @@ CAPABILITY = Capability(
         "teamkit.teams.navigation:init_app",
         "teamkit.teams.audit:init_app",
         "teamkit.teams.lifecycle_views:init_app",
+        # After the guard, whose team and membership it reads.
+        "teamkit.teams.page_cache:init_app",
     ),
 )

@@ -37,6 +37,9 @@ class Team(Base):
     #: URL name, unique: /t/<slug>/.
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Bumped in the same transaction as any write to what the team's pages show, so a page
+    #: kept rendered under an older version is never served again (teamkit.teams.page_cache).
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
@@ -52,6 +55,16 @@ class Team(Base):
 
     def __repr__(self) -> str:
         return f"<Team {self.slug}>"
+
+
+class PageEpoch(Base):
+    """One row: bumped by every write that no single team's pages can be named for (a
+    person's name, a scheduler's job), so that every kept page is rendered again."""
+
+    __tablename__ = "page_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
 
 
 class Membership(Base):
