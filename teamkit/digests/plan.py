@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import Insert, select
@@ -219,11 +220,15 @@ def compose_claimed(session: Session, app: Flask, delivery: Delivery, now: datet
 def _active_by_team(
     session: Session, app: Flask, teams: Mapping[int, Team]
 ) -> dict[int, list[DigestChannel]]:
-    """Return the registered channels active for each of `teams`, a statement a channel."""
+    """Return the registered channels active for each of `teams`, in a statement a kind of
+    test (team by team for a channel that has none for many teams)."""
     found: dict[int, list[DigestChannel]] = {team_id: [] for team_id in teams}
+    asked: dict[Any, set[int]] = {}  # channels that share a test (the Slack app's) ask once
     for plugin in registered(app).values():
         if plugin.active_teams is not None:
-            ids = plugin.active_teams(session, list(teams))
+            if plugin.active_teams not in asked:
+                asked[plugin.active_teams] = plugin.active_teams(session, list(teams))
+            ids = asked[plugin.active_teams]
         else:
             ids = {i for i, team in teams.items() if plugin.is_active(session, app, team)}
         for team_id in ids:
