@@ -193,7 +193,8 @@ def search_in_a_scale_team(app: Any, requests: int) -> PageTiming:
 def scheduler_tick(app: Any) -> dict[str, Any]:
     """Plan every due digest and claim the deliveries, as scheduler ticks do; count it."""
     from teamkit.db import utcnow
-    from teamkit.digests.claims import claim_deliveries, plan_due_periods
+    from teamkit.digests.claims import claim_deliveries
+    from teamkit.digests.plan import plan_due_periods
 
     engine = get_engine(app)
     result: dict[str, Any] = {"ticks": 0, "planned": 0, "claimed": 0}

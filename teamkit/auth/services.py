@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from blinker import Namespace
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -316,12 +316,15 @@ def revoke_api_token(session: Session, person: Person, token_id: int) -> ApiToke
     return token
 
 
+def _live_tokens_of(person: Person) -> ColumnElement[bool]:
+    """Return the condition that picks the person's tokens that still work."""
+    return and_(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+
+
 def revoke_all_api_tokens(session: Session, person: Person) -> int:
     """Revoke every token of `person` still valid (after a password reset, an account that
     was taken over keeps no door open); return how many were."""
-    tokens = session.scalars(
-        select(ApiToken).where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
-    ).all()
+    tokens = session.scalars(select(ApiToken).where(_live_tokens_of(person))).all()
     for token in tokens:
         token.revoked_at = utcnow()
         token_revoked.send(person, session=session, name=token.name)
@@ -331,11 +334,7 @@ def revoke_all_api_tokens(session: Session, person: Person) -> int:
 def live_api_token_count(session: Session, person: Person) -> int:
     """How many of the person's tokens still work."""
     return (
-        session.scalar(
-            select(func.count())
-            .select_from(ApiToken)
-            .where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
-        )
+        session.scalar(select(func.count()).select_from(ApiToken).where(_live_tokens_of(person)))
         or 0
     )
 

@@ -52,24 +52,16 @@ def board_state(
         )
     )
     votes = _vote_counts(session, board, me)
-    ready, members, mine_ready = session.execute(
+    ready, mine_ready, members = session.execute(
         select(
-            select(func.count())
-            .select_from(Readiness)
-            .where(Readiness.retro_id == board.retro_id, Readiness.phase == board.phase)
-            .scalar_subquery(),
+            func.count(),
+            func.count().filter(Readiness.membership_id == me.id),
             select(func.count(Membership.id))
             .where(Membership.team_id == board.team_id)
             .scalar_subquery(),
-            select(func.count())
-            .select_from(Readiness)
-            .where(
-                Readiness.retro_id == board.retro_id,
-                Readiness.phase == board.phase,
-                Readiness.membership_id == me.id,
-            )
-            .scalar_subquery(),
         )
+        .select_from(Readiness)
+        .where(Readiness.retro_id == board.retro_id, Readiness.phase == board.phase)
     ).one()
     names = list(
         session.scalars(

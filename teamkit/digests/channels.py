@@ -62,6 +62,9 @@ class DigestChannel:
     #: `(session, team_id, person ids) -> set of person ids`: who of them still takes it
     #: when it goes out (they may have opted out, or left, since it was planned).
     still_receiving: Callable[[Session, int, list[int]], set[int]] | None = None
+    #: `(session, team ids) -> set of team ids`: which of the teams it is active for, in one
+    #: statement (a tick planning many teams); None: `is_active` is asked team by team.
+    active_teams: Callable[[Session, list[int]], set[int]] | None = None
     #: Why a delivery is skipped when `recipients` finds nobody.
     no_recipient: str = "Nobody takes it."
     #: The digests' own channels it stands in for while active (the webhook, when the

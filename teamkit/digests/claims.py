@@ -2,11 +2,10 @@
 
 Invariant 3 (DESIGN.md). Two steps, each a short transaction:
 
-1. *Plan*: lock the settings of teams whose next send time has come (`FOR UPDATE SKIP
-   LOCKED` on PostgreSQL; on SQLite the transaction holds the write lock), compose each
-   team's digest once for the latest period due (missed periods are coalesced, not
-   replayed), insert one delivery per channel (unique by team, channel and period), record
-   what it features (reinforcements), and move the team's next send time on.
+1. *Plan* (teamkit.digests.plan): lock the settings of teams whose next send time has
+   come, insert one delivery per channel for the latest period due (unique by team,
+   channel and period) and move the team's next send time on; the digest is composed
+   when one of its deliveries is first claimed.
 2. *Claim*: lock due deliveries no live claim holds, take a lease on them and count the
    attempt. The sender then marks each sent, failed or retried; a scheduler that dies
    leaves a lease that expires, and another takes the delivery over.
@@ -22,14 +21,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask import Flask
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from teamkit import mail
-from teamkit.digests.channels import DigestChannel, active
-from teamkit.digests.compose import SUBJECT_MAX, Composed, Digest, compose_digest
+from teamkit.digests.channels import DigestChannel
 from teamkit.digests.models import (
     ERROR_MAX,
     Delivery,
@@ -39,22 +34,13 @@ from teamkit.digests.models import (
     DigestSettings,
     RecipientStatus,
 )
-from teamkit.digests.recipients import email_recipients
-from teamkit.digests.schedule import latest_time_at_or_before
-from teamkit.digests.settings import next_run_at
-from teamkit.teams.models import Team
 
 log = logging.getLogger("teamkit.digests")
 
 #: Longest wait between two tries of a delivery, however many attempts failed.
 BACKOFF_MAX_SECONDS = 3600
 
-NOTHING_TO_SAY = "The digest had nothing to say, so it was not sent."
 NO_MAIL_SERVER = "No mail server is set up (TEAMKIT_SMTP_URL is empty), so no email was sent."
-NO_RECIPIENT = "No member gets the email: every member has opted out."
-COMPOSE_FAILED = (
-    "The digest could not be composed, so nothing was sent; the next one is composed afresh"
-)
 
 
 class SendFailed(Exception):
@@ -73,7 +59,8 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
+    """Return `text` cut to what a delivery's error column keeps."""
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
 
@@ -89,139 +76,6 @@ def channels_of(
         channels.append(DeliveryChannel.SLACK)
     replaced = {channel for found in registered for channel in found.replaces}
     return [c for c in channels if c not in replaced] + [found.channel for found in registered]
-
-
-def create_deliveries(
-    session: Session,
-    app: Flask,
-    team: Team,
-    settings: DigestSettings,
-    period: datetime,
-    *,
-    now: datetime,
-    is_manual: bool = False,
-    composed: Composed | None = None,
-) -> list[Delivery]:
-    """Compose the team's digest and add its deliveries for `period`, one per channel.
-
-    A delivery already there for (team, channel, period) is left alone. What the digest
-    features is recorded (reinforcements) in this same transaction, once per channel that
-    will really send.
-    """
-    composed = composed or compose_digest(session, app, team, now=now, is_preview=False)
-    digest = composed.digest
-    plugins = {found.channel: found for found in active(session, app, team)}
-    channels = channels_of(settings, list(plugins.values()))
-    created: list[Delivery] = []
-    going: list[str | None] = []
-    for channel in channels:
-        status, reason = DeliveryStatus.PENDING, None
-        recipients: list[int] = []
-        plugin = plugins.get(channel)
-        if digest.is_empty:
-            status, reason = DeliveryStatus.SKIPPED, NOTHING_TO_SAY
-        elif channel is DeliveryChannel.EMAIL:
-            if not mail.is_configured(app):
-                status, reason = DeliveryStatus.SKIPPED, NO_MAIL_SERVER
-            else:
-                recipients = [person.id for person in email_recipients(session, team)]
-                if not recipients:
-                    status, reason = DeliveryStatus.SKIPPED, NO_RECIPIENT
-        elif plugin is not None and plugin.recipients is not None:
-            recipients = plugin.recipients(session, app, team)
-            if not recipients:
-                status, reason = DeliveryStatus.SKIPPED, plugin.no_recipient
-        delivery = Delivery(
-            team_id=team.id,
-            channel=channel,
-            period=period,
-            is_manual=is_manual,
-            status=status,
-            content=digest.to_json(),
-            subject=digest.subject,
-            attempts=0,
-            next_attempt_at=now,
-            last_error=reason,
-            created_at=now,
-        )
-        delivery.recipients = [DeliveryRecipient(person_id=person_id) for person_id in recipients]
-        try:
-            with session.begin_nested():
-                session.add(delivery)
-                session.flush()
-        except IntegrityError:
-            log.info("digest of %s for %s via %s already claimed", team.slug, period, channel)
-            continue
-        if status is DeliveryStatus.SKIPPED:
-            log.info("digest of %s via %s skipped: %s", team.slug, channel.value, reason)
-        created.append(delivery)
-        if status is DeliveryStatus.PENDING:
-            going.append(plugin.records_as if plugin is not None else channel.value)
-    composed.record_delivery(session, tuple(dict.fromkeys(c for c in going if c)), now)
-    return created
-
-
-def record_compose_failure(
-    session: Session,
-    app: Flask,
-    team: Team,
-    settings: DigestSettings,
-    period: datetime,
-    error: Exception,
-    *,
-    now: datetime,
-) -> None:
-    """Log a period whose digest could not be composed: one failed delivery per channel."""
-    base_url = str(app.config["TEAMKIT"]["BASE_URL"]).rstrip("/")
-    empty = Digest(team.name, team.slug, base_url, now, ())
-    for channel in channels_of(settings, active(session, app, team)):
-        session.add(
-            Delivery(
-                team_id=team.id,
-                channel=channel,
-                period=period,
-                is_manual=False,
-                status=DeliveryStatus.FAILED,
-                content=empty.to_json(),
-                subject=empty.subject[:SUBJECT_MAX],
-                attempts=1,
-                next_attempt_at=now,
-                last_error=_clip(f"{COMPOSE_FAILED} ({type(error).__name__}: {error})"),
-                created_at=now,
-            )
-        )
-    session.flush()
-
-
-def plan_due_periods(session: Session, app: Flask, now: datetime, *, limit: int = 20) -> int:
-    """Claim up to `limit` teams whose digest is due and add their deliveries; return how many.
-
-    A team due for several missed periods gets one digest, for the latest.
-    """
-    due = session.scalars(
-        select(DigestSettings)
-        .where(DigestSettings.is_enabled.is_(True), DigestSettings.next_run_at <= now)
-        .order_by(DigestSettings.next_run_at, DigestSettings.team_id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for settings in due:
-        period = latest_time_at_or_before(
-            settings.cron, settings.timezone, now, week_interval=settings.week_interval
-        )
-        settings.next_run_at = next_run_at(settings, now)
-        team = session.get(Team, settings.team_id)
-        if period is None or team is None:
-            continue
-        try:
-            with session.begin_nested():
-                create_deliveries(session, app, team, settings, period, now=now)
-        except Exception as error:
-            # One team's bad data fails its own digest, never the other teams' of this tick.
-            log.exception("composing the digest of team %s failed", team.id)
-            record_compose_failure(session, app, team, settings, period, error, now=now)
-    session.flush()
-    return len(due)
 
 
 def claim_deliveries(
@@ -303,7 +157,7 @@ def mark_recipient_refused(session: Session, recipient_id: int, error: str) -> N
     session.execute(
         update(DeliveryRecipient)
         .where(DeliveryRecipient.id == recipient_id)
-        .values(status=RecipientStatus.FAILED, error=_clip(error))
+        .values(status=RecipientStatus.FAILED, error=clip(error))
     )
 
 
@@ -315,7 +169,7 @@ def mark_recipient_skipped(session: Session, recipient_id: int, reason: str) -> 
             DeliveryRecipient.id == recipient_id,
             DeliveryRecipient.status == RecipientStatus.PENDING,
         )
-        .values(status=RecipientStatus.SKIPPED, error=_clip(reason))
+        .values(status=RecipientStatus.SKIPPED, error=clip(reason))
     )
 
 
@@ -334,14 +188,14 @@ def mark_sent(session: Session, delivery_id: int, worker: str, now: datetime) ->
         )
     elif meant and len(refused) == len(meant):
         delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = _clip(
+        delivery.last_error = clip(
             "Every recipient was refused: " + "; ".join(r.error or "" for r in refused)
         )
     else:
         delivery.status = DeliveryStatus.SENT
         delivery.sent_at = now
         delivery.last_error = (
-            _clip(
+            clip(
                 f"{len(refused)} recipient(s) refused: " + "; ".join(r.error or "" for r in refused)
             )
             if refused
@@ -377,12 +231,12 @@ def record_failure(
     delivery = session.get(Delivery, delivery_id, with_for_update=True)
     if delivery is None or delivery.claimed_by != worker:
         return None
-    delivery.last_error = _clip(error)
+    delivery.last_error = clip(error)
     delivery.lease_expires_at = None
     if permanent or delivery.attempts >= max_attempts:
         delivery.status = DeliveryStatus.FAILED
         if not permanent:
-            delivery.last_error = _clip(f"Gave up after {delivery.attempts} attempts: {error}")
+            delivery.last_error = clip(f"Gave up after {delivery.attempts} attempts: {error}")
     else:
         wait = (
             retry_after
@@ -399,5 +253,5 @@ def mark_skipped(session: Session, delivery_id: int, worker: str, reason: str) -
     session.execute(
         update(Delivery)
         .where(_ours(delivery_id, worker))  # type: ignore[arg-type]
-        .values(status=DeliveryStatus.SKIPPED, last_error=_clip(reason), lease_expires_at=None)
+        .values(status=DeliveryStatus.SKIPPED, last_error=clip(reason), lease_expires_at=None)
     )

@@ -30,7 +30,6 @@ from teamkit.digests.claims import (
     mark_sent,
     mark_skipped,
     new_worker_id,
-    plan_due_periods,
     record_failure,
     renew_lease,
 )
@@ -44,6 +43,7 @@ from teamkit.digests.models import (
     DigestSettings,
 )
 from teamkit.digests.outbox import MailConnection, Outbox, still_going, waiting_person_ids
+from teamkit.digests.plan import UNCOMPOSED, compose_claimed, plan_due_periods
 from teamkit.digests.recipients import still_receiving, unsubscribe_token
 from teamkit.digests.render import EmailParts, render_email, render_slack
 from teamkit.digests.slack import post_to_slack
@@ -248,6 +248,15 @@ class TickReport:
     skipped: int = 0
 
 
+def _count(report: TickReport, status: DeliveryStatus | None) -> None:
+    if status is DeliveryStatus.FAILED:
+        report.failed += 1
+    elif status is DeliveryStatus.PENDING:
+        report.retrying += 1
+    elif status is DeliveryStatus.SKIPPED:
+        report.skipped += 1
+
+
 def send_delivery(
     app: Flask,
     delivery_id: int,
@@ -271,6 +280,11 @@ def send_delivery(
         )
         if delivery is None:
             return
+        if delivery.kind is DeliveryKind.DIGEST and delivery.content == UNCOMPOSED:
+            delivery = compose_claimed(session, app, delivery, utcnow())
+            if delivery.status is not DeliveryStatus.PENDING:
+                _count(report, delivery.status)
+                return
         channel, kind = delivery.channel, delivery.kind
         webhook = None
         if channel is DeliveryChannel.SLACK:
@@ -345,10 +359,7 @@ def send_delivery(
                 retry_base_seconds=config.retry_seconds,
                 retry_after=error.retry_after,
             )
-        if status is DeliveryStatus.FAILED:
-            report.failed += 1
-        elif status is DeliveryStatus.PENDING:
-            report.retrying += 1
+        _count(report, status)
         return
 
     def finish(session: Session) -> None:
@@ -381,10 +392,7 @@ def _record_crash(
             max_attempts=config.max_attempts,
             retry_base_seconds=config.retry_seconds,
         )
-    if status is DeliveryStatus.FAILED:
-        report.failed += 1
-    elif status is DeliveryStatus.PENDING:
-        report.retrying += 1
+    _count(report, status)
 
 
 def deliver_due(

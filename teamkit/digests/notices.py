@@ -22,7 +22,6 @@ from typing import Any
 from flask import Flask
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teamkit import mail
@@ -39,6 +38,7 @@ from teamkit.digests.models import (
     DigestSettings,
 )
 from teamkit.digests.outbox import Outbox, still_going, waiting_person_ids
+from teamkit.digests.plan import plan_delivery
 from teamkit.digests.recipients import (
     MailList,
     email_recipients,
@@ -142,11 +142,7 @@ def _add(
             created_at=now,
         )
         delivery.recipients = [DeliveryRecipient(person_id=person_id) for person_id in people]
-        try:
-            with session.begin_nested():
-                session.add(delivery)
-                session.flush()
-        except IntegrityError:
+        if not plan_delivery(session, delivery):
             log.info("%s of pulse %s via %s planned already", kind.value, pulse.id, channel)
             continue
         added += 1
@@ -158,27 +154,23 @@ def _record_plan_failure(
 ) -> None:
     """Log a notice that could not be prepared, as failed, so it is not tried every tick."""
     message = f"{PLAN_FAILED} ({type(error).__name__}: {error})"
-    try:
-        with session.begin_nested():
-            session.add(
-                Delivery(
-                    team_id=pulse.team_id,
-                    channel=DeliveryChannel.EMAIL,
-                    kind=kind,
-                    pulse_id=pulse.id,
-                    period=now,
-                    status=DeliveryStatus.FAILED,
-                    content="{}",
-                    subject=_shorten(f"Pulse {pulse.id}: {kind.label}"),
-                    attempts=1,
-                    next_attempt_at=now,
-                    last_error=message[:ERROR_MAX],
-                    created_at=now,
-                )
-            )
-            session.flush()
-    except IntegrityError:
-        pass
+    plan_delivery(
+        session,
+        Delivery(
+            team_id=pulse.team_id,
+            channel=DeliveryChannel.EMAIL,
+            kind=kind,
+            pulse_id=pulse.id,
+            period=now,
+            status=DeliveryStatus.FAILED,
+            content="{}",
+            subject=_shorten(f"Pulse {pulse.id}: {kind.label}"),
+            attempts=1,
+            next_attempt_at=now,
+            last_error=message[:ERROR_MAX],
+            created_at=now,
+        ),
+    )
 
 
 def _planned(kind: DeliveryKind) -> Any:

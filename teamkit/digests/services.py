@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from teamkit.auth.models import Person
 from teamkit.db import utcnow
 from teamkit.digests.channels import active
-from teamkit.digests.claims import channels_of, create_deliveries
+from teamkit.digests.claims import channels_of
 from teamkit.digests.compose import Digest, compose_digest, compose_personal
 from teamkit.digests.models import (
     Delivery,
@@ -29,6 +29,7 @@ from teamkit.digests.models import (
     DigestSettings,
     RecipientStatus,
 )
+from teamkit.digests.plan import create_deliveries
 from teamkit.digests.recipients import email_recipients
 from teamkit.digests.render import render_html, render_slack, render_text
 from teamkit.digests.settings import find_settings

@@ -186,9 +186,22 @@ def retry(slug: str, delivery_id: int) -> Response:
 # ---------------------------------------------------------------- unsubscribe, account
 
 
-def _unsubscribe(token: str, mail_list: MailList) -> tuple[str, int] | str:
-    """Opt out of a team's mail from its link: a GET only asks (mail scanners open links);
-    the POST does it, from the page's button or from a mail client's one-click (RFC 8058:
+@bp.route(
+    "/digest/unsubscribe/<token>",
+    methods=["GET", "POST"],
+    defaults={"mail_list": MailList.DIGEST},
+)
+@bp.route(
+    "/pulse-mail/unsubscribe/<token>",
+    methods=["GET", "POST"],
+    defaults={"mail_list": MailList.PULSES},
+    endpoint="unsubscribe_pulse_mail",
+)
+@csrf.exempt
+def unsubscribe(token: str, mail_list: MailList) -> tuple[str, int] | str:
+    """Opt out of a team's digest email, or its pulse invitations and reminders, from the
+    mail's link, without logging in: a GET only asks (mail scanners open links); the POST
+    does it, from the page's button or from a mail client's one-click (RFC 8058:
     `List-Unsubscribe=One-Click`)."""
     db = get_session()
     secret = current_app.config["SECRET_KEY"]
@@ -202,20 +215,6 @@ def _unsubscribe(token: str, mail_list: MailList) -> tuple[str, int] | str:
         return render_template("digests/unsubscribe.html", **values), error.status
     done = request.method == "POST"
     return render_template("digests/unsubscribe.html", team=team, done=done, **values)
-
-
-@bp.route("/digest/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt
-def unsubscribe(token: str) -> tuple[str, int] | str:
-    """Opt out of a team's digest email from its link, without logging in."""
-    return _unsubscribe(token, MailList.DIGEST)
-
-
-@bp.route("/pulse-mail/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt
-def unsubscribe_pulse_mail(token: str) -> tuple[str, int] | str:
-    """Turn a team's pulse invitations and reminders off from their link, without logging in."""
-    return _unsubscribe(token, MailList.PULSES)
 
 
 def account_context(session: Session, person: Person) -> dict[str, Any]:

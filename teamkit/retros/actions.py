@@ -116,16 +116,20 @@ def create_action_item(
         retro.team,
         {"title": title, "owner_id": owner_id, "due_date": due_date, "goal_id": goal_id},
     )
+    return add_open_item(session, actor, team_id=retro.team_id, retro_id=retro.id, **checked)
+
+
+def add_open_item(session: Session, actor: Membership, **fields: Any) -> ActionItem:
+    """Add an open action item with `fields` (its team, title, owner, where it came from),
+    created by `actor` now: the one place a new item's starting state is written."""
     now = utcnow()
     item = ActionItem(
-        team_id=retro.team_id,
-        retro_id=retro.id,
         status=ActionStatus.OPEN,
         closing_note="",
         created_by_id=actor.person_id,
         created_at=now,
         updated_at=now,
-        **checked,
+        **fields,
     )
     session.add(item)
     session.flush()

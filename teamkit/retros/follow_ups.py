@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teamkit.capability import FollowUp, FollowUpItem, Registry
-from teamkit.db import utcnow
 from teamkit.errors import Conflict, NotFound
-from teamkit.retros.actions import TITLE_MISSING
-from teamkit.retros.models import ACTION_TITLE_MAX, ActionItem, ActionStatus
+from teamkit.retros.actions import TITLE_MISSING, add_open_item
+from teamkit.retros.models import ACTION_TITLE_MAX, ActionItem
 from teamkit.teams.models import Membership, Team
 
 
@@ -44,8 +43,9 @@ def create_action_item_from(
     )
     if existing is not None:
         raise Conflict(f"It is an action item already (number {existing}).")
-    now = utcnow()
-    item = ActionItem(
+    return add_open_item(
+        session,
+        actor,
         team_id=actor.team_id,
         retro_id=None,
         source_kind=kind,
@@ -53,15 +53,7 @@ def create_action_item_from(
         title=_one_line_title(found.text) or TITLE_MISSING,
         owner_id=found.owner_id or actor.id,
         due_date=found.due_date,
-        status=ActionStatus.OPEN,
-        closing_note="",
-        created_by_id=actor.person_id,
-        created_at=now,
-        updated_at=now,
     )
-    session.add(item)
-    session.flush()
-    return item
 
 
 def sources_of(

@@ -75,6 +75,12 @@ def is_connected(session: Session, _app: Flask, team: Team) -> bool:
     return session.get(SlackConnection, team.id) is not None
 
 
+def connected_teams(session: Session, team_ids: list[int]) -> set[int]:
+    """Return which of the teams have connected their Slack app, in one statement."""
+    found = select(SlackConnection.team_id).where(SlackConnection.team_id.in_(team_ids))
+    return set(session.scalars(found))
+
+
 # ---------------------------------------------------------------- the channel
 
 
@@ -280,6 +286,7 @@ def register_channels(app: Flask) -> None:
         DigestChannel(
             DeliveryChannel.SLACK_APP,
             is_active=is_connected,
+            active_teams=connected_teams,
             send=send_to_channel,
             replaces=(DeliveryChannel.SLACK,),
             records_as=DeliveryChannel.SLACK.value,
@@ -291,6 +298,7 @@ def register_channels(app: Flask) -> None:
         DigestChannel(
             DeliveryChannel.SLACK_DM,
             is_active=is_connected,
+            active_teams=connected_teams,
             send=send_direct_messages,
             send_notice=send_pulse_notices,
             recipients=dm_recipients,

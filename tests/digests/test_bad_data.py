@@ -16,9 +16,9 @@ from sqlalchemy import update
 from digests.support import MONDAY, add_goals, configure_digest, deliveries
 from teamkit.capability import registry
 from teamkit.db import job_session
-from teamkit.digests.claims import COMPOSE_FAILED, plan_due_periods
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import Delivery, DeliveryStatus
+from teamkit.digests.plan import COMPOSE_FAILED, plan_due_periods
 from teamkit.digests.services import retry_delivery
 from teamkit.errors import Conflict
 from teamkit.teams.models import Team

@@ -142,7 +142,7 @@ def test_a_goal_titled_like_a_mention_pings_nobody(digest_app, crew, slack, smtp
 
 
 def test_a_period_another_scheduler_claimed_records_no_reminder_twice(digest_app, scheduled):
-    from teamkit.digests.claims import create_deliveries
+    from teamkit.digests.plan import create_deliveries
     from teamkit.digests.settings import find_settings
     from teamkit.teams.models import Team
 

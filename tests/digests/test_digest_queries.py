@@ -15,9 +15,11 @@ from teamkit.digests.models import (
     DeliveryChannel,
     DeliveryRecipient,
     DeliveryStatus,
+    DigestSettings,
     RecipientStatus,
 )
-from teamkit.teams.models import Membership, Role
+from teamkit.digests.plan import plan_due_periods
+from teamkit.teams.models import Membership, Role, Team
 
 PAGES = [
     "/t/crew/digest",
@@ -100,4 +102,49 @@ def test_a_digest_page_costs_the_same_statements_for_a_big_team(
     grow(digest_app, crew, people=30, weeks=12, goals=12)
     with count_queries() as big:
         assert portal.client.get(page).status_code == 200
+    assert big.count == small.count, "\n".join(big.statements)
+
+
+def add_due_teams(app, first: int, count: int, due_at, webhook: str) -> None:
+    """Add `count` teams of one person each, with email and Slack, their digest due."""
+    with app.app_context(), job_session(app) as session:
+        for n in range(first, first + count):
+            team = Team(name=f"Due {n}", slug=f"due-{n}")
+            person = Person(
+                email=f"due-{n}@example.com",
+                name=f"Due {n}",
+                password_hash="-",
+                session_token=f"due-{n}",
+            )
+            session.add_all([team, person])
+            session.flush()
+            session.add(Membership(team_id=team.id, person_id=person.id, role=Role.OWNER))
+            session.add(
+                DigestSettings(
+                    team_id=team.id,
+                    is_enabled=True,
+                    is_email_enabled=True,
+                    slack_webhook_url=webhook,
+                    next_run_at=due_at,
+                )
+            )
+
+
+def plan_counted(app, count_queries, now, expected: int):
+    """Run one planning tick; return the statements it issued."""
+    with count_queries() as counted, app.app_context(), job_session(app) as session:
+        assert plan_due_periods(session, app, now, limit=50) == expected
+    return counted
+
+
+def test_a_tick_plans_2_or_20_due_teams_in_the_same_statements(digest_app, count_queries, slack):
+    now = utcnow()
+    counts = []
+    for first, size in ((0, 2), (2, 20)):
+        add_due_teams(digest_app, first, size, now - timedelta(minutes=1), slack.url())
+        counts.append(plan_counted(digest_app, count_queries, now, size))
+        with digest_app.app_context(), job_session(digest_app) as session:
+            planned = session.scalar(select(func.count()).select_from(Delivery))
+        assert planned == 2 * (first + size)
+    small, big = counts
     assert big.count == small.count, "\n".join(big.statements)

@@ -246,12 +246,16 @@ def test_the_unsubscribe_header_offers_mail_too_where_an_address_is_set(digest_a
 
 
 def test_who_opts_out_before_a_digest_goes_out_does_not_get_it(digest_app, by_email, smtp):
-    from teamkit.digests.claims import plan_due_periods
+    from teamkit.digests.plan import compose_planned, plan_due_periods
 
     leaver = by_email.members[0]
     with time_machine.travel(MONDAY, tick=False):
+        # Planned and composed (its recipients chosen), then someone opts out.
         with digest_app.app_context(), job_session(digest_app) as session:
             plan_due_periods(session, digest_app, MONDAY)
+        period = only(digest_app, DeliveryChannel.EMAIL).period
+        with digest_app.app_context(), job_session(digest_app) as session:
+            compose_planned(session, digest_app, by_email.team.id, period, MONDAY)
         with digest_app.app_context(), job_session(digest_app) as session:
             set_email_opt_out(session, leaver.id, by_email.team.id, opted_out=True)
         deliver_due(digest_app)

@@ -15,9 +15,10 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from digests.support import MONDAY, configure_digest, deliveries
 from teamkit import create_app
 from teamkit.db import get_engine, job_session
-from teamkit.digests.claims import claim_deliveries, plan_due_periods
+from teamkit.digests.claims import claim_deliveries
 from teamkit.digests.deliver import deliver_due
 from teamkit.digests.models import DeliveryStatus
+from teamkit.digests.plan import plan_due_periods
 from teamkit.scheduler import build_scheduler
 
 
