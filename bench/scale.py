@@ -243,6 +243,8 @@ def make_app(url: str, instance: str) -> Any:
             "INSTANCE_PATH": instance,
             "SECRET_KEY": SECRET,
             "LOG_LEVEL": "WARNING",
+            # What each page costs to render at both sizes, not to serve kept.
+            "PAGE_CACHE_MB": 0,
             # Digests need somewhere to go to be planned as pending; the tick sends none.
             "SMTP_URL": "smtp://127.0.0.1:1",
         }
