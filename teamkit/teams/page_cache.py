@@ -11,9 +11,11 @@ for a person and kept under the two versions it was rendered at:
   teams' pages too (a name, the team switcher).
 
 Writes are seen where every one of them passes, the database connection, so a write
-added later can't forget to bump. The guard reads both versions in its one statement,
-before any data the page shows: a page is never kept under a version newer than its data,
-and serving a kept page costs that statement alone.
+added later can't forget to bump. A short path before any other check finds who is asking,
+their membership and both versions in one statement (`teams.guard.find_asker`, whose row
+the guard then uses instead of a statement of its own). The versions are read before any
+data the page shows, so a page is never kept under a version newer than its data, and
+serving a kept page costs that one statement and no template.
 
 What else a page depends on is in its key or keeps it from being kept:
 
@@ -21,10 +23,12 @@ What else a page depends on is in its key or keeps it from being kept:
 - the clock (dates, "3 days ago", an overdue item, a pulse that closed): the key holds
   the minute;
 - the URL with its query, and the Accept header;
-- the CSRF token: rendered as a placeholder and filled in on each answer;
-- the browser session: a page asked with anything in it past the log-in (a flash
-  message, an invite link shown once) is rendered and not kept, and so is one whose view
-  changed the session or wrote to the database (an export, which is audited).
+- the browser: the key holds its session's CSRF secret, so a kept page's forms carry that
+  browser's own token;
+- the rest of the session: a page asked with anything in it past the log-in and the team
+  visited last (a flash message, an invite link shown once) is rendered and not kept, and
+  so is one whose view changed the session beyond the team visited last, or wrote to the
+  database (an export, which is audited).
 
 A capability whose pages must never be kept (boards: they poll their own version, and a
 board shows its writer which anonymous cards are theirs) says so with `never_keep`.
@@ -70,7 +74,7 @@ WRITE = re.compile(
 #: Slack requests already taken; and the migrations' own bookkeeping.
 UNSEEN_TABLES = frozenset({"login_session", "api_token", "slack_request_seen"})
 #: Rows that show on every team's pages of the people in them.
-SHARED_TABLES = frozenset({"person", "team", "membership", "team_settings"})
+SHARED_TABLES = frozenset({"person", "team", "membership"})
 MIGRATION_TABLE = "alembic_version"
 
 BUMP_EPOCH = (
