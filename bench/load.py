@@ -229,10 +229,16 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
             process.wait()
 
 
+#: Every request of the benchmark comes from one browser: a log-in is bound to its browser
+#: (Flask-Login's session protection), so one asked with another loses its fresh mark.
+BROWSER = {"User-Agent": "teamkit-bench"}
+
+
 def log_in(base: str, email: str, password: str) -> str:
     """Log in through the portal's form; return the Cookie header of the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = list(BROWSER.items())
     page = opener.open(f"{base}/login").read().decode()
     match = CSRF.search(page)
     if match is None:
@@ -404,7 +410,7 @@ def bench_database(kind: str, args: argparse.Namespace, workers: int, folder: Pa
     if workers > 1:
         teamkit += ["--workers", str(workers)]
     with serving(teamkit, env, args.port, log):
-        cookie = {"Cookie": log_in(base, MEMBER_EMAIL, "teamkit-demo")}
+        cookie = {**BROWSER, "Cookie": log_in(base, MEMBER_EMAIL, "teamkit-demo")}
         token = subprocess.run(
             [teamkit[0], "token", "create", MEMBER_EMAIL, "--name", "bench"],
             env=env,
